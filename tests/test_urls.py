@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from tracker.urls import BadURL, is_safe_link, normalise_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://Example.org/a/", "https://example.org/a"),
+        ("HTTP://example.org:80/", "http://example.org/"),
+        ("https://example.org:8443/a", "https://example.org:8443/a"),
+        ("https://example.org/a?utm_source=x&utm_medium=y&page=2", "https://example.org/a?page=2"),
+        ("https://example.org/a?fbclid=abc", "https://example.org/a"),
+        ("https://example.org/a#section", "https://example.org/a"),
+    ],
+)
+def test_normalise_url(raw, expected):
+    assert normalise_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "javascript:alert(1)",
+        "mailto:a@example.org",
+        "https://",
+        "https://user:pw@example.org/",
+        "https://exa mple.org/",
+    ],
+)
+def test_normalise_url_refuses_what_is_not_a_web_link(raw):
+    with pytest.raises(BadURL):
+        normalise_url(raw)
+
+
+def test_only_http_links_are_safe_to_render():
+    assert is_safe_link("https://example.org/x")
+    assert not is_safe_link("javascript:alert(1)")
+    assert not is_safe_link("data:text/html;base64,AAAA")
+    assert not is_safe_link(None)

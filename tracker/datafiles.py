@@ -1,0 +1,332 @@
+"""Reading the YAML data format: one file per source, plus the vocabulary files.
+
+Safety first, because data files arrive from other people: `yaml.SafeLoader` only (no
+python/object tags), a size limit, and no anchors or aliases at all (our format never needs
+them, and aliases are how a "billion laughs" file explodes in memory). Every problem is
+reported with the file, the line and the field, and all of a file's problems at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tracker.errors import Problem, ValidationFailed
+from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in data files", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors (&name) are not allowed in data files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class LineMap:
+    """Finds the line of a value inside a parsed YAML document, by its path."""
+
+    root: yaml.Node | None
+
+    def line(self, path: tuple) -> int | None:
+        node = self.root
+        best = node.start_mark.line + 1 if node is not None else None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = None
+                for key_node, value_node in node.value:
+                    if key_node.value == part:
+                        found = key_node if value_node is None else value_node
+                        best = key_node.start_mark.line + 1
+                        break
+                if found is None:
+                    return best
+                node = found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return best
+                node = node.value[part]
+                best = node.start_mark.line + 1
+            else:
+                return best
+        return best
+
+
+@dataclass
+class SourceFile:
+    """A parsed, validated source file: the source and its claims."""
+
+    path: str
+    source: SourceIn
+    claims: list[ClaimIn]
+    lines: LineMap
+    claim_lines: list[int | None] = field(default_factory=list)
+    # Problems that do not stop the file from being planned (so that vocabulary problems
+    # of the same file are reported in the same run); an import with any is refused.
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class VocabFile:
+    path: str
+    kind: str  # "metrics" | "places" | "claimants"
+    entries: list[Any]
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
+    """Parse one YAML document safely; raises ValidationFailed naming the file and line."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        raise ValidationFailed(
+            [Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=name)]
+        )
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "is not valid YAML"
+        raise ValidationFailed(
+            [Problem(f"not valid YAML: {problem}", file=name, line=line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ValidationFailed([Problem(f"not valid YAML: {exc}", file=name)]) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        raise ValidationFailed([Problem(f"not valid YAML: {exc}", file=name)]) from None
+    finally:
+        loader.dispose()
+    return data, LineMap(node)
+
+
+def read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValidationFailed(
+            [Problem(f"cannot be read: {exc.strerror}", file=str(path))]
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise ValidationFailed(
+            [Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=str(path))]
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed([Problem("is not UTF-8 text", file=str(path))]) from None
+    except OSError as exc:
+        raise ValidationFailed(
+            [Problem(f"cannot be read: {exc.strerror}", file=str(path))]
+        ) from None
+
+
+def parse_document(text: str, name: str) -> SourceFile | VocabFile:
+    """Validate one data file's text; every problem in it is reported together."""
+    data, lines = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            [
+                Problem(
+                    "must be a mapping with `source:` and `claims:` (or a vocabulary list)",
+                    file=name,
+                    line=1,
+                )
+            ]
+        )
+    vocab_keys = [k for k in VOCAB_KINDS if k in data]
+    if vocab_keys and "source" not in data:
+        return _parse_vocab(data, lines, name, vocab_keys)
+    return _parse_source(data, lines, name)
+
+
+def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
+    problems: list[Problem] = []
+    unknown = sorted(str(k) for k in data if k not in ("source", "claims"))
+    for key in unknown:
+        problems.append(
+            Problem(
+                "is not a top-level key of a source file (a typo?)",
+                file=name,
+                line=lines.line((key,)),
+                field=key,
+            )
+        )
+    source = None
+    raw_source = data.get("source")
+    if not isinstance(raw_source, dict):
+        problems.append(
+            Problem(
+                "is required: a mapping with url, title, publisher, published",
+                file=name,
+                line=lines.line(("source",)),
+                field="source",
+            )
+        )
+    else:
+        try:
+            source = SourceIn.model_validate(raw_source)
+        except ValidationError as exc:
+            problems += problems_from(
+                exc, file=name, prefix="source.", line_of=lambda loc: lines.line(("source", *loc))
+            )
+    raw_claims = data.get("claims")
+    claims: list[ClaimIn] = []
+    claim_lines: list[int | None] = []
+    soft: list[Problem] = []
+    if raw_claims is None:
+        raw_claims = []
+    if not isinstance(raw_claims, list):
+        problems.append(
+            Problem(
+                "must be a list of claims", file=name, line=lines.line(("claims",)), field="claims"
+            )
+        )
+        raw_claims = []
+    for i, raw in enumerate(raw_claims):
+        prefix = f"claims[{i}]."
+        if not isinstance(raw, dict):
+            problems.append(
+                Problem(
+                    "must be a mapping of claim fields",
+                    file=name,
+                    line=lines.line(("claims", i)),
+                    field=f"claims[{i}]",
+                )
+            )
+            continue
+        try:
+            claim = ClaimIn.model_validate(raw)
+        except ValidationError as exc:
+            problems += problems_from(
+                exc,
+                file=name,
+                prefix=prefix,
+                line_of=lambda loc, i=i: lines.line(("claims", i, *loc)),
+            )
+            continue
+        claims.append(claim)
+        claim_lines.append(lines.line(("claims", i)))
+        if source is not None and claim.period_end > source.published:
+            soft.append(
+                Problem(
+                    f"the figure's period ends {claim.period_end}, after the source was "
+                    f"published ({source.published})",
+                    file=name,
+                    line=lines.line(("claims", i, "period_end")),
+                    field=f"{prefix}period_end",
+                )
+            )
+    seen: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        if claim.id:
+            if claim.id in seen:
+                soft.append(
+                    Problem(
+                        f"id {claim.id!r} is used twice in this file",
+                        file=name,
+                        line=claim_lines[i],
+                        field=f"claims[{i}].id",
+                    )
+                )
+            seen[claim.id] = i
+    if problems:
+        raise ValidationFailed(problems)
+    assert source is not None
+    return SourceFile(
+        path=name, source=source, claims=claims, lines=lines, claim_lines=claim_lines, problems=soft
+    )
+
+
+def _parse_vocab(data: dict, lines: LineMap, name: str, kinds: list[str]) -> VocabFile:
+    if len(kinds) > 1:
+        raise ValidationFailed(
+            [Problem("holds more than one vocabulary; use one file each", file=name, line=1)]
+        )
+    kind = kinds[0]
+    model = VOCAB_KINDS[kind]
+    raw = data[kind]
+    problems: list[Problem] = []
+    if not isinstance(raw, list):
+        raise ValidationFailed(
+            [Problem("must be a list", file=name, line=lines.line((kind,)), field=kind)]
+        )
+    entries = []
+    for i, item in enumerate(raw):
+        try:
+            entries.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems += problems_from(
+                exc,
+                file=name,
+                prefix=f"{kind}[{i}].",
+                line_of=lambda loc, i=i: lines.line((kind, i, *loc)),
+            )
+    keys = [e.key for e in entries]
+    for dup in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Problem(f"key {dup!r} is used twice", file=name, field=kind))
+    if problems:
+        raise ValidationFailed(problems)
+    return VocabFile(path=name, kind=kind, entries=entries)
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files and folders (searched recursively for *.yaml / *.yml), in a stable order."""
+    found: list[Path] = []
+    problems = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found += sorted(q for q in path.rglob("*") if q.suffix in (".yaml", ".yml"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem("no such file or folder", file=str(path)))
+    if problems:
+        raise ValidationFailed(problems)
+    return found
+
+
+def read_files(
+    paths: list[str | Path],
+    *,
+    lenient: bool = False,
+) -> tuple[list[VocabFile], list[SourceFile]]:
+    """Parse and validate every file; all problems of all files are reported together.
+
+    `lenient` returns the files whose only problems are soft ones (kept in `problems`), so
+    that the importer can add what it finds when resolving vocabulary to the same report.
+    """
+    vocab: list[VocabFile] = []
+    sources: list[SourceFile] = []
+    problems: list[Problem] = []
+    for path in expand_paths(paths):
+        try:
+            doc = parse_document(read_text(path), str(path))
+        except ValidationFailed as exc:
+            problems += exc.problems
+            continue
+        (vocab if isinstance(doc, VocabFile) else sources).append(doc)
+        if isinstance(doc, SourceFile) and not lenient:
+            problems += doc.problems
+    if problems:
+        raise ValidationFailed(problems)
+    order = {"metrics": 0, "places": 1, "claimants": 2}
+    vocab.sort(key=lambda v: order[v.kind])
+    return vocab, sources

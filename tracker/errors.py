@@ -1,0 +1,66 @@
+"""Domain exceptions: each carries a message a journalist or curator can act on.
+
+The CLI turns them into one line and exit 1; the dashboard shows them with `st.error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class TrackerError(Exception):
+    """Base class: anything the user did or can fix, never a programming bug."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, located as precisely as we can."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+        if self.field:
+            where = f"{where} {self.field}" if where else self.field
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class ValidationFailed(TrackerError):
+    """Input refused; nothing was written. Holds every problem found, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems, nothing was written:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class PermissionDenied(TrackerError):
+    """The acting user may not do this (anonymous, viewer, disabled, or wrong role)."""
+
+
+class NotFound(TrackerError):
+    """A claim, source, claimant, place, metric or user that does not exist."""
+
+
+class EditConflict(TrackerError):
+    """Someone else saved the record since it was read (optimistic locking on `version`)."""
+
+    def __init__(self, message: str, current: dict | None = None):
+        super().__init__(message)
+        self.current = current or {}
+
+
+class DatabaseUnavailable(TrackerError):
+    """The database cannot be reached, opened or written (missing file, read-only, server down)."""

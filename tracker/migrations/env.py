@@ -1,0 +1,41 @@
+"""Alembic environment: runs migrations on the engine or connection it is handed.
+
+`tracker.db.init_db` hands an engine; pytest-alembic hands a connection. `render_as_batch`
+lets SQLite (which cannot ALTER most things in place) take the same migration scripts as
+PostgreSQL by copying tables.
+"""
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+import tracker.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.db import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if isinstance(connection, Connection):
+        _run(connection)
+        return
+    engine = connection or config.attributes.get("engine") or make_engine()
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()
+
+
+run_migrations()
