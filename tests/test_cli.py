@@ -36,8 +36,12 @@ def test_import_of_a_bad_file_prints_where_and_exits_1(cli_env, tmp_path):
 
 
 def test_validate_reports_what_import_would_do_and_writes_nothing(cli_env, tmp_path):
-    run("import", str(DATA / "metrics.yaml"), str(DATA / "places.yaml"),
-        str(DATA / "claimants.yaml"))
+    run(
+        "import",
+        str(DATA / "metrics.yaml"),
+        str(DATA / "places.yaml"),
+        str(DATA / "claimants.yaml"),
+    )
     path = write_doc(tmp_path / "a.yaml", source_doc())
     result = run("validate", str(path))
     assert result.exit_code == 0
@@ -50,12 +54,14 @@ def test_commands_on_a_missing_database_say_so(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["stats"])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"Error: database file {tmp_path}/absent.db does not exist (run `tracker init` first)")
+        f"Error: database file {tmp_path}/absent.db does not exist (run `tracker init` first)"
+    )
 
 
 def test_an_unreachable_postgres_is_one_line(monkeypatch):
-    monkeypatch.setenv("TRACKER_DATABASE_URL",
-                       "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    monkeypatch.setenv(
+        "TRACKER_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    )
     result = CliRunner().invoke(main, ["init"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: database postgresql+psycopg://nobody@127.0.0.1:1/")

@@ -35,9 +35,13 @@ def claim_id(vocab_engine) -> int:
 
 def revisions(engine, claim_id: int) -> list[Revision]:
     with read_session(engine) as s:
-        return list(s.exec(select(Revision).where(Revision.entity == "claim",
-                                                  Revision.entity_id == claim_id)
-                           .order_by(Revision.id)))
+        return list(
+            s.exec(
+                select(Revision)
+                .where(Revision.entity == "claim", Revision.entity_id == claim_id)
+                .order_by(Revision.id)
+            )
+        )
 
 
 def test_adding_a_claim_records_who_and_a_create_revision(vocab_engine, claim_id):
@@ -50,11 +54,16 @@ def test_adding_a_claim_records_who_and_a_create_revision(vocab_engine, claim_id
 
 def test_a_correction_records_before_after_who_and_why(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
-        update_claim(s, CURATOR, claim_id, {"value": 7200}, expected_version=1,
-                     reason="misread figure")
+        update_claim(
+            s, CURATOR, claim_id, {"value": 7200}, expected_version=1, reason="misread figure"
+        )
     rev = revisions(vocab_engine, claim_id)[-1]
     assert (rev.action, rev.changed_by, rev.reason, rev.version) == (
-        "update", "cora", "misread figure", 2)
+        "update",
+        "cora",
+        "misread figure",
+        2,
+    )
     assert (rev.before["value"], rev.after["value"]) == (7199, 7200)
 
 
@@ -66,8 +75,10 @@ def test_a_correction_needs_a_reason(vocab_engine, claim_id):
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
         update_claim(s, EDITOR, claim_id, {"value": 7200}, expected_version=1, reason="first")
-    with pytest.raises(EditConflict, match="changed by eddie") as exc, \
-            write_session(vocab_engine) as s:
+    with (
+        pytest.raises(EditConflict, match="changed by eddie") as exc,
+        write_session(vocab_engine) as s,
+    ):
         update_claim(s, CURATOR, claim_id, {"value": 7300}, expected_version=1, reason="second")
     assert exc.value.current["value"] == 7200
     with read_session(vocab_engine) as s:
@@ -76,20 +87,34 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(vocab_engine, claim_
 
 
 def test_an_edit_is_validated_as_a_whole(vocab_engine, claim_id):
-    with pytest.raises(ValidationFailed, match="above its high"), \
-            write_session(vocab_engine) as s:
-        update_claim(s, CURATOR, claim_id, {"low": 9000, "high": 8000, "value": None},
-                     expected_version=1, reason="range")
+    with pytest.raises(ValidationFailed, match="above its high"), write_session(vocab_engine) as s:
+        update_claim(
+            s,
+            CURATOR,
+            claim_id,
+            {"low": 9000, "high": 8000, "value": None},
+            expected_version=1,
+            reason="range",
+        )
 
 
 def test_retraction_is_a_status_with_a_reason_and_the_claim_stays(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
-        set_claim_status(s, EDITOR, claim_id, "retracted", reason="outlet corrected the figure",
-                         expected_version=1)
+        set_claim_status(
+            s,
+            EDITOR,
+            claim_id,
+            "retracted",
+            reason="outlet corrected the figure",
+            expected_version=1,
+        )
     with read_session(vocab_engine) as s:
         claim = s.get(Claim, claim_id)
     assert (claim.status, claim.status_reason, claim.reviewed_by) == (
-        "retracted", "outlet corrected the figure", "eddie")
+        "retracted",
+        "outlet corrected the figure",
+        "eddie",
+    )
     assert revisions(vocab_engine, claim_id)[-1].action == "status"
 
 
@@ -100,47 +125,62 @@ def test_viewers_and_disabled_users_cannot_write(vocab_engine, actor):
 
 
 def test_curators_cannot_review(vocab_engine, claim_id):
-    with pytest.raises(PermissionDenied, match="only an editor or above"), \
-            write_session(vocab_engine) as s:
-        set_claim_status(s, OTHER_CURATOR, claim_id, "corroborated", reason="checked",
-                         expected_version=1)
+    with (
+        pytest.raises(PermissionDenied, match="only an editor or above"),
+        write_session(vocab_engine) as s,
+    ):
+        set_claim_status(
+            s, OTHER_CURATOR, claim_id, "corroborated", reason="checked", expected_version=1
+        )
 
 
 def test_nobody_corroborates_their_own_claim(vocab_engine):
     with write_session(vocab_engine) as s:
         source = add_source(s, EDITOR, SourceIn.model_validate(BASE_SOURCE))
         claim = add_claim(s, EDITOR, source.id, ClaimIn.model_validate(BASE_CLAIM))
-    with pytest.raises(PermissionDenied, match="someone other"), \
-            write_session(vocab_engine) as s:
-        set_claim_status(s, EDITOR, claim.id, "corroborated", reason="mine",
-                         expected_version=1)
+    with pytest.raises(PermissionDenied, match="someone other"), write_session(vocab_engine) as s:
+        set_claim_status(s, EDITOR, claim.id, "corroborated", reason="mine", expected_version=1)
 
 
 def test_a_curator_edits_only_their_own_unreviewed_claims(vocab_engine, claim_id):
-    with pytest.raises(PermissionDenied, match="only their own"), \
-            write_session(vocab_engine) as s:
+    with pytest.raises(PermissionDenied, match="only their own"), write_session(vocab_engine) as s:
         update_claim(s, OTHER_CURATOR, claim_id, {"value": 1}, expected_version=1, reason="x")
     with write_session(vocab_engine) as s:
-        set_claim_status(s, EDITOR, claim_id, "corroborated", reason="matches OHCHR page",
-                         expected_version=1)
+        set_claim_status(
+            s, EDITOR, claim_id, "corroborated", reason="matches OHCHR page", expected_version=1
+        )
     with pytest.raises(PermissionDenied), write_session(vocab_engine) as s:
         update_claim(s, CURATOR, claim_id, {"value": 1}, expected_version=2, reason="x")
 
 
 def test_a_stored_url_is_caught_before_saving(vocab_engine, claim_id):
-    with pytest.raises(ValidationFailed, match="already stored as source #1"), \
-            write_session(vocab_engine) as s:
-        add_source(s, CURATOR, SourceIn.model_validate(
-            BASE_SOURCE | {"url": "https://EXAMPLE.org/news/offensive/?utm_source=x"}))
+    with (
+        pytest.raises(ValidationFailed, match="already stored as source #1"),
+        write_session(vocab_engine) as s,
+    ):
+        add_source(
+            s,
+            CURATOR,
+            SourceIn.model_validate(
+                BASE_SOURCE | {"url": "https://EXAMPLE.org/news/offensive/?utm_source=x"}
+            ),
+        )
 
 
 def test_source_corrections_are_revisions_too(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
-        update_source(s, CURATOR, 1, {"title": "Corrected title"}, expected_version=1,
-                      reason="headline changed")
+        update_source(
+            s,
+            CURATOR,
+            1,
+            {"title": "Corrected title"},
+            expected_version=1,
+            reason="headline changed",
+        )
     with read_session(vocab_engine) as s:
-        rev = s.exec(select(Revision).where(Revision.entity == "source",
-                                            Revision.action == "update")).one()
+        rev = s.exec(
+            select(Revision).where(Revision.entity == "source", Revision.action == "update")
+        ).one()
     assert (rev.before["title"], rev.after["title"]) == (BASE_SOURCE["title"], "Corrected title")
 
 
