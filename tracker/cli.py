@@ -217,5 +217,7 @@ def stats() -> None:
             click.echo(f"  … and {len(df) - 25} more")
 
 
+main.add_command(__import__("tracker.cli_users", fromlist=["user"]).user)
+
 if __name__ == "__main__":
     main()
