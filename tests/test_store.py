@@ -33,6 +33,11 @@ def claim_id(vocab_engine) -> int:
         return add_claim(s, CURATOR, source.id, ClaimIn.model_validate(BASE_CLAIM)).id
 
 
+def corrected(value: int) -> dict:
+    """A corrected figure with the quote that carries it (the quote check runs on edits)."""
+    return {"value": value, "quote": f"it had recorded {value:,} civilian deaths"}
+
+
 def revisions(engine, claim_id: int) -> list[Revision]:
     with read_session(engine) as s:
         return list(
@@ -55,7 +60,7 @@ def test_adding_a_claim_records_who_and_a_create_revision(vocab_engine, claim_id
 def test_a_correction_records_before_after_who_and_why(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
         update_claim(
-            s, CURATOR, claim_id, {"value": 7200}, expected_version=1, reason="misread figure"
+            s, CURATOR, claim_id, corrected(7200), expected_version=1, reason="misread figure"
         )
     rev = revisions(vocab_engine, claim_id)[-1]
     assert (rev.action, rev.changed_by, rev.reason, rev.version) == (
@@ -74,12 +79,12 @@ def test_a_correction_needs_a_reason(vocab_engine, claim_id):
 
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten(vocab_engine, claim_id):
     with write_session(vocab_engine) as s:
-        update_claim(s, EDITOR, claim_id, {"value": 7200}, expected_version=1, reason="first")
+        update_claim(s, EDITOR, claim_id, corrected(7200), expected_version=1, reason="first")
     with (
         pytest.raises(EditConflict, match="changed by eddie") as exc,
         write_session(vocab_engine) as s,
     ):
-        update_claim(s, CURATOR, claim_id, {"value": 7300}, expected_version=1, reason="second")
+        update_claim(s, CURATOR, claim_id, corrected(7300), expected_version=1, reason="second")
     assert exc.value.current["value"] == 7200
     with read_session(vocab_engine) as s:
         assert s.get(Claim, claim_id).value == 7200

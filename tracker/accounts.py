@@ -374,7 +374,13 @@ def authenticate(session: Session, name: str, password: str, *, clock: Clock = u
     """
     key = normalise_name(name)[:100]
     now = _aware(clock())
-    user = find_user(session, key) if key else None
+    # FOR UPDATE (PostgreSQL; SQLite's writers are serial anyway): concurrent guesses at
+    # one account queue up behind each other instead of all slipping in before the count.
+    user = (
+        session.exec(select(User).where(User.name == key).with_for_update()).first()
+        if key
+        else None
+    )
     if user is not None:
         failures = _effective_failures(user.failed_logins, user.last_failed_at, now)
         last = user.last_failed_at
@@ -394,12 +400,15 @@ def authenticate(session: Session, name: str, password: str, *, clock: Clock = u
     # An unknown name costs the same argon2 work as a real one: timing does not tell.
     ok = _verify(user.password_hash if user else _dummy_hash(), password)
     if not ok or user is None:
+        forgotten = failures == 0
         failures += 1
         if user is not None:
             session.execute(
                 update(User)
                 .where(User.id == user.id)
-                .values(failed_logins=failures, last_failed_at=now)
+                .values(
+                    failed_logins=1 if forgotten else User.failed_logins + 1, last_failed_at=now
+                )
                 .execution_options(synchronize_session=False)
             )
             session.commit()

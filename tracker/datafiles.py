@@ -8,6 +8,7 @@ reported with the file, the line and the field, and all of a file's problems at 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,17 @@ class SourceFile:
     # Problems that do not stop the file from being planned (so that vocabulary problems
     # of the same file are reported in the same run); an import with any is refused.
     problems: list[Problem] = field(default_factory=list)
+
+    def claim_prefix(self, index: int) -> str:
+        """How a problem names a claim's fields: `claims[2].metric` in a YAML file. (A CSV
+        file has one claim a row and names the column: its line already says which.)"""
+        return f"claims[{index}]."
+
+    def claim_label(self, index: int) -> str | None:
+        return f"claims[{index}]"
+
+    def source_field(self, name: str) -> str:
+        return f"source.{name}"
 
 
 @dataclass
@@ -287,7 +299,10 @@ def _parse_vocab(data: dict, lines: LineMap, name: str, kinds: list[str]) -> Voc
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files and folders (searched recursively for *.yaml / *.yml), in a stable order."""
+    """Files and folders (searched recursively for *.yaml / *.yml), in a stable order.
+
+    A CSV file is read when named; folders are not searched for CSV, because an export
+    folder may hold a CSV copy of the same claims as its YAML files."""
     found: list[Path] = []
     problems = []
     for p in paths:
@@ -303,6 +318,16 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return found
 
 
+def parse_any(text: str, name: str) -> list[SourceFile | VocabFile]:
+    """One file's documents, by its name: a CSV in the export's columns (one source per
+    URL), or a YAML data file."""
+    if name.lower().endswith(".csv"):
+        from tracker.csvfile import parse_csv
+
+        return list(parse_csv(text, name))
+    return [parse_document(text, name)]
+
+
 def read_files(
     paths: list[str | Path],
     *,
@@ -313,18 +338,51 @@ def read_files(
     `lenient` returns the files whose only problems are soft ones (kept in `problems`), so
     that the importer can add what it finds when resolving vocabulary to the same report.
     """
+    problems: list[Problem] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        # One file in memory at a time: imports can be large.
+        for path in expand_paths(paths):
+            try:
+                yield str(path), read_text(path)
+            except ValidationFailed as exc:
+                problems.extend(exc.problems)
+
+    return _read(texts(), problems, lenient)
+
+
+def read_texts(
+    files: list[tuple[str, str | bytes]], *, lenient: bool = False
+) -> tuple[list[VocabFile], list[SourceFile]]:
+    """`read_files` for uploads: (file name, content) pairs, YAML or CSV by the name."""
+    problems: list[Problem] = []
+    texts: list[tuple[str, str]] = []
+    for name, content in files:
+        if isinstance(content, bytes):
+            try:
+                content = content.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(Problem("is not UTF-8 text", file=name))
+                continue
+        texts.append((name, content))
+    return _read(texts, problems, lenient)
+
+
+def _read(
+    texts: Iterable[tuple[str, str]], problems: list[Problem], lenient: bool
+) -> tuple[list[VocabFile], list[SourceFile]]:
     vocab: list[VocabFile] = []
     sources: list[SourceFile] = []
-    problems: list[Problem] = []
-    for path in expand_paths(paths):
+    for name, text in texts:
         try:
-            doc = parse_document(read_text(path), str(path))
+            docs = parse_any(text, name)
         except ValidationFailed as exc:
             problems += exc.problems
             continue
-        (vocab if isinstance(doc, VocabFile) else sources).append(doc)
-        if isinstance(doc, SourceFile) and not lenient:
-            problems += doc.problems
+        for doc in docs:
+            (vocab if isinstance(doc, VocabFile) else sources).append(doc)
+            if isinstance(doc, SourceFile) and not lenient:
+                problems += doc.problems
     if problems:
         raise ValidationFailed(problems)
     order = {"metrics": 0, "places": 1, "claimants": 2}

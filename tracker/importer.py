@@ -150,7 +150,7 @@ def plan_import(
                     f"the same source URL is also in {urls_seen[url]}",
                     file=sf.path,
                     line=sf.lines.line(("source", "url")),
-                    field="source.url",
+                    field=sf.source_field("url"),
                 )
             )
             continue
@@ -175,7 +175,7 @@ def plan_import(
             where = {
                 "file": sf.path,
                 "line": sf.claim_lines[i],
-                "prefix": f"claims[{i}].",
+                "prefix": sf.claim_prefix(i),
                 "lines": {
                     f: sf.lines.line(("claims", i, f)) for f in ("metric", "place", "claimant")
                 },
@@ -195,7 +195,7 @@ def plan_import(
                         "claimant, place and period in one source)",
                         file=sf.path,
                         line=sf.claim_lines[i],
-                        field=f"claims[{i}]",
+                        field=sf.claim_label(i),
                     )
                 )
                 continue

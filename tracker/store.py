@@ -12,6 +12,7 @@ What it guarantees, so that callers cannot forget it:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,8 +22,9 @@ from sqlmodel import Session, select
 
 from tracker.errors import EditConflict, NotFound, PermissionDenied, Problem, ValidationFailed
 from tracker.lookup import Vocabulary, slugify
-from tracker.models import Claim, Claimant, Meta, Revision, Source, utcnow
-from tracker.schemas import ClaimIn, SourceIn
+from tracker.models import Claim, Claimant, Meta, Place, Revision, Source, utcnow
+from tracker.quotes import require_quote_checks
+from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
 from tracker.vocab import ROLE_RANK, STATUSES_NEEDING_REASON, ClaimantKind, Role, Status
 
 DATA_VERSION_KEY = "data_version"
@@ -470,6 +472,8 @@ def add_claim(
                 )
             ]
         )
+    # Last, so that hard errors are fixed before a curator is asked to confirm a mismatch.
+    require_quote_checks(claim_in, source)
     row = claim_row(claim_in, resolved, vocab, key=key, source_id=source.id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     now = utcnow()
@@ -504,6 +508,10 @@ def _statement_of_duplicate(session: Session, claim_in: ClaimIn, default: str) -
             [Problem(f"no stored claim has id {claim_in.duplicate_of!r}", field="duplicate_of")]
         )
     return target
+
+
+#: The fields `tracker.quotes` checks: changing one of them re-runs the checks.
+QUOTE_CHECKED_FIELDS = ("value", "low", "high", "quote", "quote_language", "quote_translation")
 
 
 def can_edit_claim(actor: Actor | None, claim: Claim) -> bool:
@@ -543,9 +551,16 @@ def update_claim(
             "before review; ask an editor"
         )
     _require_reason(reason)
+    if claim.version != expected_version:
+        # Before any validation: an editor working from a stale copy should reload first.
+        raise _conflict("claim", claim, before)
     merged = {k: v for k, v in before.items() if v is not None and k != "key"} | changes
     merged["id"] = claim.key
     claim_in = _validated(ClaimIn, merged)
+    recheck = any(getattr(claim_in, f) != before.get(f) for f in QUOTE_CHECKED_FIELDS)
+    if recheck and "check_override" not in changes and before.get("check_override"):
+        # A confirmation was given for the old figure or quote, not for the new one.
+        claim_in = _validated(ClaimIn, merged | {"check_override": None})
     source = session.get(Source, claim.source_id)
     if source and claim_in.period_end > source.published:
         raise ValidationFailed(
@@ -563,6 +578,10 @@ def update_claim(
     assert resolved is not None
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if recheck:
+        # Only when the figure or quote changes: a status change on an older claim is not
+        # held up by a check it was never asked to pass.
+        require_quote_checks(claim_in, source)
     row = claim_row(claim_in, resolved, vocab, key=claim.key, source_id=claim.source_id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     if row["status"] != claim.status and row["status"] != Status.unverified:
@@ -610,6 +629,153 @@ def _check_status_change(actor: Actor, claim: Claim, status: Status) -> None:
         raise PermissionDenied(
             "a claim must be corroborated by someone other than the person who entered it"
         )
+
+
+# --- vocabulary: claimants and places added from the forms -------------------------------
+
+
+def add_claimant(
+    session: Session,
+    actor: Actor,
+    claimant_in: ClaimantIn,
+    *,
+    reason: str = "added",
+    vocab: Vocabulary | None = None,
+) -> Claimant:
+    """A claimant the vocabulary lacks, added by a curator from the claim form.
+
+    A name or alias that already answers to another claimant is refused: two entries for
+    one body would split its figures across two series."""
+    require(actor, Role.curator, "add claimants")
+    vocab = vocab or Vocabulary.load(session)
+    problems = _key_problems(claimant_in.key, vocab.claimants, "claimant")
+    for fieldname, word in _names(claimant_in.name, claimant_in.short_name, claimant_in.aliases):
+        other = vocab.claimant_key(word)
+        if other:
+            problems.append(
+                Problem(
+                    f"{word!r} already names {vocab.claimants[other].name} ({other}); "
+                    "choose it from the list",
+                    field=fieldname,
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    claimant = Claimant(
+        **claimant_in.model_dump(exclude={"kind", "side"}),
+        kind=claimant_in.kind.value,
+        side=claimant_in.side.value,
+    )
+    session.add(claimant)
+    session.flush()
+    vocab.add_claimant(claimant)
+    _record_vocab(session, actor, "claimant", claimant.id, reason, claimant.model_dump())
+    return claimant
+
+
+def add_place(
+    session: Session,
+    actor: Actor,
+    place_in: PlaceIn,
+    *,
+    reason: str = "added",
+    vocab: Vocabulary | None = None,
+) -> Place:
+    """A place the vocabulary lacks (a settlement, usually), added from the claim form.
+
+    The parent may be given by key, ISO code or name ("Donetsk Oblast"); an ISO code must
+    be a real ISO 3166 code and not already another place's."""
+    from tracker.places import valid_iso_code
+
+    require(actor, Role.curator, "add places")
+    vocab = vocab or Vocabulary.load(session)
+    problems = _key_problems(place_in.key, vocab.places, "place")
+    parent = None
+    if place_in.parent:
+        parent = vocab.place(place_in.parent)
+        if parent is None:
+            hint = vocab.suggest_place(place_in.parent)
+            problems.append(
+                Problem(
+                    f"unknown place {place_in.parent!r}"
+                    + (f"; did you mean {hint}?" if hint else ""),
+                    field="parent",
+                )
+            )
+    if place_in.iso_code:
+        code = place_in.iso_code.strip().upper()
+        if not valid_iso_code(code):
+            problems.append(Problem(f"{code!r} is not an ISO 3166 code", field="iso_code"))
+        elif any((p.iso_code or "").upper() == code for p in vocab.places.values()):
+            problems.append(Problem(f"{code} is already a stored place's code", field="iso_code"))
+    for fieldname, word in _names(place_in.name, None, place_in.aliases):
+        other = vocab.place_key(word)
+        if other:
+            problems.append(
+                Problem(
+                    f"{word!r} already names {vocab.places[other].name} ({other}); "
+                    "choose it from the list",
+                    field=fieldname,
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    values = place_in.model_dump(exclude={"parent", "level"})
+    if values.get("iso_code"):
+        values["iso_code"] = values["iso_code"].strip().upper()
+    place = Place(**values, level=place_in.level.value, parent_id=parent.id if parent else None)
+    session.add(place)
+    session.flush()
+    vocab.add_place(place)
+    _record_vocab(session, actor, "place", place.id, reason, place.model_dump())
+    return place
+
+
+def _key_problems(key: str, existing: dict, what: str) -> list[Problem]:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", key):
+        return [
+            Problem(
+                "must be letters, digits, dashes or underscores (e.g. kharkiv_governor)",
+                field="key",
+            )
+        ]
+    if key in existing:
+        return [Problem(f"{key!r} is already a {what}'s key", field="key")]
+    return []
+
+
+def _names(name: str, short_name: str | None, aliases: list[str]) -> list[tuple[str, str]]:
+    out = [("name", name)]
+    if short_name:
+        out.append(("short_name", short_name))
+    out += [(f"aliases[{i}]", a) for i, a in enumerate(aliases) if a and a.strip()]
+    return out
+
+
+def _record_vocab(
+    session: Session, actor: Actor, entity: str, id_: int, reason: str, after: dict
+) -> None:
+    record_revision(
+        session,
+        entity=entity,
+        entity_id=id_,
+        action="create",
+        version=1,
+        actor=actor,
+        reason=reason,
+        before=None,
+        after={k: _jsonable(v) for k, v in after.items() if k != "id"},
+    )
+    bump_data_version(session)
+
+
+def suggest_key(name: str, taken: dict | set) -> str:
+    """A free vocabulary key for a new claimant or place, from its name."""
+    base = slugify(name)
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
 
 
 # --- shared helpers ---------------------------------------------------------------------
