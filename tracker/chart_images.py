@@ -204,7 +204,8 @@ def chart_images(
 ) -> dict[str, bytes]:
     """The captioned chart as image bytes by format ("png", "svg"), one browser start for all.
 
-    PNGs are `width * scale` by `height * scale` pixels; SVGs are `width` by `height`.
+    The layout is `width` by `height` CSS pixels; a PNG has `scale` times as many pixels
+    each way (scale 2 for sharp images on high-density screens and in print).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
