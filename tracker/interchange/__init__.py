@@ -172,6 +172,21 @@ def _json_bytes(doc: Any) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def _compact(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")).encode()
+
+
+def _json_with_list(header: dict[str, Any], key: str, items: list[bytes]) -> bytes:
+    """`header` with `key` holding `items` (already JSON), one item per line: the header
+    comes first for a human reader, and the rows are encoded as they stream in instead of
+    being held as Python objects."""
+    head = json.dumps(header, ensure_ascii=False, indent=1)[:-2]  # without the final "\n}"
+    opening = f"{head},\n {json.dumps(key)}: [".encode()
+    if not items:
+        return opening + b"]\n}\n"
+    return opening + b"\n  " + b",\n  ".join(items) + b"\n ]\n}\n"
+
+
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {c.name: iso(row[c.name]) for c in FLAT_COLUMNS}
 
@@ -204,15 +219,15 @@ def build_export(
             data = write_table(rows(), columns, excel=fmt == "excel", hxl=fmt == "hxl")
             files = {"": data}
         elif fmt == "json":
-            claims = [_flat(r) for r in rows()]
-            files = {"": _json_bytes(tally.meta.header() | {"claims": claims})}
+            claims = [_compact(_flat(r)) for r in rows()]
+            files = {"": _json_with_list(tally.meta.header(), "claims", claims)}
         elif fmt == "jsonld":
-            parts: list[dict[str, Any]] = []
+            parts: list[bytes] = []
             for row in rows():
-                parts.append(jsonld.claim_node(row))
+                parts.append(_compact(jsonld.claim_node(row)))
                 if review := jsonld.review_node(row):
-                    parts.append(review)
-            files = {"": _json_bytes(jsonld.dataset(tally.meta, parts))}
+                    parts.append(_compact(review))
+            files = {"": _json_with_list(jsonld.dataset(tally.meta), "hasPart", parts)}
         elif fmt == "datapackage":
             files = build_datapackage(session, f, lookups, tally)
         else:  # yaml

@@ -123,7 +123,8 @@ def review_node(row: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def dataset(meta: ExportMeta, parts: list[dict[str, Any]]) -> dict[str, Any]:
+def dataset(meta: ExportMeta) -> dict[str, Any]:
+    """The Dataset node around the claims (its `hasPart` is added by the caller)."""
     temporal = f"{iso(meta.first_as_of)}/{iso(meta.latest_as_of)}" if meta.latest_as_of else None
     return _clean(
         {
@@ -139,6 +140,5 @@ def dataset(meta: ExportMeta, parts: list[dict[str, Any]]) -> dict[str, Any]:
                 {"@type": "PropertyValue", "name": "filter", "value": meta.filter_text},
                 {"@type": "PropertyValue", "name": "claim_count", "value": meta.claims},
             ],
-            "hasPart": parts,
         }
     )

@@ -4,9 +4,8 @@ Every export reads the same rows, so that the CSV, the JSON and the Data Package
 one `ClaimFilter` hold exactly the same claims, and exactly the claims the dashboard shows
 for that filter (`tracker.filters.where` is the one definition of the filter in SQL).
 
-Claims are read with keyset pagination on (as-of date, id): each chunk is one indexed
-query, memory stays flat however large the table, and the order (oldest figure first) is
-the order a reader of a timeline expects. Vocabularies (metrics, places, claimants) are
+Claims are streamed from one query a chunk at a time, so memory stays flat however large
+the table, in the order (oldest figure first) a reader of a timeline expects. Vocabularies (metrics, places, claimants) are
 small and read whole.
 """
 
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -142,6 +141,7 @@ class Lookups:
     metrics: dict[int, Metric] = field(default_factory=dict)
     claimants: dict[int, Claimant] = field(default_factory=dict)
     places: dict[int, Place] = field(default_factory=dict)
+    _joined: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> Lookups:
@@ -162,7 +162,35 @@ class Lookups:
             current = self.places.get(current.parent_id) if current.parent_id else None
         return None
 
-    def place_columns(self, place_id: int) -> dict[str, Any]:
+    def joined(self, kind: str, id_: int) -> dict[str, Any]:
+        """The columns a claim row takes from its metric, claimant or place, built once per
+        entry (plain values: reading ORM attributes per row is the slow part of an export)."""
+        key = (kind, id_)
+        if key not in self._joined:
+            self._joined[key] = getattr(self, f"_{kind}_columns")(id_)
+        return self._joined[key]
+
+    def _metric_columns(self, metric_id: int) -> dict[str, Any]:
+        m = self.metrics[metric_id]
+        return {
+            "metric": m.key,
+            "metric_label": m.label,
+            "metric_noun": m.noun,
+            "unit": m.unit,
+            "metric_hxl": m.hxl,
+        }
+
+    def _claimant_columns(self, claimant_id: int) -> dict[str, Any]:
+        c = self.claimants[claimant_id]
+        return {
+            "claimant": c.key,
+            "claimant_name": c.name,
+            "claimant_short_name": c.short_name,
+            "claimant_kind": c.kind,
+            "claimant_side": c.side,
+        }
+
+    def _place_columns(self, place_id: int) -> dict[str, Any]:
         place = self.places[place_id]
         country = self.ancestor(place, "country")
         region = self.ancestor(place, "region")
@@ -220,86 +248,64 @@ def iter_claim_rows(
     session: Session, f: ClaimFilter, lookups: Lookups, *, chunk: int = CHUNK
 ) -> Iterator[dict[str, Any]]:
     """One dict per claim: the columns of `FLAT_COLUMNS` (typed Python values), plus a few
-    private `_` keys (database ids, review time) that the JSON-LD export needs."""
-    base = (
+    private `_` keys (database ids, review time) that the JSON-LD export needs.
+
+    One query, sorted once, fetched `chunk` rows at a time (`yield_per`: a server-side
+    cursor on PostgreSQL, a stepping cursor on SQLite), so memory stays flat. Paging with
+    LIMIT would re-sort the table for every page, since no index leads with the as-of date.
+    """
+    stmt = (
         select(*_CLAIM_COLUMNS, *_SOURCE_COLUMNS)
         .join(Source, Source.id == Claim.source_id)
         .where(where(f))
         .order_by(Claim.period_end, Claim.id)
-        .limit(chunk)
+        .execution_options(yield_per=chunk)
     )
-    last: tuple[date, int] | None = None
-    while True:
-        stmt = base
-        if last is not None:
-            stmt = stmt.where(
-                or_(
-                    Claim.period_end > last[0],
-                    and_(Claim.period_end == last[0], Claim.id > last[1]),
-                )
-            )
-        rows = session.execute(stmt).mappings().all()
-        if not rows:
-            return
-        for r in rows:
-            yield _flat_row(r, lookups)
-        last = (rows[-1]["period_end"], rows[-1]["id"])
-        if len(rows) < chunk:
-            return
+    for r in session.execute(stmt).mappings():
+        yield _flat_row(r, lookups)
+
+
+_CLAIM_FIELD_NAMES = (
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "date_basis",
+    "quote",
+    "quote_language",
+    "quote_translation",
+    "status",
+    "status_reason",
+    "relayed_by",
+    "duplicate_of",
+    "statement_id",
+    "notes",
+    "check_override",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "source_published",
+    "source_archive_url",
+    "source_language",
+)
 
 
 def _flat_row(r: Any, lookups: Lookups) -> dict[str, Any]:
-    metric = lookups.metrics[r["metric_id"]]
-    claimant = lookups.claimants[r["claimant_id"]]
-    row: dict[str, Any] = {
-        "id": r["key"],
-        "metric": metric.key,
-        "value": r["value"],
-        "low": r["low"],
-        "high": r["high"],
-        "qualifier": r["qualifier"],
-        "claimant": claimant.key,
-    }
-    row |= lookups.place_columns(r["place_id"])
-    for name in (
-        "period_start",
-        "period_end",
-        "cumulative",
-        "date_basis",
-        "quote",
-        "quote_language",
-        "quote_translation",
-        "status",
-        "status_reason",
-        "relayed_by",
-        "duplicate_of",
-        "statement_id",
-        "notes",
-        "check_override",
-        "source_url",
-        "source_title",
-        "source_publisher",
-        "source_published",
-        "source_archive_url",
-        "source_language",
-    ):
+    row: dict[str, Any] = {"id": r["key"]}
+    row.update(lookups.joined("metric", r["metric_id"]))
+    row.update(lookups.joined("claimant", r["claimant_id"]))
+    row.update(lookups.joined("place", r["place_id"]))
+    for name in _CLAIM_FIELD_NAMES:
         row[name] = r[name]
-    retrieved = r["source_retrieved_at"]
+    retrieved, reviewed = r["source_retrieved_at"], r["reviewed_at"]
     row["source_retrieved_at"] = as_utc(retrieved) if retrieved else None
-    row |= {
-        "metric_label": metric.label,
-        "metric_noun": metric.noun,
-        "unit": metric.unit,
-        "metric_hxl": metric.hxl,
-        "claimant_name": claimant.name,
-        "claimant_short_name": claimant.short_name,
-        "claimant_kind": claimant.kind,
-        "claimant_side": claimant.side,
-        "_claim_pk": r["id"],
-        "_source_id": r["source_id"],
-        "_reviewed_at": as_utc(r["reviewed_at"]) if r["reviewed_at"] else None,
-        "_updated_at": as_utc(r["updated_at"]),
-    }
+    row["_claim_pk"] = r["id"]
+    row["_source_id"] = r["source_id"]
+    row["_reviewed_at"] = as_utc(reviewed) if reviewed else None
+    row["_updated_at"] = as_utc(r["updated_at"])
     return row
 
 

@@ -35,8 +35,6 @@ from tracker.interchange.columns import FLAT_BY_NAME, FLAT_COLUMNS, Column
 from tracker.interchange.rows import ExportMeta, iso
 from tracker.models import Metric
 
-BOM = "\ufeff"
-
 
 def cell(value: Any) -> Any:
     """A value as CSV text: ISO 8601 dates, true/false, empty for missing."""
@@ -65,10 +63,6 @@ def metric_columns(metrics: Iterable[Metric]) -> tuple[Column, ...]:
     )
 
 
-def _hxl_value(row: dict[str, Any], column: Column) -> Any:
-    return row["value"] if column.name == f"value_{row['metric']}" else None
-
-
 def write_table(
     rows: Iterable[dict[str, Any]],
     columns: tuple[Column, ...],
@@ -77,20 +71,29 @@ def write_table(
     hxl: bool = False,
     neutralise: bool = True,
 ) -> bytes:
-    """Rows as CSV bytes: UTF-8 without BOM and LF (Excel: BOM and CRLF)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
+    """Rows as CSV bytes: UTF-8 without BOM and LF (Excel: BOM and CRLF).
+
+    Written straight into a byte buffer, so that a large export is held once, as UTF-8.
+    """
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if excel else "utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n" if excel else "\n")
     writer.writerow([c.name for c in columns])
     if hxl:
         writer.writerow([c.hxl or "" for c in columns])
+    names = [c.name for c in columns]
+    # The per-metric columns of HXL hold the value on rows of their own metric only.
+    by_metric = {c.name[len("value_") :]: c.name for c in columns if c.name.startswith("value_")}
+    guard = neutralise_formula if neutralise else (lambda v: v)
     for row in rows:
-        values = [
-            cell(_hxl_value(row, c) if c.name.startswith("value_") else row.get(c.name))
-            for c in columns
-        ]
-        writer.writerow([neutralise_formula(v) for v in values] if neutralise else values)
-    text = out.getvalue()
-    return (BOM + text if excel else text).encode("utf-8")
+        values = {name: row.get(name) for name in names}
+        if by_metric and (own := by_metric.get(row["metric"])):
+            values[own] = row["value"]
+        writer.writerow([guard(cell(v)) for v in values.values()])
+    text.flush()
+    data = out.getvalue()
+    text.detach()
+    return data
 
 
 _CSVW_TYPES = {
