@@ -33,7 +33,7 @@ from tracker.db import init_db, make_engine, read_session
 from tracker.export import CLAIM_KEYS, iter_source_documents
 from tracker.filters import ClaimFilter, where
 from tracker.importer import import_paths
-from tracker.interchange import FORMATS, build_export, export_claims, read_csv
+from tracker.interchange import FORMATS, build_export, export_claims, export_meta, read_csv
 from tracker.interchange.jsonld import claim_iri
 from tracker.interchange.rows import Lookups, iso, iter_claim_rows
 from tracker.models import Claim
@@ -393,3 +393,19 @@ def test_unknown_format_is_refused_with_the_list(dataset):
 
     with pytest.raises(TrackerError, match="unknown format 'xlsx'; choose one of csv, excel"):
         build_export(dataset, "xlsx")
+
+
+def test_export_meta_answers_a_caption_without_exporting(dataset):
+    f = ClaimFilter(place="UA-14")
+    meta = export_meta(dataset, f, now=EXPORTED_AT)
+    made = build_export(dataset, "csv", f, now=EXPORTED_AT).meta
+    assert meta == made
+    assert (meta.claims, meta.first_as_of, meta.latest_as_of) == (
+        2,
+        date(2023, 2, 13),
+        date(2023, 2, 28),
+    )
+    assert meta.sentence() == (
+        "2 claims (the latest as of 2023-02-28); filter: place UA-14; "
+        "exported 2024-05-06T07:08:09Z from Claims Tracker"
+    )
