@@ -22,7 +22,8 @@ from pydantic import ValidationError
 
 from tracker.datafiles import MAX_FILE_BYTES, LineMap, SourceFile
 from tracker.errors import Problem, ValidationFailed
-from tracker.export import CLAIM_KEYS, CSV_COLUMNS, FORMULA_STARTS
+from tracker.export import CLAIM_KEYS, restore_formula
+from tracker.interchange.columns import FLAT_COLUMNS
 from tracker.schemas import ClaimIn, SourceIn, problems_from
 from tracker.urls import BadURL, normalise_url
 
@@ -33,6 +34,8 @@ SOURCE_COLUMNS = {
     "source_publisher": "publisher",
     "source_published": "published",
     "source_archive_url": "archive_url",
+    "source_retrieved_at": "retrieved_at",
+    "source_language": "language",
 }
 REQUIRED_COLUMNS = (
     "metric",
@@ -77,9 +80,7 @@ class CsvSourceFile(SourceFile):
 
 def unneutralise(cell: str) -> str:
     """Undo the export's formula guard: "'=1+1" was "=1+1"."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
+    return restore_formula(cell)
 
 
 @dataclass
@@ -187,7 +188,9 @@ def parse_csv(text: str, name: str) -> list[SourceFile]:
 
 def _check_header(header: list[str], name: str) -> None:
     problems = []
-    known = set(CSV_COLUMNS)
+    # The joined vocabulary columns (claimant_name, adm1_code, ...) are read and ignored:
+    # the keys in metric/claimant/place decide.
+    known = {c.name for c in FLAT_COLUMNS}
     for col in header:
         if col not in known:
             problems.append(

@@ -1,29 +1,27 @@
-"""Writing the store out: YAML (the import format, one file per source), JSON and CSV.
+"""Writing the store out in its own import format: YAML, one file per source.
 
 YAML export is the import format exactly, vocabulary files included, so that exporting and
 importing into an empty database gives the same data (tested as a round trip). It is also
-the backup path for PostgreSQL that needs no `pg_dump`.
+the backup path for PostgreSQL that needs no `pg_dump`. The other formats (CSV, Excel, HXL,
+Data Package, JSON, JSON-LD) live in `tracker.interchange`, which builds on this module.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import not_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.db import read_session
-from tracker.errors import TrackerError
-from tracker.models import Claim, Claimant, Metric, Place, Source, utcnow
+from tracker.filters import ClaimFilter, conditions, where
+from tracker.models import Claim, Claimant, Metric, Place, Source
 
 SOURCE_KEYS = (
     "url",
@@ -62,7 +60,6 @@ CLAIM_KEYS = (
     "notes",
     "check_override",
 )
-FORMATS = ("yaml", "json", "csv")
 # Cells a spreadsheet would run as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -115,24 +112,59 @@ def vocabulary_documents(session: Session) -> dict[str, dict[str, Any]]:
     }
 
 
-def iter_source_documents(session: Session, *, chunk: int = 200) -> Iterator[dict[str, Any]]:
-    """Each source with its claims, in the import format, streamed a chunk at a time."""
+def originals_outside(session: Session, f: ClaimFilter) -> list[str]:
+    """Keys of claims the filter leaves out but the filtered claims name in `duplicate_of`
+    (transitively): a relay cannot be imported without the claim it repeats."""
+    inside = where(f)
+    extra: set[str] = set()
+    frontier = set(
+        session.exec(select(Claim.duplicate_of).where(inside, Claim.duplicate_of.is_not(None)))
+    )
+    while frontier:
+        rows = session.exec(
+            select(Claim.key, Claim.duplicate_of).where(Claim.key.in_(frontier), not_(inside))
+        ).all()
+        new = {key for key, _ in rows} - extra
+        extra |= new
+        frontier = {dup for key, dup in rows if dup and key in new}
+    return sorted(extra)
+
+
+def iter_source_documents(
+    session: Session,
+    *,
+    chunk: int = 200,
+    f: ClaimFilter | None = None,
+    also: Collection[str] = (),
+) -> Iterator[dict[str, Any]]:
+    """Each source with its claims, in the import format, streamed a chunk at a time.
+
+    With a filter, only the matching claims (and the claims keyed in `also`) and the
+    sources that carry them.
+    """
     keys = {
         "metric": {m.id: m.key for m in session.exec(select(Metric))},
         "claimant": {c.id: c.key for c in session.exec(select(Claimant))},
         "place": {p.id: p.key for p in session.exec(select(Place))},
     }
+    claim_filter = where(f) if f is not None and conditions(f) else None
+    if claim_filter is not None and also:
+        claim_filter = or_(claim_filter, Claim.key.in_(list(also)))
     last_id = 0
     while True:
-        sources = session.exec(
-            select(Source).where(Source.id > last_id).order_by(Source.id).limit(chunk)
-        ).all()
+        stmt = select(Source).where(Source.id > last_id).order_by(Source.id).limit(chunk)
+        if claim_filter is not None:
+            stmt = stmt.where(Source.id.in_(select(Claim.source_id).where(claim_filter)))
+        sources = session.exec(stmt).all()
         if not sources:
             return
         last_id = sources[-1].id
         claims_by_source: dict[int, list[Claim]] = {}
         ids = [s.id for s in sources]
-        for claim in session.exec(select(Claim).where(Claim.source_id.in_(ids)).order_by(Claim.id)):
+        claims = select(Claim).where(Claim.source_id.in_(ids)).order_by(Claim.id)
+        if claim_filter is not None:
+            claims = claims.where(claim_filter)
+        for claim in session.exec(claims):
             claims_by_source.setdefault(claim.source_id, []).append(claim)
         for source in sources:
             yield {
@@ -164,96 +196,54 @@ def source_filename(source: dict[str, Any]) -> str:
     return f"{source['published']}-{publisher or 'source'}-{digest}.yaml"
 
 
-def export_yaml(engine: Engine, folder: Path) -> int:
-    """Vocabulary files plus `sources/<one file per source>.yaml`; returns sources written."""
+def yaml_documents(
+    session: Session, f: ClaimFilter | None = None, also: Collection[str] = ()
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(relative path, document) of every file of a YAML export folder."""
+    yield from vocabulary_documents(session).items()
+    for doc in iter_source_documents(session, f=f, also=also):
+        yield f"sources/{source_filename(doc['source'])}", doc
+
+
+def export_yaml(engine: Engine, folder: Path, f: ClaimFilter | None = None) -> int:
+    """Vocabulary files plus `sources/<one file per source>.yaml`; returns sources written.
+
+    A filtered export also carries the claims its relays repeat (`originals_outside`), so
+    that it imports into an empty database.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sources").mkdir(exist_ok=True)
     count = 0
     with read_session(engine) as session:
-        for name, doc in vocabulary_documents(session).items():
+        also = originals_outside(session, f) if f is not None else []
+        for name, doc in yaml_documents(session, f, also):
             (folder / name).write_text(dump_yaml(doc), encoding="utf-8")
-        for doc in iter_source_documents(session):
-            path = folder / "sources" / source_filename(doc["source"])
-            path.write_text(dump_yaml(doc), encoding="utf-8")
-            count += 1
+            count += name.startswith("sources/")
     return count
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def flat_rows(engine: Engine) -> Iterator[dict[str, Any]]:
-    """One row per claim with its source joined in: the CSV and JSON export's rows."""
-    with read_session(engine) as session:
-        for doc in iter_source_documents(session):
-            src = doc["source"]
-            for claim in doc["claims"]:
-                row = {k: claim.get(k) for k in CLAIM_KEYS}
-                row.update(
-                    {
-                        f"source_{k}": src.get(k)
-                        for k in ("url", "title", "publisher", "published", "archive_url")
-                    }
-                )
-                yield row
-
-
 def neutralise_formula(value: Any) -> Any:
-    """Prefix a cell that a spreadsheet would execute with an apostrophe (the data is kept)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Prefix a cell that a spreadsheet would execute with an apostrophe (the data is kept).
+
+    A cell that already starts with an apostrophe gets one too, so that the prefix can be
+    taken off again without guessing (`restore_formula`): the CSV reads back exactly.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
         return "'" + value
     return value
 
 
-def csv_text(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: neutralise_formula(_csv_value(row.get(k))) for k in columns})
-    return out.getvalue()
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
-
-
-CSV_COLUMNS = [
-    *CLAIM_KEYS,
-    "source_url",
-    "source_title",
-    "source_publisher",
-    "source_published",
-    "source_archive_url",
-]
+def restore_formula(value: str) -> str:
+    """Undo `neutralise_formula` on a cell read back from a CSV export."""
+    return value[1:] if value.startswith("'") else value
 
 
 def export(engine: Engine, fmt: str, output: Path) -> str:
-    """Write the whole store in `fmt` to `output`; returns a one-line summary."""
-    if fmt not in FORMATS:
-        raise TrackerError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt == "yaml":
-        if output.exists() and not output.is_dir():
-            raise TrackerError(f"{output} is a file; YAML export writes a folder")
-        n = export_yaml(engine, output)
-        return f"wrote {n} source files and 3 vocabulary files to {output}/"
-    rows = list(flat_rows(engine))
-    if fmt == "json":
-        doc = {
-            "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
-            "filter": "all claims",
-            "claims": rows,
-        }
-        output.write_text(
-            json.dumps(doc, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"
-        )
-    else:
-        output.write_text(csv_text(rows, CSV_COLUMNS), encoding="utf-8", newline="")
-    return f"wrote {len(rows)} claims to {output}"
+    """Write every claim in `fmt` to `output`; returns a one-line summary.
+
+    Kept for callers of the first version; `tracker.interchange.write_export` does the work
+    (and takes a filter).
+    """
+    from tracker.interchange import write_export
+
+    return write_export(engine, fmt, output, ClaimFilter())

@@ -1,0 +1,109 @@
+"""Chart images carry their title, as-of date, qualifier legend and source line."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from xml.etree import ElementTree
+
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+import tracker.chart_images as module
+from tests.interchange_data import load_dataset
+from tracker.chart_images import (
+    Caption,
+    captioned,
+    chart_credits,
+    chart_images,
+    find_browser,
+    qualifier_legend,
+    source_line,
+)
+from tracker.errors import TrackerError
+from tracker.filters import ClaimFilter
+
+CAPTION = Caption(
+    title="Civilians killed, as recorded by Example Monitor",
+    as_of=date(2023, 2, 12),
+    sources=["Example Monitor via Example Wire", "Synthetic 01 via Example Local"],
+    qualifier_legend=qualifier_legend(["at_least", "exact"]),
+)
+
+
+def small_figure() -> go.Figure:
+    return go.Figure(
+        go.Scatter(x=["2023-01-15", "2023-02-12"], y=[6952, 7199], mode="lines+markers")
+    )
+
+
+def browser_or_skip() -> str:
+    try:
+        return find_browser()
+    except TrackerError as exc:
+        pytest.skip(f"no Chromium to render with: {exc}")
+
+
+def test_png_is_a_real_image_of_the_asked_size_and_svg_carries_the_caption():
+    browser_or_skip()
+    images = chart_images(small_figure(), CAPTION, width=640, height=400, scale=2)
+    png = Image.open(io.BytesIO(images["png"]))
+    assert png.format == "PNG" and png.size == (1280, 800)
+    png.verify()
+    root = ElementTree.fromstring(images["svg"])
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    # Long caption lines wrap into several <tspan>s: read the drawn text as one string.
+    svg = " ".join(" ".join(root.itertext()).split())
+    assert (
+        "Source: Example Monitor via Example Wire, Synthetic 01 via Example Local; "
+        "compiled with Claims Tracker" in svg
+    )
+    assert "Civilians killed, as recorded by Example Monitor" in svg
+    assert "as of 2023-02-12" in svg
+    assert "at least: a lower bound" in svg
+
+
+def test_caption_text_from_sources_is_escaped_not_markup():
+    caption = Caption("Toll <b>bold</b> & more", date(2023, 1, 1), ['<a href="x">Wire</a>'])
+    fig = captioned(small_figure(), caption, width=800, height=500)
+    assert fig.layout.title.text == "Toll &lt;b&gt;bold&lt;/b&gt; &amp; more"
+    (note,) = fig.layout.annotations
+    assert "&lt;a href" in note.text and "<a " not in note.text
+    assert fig.layout.margin.b >= 60
+
+
+def test_source_line_names_a_few_sources_and_counts_the_rest():
+    names = [f"Monitor {i} via Wire" for i in range(9)]
+    line = source_line(names, limit=3)
+    assert line == (
+        "Source: Monitor 0 via Wire, Monitor 1 via Wire, Monitor 2 via Wire and 6 more; "
+        "compiled with Claims Tracker"
+    )
+
+
+def test_without_a_browser_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(module, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
+    with pytest.raises(TrackerError, match="apt-get install chromium"):
+        chart_images(small_figure(), CAPTION)
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
+    with pytest.raises(TrackerError, match="BROWSER_PATH=/nonexistent/chrome is not an exec"):
+        find_browser()
+
+
+def test_unknown_image_format_is_refused():
+    with pytest.raises(TrackerError, match="unknown image format 'gif'"):
+        chart_images(small_figure(), CAPTION, ("gif",))
+
+
+def test_chart_credits_name_claimant_via_publisher(vocab_engine, tmp_path):
+    load_dataset(vocab_engine, tmp_path / "dataset")
+    assert chart_credits(vocab_engine, ClaimFilter(metric="civilian_killed")) == [
+        "Example Monitor via Example Digest",
+        "Example Monitor via Example Wire",
+        "Synthetic 01 via Example Local",
+    ]
+    assert chart_credits(vocab_engine, ClaimFilter(place="test-vilne")) == [
+        "Synthetic 01 via Example Local"
+    ]
