@@ -51,9 +51,10 @@ CLAIMS_PAGE = "claims.page"
 
 SOURCES_TEXT = "sources.text"
 SOURCES_PAGE = "sources.page"
-SOURCES_TABLE = "sources.table"  # the list's row selection
+SOURCES_TABLE = "sources.table"  # the list's row selection (key prefix, see close_source)
+SOURCES_TABLE_ROUND = "sources.table_round"
 
-DEFAULTS: dict[str, Any] = {ROLE: Role.viewer.value, URL_SEEN: {}}
+DEFAULTS: dict[str, Any] = {ROLE: Role.viewer.value, URL_SEEN: {}, SOURCES_TABLE_ROUND: 0}
 
 DEFAULT_METRIC = "civilian_killed"
 DEFAULT_PLACE = "UA"
@@ -402,6 +403,23 @@ def requested_source() -> tuple[int | None, str | None]:
     if not raw.strip().isdigit():
         return None, f"The link's “source” was not used: {raw!r} is not a source number."
     return int(raw.strip()), None
+
+
+def close_source() -> None:
+    """An on_click callback: back from one source to the list."""
+    if "source" in st.query_params:
+        del st.query_params["source"]
+
+
+def forget_sources_selection() -> None:
+    """Called while one source is shown: the list's table will get a new key, so that the row
+    selected to open this source does not open it again when the list returns (the browser
+    keeps a table's selection, and a selection cannot be reset from Python)."""
+    st.session_state[SOURCES_TABLE_ROUND] = st.session_state.get(SOURCES_TABLE_ROUND, 0) + 1
+
+
+def sources_table_key() -> str:
+    return f"{SOURCES_TABLE}.{st.session_state.get(SOURCES_TABLE_ROUND, 0)}"
 
 
 # --- widget values -> filters ---------------------------------------------------------------

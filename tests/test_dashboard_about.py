@@ -19,3 +19,9 @@ def test_about_page_renders_without_a_database(open_app, tmp_path):
     assert not at.exception
     assert at.title[0].value == "About these figures"
     assert not at.caption
+
+
+def test_about_page_ignores_parameters_it_does_not_use(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, PAGE, metric="nonsense", page="-1")
+    assert not at.exception
+    assert not at.warning

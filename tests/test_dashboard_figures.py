@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from tests.dashboard_support import infos_text, warnings_text
+from tests.helpers import claim, source_doc, write_doc
 from tracker.db import make_engine
+from tracker.importer import import_paths
 from tracker.queries import claim_detail
+from tracker.store import SYSTEM
 
 
 def chart(at) -> dict:
@@ -171,3 +174,19 @@ def test_missing_database_file_is_an_error_not_a_traceback(open_app, tmp_path):
     assert not at.exception
     assert "does not exist" in at.error[0].value
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_a_new_claim_shows_on_the_next_rerun(open_app, vocab_engine, database_url, tmp_path):
+    """Results are cached on the data version, which every write bumps."""
+    first = source_doc(claims=[claim(id="v1", claimant="Example Monitor", value=10)])
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "one.yaml", first)])
+    at = open_app(database_url)
+    assert [len(ids) for ids in plotted_ids(chart(at))["Example Monitor"]] == [1]
+    second = source_doc(
+        claims=[claim(id="v2", claimant="Example Monitor", value=20, period_end="2023-02-13")],
+        url="https://example.org/news/later",
+        published="2023-02-15",
+    )
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "two.yaml", second)])
+    at.run()
+    assert len(plotted_ids(chart(at))["Example Monitor"]) == 2

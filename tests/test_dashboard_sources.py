@@ -97,3 +97,13 @@ def test_sources_page_on_an_empty_database(open_app, empty_sqlite_url):
     at = open_app(empty_sqlite_url, PAGE)
     assert not at.exception
     assert "No claims yet" in infos_text(at)
+
+
+def test_back_from_a_source_to_the_list_clears_the_link(open_app, dashboard_sqlite_url):
+    sid = source_id(dashboard_sqlite_url, "https://example.org/news/monitor")
+    at = open_app(dashboard_sqlite_url, PAGE, source=str(sid))
+    assert at.title[0].value == escape_markdown("Example Monitor counts civilian deaths")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Sources"
+    assert "source" not in at.query_params

@@ -72,7 +72,7 @@ and https links are shown, and they open in a new tab.
 ### How to cite
 Under the chart, each claimant's latest figure comes with a ready-to-paste line, e.g.
 
-`OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 (Reuters, 14 Feb 2023, https://...)`
+`OHCHR: 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 (OHCHR, 13 Feb 2023, https://www.ohchr.org/...)`
 
 Cite the claimant and the source, keep the qualifier and the as-of date, and link to the
 article. Every view of this dashboard is a link: the filters are in the address bar, so the

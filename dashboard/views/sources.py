@@ -22,7 +22,12 @@ if source_id is not None and source is None:
 
 if source is not None:
     # --- one source -------------------------------------------------------------------------
-    st.page_link(SOURCES, label="All sources", icon=":material/arrow_back:", query_params={})
+    state.forget_sources_selection()
+    # A button, not a page link: a link to the page already shown keeps `?source=` in the
+    # address bar, while deleting the parameter updates it.
+    st.button(
+        "All sources", icon=":material/arrow_back:", type="tertiary", on_click=state.close_source
+    )
     st.title(widgets.md(source["title"]), anchor=False)
     if source["synthetic"]:
         st.warning("Synthetic test data: not a real article.", icon=":material/science:")
@@ -104,7 +109,7 @@ event = st.dataframe(
     column_config=widgets.SOURCES_COLUMN_CONFIG,
     on_select="rerun",
     selection_mode="single-row",
-    key=state.SOURCES_TABLE,
+    key=state.sources_table_key(),
 )
 rows = event.selection.rows if event else []
 if rows:
