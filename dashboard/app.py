@@ -1,11 +1,28 @@
-"""Dashboard entry point (the full app lands with the dashboard issue)."""
+"""Dashboard entry point: page settings, the menu for the current user, then the page.
 
-import streamlit as st
+`streamlit run dashboard/app.py` puts `dashboard/` on sys.path, not the project folder;
+the project folder goes first here so that `tracker` and `dashboard` are imported from this
+checkout (not from another installed copy), whichever way the app is started.
+"""
 
-from tracker.db import default_engine
-from tracker.queries import totals
+import sys
+from pathlib import Path
 
-st.set_page_config(page_title="Claims Tracker", layout="wide")
-st.title("Claims Tracker")
-t = totals(default_engine())
-st.write(f"{t['claims']} claims from {t['sources']} sources by {t['claimants']} claimants.")
+ROOT = str(Path(__file__).resolve().parent.parent)
+if sys.path[:1] != [ROOT]:
+    sys.path.insert(0, ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state  # noqa: E402
+from dashboard.navigation import pages_for  # noqa: E402
+
+st.set_page_config(
+    page_title="Claims Tracker",
+    page_icon=":material/fact_check:",
+    layout="wide",
+    menu_items={"About": "Every figure with its claimant, period, quote and source."},
+)
+state.init()
+page = st.navigation(pages_for(state.current_role()))
+page.run()

@@ -28,6 +28,8 @@ VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.ya
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
 TABLES = ["revision", "claim", "source", "claimant", "place", "metric", '"user"', "meta"]
+# Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`).
+pytest_plugins = ["tests.dashboard_support"]
 
 
 def _sqlite_url(path: Path) -> str:

@@ -6,13 +6,20 @@ DataFrames or plain records; nothing here loads the whole claims table into pand
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import Select, and_, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from tracker.db import read_session
-from tracker.models import Claim, Claimant, Metric, Source
+from tracker.errors import TrackerError
+from tracker.export import CLAIM_KEYS, CSV_COLUMNS
+from tracker.filters import ClaimFilter, like_pattern, where
+from tracker.models import Claim, Claimant, Metric, Place, Source
 from tracker.store import data_version as _data_version
 
 
@@ -57,3 +64,515 @@ def totals(engine: Engine) -> dict[str, int]:
             "claims": session.exec(select(func.count(Claim.id))).one(),
             "claimants": session.exec(select(func.count(Claimant.id))).one(),
         }
+
+
+# --- the dashboard's questions ------------------------------------------------------------
+#
+# Every function takes a `ClaimFilter` (tracker.filters) where it reads claims, so that the
+# chart, the table and the downloads answer the same question. Results are bounded: the
+# chart by MAX_CHART_POINTS statements, the table by its page size, a source's claims by
+# what one article carries.
+
+MAX_CHART_POINTS = 5000
+PAGE_SIZE = 50
+_IN_CHUNK = 500  # statement keys per IN (...) list, well under every driver's limit
+
+# Sort keys of the Claims table: name -> (column, ...). "-name" sorts descending.
+CLAIM_SORTS = {
+    "period_end": "as-of date",
+    "published": "source's publication date",
+    "value": "figure",
+    "claimant": "claimant",
+    "metric": "metric",
+    "place": "place",
+    "status": "status",
+}
+DEFAULT_CLAIM_SORT = "-period_end"
+
+# Which status a point shows when the sources relaying one statement differ: the status
+# they all share (retracted claims aside), else the strongest verdict among them
+# (corroborated over unverified). One outlet's disputed relay, e.g. a wrong date label,
+# does not make the statement disputed; the hover and the card show each source's status.
+_STATUS_RANK = {"corroborated": 2, "unverified": 1, "disputed": 0}
+
+
+def _claim_columns() -> list[Any]:
+    """The columns of one claim as the pages show it, with its vocabulary and source."""
+    return [
+        Claim.id.label("claim_id"),
+        Claim.key.label("claim_key"),
+        Claim.statement_key,
+        Claim.value,
+        Claim.low,
+        Claim.high,
+        Claim.qualifier,
+        Claim.period_start,
+        Claim.period_end,
+        Claim.cumulative,
+        Claim.date_basis,
+        Claim.status,
+        Claim.status_reason,
+        Claim.quote,
+        Claim.quote_translation,
+        Claim.relayed_by,
+        Metric.key.label("metric_key"),
+        Metric.label.label("metric_label"),
+        Metric.noun.label("metric_noun"),
+        Claimant.key.label("claimant_key"),
+        Claimant.name.label("claimant_name"),
+        Claimant.short_name.label("claimant_short"),
+        Place.key.label("place_key"),
+        Place.name.label("place_name"),
+        Source.id.label("source_id"),
+        Source.publisher.label("source_publisher"),
+        Source.title.label("source_title"),
+        Source.published.label("source_published"),
+        Source.url.label("source_url"),
+        Source.archive_url.label("source_archive_url"),
+        Source.synthetic.label("source_synthetic"),
+    ]
+
+
+CLAIM_COLUMNS = [c.key for c in _claim_columns()]
+
+
+def _claims_select(*extra: Any) -> Select:
+    return (
+        select(*_claim_columns(), *extra)
+        .select_from(Claim)
+        .join(Metric, Metric.id == Claim.metric_id)
+        .join(Claimant, Claimant.id == Claim.claimant_id)
+        .join(Place, Place.id == Claim.place_id)
+        .join(Source, Source.id == Claim.source_id)
+    )
+
+
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+
+def _rows(engine: Engine, stmt: Select) -> list[Any]:
+    with read_session(engine) as session:
+        return list(session.execute(stmt).mappings())
+
+
+def filter_options(engine: Engine) -> dict[str, pd.DataFrame]:
+    """The choices the filter widgets offer: every metric, and the places and claimants that
+    have claims, each with its claim count (so a reader sees where the data is)."""
+    with read_session(engine) as session:
+        metrics = session.execute(
+            select(Metric.key, Metric.label, Metric.noun, Metric.cumulative, func.count(Claim.id))
+            .join(Claim, Claim.metric_id == Metric.id, isouter=True)
+            .group_by(Metric.id, Metric.key, Metric.label, Metric.noun, Metric.cumulative)
+            .order_by(Metric.id)
+        ).all()
+        places = session.execute(
+            select(Place.key, Place.name, Place.level, func.count(Claim.id))
+            .join(Claim, Claim.place_id == Place.id)
+            .group_by(Place.id, Place.key, Place.name, Place.level)
+            .order_by(func.count(Claim.id).desc(), Place.name)
+        ).all()
+        claimants = session.execute(
+            select(Claimant.key, Claimant.name, Claimant.short_name, func.count(Claim.id))
+            .join(Claim, Claim.claimant_id == Claimant.id)
+            .group_by(Claimant.id, Claimant.key, Claimant.name, Claimant.short_name)
+            .order_by(func.count(Claim.id).desc(), Claimant.name)
+        ).all()
+    return {
+        "metrics": pd.DataFrame(metrics, columns=["key", "label", "noun", "cumulative", "claims"]),
+        "places": pd.DataFrame(places, columns=["key", "name", "level", "claims"]),
+        "claimants": pd.DataFrame(claimants, columns=["key", "name", "short_name", "claims"]),
+    }
+
+
+def count_statements(engine: Engine, f: ClaimFilter) -> int:
+    """Distinct statements matching `f`: the number of points a full chart would draw."""
+    with read_session(engine) as session:
+        return session.execute(
+            select(func.count(func.distinct(Claim.statement_key))).where(where(f))
+        ).scalar_one()
+
+
+def chart_points(engine: Engine, f: ClaimFilter, limit: int = MAX_CHART_POINTS) -> pd.DataFrame:
+    """One row per statement matching `f` (claims sharing `statement_key` are one point that
+    lists all its sources), at most `limit` of them, the most recent as-of dates kept.
+
+    Columns: the statement's claimant, metric, place, figure and period; `claim_ids` (a tuple,
+    every claim of the statement within the filter); `qualifier` and `status` of the point;
+    `sources`, a list of {claim_id, publisher, title, published, url, quote, qualifier,
+    status} ordered by publication; and the first source's fields (`source_*`) for a
+    citation. Ordered by claimant, then as-of date.
+    """
+    grouped = (
+        select(Claim.statement_key)
+        .where(where(f))
+        .group_by(Claim.statement_key)
+        .order_by(func.max(Claim.period_end).desc(), Claim.statement_key)
+        .limit(limit)
+    )
+    statements = _rows(engine, grouped)
+    if not statements:
+        return pd.DataFrame(columns=CHART_COLUMNS)
+    keys = [s["statement_key"] for s in statements]
+    members: list[Any] = []
+    for i in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[i : i + _IN_CHUNK]
+        members += _rows(
+            engine,
+            _claims_select()
+            .where(where(f), Claim.statement_key.in_(chunk))
+            .order_by(Source.published, Claim.id),
+        )
+    by_statement: dict[str, list[Any]] = {}
+    for m in members:
+        by_statement.setdefault(m["statement_key"], []).append(m)
+    points = [_point(by_statement[k]) for k in keys if k in by_statement]
+    frame = pd.DataFrame(points, columns=CHART_COLUMNS)
+    return frame.sort_values(["claimant_name", "period_end", "statement_key"], ignore_index=True)
+
+
+CHART_COLUMNS = [
+    "statement_key",
+    "claim_ids",
+    "n_sources",
+    "claimant_key",
+    "claimant_name",
+    "claimant_short",
+    "metric_key",
+    "metric_label",
+    "metric_noun",
+    "place_key",
+    "place_name",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "status",
+    "status_reason",
+    "sources",
+    "source_id",
+    "source_publisher",
+    "source_title",
+    "source_published",
+    "source_url",
+]
+
+
+def _point(claims: list[Any]) -> dict[str, Any]:
+    first = claims[0]
+    qualifiers = [c["qualifier"] for c in claims]
+    # An outlet that drops "at least" still relays the same statement (store.statement_key),
+    # so the point keeps the qualifier of the sources that kept it.
+    qualifier = next((q for q in qualifiers if q != "exact"), "exact")
+    statuses = {c["status"] for c in claims}
+    standing = statuses - {"retracted"}
+    if not standing:
+        status = "retracted"
+    elif len(standing) == 1:
+        status = standing.pop()
+    else:
+        status = max(standing, key=lambda s: _STATUS_RANK.get(s, 0))
+    reason = next((c["status_reason"] for c in claims if c["status"] == status), None)
+    return {
+        "statement_key": first["statement_key"],
+        "claim_ids": tuple(c["claim_id"] for c in claims),
+        "n_sources": len({c["source_id"] for c in claims}),
+        **{
+            k: first[k]
+            for k in (
+                "claimant_key",
+                "claimant_name",
+                "claimant_short",
+                "metric_key",
+                "metric_label",
+                "metric_noun",
+                "place_key",
+                "place_name",
+                "value",
+                "low",
+                "high",
+                "period_start",
+                "period_end",
+                "cumulative",
+                "source_id",
+                "source_publisher",
+                "source_title",
+                "source_published",
+                "source_url",
+            )
+        },
+        "qualifier": qualifier,
+        "status": status,
+        "status_reason": reason,
+        "sources": [
+            {
+                "claim_id": c["claim_id"],
+                "publisher": c["source_publisher"],
+                "title": c["source_title"],
+                "published": c["source_published"],
+                "url": c["source_url"],
+                "quote": c["quote"],
+                "qualifier": c["qualifier"],
+                "status": c["status"],
+            }
+            for c in claims
+        ],
+    }
+
+
+def latest_per_claimant(engine: Engine, f: ClaimFilter) -> pd.DataFrame:
+    """Each claimant's latest figure per metric and place within `f`: its newest as-of date,
+    and on that date the claim from the most recently published source (a restatement
+    replaces the first report). Retracted claims are never a claimant's latest figure.
+
+    Columns: CLAIM_COLUMNS plus `n_sources`, the sources carrying the same statement.
+    Ordered by as-of date (newest first), then claimant.
+    """
+    f = replace(f, include_retracted=False)
+    latest = (
+        select(
+            Claim.claimant_id,
+            Claim.metric_id,
+            Claim.place_id,
+            func.max(Claim.period_end).label("period_end"),
+        )
+        .where(where(f))
+        .group_by(Claim.claimant_id, Claim.metric_id, Claim.place_id)
+        .subquery()
+    )
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(Claim.claimant_id, Claim.metric_id, Claim.place_id),
+            order_by=(Source.published.desc(), Claim.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        _claims_select(rank)
+        .join(
+            latest,
+            and_(
+                latest.c.claimant_id == Claim.claimant_id,
+                latest.c.metric_id == Claim.metric_id,
+                latest.c.place_id == Claim.place_id,
+                latest.c.period_end == Claim.period_end,
+            ),
+        )
+        .where(where(f))
+        .subquery()
+    )
+    rows = _rows(
+        engine,
+        select(ranked)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.period_end.desc(), ranked.c.claimant_name),
+    )
+    frame = _frame(rows, CLAIM_COLUMNS)
+    if frame.empty:
+        return frame.assign(n_sources=pd.Series(dtype=int))
+    counts = _statement_source_counts(engine, f, list(frame["statement_key"]))
+    return frame.assign(n_sources=[counts.get(k, 1) for k in frame["statement_key"]])
+
+
+def _statement_source_counts(engine: Engine, f: ClaimFilter, keys: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in range(0, len(keys), _IN_CHUNK):
+        rows = _rows(
+            engine,
+            select(Claim.statement_key, func.count(func.distinct(Claim.source_id)).label("n"))
+            .where(where(f), Claim.statement_key.in_(keys[i : i + _IN_CHUNK]))
+            .group_by(Claim.statement_key),
+        )
+        out.update({r["statement_key"]: r["n"] for r in rows})
+    return out
+
+
+def _claim_order(sort: str) -> list[Any]:
+    name = sort.lstrip("-")
+    if name not in CLAIM_SORTS:
+        raise TrackerError(
+            f"unknown sort {sort!r}; choose one of {', '.join(CLAIM_SORTS)} (prefix - to reverse)"
+        )
+    column = {
+        "period_end": Claim.period_end,
+        "published": Source.published,
+        "value": func.coalesce(Claim.value, Claim.low, Claim.high),
+        "claimant": Claimant.name,
+        "metric": Metric.label,
+        "place": Place.name,
+        "status": Claim.status,
+    }[name]
+    descending = sort.startswith("-")
+    return [
+        column.desc() if descending else column.asc(),
+        Claim.id.desc() if descending else Claim.id,
+    ]
+
+
+def claims_page(
+    engine: Engine,
+    f: ClaimFilter,
+    sort: str = DEFAULT_CLAIM_SORT,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """One page of the claims matching `f` (CLAIM_COLUMNS), sorted and paginated in SQL."""
+    stmt = (
+        _claims_select().where(where(f)).order_by(*_claim_order(sort)).limit(limit).offset(offset)
+    )
+    return _frame(_rows(engine, stmt), CLAIM_COLUMNS)
+
+
+def count_claims(engine: Engine, f: ClaimFilter) -> int:
+    with read_session(engine) as session:
+        return session.execute(select(func.count(Claim.id)).where(where(f))).scalar_one()
+
+
+def export_rows(engine: Engine, f: ClaimFilter, chunk: int = 1000) -> Iterator[dict[str, Any]]:
+    """The claims matching `f` as rows of the CSV/JSON export (`tracker.export.CSV_COLUMNS`),
+    streamed in id order a chunk at a time: the Claims page's downloads are exactly its rows."""
+    columns = [
+        Claim.id,
+        Claim.key.label("id_key"),
+        Metric.key.label("metric"),
+        Claimant.key.label("claimant"),
+        Place.key.label("place"),
+        *[getattr(Claim, k) for k in CLAIM_KEYS if k not in ("id", "metric", "claimant", "place")],
+        Source.url.label("source_url"),
+        Source.title.label("source_title"),
+        Source.publisher.label("source_publisher"),
+        Source.published.label("source_published"),
+        Source.archive_url.label("source_archive_url"),
+    ]
+    last_id = 0
+    while True:
+        rows = _rows(
+            engine,
+            select(*columns)
+            .select_from(Claim)
+            .join(Metric, Metric.id == Claim.metric_id)
+            .join(Claimant, Claimant.id == Claim.claimant_id)
+            .join(Place, Place.id == Claim.place_id)
+            .join(Source, Source.id == Claim.source_id)
+            .where(where(f), Claim.id > last_id)
+            .order_by(Claim.id)
+            .limit(chunk),
+        )
+        if not rows:
+            return
+        last_id = rows[-1]["id"]
+        for r in rows:
+            row = dict(r)
+            row["id"] = row.pop("id_key")
+            yield {k: row.get(k) for k in CSV_COLUMNS}
+
+
+SOURCE_LIST_COLUMNS = ["source_id", "publisher", "title", "published", "url", "synthetic", "claims"]
+
+
+def _source_search(text: str | None) -> list[Any]:
+    if not text or not text.strip():
+        return []
+    pattern = like_pattern(text.strip())
+    return [
+        or_(
+            Source.title.ilike(pattern, escape="\\"),
+            Source.publisher.ilike(pattern, escape="\\"),
+        )
+    ]
+
+
+def sources_list(
+    engine: Engine, text: str | None = None, limit: int = PAGE_SIZE, offset: int = 0
+) -> pd.DataFrame:
+    """Sources (newest first) with their claim counts; `text` searches title and publisher."""
+    claims = (
+        select(Claim.source_id, func.count(Claim.id).label("claims"))
+        .group_by(Claim.source_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Source.id.label("source_id"),
+            Source.publisher,
+            Source.title,
+            Source.published,
+            Source.url,
+            Source.synthetic,
+            func.coalesce(claims.c.claims, 0).label("claims"),
+        )
+        .join(claims, claims.c.source_id == Source.id, isouter=True)
+        .where(*_source_search(text))
+        .order_by(Source.published.desc(), Source.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return _frame(_rows(engine, stmt), SOURCE_LIST_COLUMNS)
+
+
+def count_sources(engine: Engine, text: str | None = None) -> int:
+    with read_session(engine) as session:
+        return session.execute(
+            select(func.count(Source.id)).where(*_source_search(text))
+        ).scalar_one()
+
+
+SOURCE_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "publisher",
+    "published",
+    "published_basis",
+    "language",
+    "archive_url",
+    "retrieved_at",
+    "notes",
+    "synthetic",
+    "text",
+)
+
+
+def source_detail(engine: Engine, source_id: int) -> dict[str, Any] | None:
+    """A source's metadata and text, with `claims` (every claim taken from it, CLAIM_COLUMNS);
+    None when there is no such source."""
+    with read_session(engine) as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            return None
+        out = {k: getattr(source, k) for k in SOURCE_FIELDS}
+    claims = _rows(engine, _claims_select().where(Claim.source_id == source_id).order_by(Claim.id))
+    out["claims"] = _frame(claims, CLAIM_COLUMNS)
+    return out
+
+
+def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
+    """One claim (CLAIM_COLUMNS plus notes) with `other_claims` from its source and
+    `same_statement`, the other claims relaying the same statement; None when missing."""
+    rows = _rows(engine, _claims_select(Claim.notes).where(Claim.id == claim_id))
+    if not rows:
+        return None
+    claim = dict(rows[0])
+    claim["other_claims"] = _frame(
+        _rows(
+            engine,
+            _claims_select()
+            .where(Claim.source_id == claim["source_id"], Claim.id != claim_id)
+            .order_by(Claim.id),
+        ),
+        CLAIM_COLUMNS,
+    )
+    claim["same_statement"] = _frame(
+        _rows(
+            engine,
+            _claims_select()
+            .where(Claim.statement_key == claim["statement_key"], Claim.id != claim_id)
+            .order_by(Source.published, Claim.id),
+        ),
+        CLAIM_COLUMNS,
+    )
+    return claim

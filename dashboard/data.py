@@ -1,0 +1,168 @@
+"""The pages' access to the store: `tracker.queries` behind Streamlit's caches.
+
+The engine is a cached resource (one pool per database URL and process). Query results are
+cached data keyed on the database URL, the store's data version and the arguments: every
+write bumps the version (tracker.store), so a curator's save shows on the next rerun while a
+reader's reruns cost nothing. The version itself is read once per page run (one row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from tracker import queries
+from tracker.config import database_url
+from tracker.db import make_engine, schema_is_current
+from tracker.errors import DatabaseUnavailable
+from tracker.filters import ClaimFilter
+
+CACHE_ENTRIES = 512
+
+
+def _dispose(eng: Engine) -> None:
+    eng.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_dispose)
+def engine(url: str) -> Engine:
+    """One engine per database URL; `must_exist` reports a mistyped SQLite path instead of
+    creating an empty file."""
+    return make_engine(url, must_exist=True)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The database as of one data version; every method is a cached query."""
+
+    url: str
+    version: int
+
+    @property
+    def engine(self) -> Engine:
+        return engine(self.url)
+
+    def totals(self) -> dict[str, int]:
+        return _totals(self.url, self.version)
+
+    def filter_options(self) -> dict[str, pd.DataFrame]:
+        return _filter_options(self.url, self.version)
+
+    def chart_points(self, f: ClaimFilter) -> pd.DataFrame:
+        return _chart_points(self.url, self.version, f)
+
+    def count_statements(self, f: ClaimFilter) -> int:
+        return _count_statements(self.url, self.version, f)
+
+    def latest_per_claimant(self, f: ClaimFilter) -> pd.DataFrame:
+        return _latest_per_claimant(self.url, self.version, f)
+
+    def claims_page(self, f: ClaimFilter, sort: str, limit: int, offset: int) -> pd.DataFrame:
+        return _claims_page(self.url, self.version, f, sort, limit, offset)
+
+    def count_claims(self, f: ClaimFilter) -> int:
+        return _count_claims(self.url, self.version, f)
+
+    def sources_list(self, text: str | None, limit: int, offset: int) -> pd.DataFrame:
+        return _sources_list(self.url, self.version, text, limit, offset)
+
+    def count_sources(self, text: str | None) -> int:
+        return _count_sources(self.url, self.version, text)
+
+    def source_detail(self, source_id: int) -> dict[str, Any] | None:
+        return _source_detail(self.url, self.version, source_id)
+
+    def claim_detail(self, claim_id: int) -> dict[str, Any] | None:
+        return _claim_detail(self.url, self.version, claim_id)
+
+
+class NoSchema(DatabaseUnavailable):
+    """The database exists but `tracker init` has not created the tables."""
+
+
+def open_store() -> Store:
+    """The configured database at its current data version.
+
+    Raises DatabaseUnavailable (a missing file, a server down) or NoSchema."""
+    url = database_url()
+    eng = engine(url)
+    if url not in _ready:
+        if not schema_is_current(eng):
+            raise NoSchema(
+                f"the database {eng.url.render_as_string(hide_password=True)} has no tables yet"
+            )
+        _ready.add(url)
+    return Store(url, queries.data_version(eng))
+
+
+_ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped by the app
+
+
+def clear() -> None:
+    """Forget results and dispose of the engines (tests point the app at a new database)."""
+    st.cache_data.clear()
+    engine.clear()
+    _ready.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _totals(url: str, version: int) -> dict[str, int]:
+    return queries.totals(engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _filter_options(url: str, version: int) -> dict[str, pd.DataFrame]:
+    return queries.filter_options(engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
+    return queries.chart_points(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _count_statements(url: str, version: int, f: ClaimFilter) -> int:
+    return queries.count_statements(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _latest_per_claimant(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
+    return queries.latest_per_claimant(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _claims_page(
+    url: str, version: int, f: ClaimFilter, sort: str, limit: int, offset: int
+) -> pd.DataFrame:
+    return queries.claims_page(engine(url), f, sort=sort, limit=limit, offset=offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _count_claims(url: str, version: int, f: ClaimFilter) -> int:
+    return queries.count_claims(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _sources_list(
+    url: str, version: int, text: str | None, limit: int, offset: int
+) -> pd.DataFrame:
+    return queries.sources_list(engine(url), text, limit=limit, offset=offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _count_sources(url: str, version: int, text: str | None) -> int:
+    return queries.count_sources(engine(url), text)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _source_detail(url: str, version: int, source_id: int) -> dict[str, Any] | None:
+    return queries.source_detail(engine(url), source_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _claim_detail(url: str, version: int, claim_id: int) -> dict[str, Any] | None:
+    return queries.claim_detail(engine(url), claim_id)

@@ -1,0 +1,462 @@
+"""What a page shows lives in its URL, so that every view is a link a journalist can send.
+
+Each page declares its `Field`s: a URL parameter, the session-state key of the widget that
+edits it, how to read it (refusing bad values with a reason) and its default. `load()` runs
+before the widgets are drawn and copies a newly opened URL into the widgets' state (a bad
+parameter falls back to its default and becomes a notice, never a traceback); `publish()`
+runs after them and writes the widgets' values back to the URL, leaving defaults out so
+that links stay short. Parameters a page does not own (later features' `claim`, `embed`) are
+left alone.
+
+All session-state keys of the app are named here and initialised in `init()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tracker.filters import ClaimFilter
+from tracker.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
+from tracker.vocab import Role, Status
+
+# --- session-state keys ---------------------------------------------------------------------
+
+ROLE = "role"  # the user's role; the navigation is built from it (viewer until login lands)
+URL_SEEN = "url_seen"  # page -> the owned query parameters last applied or written
+
+FIG_METRIC = "figures.metric"
+FIG_PLACE = "figures.place"
+FIG_KIND = "figures.kind"
+FIG_CLAIMANTS = "figures.claimants"
+FIG_FROM = "figures.from"
+FIG_TO = "figures.to"
+FIG_RETRACTED = "figures.retracted"
+FIG_CHART = "figures.chart"  # the chart's selection state
+
+CLAIMS_METRIC = "claims.metric"
+CLAIMS_PLACE = "claims.place"
+CLAIMS_CLAIMANTS = "claims.claimants"
+CLAIMS_STATUSES = "claims.statuses"
+CLAIMS_FROM = "claims.from"
+CLAIMS_TO = "claims.to"
+CLAIMS_TEXT = "claims.text"
+CLAIMS_SORT = "claims.sort"
+CLAIMS_PAGE = "claims.page"
+
+SOURCES_TEXT = "sources.text"
+SOURCES_PAGE = "sources.page"
+SOURCES_TABLE = "sources.table"  # the list's row selection (key prefix, see close_source)
+SOURCES_TABLE_ROUND = "sources.table_round"
+
+DEFAULTS: dict[str, Any] = {ROLE: Role.viewer.value, URL_SEEN: {}, SOURCES_TABLE_ROUND: 0}
+
+DEFAULT_METRIC = "civilian_killed"
+DEFAULT_PLACE = "UA"
+KINDS = {"cumulative": "Cumulative totals", "period": "Per-period figures", "all": "Both"}
+KIND_PHRASES = {
+    "cumulative": "cumulative totals",
+    "period": "per-period figures",
+    "all": "cumulative totals and per-period figures",
+}
+
+
+def init() -> None:
+    """Give every app-wide key its default once per session."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value.copy() if isinstance(value, dict) else value
+
+
+def current_role() -> Role:
+    return Role(st.session_state.get(ROLE, Role.viewer.value))
+
+
+# --- what the data offers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The keys the filters can take, with their labels (from `queries.filter_options`)."""
+
+    metrics: dict[str, str]
+    metric_cumulative: dict[str, bool]
+    places: dict[str, str]
+    claimants: dict[str, str]
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, pd.DataFrame]) -> Vocabulary:
+        m, p, c = options["metrics"], options["places"], options["claimants"]
+        return cls(
+            metrics=dict(zip(m["key"], m["label"], strict=True)),
+            metric_cumulative={k: bool(v) for k, v in zip(m["key"], m["cumulative"], strict=True)},
+            places=dict(zip(p["key"], p["name"], strict=True)),
+            claimants={
+                k: (s if isinstance(s, str) and s else n)
+                for k, n, s in zip(c["key"], c["name"], c["short_name"], strict=True)
+            },
+        )
+
+    @property
+    def default_metric(self) -> str | None:
+        if DEFAULT_METRIC in self.metrics:
+            return DEFAULT_METRIC
+        return next(iter(self.metrics), None)
+
+    @property
+    def default_place(self) -> str | None:
+        if DEFAULT_PLACE in self.places:
+            return DEFAULT_PLACE
+        return next(iter(self.places), None)
+
+    def default_kind(self, metric: str | None) -> str:
+        return "cumulative" if self.metric_cumulative.get(metric or "", True) else "period"
+
+
+# --- fields: one URL parameter and its widget ----------------------------------------------
+
+
+class BadParameter(ValueError):
+    """A URL parameter that cannot be used; the message says why, in the reader's words.
+    `usable` is what could still be used of it (the known claimants of a list), if anything."""
+
+    def __init__(self, message: str, usable: Any = None):
+        super().__init__(message)
+        self.usable = usable
+
+
+@dataclass(frozen=True)
+class Field:
+    param: str
+    key: str
+    parse: Callable[[list[str]], Any]
+    encode: Callable[[Any], list[str]]
+    default: Callable[[dict[str, Any]], Any]
+
+
+def _const(value: Any) -> Callable[[dict[str, Any]], Any]:
+    return lambda _values: value
+
+
+def _one_of(
+    allowed: Mapping[str, str], what: str, *, closed: bool = False
+) -> Callable[[list[str]], str]:
+    """One key of `allowed` (case-insensitive). `closed` lists the choices in the message,
+    for small fixed sets; otherwise the key is said to be missing from the data."""
+    lowered = {k.lower(): k for k in allowed}
+
+    def parse(raw: list[str]) -> str:
+        value = raw[-1].strip()
+        if value in allowed:
+            return value
+        if value.lower() in lowered:
+            return lowered[value.lower()]
+        if closed:
+            raise BadParameter(f"{value!r} is not one of {', '.join(allowed)}")
+        raise BadParameter(f"there is no {what} {value!r} in the data")
+
+    return parse
+
+
+def _many_of(
+    allowed: Mapping[str, str], what: str, *, closed: bool = False
+) -> Callable[[list[str]], list[str]]:
+    """Several keys (repeated parameters or commas); unknown ones are dropped and named."""
+    one = _one_of(allowed, what, closed=closed)
+
+    def parse(raw: list[str]) -> list[str]:
+        values = [v for item in raw for v in item.split(",") if v.strip()]
+        good: list[str] = []
+        bad: list[str] = []
+        for value in values:
+            try:
+                good.append(one([value]))
+            except BadParameter as exc:
+                bad.append(str(exc))
+        good = list(dict.fromkeys(good))
+        if bad:
+            raise BadParameter("; ".join(bad), usable=good)
+        return good
+
+    return parse
+
+
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _iso_date(raw: list[str]) -> date:
+    try:
+        value = date.fromisoformat(raw[-1].strip())
+    except ValueError:
+        raise BadParameter(f"{raw[-1]!r} is not a date like 2023-02-14") from None
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise BadParameter(f"{raw[-1]!r} is outside the years 1900 to 2100")
+    return value
+
+
+def _positive_int(raw: list[str]) -> int:
+    value = raw[-1].strip()
+    if not value.isdigit() or int(value) < 1:
+        raise BadParameter(f"{value!r} is not a page number")
+    return int(value)
+
+
+def _flag(raw: list[str]) -> bool:
+    value = raw[-1].strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise BadParameter(f"{value!r} is not true or false")
+
+
+def _text(raw: list[str]) -> str:
+    return raw[-1].strip()[:200]
+
+
+def _enc_one(value: Any) -> list[str]:
+    return [] if value in (None, "") else [str(value)]
+
+
+def _enc_many(values: Any) -> list[str]:
+    return [str(v) for v in values or []]
+
+
+def _enc_date(value: date | None) -> list[str]:
+    return [value.isoformat()] if value else []
+
+
+def _enc_flag(value: bool) -> list[str]:
+    return ["1"] if value else []
+
+
+def figures_fields(vocab: Vocabulary) -> list[Field]:
+    """The Figures page: metric and place (always set), kind, claimants, dates, retracted."""
+    return [
+        Field(
+            "metric",
+            FIG_METRIC,
+            _one_of(vocab.metrics, "metric"),
+            _enc_one,
+            _const(vocab.default_metric),
+        ),
+        Field(
+            "place",
+            FIG_PLACE,
+            _one_of(vocab.places, "place"),
+            _enc_one,
+            _const(vocab.default_place),
+        ),
+        Field(
+            "kind",
+            FIG_KIND,
+            _one_of(KINDS, "kind of figure", closed=True),
+            _enc_one,
+            lambda values: vocab.default_kind(values.get(FIG_METRIC)),
+        ),
+        Field(
+            "claimant",
+            FIG_CLAIMANTS,
+            _many_of(vocab.claimants, "claimant"),
+            _enc_many,
+            _const([]),
+        ),
+        Field("from", FIG_FROM, _iso_date, _enc_date, _const(None)),
+        Field("to", FIG_TO, _iso_date, _enc_date, _const(None)),
+        Field("retracted", FIG_RETRACTED, _flag, _enc_flag, _const(False)),
+    ]
+
+
+def claims_fields(vocab: Vocabulary) -> list[Field]:
+    """The Claims page: every filter optional, plus text search, sort and page."""
+    statuses = {s.value: s.value for s in Status}
+    sorts = {s: s for name in CLAIM_SORTS for s in (name, f"-{name}")}
+    return [
+        Field("metric", CLAIMS_METRIC, _one_of(vocab.metrics, "metric"), _enc_one, _const(None)),
+        Field("place", CLAIMS_PLACE, _one_of(vocab.places, "place"), _enc_one, _const(None)),
+        Field(
+            "claimant",
+            CLAIMS_CLAIMANTS,
+            _many_of(vocab.claimants, "claimant"),
+            _enc_many,
+            _const([]),
+        ),
+        Field(
+            "status",
+            CLAIMS_STATUSES,
+            _many_of(statuses, "status", closed=True),
+            _enc_many,
+            _const([]),
+        ),
+        Field("from", CLAIMS_FROM, _iso_date, _enc_date, _const(None)),
+        Field("to", CLAIMS_TO, _iso_date, _enc_date, _const(None)),
+        Field("q", CLAIMS_TEXT, _text, _enc_one, _const("")),
+        Field(
+            "sort",
+            CLAIMS_SORT,
+            _one_of(sorts, "sort order", closed=True),
+            _enc_one,
+            _const(DEFAULT_CLAIM_SORT),
+        ),
+        Field("page", CLAIMS_PAGE, _positive_int, _enc_one, _const(1)),
+    ]
+
+
+def sources_fields() -> list[Field]:
+    """The Sources list: text search and page. (`source=<id>` opens one source; see
+    `requested_source`.)"""
+    return [
+        Field("q", SOURCES_TEXT, _text, _enc_one, _const("")),
+        Field("page", SOURCES_PAGE, _positive_int, _enc_one, _const(1)),
+    ]
+
+
+# --- URL <-> widgets -----------------------------------------------------------------------
+
+
+def _current_params(fields: list[Field]) -> dict[str, list[str]]:
+    return {
+        f.param: st.query_params.get_all(f.param)
+        for f in fields
+        if st.query_params.get_all(f.param)
+    }
+
+
+def load(page: str, fields: list[Field]) -> list[str]:
+    """Before the widgets are drawn: apply the URL to them when it is new to this page (a
+    link opened, the back button) or when the widgets lost their state (another page was
+    shown). Returns a notice for each parameter that could not be used."""
+    params = _current_params(fields)
+    seen = st.session_state.setdefault(URL_SEEN, {})
+    if seen.get(page) == params and all(f.key in st.session_state for f in fields):
+        return []
+    notices: list[str] = []
+    values: dict[str, Any] = {}
+    for field in fields:
+        raw = params.get(field.param)
+        value = field.default(values)
+        if raw:
+            try:
+                value = field.parse(raw)
+            except BadParameter as exc:
+                if exc.usable:
+                    value = exc.usable
+                    notices.append(f"Part of the link's “{field.param}” was not used: {exc}.")
+                else:
+                    notices.append(
+                        f"The link's “{field.param}” was not used: {exc}. "
+                        "Showing the default instead."
+                    )
+        values[field.key] = value
+    for key, value in values.items():
+        st.session_state[key] = value
+    return notices
+
+
+def publish(page: str, fields: list[Field]) -> None:
+    """After the widgets are drawn: write their values to the URL (defaults left out)."""
+    values: dict[str, Any] = {}
+    wanted: dict[str, list[str]] = {}
+    for field in fields:
+        value = st.session_state.get(field.key)
+        values[field.key] = value
+        if value != field.default(values):
+            encoded = field.encode(value)
+            if encoded:
+                wanted[field.param] = encoded
+    current = _current_params(fields)
+    for field in fields:
+        if field.param in wanted and current.get(field.param) != wanted[field.param]:
+            st.query_params[field.param] = (
+                wanted[field.param] if len(wanted[field.param]) > 1 else wanted[field.param][0]
+            )
+        elif field.param not in wanted and field.param in current:
+            del st.query_params[field.param]
+    st.session_state.setdefault(URL_SEEN, {})[page] = wanted
+
+
+def reset_page(key: str) -> Callable[[], None]:
+    """An on_change callback for filters: a new filter starts again at page 1."""
+
+    def reset() -> None:
+        st.session_state[key] = 1
+
+    return reset
+
+
+def metric_changed(vocab: Vocabulary) -> None:
+    """An on_change callback: a new metric shows its own kind of figure (cumulative or per
+    period) by default."""
+    st.session_state[FIG_KIND] = vocab.default_kind(st.session_state.get(FIG_METRIC))
+
+
+def requested_source() -> tuple[int | None, str | None]:
+    """The `source=<id>` of the Sources page: (id, None), (None, notice) or (None, None)."""
+    raw = st.query_params.get("source")
+    if raw is None or raw == "":
+        return None, None
+    if not raw.strip().isdigit():
+        return None, f"The link's “source” was not used: {raw!r} is not a source number."
+    return int(raw.strip()), None
+
+
+def close_source() -> None:
+    """An on_click callback: back from one source to the list."""
+    if "source" in st.query_params:
+        del st.query_params["source"]
+
+
+def forget_sources_selection() -> None:
+    """Called while one source is shown: the list's table will get a new key, so that the row
+    selected to open this source does not open it again when the list returns (the browser
+    keeps a table's selection, and a selection cannot be reset from Python)."""
+    st.session_state[SOURCES_TABLE_ROUND] = st.session_state.get(SOURCES_TABLE_ROUND, 0) + 1
+
+
+def sources_table_key() -> str:
+    return f"{SOURCES_TABLE}.{st.session_state.get(SOURCES_TABLE_ROUND, 0)}"
+
+
+# --- widget values -> filters ---------------------------------------------------------------
+
+
+def figures_filter() -> tuple[ClaimFilter, bool]:
+    """The Figures page's filter from its widgets, and whether retracted claims are shown."""
+    kind = st.session_state.get(FIG_KIND, "cumulative")
+    show_retracted = bool(st.session_state.get(FIG_RETRACTED, False))
+    f = ClaimFilter(
+        metric=st.session_state.get(FIG_METRIC),
+        place=st.session_state.get(FIG_PLACE),
+        claimants=tuple(st.session_state.get(FIG_CLAIMANTS) or ()),
+        date_from=st.session_state.get(FIG_FROM),
+        date_to=st.session_state.get(FIG_TO),
+        cumulative=None if kind == "all" else kind == "cumulative",
+        include_retracted=show_retracted,
+    )
+    return f, show_retracted
+
+
+def claims_filter() -> ClaimFilter:
+    return ClaimFilter(
+        metric=st.session_state.get(CLAIMS_METRIC),
+        place=st.session_state.get(CLAIMS_PLACE),
+        claimants=tuple(st.session_state.get(CLAIMS_CLAIMANTS) or ()),
+        statuses=tuple(st.session_state.get(CLAIMS_STATUSES) or ()),
+        date_from=st.session_state.get(CLAIMS_FROM),
+        date_to=st.session_state.get(CLAIMS_TO),
+        text=(st.session_state.get(CLAIMS_TEXT) or "").strip() or None,
+    )
+
+
+def dates_in_order(from_key: str, to_key: str) -> str | None:
+    """A from-date after the to-date matches nothing: swap them and say so."""
+    start, end = st.session_state.get(from_key), st.session_state.get(to_key)
+    if start and end and start > end:
+        st.session_state[from_key], st.session_state[to_key] = end, start
+        return "The start date was after the end date; the two were swapped."
+    return None

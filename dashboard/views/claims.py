@@ -1,0 +1,77 @@
+"""Claims: every claim matching the filters, sorted and paged in the database, with the
+source as a link; the downloads hold exactly the filtered rows (all pages)."""
+
+import math
+
+import streamlit as st
+
+from dashboard import state, widgets
+from tracker import downloads
+from tracker.queries import CLAIM_SORTS, PAGE_SIZE
+
+store = widgets.open_store()
+widgets.stop_if_empty(store)
+vocab = state.Vocabulary.from_options(store.filter_options())
+fields = state.claims_fields(vocab)
+notices = state.load("claims", fields)
+notices.append(state.dates_in_order(state.CLAIMS_FROM, state.CLAIMS_TO))
+
+st.title("Claims")
+with st.sidebar:
+    widgets.claims_filters(vocab)
+f = state.claims_filter()
+total = store.count_claims(f)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+if st.session_state[state.CLAIMS_PAGE] > pages:
+    notices.append(f"There are {pages} page(s) of results; showing the last one.")
+    st.session_state[state.CLAIMS_PAGE] = pages
+widgets.notices(notices)
+
+sort_column, page_column = st.columns([3, 1])
+sort_column.selectbox(
+    "Sort by",
+    options=[s for name in CLAIM_SORTS for s in (f"-{name}", name)],
+    format_func=widgets.sort_label,
+    key=state.CLAIMS_SORT,
+)
+page_column.number_input(
+    f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=state.CLAIMS_PAGE
+)
+state.publish("claims", fields)
+
+if total == 0:
+    st.info(
+        widgets.md(f"No claims match: {f.describe()}.")
+        + " Loosen a filter in the sidebar or clear the search.",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()
+
+page = st.session_state[state.CLAIMS_PAGE]
+sort = st.session_state[state.CLAIMS_SORT]
+rows = store.claims_page(f, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+first = (page - 1) * PAGE_SIZE + 1
+st.caption(widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total:,} ({f.describe()})."))
+widgets.claims_table(rows, key="claims.table")
+
+engine = store.engine
+stem = downloads.file_stem(f)
+csv_column, json_column, _ = st.columns([1, 1, 2])
+csv_column.download_button(
+    f"Download {total:,} claims as CSV",
+    data=lambda: downloads.claims_csv(engine, f),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="claims.download_csv",
+)
+json_column.download_button(
+    f"Download {total:,} claims as JSON",
+    data=lambda: downloads.claims_json(engine, f),
+    file_name=f"{stem}.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/download:",
+    key="claims.download_json",
+)

@@ -1,0 +1,377 @@
+"""What the pages share: the store or a friendly stop, filter panels, the claim/source card,
+the citation box and the claims table.
+
+Text that came from sources or curators is never interpreted: it is escaped before any
+Markdown element sees it (`md`), shown in tables and code boxes (which render no markup),
+and a URL becomes a link only when it is http(s) (`tracker.urls.is_safe_link`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.navigation import SOURCES
+from tracker.citations import (
+    CitedFigure,
+    citation_line,
+    format_day,
+    format_figure,
+    format_period,
+    markdown_citation,
+)
+from tracker.errors import DatabaseUnavailable
+from tracker.markup import escape_markdown
+from tracker.queries import CLAIM_SORTS
+from tracker.urls import is_safe_link
+from tracker.vocab import Status
+
+STATUS_COLOURS = {
+    "unverified": "gray",
+    "corroborated": "green",
+    "disputed": "orange",
+    "retracted": "red",
+}
+
+
+def md(text: Any) -> str:
+    """Data text as Markdown that shows exactly its characters."""
+    return escape_markdown("" if text is None else str(text))
+
+
+def present(value: Any) -> bool:
+    return value is not None and value == value and value != ""
+
+
+# --- the store, or a friendly stop ---------------------------------------------------------
+
+
+def open_store() -> data.Store:
+    """The store at its current data version; a page that cannot reach it says why and
+    what to do, and stops."""
+    try:
+        return data.open_store()
+    except data.NoSchema as exc:
+        st.info(
+            md(f"Nothing to show yet: {exc}.")
+            + " Create the tables and load the sample data with `make run`, or with "
+            "`tracker init` then `tracker import data/`.",
+            icon=":material/database:",
+        )
+    except DatabaseUnavailable as exc:
+        st.error(
+            md(f"The database cannot be read: {exc}.")
+            + " Check `TRACKER_DATABASE_URL`, or run `make run` to create the sample database.",
+            icon=":material/error:",
+        )
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def stop_if_empty(store: data.Store) -> None:
+    """An empty database is a state, not an error: say how to fill it."""
+    if store.totals()["claims"] == 0:
+        st.info(
+            "No claims yet. Load the shipped sample with `tracker import data/` (or `make run`), "
+            "or import your own files in the data format described in the README.",
+            icon=":material/inbox:",
+        )
+        st.stop()
+
+
+def notices(messages: list[str | None]) -> None:
+    for message in messages:
+        if message:
+            st.warning(md(message), icon=":material/link_off:")
+
+
+# --- filter panels --------------------------------------------------------------------------
+
+
+def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
+    left, right = st.columns(2)
+    left.date_input(
+        "As of, from",
+        key=from_key,
+        min_value=state.DATE_MIN,
+        max_value=state.DATE_MAX,
+        format="YYYY-MM-DD",
+        on_change=on_change,
+    )
+    right.date_input(
+        "As of, to",
+        key=to_key,
+        min_value=state.DATE_MIN,
+        max_value=state.DATE_MAX,
+        format="YYYY-MM-DD",
+        on_change=on_change,
+    )
+
+
+def figures_filters(vocab: state.Vocabulary) -> None:
+    """The Figures page's filters (in the sidebar; a phone opens it from the top left)."""
+    st.selectbox(
+        "Metric",
+        options=list(vocab.metrics),
+        format_func=vocab.metrics.get,
+        key=state.FIG_METRIC,
+        on_change=state.metric_changed,
+        args=(vocab,),
+        help="What is counted. Metrics are never added together.",
+    )
+    st.selectbox(
+        "Place", options=list(vocab.places), format_func=vocab.places.get, key=state.FIG_PLACE
+    )
+    st.radio(
+        "Figures",
+        options=list(state.KINDS),
+        format_func=state.KINDS.get,
+        key=state.FIG_KIND,
+        help="Cumulative totals run from a start date to an as-of date; per-period figures "
+        "count one window (a day, a month).",
+    )
+    st.multiselect(
+        "Claimants",
+        options=list(vocab.claimants),
+        format_func=vocab.claimants.get,
+        key=state.FIG_CLAIMANTS,
+        placeholder="All claimants",
+    )
+    _dates(state.FIG_FROM, state.FIG_TO)
+    st.toggle(
+        "Show retracted claims",
+        key=state.FIG_RETRACTED,
+        help="Retracted claims are left out by default; shown, they are grey.",
+    )
+
+
+def claims_filters(vocab: state.Vocabulary) -> None:
+    """The Claims page's filters; any change starts again at page 1."""
+    reset = state.reset_page(state.CLAIMS_PAGE)
+    st.text_input(
+        "Search quotes and titles",
+        key=state.CLAIMS_TEXT,
+        on_change=reset,
+        placeholder="e.g. Bakhmut or 7,199",
+    )
+    st.selectbox(
+        "Metric",
+        options=[None, *vocab.metrics],
+        format_func=lambda k: "All metrics" if k is None else vocab.metrics[k],
+        key=state.CLAIMS_METRIC,
+        on_change=reset,
+    )
+    st.selectbox(
+        "Place",
+        options=[None, *vocab.places],
+        format_func=lambda k: "All places" if k is None else vocab.places[k],
+        key=state.CLAIMS_PLACE,
+        on_change=reset,
+    )
+    st.multiselect(
+        "Claimants",
+        options=list(vocab.claimants),
+        format_func=vocab.claimants.get,
+        key=state.CLAIMS_CLAIMANTS,
+        placeholder="All claimants",
+        on_change=reset,
+    )
+    st.multiselect(
+        "Status",
+        options=[s.value for s in Status],
+        key=state.CLAIMS_STATUSES,
+        placeholder="Any status",
+        on_change=reset,
+    )
+    _dates(state.CLAIMS_FROM, state.CLAIMS_TO, on_change=reset)
+
+
+def sort_label(sort: str) -> str:
+    name = sort.lstrip("-")
+    direction = "newest/largest first" if sort.startswith("-") else "oldest/smallest first"
+    if name in ("claimant", "metric", "place", "status"):
+        direction = "Z to A" if sort.startswith("-") else "A to Z"
+    return f"{CLAIM_SORTS[name].capitalize()}, {direction}"
+
+
+# --- claims as text -------------------------------------------------------------------------
+
+
+def figure_text(row: Mapping[str, Any]) -> str:
+    """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun."""
+    figure = format_figure(
+        _int(row.get("value")),
+        _int(row.get("low")),
+        _int(row.get("high")),
+        row.get("qualifier") or "exact",
+    )
+    return f"{figure} {row.get('metric_noun') or ''}".strip()
+
+
+def period_text(row: Mapping[str, Any]) -> str:
+    return format_period(
+        _date(row.get("period_start")), _date(row["period_end"]), bool(row.get("cumulative", True))
+    )
+
+
+def claimant_text(row: Mapping[str, Any]) -> str:
+    short = row.get("claimant_short")
+    return short if present(short) else row["claimant_name"]
+
+
+def status_line(row: Mapping[str, Any]) -> None:
+    status = row.get("status") or "unverified"
+    st.badge(status, color=STATUS_COLOURS.get(status, "gray"))
+    reason = row.get("status_reason")
+    if status in ("disputed", "retracted") and present(reason):
+        st.caption(md(f"Why {status}: {reason}"))
+
+
+def link_button(label: str, url: Any, key: str | None = None) -> None:
+    """A button opening `url` in a new tab, only for http(s); otherwise the reason."""
+    if is_safe_link(url):
+        st.link_button(label, str(url), icon=":material/open_in_new:", key=key)
+    elif present(url):
+        st.caption("Link not shown: the stored address is not an http(s) URL.")
+
+
+def citation_box(row: Mapping[str, Any]) -> None:
+    """The citation in plain text and Markdown, each in a code box with a copy button."""
+    cited = CitedFigure.from_row(row)
+    st.code(citation_line(cited), language=None, wrap_lines=True)
+    with st.expander("As Markdown"):
+        st.code(markdown_citation(cited), language="markdown", wrap_lines=True)
+
+
+def claim_card(claim: Mapping[str, Any]) -> None:
+    """The source card of a claim: the figure as claimed, its status, the quote, the article
+    (link in a new tab), a citation, the other sources of the same statement and the other
+    claims taken from the same source."""
+    with st.container(border=True, key=f"claim_card_{claim['claim_id']}"):
+        st.subheader(md(figure_text(claim)), anchor=False)
+        st.markdown(md(f"{claim['claimant_name']} · {claim['place_name']} · {period_text(claim)}"))
+        status_line(claim)
+        st.markdown("> " + md(f"“{claim['quote']}”"))
+        if present(claim.get("quote_translation")):
+            st.caption(md(f"Translation: {claim['quote_translation']}"))
+        if present(claim.get("relayed_by")):
+            st.caption(md(f"Relayed by {claim['relayed_by']}"))
+        st.markdown(
+            f"**{md(claim['source_publisher'])}**, {md(format_day(_date(claim['source_published'])))}"
+        )
+        st.markdown(f"*{md(claim['source_title'])}*")
+        left, right = st.columns(2)
+        with left:
+            link_button(
+                "Read the article", claim.get("source_url"), key=f"article_{claim['claim_id']}"
+            )
+        with right:
+            if present(claim.get("source_archive_url")):
+                link_button(
+                    "Archived copy",
+                    claim.get("source_archive_url"),
+                    key=f"archive_{claim['claim_id']}",
+                )
+        citation_box(claim)
+        st.page_link(
+            SOURCES,
+            label="Everything from this source",
+            icon=":material/article:",
+            query_params={"source": str(int(claim["source_id"]))},
+        )
+        same = claim.get("same_statement")
+        if same is not None and not same.empty:
+            st.markdown(f"**The same statement, also reported by {len(same)} other source(s)**")
+            claims_table(same, compact=True)
+        others = claim.get("other_claims")
+        if others is not None and not others.empty:
+            st.markdown(f"**Other claims from this source ({len(others)})**")
+            claims_table(others, compact=True)
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
+    """Claims as the reader wants to see them: the figure as claimed, words not keys."""
+    records = claims.to_dict("records")
+    frame = pd.DataFrame(
+        {
+            "As of": [_date(r["period_end"]) for r in records],
+            "Figure": [figure_text(r) for r in records],
+            "Claimant": [claimant_text(r) for r in records],
+            "Place": [r["place_name"] for r in records],
+            "Period": [period_text(r) for r in records],
+            "Status": [r["status"] for r in records],
+            "Quote": [r["quote"] for r in records],
+            "Source": [r["source_publisher"] for r in records],
+            "Published": [_date(r["source_published"]) for r in records],
+            "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
+            "Claim": [int(r["claim_id"]) for r in records],
+        }
+    )
+    if compact:
+        frame = frame[["As of", "Figure", "Claimant", "Place", "Source", "Published", "Link"]]
+    return frame
+
+
+CLAIMS_COLUMN_CONFIG = {
+    "As of": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Published": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Link": st.column_config.LinkColumn(display_text="article ↗", help="Opens in a new tab"),
+    "Quote": st.column_config.TextColumn(width="large"),
+    "Claim": st.column_config.NumberColumn("Claim #", format="%d"),
+}
+
+
+def claims_table(claims: pd.DataFrame, *, compact: bool = False, key: str | None = None) -> None:
+    st.dataframe(
+        claims_frame(claims, compact=compact),
+        hide_index=True,
+        width="stretch",
+        column_config=CLAIMS_COLUMN_CONFIG,
+        key=key,
+    )
+
+
+# --- small conversions ------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if present(value) else None
+
+
+def _date(value: Any) -> date | None:
+    if not present(value):
+        return None
+    if isinstance(value, datetime):  # also pandas Timestamp
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def sources_frame(sources: pd.DataFrame) -> pd.DataFrame:
+    records = sources.to_dict("records")
+    return pd.DataFrame(
+        {
+            "Published": [_date(r["published"]) for r in records],
+            "Publisher": [r["publisher"] for r in records],
+            "Title": [r["title"] for r in records],
+            "Claims": [int(r["claims"]) for r in records],
+            "Link": [r["url"] if is_safe_link(r["url"]) else None for r in records],
+            "Synthetic": [bool(r["synthetic"]) for r in records],
+        }
+    )
+
+
+SOURCES_COLUMN_CONFIG = {
+    "Published": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Title": st.column_config.TextColumn(width="large"),
+    "Link": st.column_config.LinkColumn(display_text="article ↗", help="Opens in a new tab"),
+}

@@ -1,0 +1,79 @@
+"""Driving the running dashboard in Debian's Chromium with Playwright.
+
+Waits follow Streamlit's own end-to-end tests: the app's root element reports its
+websocket (`data-test-connection-state`) and its script (`data-test-script-state`), the
+status widget shows while a script runs, and elements still loading are skeletons. Each
+interaction first waits for its visible outcome (Playwright's retrying `expect`), then for
+the run to settle; nothing waits on the clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 90_000  # a cold first page on a busy 2-core machine takes ~20 s
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def find_chromium() -> str | None:
+    """The system Chromium (Debian's `chromium` package); never a downloaded build."""
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def wait_for_app(page: Page) -> None:
+    """Connected, script finished, no status widget, no skeletons."""
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+# Where a claim's point is on the screen: find the trace and index whose customdata lists
+# the claim, then map its data coordinates through plotly's own axes.
+POINT_POSITION_JS = """(claimId) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  for (let t = 0; t < gd.data.length; t++) {
+    const custom = gd.data[t].customdata || [];
+    for (let i = 0; i < custom.length; i++) {
+      if (custom[i] && String(custom[i][0]).split(',').includes(String(claimId))) {
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        return {x: box.left + xa.d2p(gd.data[t].x[i]), y: box.top + ya.d2p(gd.data[t].y[i])};
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def point_position(page: Page, claim_id: int) -> dict[str, float]:
+    position = page.evaluate(POINT_POSITION_JS, claim_id)
+    assert position is not None, f"claim {claim_id} is not plotted"
+    return position
+
+
+def wait_for_chart(page: Page) -> None:
+    expect(page.locator(".js-plotly-plot .scatterlayer path.point").first).to_be_visible(
+        timeout=TIMEOUT_MS
+    )

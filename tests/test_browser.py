@@ -1,0 +1,199 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright.
+
+It starts `streamlit run dashboard/app.py` on a free port against the shared test database
+(the sample plus fictional extras), then: the chart renders; hovering a point shows the
+figure as claimed, its source and quote; clicking it opens the source card with the quote,
+a citation and a link to the article (http(s), new tab); the card's link leads to the
+source's own page; hostile text on a source page stays text; the Figures page fits a phone.
+Screenshots go to the test's temp folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import select
+
+from tests.browser_support import (
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    find_chromium,
+    point_position,
+    wait_for_app,
+    wait_for_chart,
+)
+from tests.dashboard_support import HOSTILE_TITLE
+from tests.streamlit_server import free_port, running_app, streamlit_command
+from tracker.db import make_engine, read_session
+from tracker.markup import WORD_JOINER
+from tracker.models import Claim, Source
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = find_chromium()
+POLICE_URL = (
+    "https://anews.com.tr/world/2022/06/13/"
+    "ukrainian-police-more-than-12000-civilians-killed-in-war-so-far/amp"
+)
+
+
+@pytest.fixture(scope="module")
+def app_url(dashboard_sqlite_url):
+    port = free_port()
+    with running_app(streamlit_command(port), port, dashboard_sqlite_url) as app:
+        yield app.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("no system Chromium found (install Debian's package: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert dialogs == [], "a script from the data ran"
+
+
+def ids(url: str) -> tuple[dict[str, int], dict[str, int]]:
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        claims = dict(session.exec(select(Claim.key, Claim.id)).all())
+        sources = dict(session.exec(select(Source.url, Source.id)).all())
+    engine.dispose()
+    return claims, sources
+
+
+def test_click_a_point_see_its_source_card_and_reach_the_source(
+    page, app_url, dashboard_sqlite_url, tmp_path: Path
+):
+    claims, sources = ids(dashboard_sqlite_url)
+    claim_id = claims["police-2022-06-13-killed"]
+    page.goto(app_url)
+    wait_for_app(page)
+    wait_for_chart(page)
+
+    # Hover: the figure as claimed, the claimant, the period, the source and the quote.
+    position = point_position(page, claim_id)
+    page.mouse.move(position["x"], position["y"])
+    hover = page.locator(".hoverlayer .hovertext")
+    expect(hover).to_be_visible()
+    # Plotly draws each hover line as a <tspan class="line">; join them as a reader reads.
+    hover_text = " ".join(
+        hover.first.evaluate(
+            "el => Array.from(el.querySelectorAll('tspan.line')).map(t => t.textContent).join(' ')"
+        ).split()
+    )
+    for expected in (
+        "National Police: more than 12,000 civilians killed",
+        "Ukraine, 24 Feb – 13 Jun 2022",
+        "DISPUTED",
+        "A News, 13 Jun 2022: Ukrainian police: More than 12,000 civilians killed in war so far",
+        "More than 12,000 civilians have been killed so far",
+    ):
+        assert expected in hover_text
+
+    # Click: the source card opens beside the chart.
+    page.mouse.click(position["x"], position["y"])
+    card = page.locator(f".st-key-claim_card_{claim_id}")
+    expect(card).to_be_visible()
+    wait_for_app(page)
+    expect(card).to_contain_text("more than 12,000 civilians killed")
+    expect(card).to_contain_text(
+        "More than 12,000 civilians have been killed so far in the Russian invasion of Ukraine"
+    )
+    article = card.get_by_role("link", name="Read the article")
+    expect(article).to_have_attribute("href", POLICE_URL)
+    expect(article).to_have_attribute("target", "_blank")
+    expect(card.get_by_test_id("stCode").first).to_have_text(
+        "National Police: more than 12,000 civilians killed in Ukraine, 24 Feb – 13 Jun 2022 "
+        f"(A News, 13 Jun 2022, {POLICE_URL})"
+    )
+    # Every link the page shows is http(s) or a page of the app.
+    for href in page.locator("[data-testid='stMain'] a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    ):
+        assert href.startswith(("https://", "http://", "#", "sources", "/")), href
+    page.screenshot(path=tmp_path / "figures-card.png", full_page=True)
+    assert (tmp_path / "figures-card.png").stat().st_size > 10_000
+
+    # The card leads to the source's own page.
+    card.get_by_role("link", name="Everything from this source").click()
+    page.wait_for_url(f"**/sources?source={sources[POLICE_URL]}")
+    heading = page.get_by_role("heading", name="Ukrainian police: More than 12,000 civilians")
+    expect(heading).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_text("Claims taken from this source (1)")).to_be_visible()
+    expect(page.get_by_role("link", name="Read the article")).to_have_attribute("href", POLICE_URL)
+    page.screenshot(path=tmp_path / "source.png", full_page=True)
+
+
+def test_hostile_source_text_is_shown_as_text(page, app_url, dashboard_sqlite_url, tmp_path: Path):
+    _, sources = ids(dashboard_sqlite_url)
+    page.goto(f"{app_url}/sources?source={sources['https://example.org/news/hostile']}")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    heading = main.get_by_role("heading", level=1)
+    expect(heading).to_be_visible()
+    # The reader sees the characters as written (the invisible word joiner aside).
+    assert heading.inner_text().replace(WORD_JOINER, "").strip() == HOSTILE_TITLE
+    shown = main.inner_text().replace(WORD_JOINER, "")
+    assert "Intro <img src=x onerror=alert(1)> and [a link](https://evil.example.org)." in shown
+    assert "recorded at least 42 [civilian] deaths, **so far** $5" in shown
+    assert main.locator("img, script, iframe").count() == 0
+    hrefs = main.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert not [h for h in hrefs if "evil" in h or "javascript" in h or "mailto" in h], hrefs
+    highlight = main.locator("span").filter(has_text="recorded at least 42 [civilian] deaths")
+    expect(highlight.last).to_be_visible()
+    page.screenshot(path=tmp_path / "hostile-source.png", full_page=True)
+
+
+def test_figures_page_fits_a_phone(browser, app_url, tmp_path: Path):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        wait_for_chart(page)
+        chart = page.locator(".js-plotly-plot").first
+        box = chart.bounding_box()
+        assert box["width"] <= 390
+        expect(page.get_by_text("Click a point on the chart")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=tmp_path / "figures-phone.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_selecting_a_row_of_the_sources_list_opens_that_source_and_back(page, app_url):
+    page.goto(f"{app_url}/sources")
+    wait_for_app(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    # The first row's selection box: left edge of the grid, under its header row.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_url("**/sources?source=*")
+    expect(page.get_by_text("Claims taken from this source")).to_be_visible()
+    wait_for_app(page)
+    page.get_by_role("button", name="All sources").click()
+    expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+    wait_for_app(page)
+    page.wait_for_url(f"{app_url}/sources")  # the address bar says what is shown
+    expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()

@@ -1,0 +1,208 @@
+"""The Figures chart and the mapping of a click back to claims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.charts import claimant_colours, figures_chart, hover_text, selected_claim_ids
+from tracker.queries import CHART_COLUMNS
+
+
+def point(claim_ids=(1,), **fields) -> dict:
+    sources = fields.pop("sources", None) or [
+        {
+            "claim_id": claim_ids[0],
+            "publisher": "Example Wire",
+            "title": "Monitor counts deaths",
+            "published": date(2023, 2, 14),
+            "url": "https://example.org/a",
+            "quote": "it had recorded 7,199 civilian deaths",
+            "qualifier": fields.get("qualifier", "exact"),
+            "status": fields.get("status", "unverified"),
+        }
+    ]
+    row = {
+        "statement_key": f"s{claim_ids[0]}",
+        "claim_ids": tuple(claim_ids),
+        "n_sources": len(sources),
+        "claimant_key": "example_monitor",
+        "claimant_name": "Example Monitor",
+        "claimant_short": None,
+        "metric_key": "civilian_killed",
+        "metric_label": "Civilians killed",
+        "metric_noun": "civilians killed",
+        "place_key": "UA",
+        "place_name": "Ukraine",
+        "value": 7199,
+        "low": None,
+        "high": None,
+        "qualifier": "exact",
+        "period_start": date(2022, 2, 24),
+        "period_end": date(2023, 2, 12),
+        "cumulative": True,
+        "status": "unverified",
+        "status_reason": None,
+        "sources": sources,
+        "source_id": 1,
+        "source_publisher": "Example Wire",
+        "source_title": "Monitor counts deaths",
+        "source_published": date(2023, 2, 14),
+        "source_url": "https://example.org/a",
+    }
+    row.update(fields)
+    return row
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=CHART_COLUMNS)
+
+
+def data_traces(fig: go.Figure) -> list:
+    return [t for t in fig.data if list(t.x) != [None]]
+
+
+def test_every_plotted_point_carries_its_claim_ids():
+    points = frame(
+        point((1, 7, 9), period_end=date(2023, 1, 1)),
+        point((2,), period_end=date(2023, 2, 1)),
+        point(
+            (3,), claimant_key="other", claimant_name="Other Monitor", period_end=date(2023, 3, 1)
+        ),
+    )
+    fig = figures_chart(points)
+    traces = data_traces(fig)
+    assert {t.name for t in traces} == {"Example Monitor", "Other Monitor"}
+    ids = sorted(c[0] for t in traces for c in t.customdata)
+    assert ids == ["1,7,9", "2", "3"]
+    assert all(len(t.customdata) == len(t.x) == len(t.y) for t in traces)
+
+
+def test_cumulative_figures_are_lines_and_per_period_figures_bars_over_their_period():
+    fig = figures_chart(
+        frame(
+            point((1,)),
+            point(
+                (2,),
+                cumulative=False,
+                period_start=date(2023, 2, 1),
+                period_end=date(2023, 2, 28),
+                value=138,
+            ),
+        )
+    )
+    line, bar = data_traces(fig)
+    assert line.type == "scatter" and line.mode == "lines+markers"
+    assert bar.type == "bar" and bar.name == "Example Monitor (per period)"
+    assert str(bar.x[0])[:10] == "2023-02-01" and bar.width[0] == 28 * 86_400_000  # both ends
+
+
+def test_qualifiers_are_drawn_and_written():
+    fig = figures_chart(
+        frame(
+            point((1,), qualifier="at_least", period_end=date(2023, 1, 1)),
+            point((2,), qualifier="about", period_end=date(2023, 1, 2)),
+            point((3,), qualifier="exact", period_end=date(2023, 1, 3)),
+        )
+    )
+    [line] = [t for t in data_traces(fig) if t.legendgroup == "example_monitor"]
+    assert list(line.marker.symbol) == ["triangle-up", "diamond", "circle"]
+    assert "at least 7,199 civilians killed" in line.hovertext[0]
+    assert "about 7,199" in line.hovertext[1]
+    keys = [t.name for t in fig.data if list(t.x) == [None]]
+    assert keys == ["lower bound (at least, more than)", "about"]
+
+
+def test_a_range_is_an_error_bar_from_its_low_end():
+    fig = figures_chart(frame(point((1,), value=None, low=30, high=50)))
+    [line] = data_traces(fig)
+    assert list(line.y) == [30]
+    assert line.error_y.visible and list(line.error_y.array) == [20]
+    assert list(line.error_y.arrayminus) == [0]
+    assert "30–50 civilians killed" in line.hovertext[0]
+
+
+def test_retracted_points_are_hidden_unless_shown_and_then_grey():
+    points = frame(point((1,)), point((2,), status="retracted", period_end=date(2023, 3, 1)))
+    hidden = figures_chart(points)
+    assert sorted(c[0] for t in data_traces(hidden) for c in t.customdata) == ["1"]
+    shown = figures_chart(points, show_retracted=True)
+    [retracted] = [t for t in data_traces(shown) if t.name.startswith("Retracted")]
+    assert [c[0] for c in retracted.customdata] == ["2"]
+    assert retracted.marker.color == "#b0b0b0"
+    assert "RETRACTED" in retracted.hovertext[0]
+
+
+def test_disputed_points_are_outlined_and_say_why():
+    fig = figures_chart(
+        frame(point((1,)), point((2,), status="disputed", status_reason="wrong date label"))
+    )
+    [line] = data_traces(fig)
+    assert list(line.marker.line.width) == [1, 3]
+    assert "DISPUTED</b>: wrong date label" in line.hovertext[1]
+    assert "disputed (dark outline)" in [t.name for t in fig.data]
+
+
+def test_hover_names_claimant_period_sources_and_quotes_and_escapes_them():
+    sources = [
+        {
+            "claim_id": i,
+            "publisher": f"Wire <b>{i}</b>",
+            "title": "T",
+            "published": date(2023, 2, 14),
+            "url": "https://example.org",
+            "quote": "<a href='javascript:x'>7,199</a>",
+            "qualifier": "exact",
+            "status": "disputed" if i == 2 else "unverified",
+        }
+        for i in (1, 2, 3, 4)
+    ]
+    text = hover_text(point((1, 2, 3, 4), sources=sources, claimant_name="Mon <i>itor</i>"))
+    assert "<b>Mon &lt;i&gt;itor&lt;/i&gt;</b>: 7,199 civilians killed" in text
+    assert "Ukraine, 24 Feb 2022 – 12 Feb 2023" in text
+    assert "Sources (4):" in text and "Wire &lt;b&gt;1&lt;/b&gt;, 14 Feb 2023: T" in text
+    assert "&lt;a href='javascript:x'&gt;7,199&lt;/a&gt;" in text
+    assert "<b>(disputed)</b>" in text  # one relay's own status
+    assert "… and 1 more" in text
+    assert "<a " not in text
+
+
+def test_a_selection_event_maps_to_the_claims_of_the_clicked_points():
+    event = {
+        "selection": {
+            "points": [
+                {"curve_number": 0, "point_index": 3, "customdata": ["12,15", "s12"]},
+                {"curve_number": 1, "point_index": 0, "customdata": ["15", "s15"]},
+                {"curve_number": 1, "point_index": 1, "customdata": "21"},
+            ],
+            "point_indices": [3, 0, 1],
+        }
+    }
+    assert selected_claim_ids(event) == [12, 15, 21]
+
+
+def test_a_point_without_customdata_is_looked_up_in_the_figure():
+    fig = figures_chart(frame(point((4, 5)), point((6,), period_end=date(2023, 3, 1))))
+    event = {"selection": {"points": [{"curve_number": 0, "point_index": 1}]}}
+    assert selected_claim_ids(event, fig) == [6]
+    assert selected_claim_ids({"selection": {"points": [{"curve_number": 9}]}}, fig) == []
+
+
+def test_no_selection_means_no_claims():
+    assert selected_claim_ids(None) == []
+    assert selected_claim_ids({}) == []
+    assert selected_claim_ids({"selection": {"points": []}}) == []
+    assert selected_claim_ids({"selection": {"points": [{"customdata": ["x,,3"]}]}}) == [3]
+
+
+def test_claimant_colours_do_not_change_when_others_are_filtered_out():
+    everyone = claimant_colours(["ohchr", "pgo", "general_staff_ua", "unhcr"])
+    assert len(set(everyone.values())) == 4
+    alone = claimant_colours(["ohchr"])
+    assert alone["ohchr"] == claimant_colours(["ohchr", "unhcr"])["ohchr"]
+
+
+def test_no_points_is_an_empty_chart_not_an_error():
+    assert figures_chart(frame()).data == ()

@@ -1,0 +1,95 @@
+"""Ready-to-paste citations."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from tracker.citations import (
+    CitedFigure,
+    citation_line,
+    format_figure,
+    format_period,
+    markdown_citation,
+)
+
+URL = "https://example.org/news/offensive"
+
+
+def figure(**fields) -> CitedFigure:
+    base = {
+        "claimant": "OHCHR",
+        "noun": "civilians killed",
+        "place": "Ukraine",
+        "value": 7199,
+        "low": None,
+        "high": None,
+        "qualifier": "at_least",
+        "period_start": date(2022, 2, 24),
+        "period_end": date(2023, 2, 12),
+        "cumulative": True,
+        "publisher": "Reuters",
+        "published": date(2023, 2, 14),
+        "url": URL,
+    }
+    return CitedFigure(**(base | fields))
+
+
+def test_citation_line_names_claimant_figure_place_period_and_source():
+    assert citation_line(figure()) == (
+        "OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 "
+        f"(Reuters, 14 Feb 2023, {URL})"
+    )
+
+
+def test_figures_keep_their_qualifier_and_ranges_their_bounds():
+    assert format_figure(7199) == "7,199"
+    assert format_figure(8000, qualifier="about") == "about 8,000"
+    assert format_figure(12000, qualifier="more_than") == "more than 12,000"
+    assert format_figure(40, 30, 50) == "30–50"
+    assert format_figure(None, 30, 50, "about") == "about 30–50"
+    assert format_figure(None) == "no figure"
+
+
+def test_periods_read_as_a_journalist_writes_them():
+    assert format_period(date(2023, 2, 13), date(2023, 2, 14), False) == "13–14 Feb 2023"
+    assert format_period(None, date(2023, 2, 12), True) == "as of 12 Feb 2023"
+    assert format_period(None, date(2023, 2, 12), False) == "12 Feb 2023"
+    assert format_period(date(2023, 1, 1), date(2023, 12, 31)) == "1 Jan – 31 Dec 2023"
+
+
+def test_a_link_that_is_not_http_is_left_out():
+    line = citation_line(figure(url="javascript:alert(1)"))
+    assert line.endswith("(Reuters, 14 Feb 2023)")
+    assert "javascript" not in markdown_citation(figure(url="javascript:alert(1)"))
+
+
+def test_markdown_citation_links_the_source_and_escapes_the_words():
+    cited = figure(publisher="Example [Wire]", url=URL + "?q=(a)")
+    assert markdown_citation(cited) == (
+        "OHCHR\\: at least 7\\,199 civilians killed in Ukraine\\, 24 Feb 2022 – 12 Feb 2023 "
+        "([Example \\[Wire\\]\\, 14 Feb 2023](https://example.org/news/offensive?q=%28a%29))"
+    )
+
+
+def test_a_query_row_with_gaps_becomes_a_citation():
+    row = {
+        "claimant_short": None,
+        "claimant_name": "Example Monitor",
+        "metric_noun": "civilians killed",
+        "place_name": "Ukraine",
+        "value": math.nan,
+        "low": 30.0,
+        "high": 50.0,
+        "qualifier": "exact",
+        "period_start": None,
+        "period_end": "2023-01-15",
+        "cumulative": True,
+        "source_publisher": "Example Wire",
+        "source_published": date(2023, 2, 14),
+        "source_url": URL,
+    }
+    assert citation_line(CitedFigure.from_row(row)) == (
+        f"Example Monitor: 30–50 civilians killed in Ukraine, as of 15 Jan 2023 "
+        f"(Example Wire, 14 Feb 2023, {URL})"
+    )

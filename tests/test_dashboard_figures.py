@@ -1,0 +1,192 @@
+"""The Figures page, driven with AppTest against real databases."""
+
+from __future__ import annotations
+
+import json
+
+from tests.dashboard_support import infos_text, warnings_text
+from tests.helpers import claim, source_doc, write_doc
+from tracker.db import make_engine
+from tracker.importer import import_paths
+from tracker.queries import claim_detail
+from tracker.store import SYSTEM
+
+
+def chart(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def plotted_ids(spec: dict) -> dict[str, list[list[int]]]:
+    """Trace name -> the claim ids of each plotted point (customdata[0], comma-separated)."""
+    out = {}
+    for trace in spec["data"]:
+        if trace.get("x") == [None]:
+            continue  # a legend key, not data
+        out[trace["name"]] = [[int(i) for i in c[0].split(",")] for c in trace["customdata"]]
+    return out
+
+
+def test_figures_default_view_charts_civilians_killed_in_ukraine_by_claimant(
+    open_app, dashboard_url
+):
+    at = open_app(dashboard_url)
+    assert not at.exception
+    assert at.title[0].value == "Figures"
+    assert at.selectbox(key="figures.metric").value == "civilian_killed"
+    assert at.selectbox(key="figures.place").value == "UA"
+    spec = chart(at)
+    points = plotted_ids(spec)
+    assert {"OHCHR", "National Police", "Interior Ministry"} <= set(points)
+    assert len(points["OHCHR"]) >= 40
+    # Every plotted point carries ids of claims that exist and match the view.
+    engine = make_engine(dashboard_url)
+    try:
+        for trace in spec["data"]:
+            if trace.get("x") == [None]:
+                continue
+            assert len(trace["customdata"]) == len(trace["x"])
+        for ids in [ids for per_trace in points.values() for ids in per_trace][:15]:
+            for claim_id in ids:
+                detail = claim_detail(engine, claim_id)
+                assert detail["metric_key"] == "civilian_killed"
+                assert detail["place_key"] == "UA"
+                assert detail["cumulative"]
+    finally:
+        engine.dispose()
+    assert at.query_params == {}  # defaults keep the link short
+    assert "Latest figure per claimant" in [s.value for s in at.subheader]
+    citations = [c.value for c in at.code]
+    assert any(c.startswith("OHCHR: ") and "civilians killed in Ukraine" in c for c in citations)
+
+
+def test_one_statement_relayed_by_three_sources_is_one_point(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    ohchr = plotted_ids(chart(at))["OHCHR"]
+    engine = make_engine(dashboard_sqlite_url)
+    keys = {i: claim_detail(engine, i)["claim_key"] for ids in ohchr for i in ids}
+    engine.dispose()
+    point = next(ids for ids in ohchr if "ohchr-2023-02-12-killed" in {keys[i] for i in ids})
+    assert {keys[i] for i in point} == {
+        "ohchr-2023-02-12-killed",
+        "seed-2023-02-13-killed",
+        "ukmod-2023-02-13-killed",
+    }
+    assert sum(len(ids) for ids in ohchr) == len(keys)  # no claim is drawn twice
+
+
+def test_retracted_claims_are_hidden_until_asked_for(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    names = set(plotted_ids(chart(at)))
+    assert not any("Retracted" in n for n in names)
+    at.toggle(key="figures.retracted").set_value(True).run()
+    assert not at.exception
+    spec = chart(at)
+    retracted = next(t for t in spec["data"] if t["name"].startswith("Retracted"))
+    assert retracted["marker"]["color"] == "#b0b0b0"
+    assert at.query_params == {"retracted": "1"}
+
+
+def test_changing_the_metric_changes_the_chart_and_the_link(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    before = plotted_ids(chart(at))
+    at.selectbox(key="figures.metric").set_value("children_killed").run()
+    assert not at.exception
+    after = plotted_ids(chart(at))
+    assert "Prosecutor General's Office" in after and after != before
+    assert at.query_params == {"metric": "children_killed"}
+
+
+def test_per_period_metric_opens_on_bars_over_their_periods(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, metric="settlements_attacked", place="UA-14")
+    assert not at.exception
+    assert at.radio(key="figures.kind").value == "period"
+    spec = chart(at)
+    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    assert bars and all(t["width"][0] > 0 for t in bars)
+    assert at.query_params == {"metric": "settlements_attacked", "place": "UA-14"}
+
+
+def test_a_shared_link_restores_the_view(open_app, dashboard_sqlite_url):
+    link = {"metric": "children_killed", "claimant": "pgo", "from": "2023-01-01", "kind": "all"}
+    at = open_app(dashboard_sqlite_url, **link)
+    assert not at.exception
+    assert not at.warning
+    assert at.selectbox(key="figures.metric").value == "children_killed"
+    assert at.multiselect(key="figures.claimants").value == ["pgo"]
+    assert str(at.date_input(key="figures.from").value) == "2023-01-01"
+    assert at.radio(key="figures.kind").value == "all"
+    assert set(plotted_ids(chart(at))) == {"Prosecutor General's Office"}
+    assert at.query_params == link  # the page writes back exactly what it shows
+
+
+def test_bad_parameters_fall_back_to_defaults_with_a_notice(open_app, dashboard_sqlite_url):
+    at = open_app(
+        dashboard_sqlite_url,
+        metric="no_such_metric",
+        place="Atlantis",
+        claimant=["ohchr", "ghost"],
+        to="2023-99-99",
+        kind="sideways",
+        retracted="maybe",
+    )
+    assert not at.exception
+    notes = warnings_text(at)
+    for word in ("no\\_such\\_metric", "Atlantis", "ghost", "2023\\-99\\-99", "sideways", "maybe"):
+        assert word in notes
+    assert at.selectbox(key="figures.metric").value == "civilian_killed"
+    assert at.selectbox(key="figures.place").value == "UA"
+    assert at.multiselect(key="figures.claimants").value == ["ohchr"]  # the good part is kept
+    assert at.query_params == {"claimant": "ohchr"}  # the link is cleaned
+
+
+def test_dates_given_backwards_are_swapped_with_a_notice(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, **{"from": "2023-06-01", "to": "2022-06-01"})
+    assert not at.exception
+    assert "swapped" in warnings_text(at)
+    assert str(at.date_input(key="figures.from").value) == "2022-06-01"
+
+
+def test_a_metric_without_claims_says_so(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, metric="military_killed")
+    assert not at.exception
+    assert "No claims match" in infos_text(at)
+    assert not at.get("plotly_chart")
+
+
+def test_empty_database_is_a_friendly_state(open_app, empty_sqlite_url):
+    at = open_app(empty_sqlite_url)
+    assert not at.exception
+    assert "No claims yet" in infos_text(at)
+
+
+def test_database_without_tables_explains_how_to_create_them(open_app, tmp_path):
+    path = tmp_path / "blank.db"
+    path.touch()
+    at = open_app(f"sqlite:///{path}")
+    assert not at.exception
+    assert "tracker init" in infos_text(at)
+
+
+def test_missing_database_file_is_an_error_not_a_traceback(open_app, tmp_path):
+    at = open_app(f"sqlite:///{tmp_path / 'nowhere.db'}")
+    assert not at.exception
+    assert "does not exist" in at.error[0].value
+    assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_a_new_claim_shows_on_the_next_rerun(open_app, vocab_engine, database_url, tmp_path):
+    """Results are cached on the data version, which every write bumps."""
+    first = source_doc(claims=[claim(id="v1", claimant="Example Monitor", value=10)])
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "one.yaml", first)])
+    at = open_app(database_url)
+    assert [len(ids) for ids in plotted_ids(chart(at))["Example Monitor"]] == [1]
+    second = source_doc(
+        claims=[claim(id="v2", claimant="Example Monitor", value=20, period_end="2023-02-13")],
+        url="https://example.org/news/later",
+        published="2023-02-15",
+    )
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "two.yaml", second)])
+    at.run()
+    assert len(plotted_ids(chart(at))["Example Monitor"]) == 2

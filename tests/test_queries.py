@@ -1,0 +1,202 @@
+"""The read side the dashboard asks, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import VOCAB_FILES
+from tests.helpers import claim, source_doc, write_doc
+from tracker import queries
+from tracker.db import read_session
+from tracker.downloads import claims_csv, claims_json
+from tracker.errors import TrackerError
+from tracker.filters import ClaimFilter, where
+from tracker.importer import import_paths
+from tracker.models import Claim, Source
+from tracker.store import SYSTEM
+
+KILLED_UA = ClaimFilter(metric="civilian_killed", place="UA", cumulative=True)
+
+
+def ids_by_key(engine) -> dict[str, int]:
+    with read_session(engine) as session:
+        return {k: i for k, i in session.exec(select(Claim.key, Claim.id))}
+
+
+def test_one_statement_relayed_by_several_sources_is_one_chart_point(sample_engine):
+    points = queries.chart_points(sample_engine, KILLED_UA)
+    assert len(points) == queries.count_statements(sample_engine, KILLED_UA)
+    keys = ids_by_key(sample_engine)
+    relayed = keys["ohchr-2023-02-12-killed"]
+    [row] = [r for r in points.to_dict("records") if relayed in r["claim_ids"]]
+    assert set(row["claim_ids"]) == {
+        keys["ohchr-2023-02-12-killed"],
+        keys["seed-2023-02-13-killed"],
+        keys["ukmod-2023-02-13-killed"],
+    }
+    assert row["n_sources"] == 3 and len(row["sources"]) == 3
+    assert row["value"] == 7199 and row["claimant_short"] == "OHCHR"
+    # One relay's wrong date label does not make the statement disputed.
+    assert row["status"] == "unverified"
+    assert sorted(s["status"] for s in row["sources"]) == ["disputed", "unverified", "unverified"]
+    every_id = [i for ids in points["claim_ids"] for i in ids]
+    assert len(every_id) == len(set(every_id))
+
+
+def test_chart_points_keep_the_latest_statements_within_the_limit(sample_engine):
+    everything = queries.chart_points(sample_engine, KILLED_UA)
+    latest = queries.chart_points(sample_engine, KILLED_UA, limit=5)
+    assert len(latest) == 5
+    assert set(latest["period_end"]) <= set(everything["period_end"])
+    assert min(latest["period_end"]) >= sorted(everything["period_end"])[-5]
+
+
+def test_chart_points_follow_the_filter(sample_engine):
+    f = ClaimFilter(metric="children_killed", place="UA", claimants=("pgo",))
+    points = queries.chart_points(sample_engine, f)
+    assert len(points) > 0 and set(points["claimant_key"]) == {"pgo"}
+    assert queries.chart_points(sample_engine, ClaimFilter(metric="military_killed")).empty
+
+
+@pytest.fixture
+def monitor_engine(vocab_engine, tmp_path):
+    """Example Monitor's fictional series: a retracted latest figure and a range."""
+    doc = source_doc(
+        claims=[
+            claim(id="m1", claimant="Example Monitor", value=10, period_end="2023-01-01"),
+            claim(
+                id="m2",
+                claimant="Example Monitor",
+                value=None,
+                low=30,
+                high=50,
+                period_end="2023-01-15",
+                qualifier="exact",
+                quote="between 30 and 50 killed",
+            ),
+            claim(
+                id="m3",
+                claimant="Example Monitor",
+                value=99,
+                period_end="2023-02-01",
+                status="retracted",
+                status_reason="the wire withdrew it",
+                quote="99 killed",
+            ),
+        ]
+    )
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "monitor.yaml", doc)])
+    return vocab_engine
+
+
+def test_retracted_claims_are_charted_only_on_request(monitor_engine):
+    f = ClaimFilter(metric="civilian_killed", place="UA")
+    hidden = queries.chart_points(monitor_engine, replace(f, include_retracted=False))
+    assert "retracted" not in set(hidden["status"]) and len(hidden) == 2
+    shown = queries.chart_points(monitor_engine, f)
+    assert sorted(shown["status"]) == ["retracted", "unverified", "unverified"]
+    ranged = shown[shown["low"].notna()].iloc[0]
+    assert (ranged["low"], ranged["high"]) == (30, 50)
+
+
+def test_latest_figure_is_never_a_retracted_one(monitor_engine):
+    latest = queries.latest_per_claimant(monitor_engine, ClaimFilter(metric="civilian_killed"))
+    [row] = latest.to_dict("records")
+    assert row["claim_key"] == "m2" and row["period_end"] == date(2023, 1, 15)
+    assert row["n_sources"] == 1
+
+
+def test_latest_per_claimant_takes_each_claimants_newest_figure(sample_engine):
+    latest = queries.latest_per_claimant(sample_engine, KILLED_UA)
+    assert latest["claimant_key"].is_unique
+    ohchr = latest[latest["claimant_key"] == "ohchr"].iloc[0]
+    points = queries.chart_points(sample_engine, replace(KILLED_UA, claimants=("ohchr",)))
+    assert ohchr["period_end"] == max(points["period_end"])
+    assert list(latest["period_end"]) == sorted(latest["period_end"], reverse=True)
+
+
+def test_claims_are_sorted_and_paged_in_the_database(sample_engine):
+    f = ClaimFilter(metric="civilian_killed")
+    total = queries.count_claims(sample_engine, f)
+    pages = [
+        queries.claims_page(sample_engine, f, sort="-value", limit=20, offset=offset)
+        for offset in range(0, total, 20)
+    ]
+    ids = [i for page in pages for i in page["claim_id"]]
+    assert len(ids) == len(set(ids)) == total
+    values = [v for page in pages for v in page["value"].fillna(0)]
+    assert values == sorted(values, reverse=True)
+    by_claimant = queries.claims_page(sample_engine, f, sort="claimant", limit=500)
+    assert list(by_claimant["claimant_name"]) == sorted(by_claimant["claimant_name"])
+    with pytest.raises(TrackerError, match="unknown sort 'colour'"):
+        queries.claims_page(sample_engine, f, sort="colour")
+
+
+def test_downloads_hold_exactly_the_filtered_rows(sample_engine):
+    f = ClaimFilter(text="Bakhmut", statuses=("unverified",))
+    with read_session(sample_engine) as session:
+        expected = set(session.exec(select(Claim.key).where(where(f))))
+    assert expected
+    rows = list(queries.export_rows(sample_engine, f, chunk=2))  # several chunks
+    assert {r["id"] for r in rows} == expected and len(rows) == len(expected)
+    csv_lines = claims_csv(sample_engine, f).splitlines()
+    assert len(csv_lines) == len(expected) + 1 and csv_lines[0].startswith("id,metric,value")
+    doc = json.loads(claims_json(sample_engine, f))
+    assert doc["filter"] == f.describe()
+    assert {c["id"] for c in doc["claims"]} == expected
+
+
+def test_sources_are_listed_with_claim_counts_and_searched(sample_engine):
+    total = queries.count_sources(sample_engine)
+    listed = queries.sources_list(sample_engine, limit=500)
+    assert len(listed) == total
+    assert listed["claims"].sum() == queries.count_claims(sample_engine, ClaimFilter())
+    assert list(listed["published"]) == sorted(listed["published"], reverse=True)
+    reuters = queries.sources_list(sample_engine, "reuters")
+    assert len(reuters) == queries.count_sources(sample_engine, "reuters") > 0
+    assert queries.sources_list(sample_engine, "%_%").empty  # LIKE wildcards are literal
+
+
+def test_a_source_shows_its_metadata_text_and_every_claim(sample_engine):
+    with read_session(sample_engine) as session:
+        source = session.exec(select(Source).where(Source.text.is_not(None))).first()
+    detail = queries.source_detail(sample_engine, source.id)
+    assert detail["title"] == source.title and detail["text"] == source.text
+    assert set(detail["claims"]["source_id"]) == {source.id}
+    assert queries.source_detail(sample_engine, 999_999) is None
+
+
+def test_a_claim_comes_with_its_sources_other_claims_and_relays(sample_engine):
+    keys = ids_by_key(sample_engine)
+    detail = queries.claim_detail(sample_engine, keys["ohchr-2023-02-12-killed"])
+    assert detail["source_publisher"] == "OHCHR"
+    assert list(detail["other_claims"]["claim_key"]) == ["ohchr-2023-02-12-injured"]
+    assert set(detail["same_statement"]["claim_key"]) == {
+        "seed-2023-02-13-killed",
+        "ukmod-2023-02-13-killed",
+    }
+    assert queries.claim_detail(sample_engine, 999_999) is None
+
+
+def test_filter_options_offer_every_metric_and_the_places_and_claimants_with_claims(sample_engine):
+    options = queries.filter_options(sample_engine)
+    metrics = options["metrics"].set_index("key")
+    assert metrics.loc["military_killed", "claims"] == 0  # offered, though empty
+    assert not metrics.loc["settlements_attacked", "cumulative"]
+    assert options["places"]["key"].iloc[0] == "UA"  # the most claims first
+    assert (options["claimants"]["claims"] > 0).all()
+
+
+def test_queries_on_an_empty_database_return_empty_results(engine):
+    import_paths(engine, SYSTEM, VOCAB_FILES)
+    f = ClaimFilter(metric="civilian_killed", place="UA")
+    assert queries.chart_points(engine, f).empty
+    assert queries.latest_per_claimant(engine, f).empty
+    assert queries.claims_page(engine, f).empty and queries.count_claims(engine, f) == 0
+    assert queries.sources_list(engine).empty
+    assert queries.data_version(engine) >= 0

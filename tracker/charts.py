@@ -1,0 +1,403 @@
+"""The Figures chart, built from `tracker.queries.chart_points` rows with plotly
+graph_objects (plotly.express costs ~6x more per rerun, see issue 6).
+
+What the chart must never hide (DOMAIN.md):
+- the qualifier: lower bounds ("at least", "more than") are drawn as up-triangles, upper
+  bounds as down-triangles, "about" as diamonds, and the words are in the hover;
+- ranges: an error bar from low to high, the marker on the low end (the conservative one);
+- the status: disputed points have a thick dark outline and say so in the hover; retracted
+  ones are left out unless asked for, then drawn grey in a trace of their own;
+- attribution: every point's hover names the claimant, the period and each source
+  (publisher, date, title) with its quote, and its `customdata` carries the claim ids, so
+  that a click leads to the article.
+Cumulative figures are lines over their as-of dates (never interpolated beyond the claims
+themselves: a line joins two claims that exist); per-period figures are bars spanning their
+period. Text from the data is escaped: plotly labels understand a little HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.citations import format_day, format_figure, format_period
+from tracker.markup import escape_plotly, wrap_plotly
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#d62728",
+)
+RETRACTED_COLOUR = "#b0b0b0"
+DISPUTED_OUTLINE = "#222222"
+SYMBOLS = {
+    "exact": "circle",
+    "about": "diamond",
+    "at_least": "triangle-up",
+    "more_than": "triangle-up",
+    "at_most": "triangle-down",
+    "fewer_than": "triangle-down",
+}
+# Bars cannot change shape, so the qualifier becomes a fill pattern.
+PATTERNS = {
+    "exact": "",
+    "about": ".",
+    "at_least": "/",
+    "more_than": "/",
+    "at_most": "\\",
+    "fewer_than": "\\",
+}
+KEY_ENTRIES = (
+    ("lower bound (at least, more than)", "triangle-up", ("at_least", "more_than")),
+    ("about", "diamond", ("about",)),
+    ("upper bound (at most, fewer than)", "triangle-down", ("at_most", "fewer_than")),
+)
+HOVER_SOURCES = 3  # sources listed in a hover before "and N more"
+
+
+def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
+    """A colour per claimant that stays the same when filters change: picked from the key's
+    hash, moving to the next free colour only on a collision within this chart."""
+    colours: dict[str, str] = {}
+    used: set[int] = set()
+    for key in sorted(set(keys)):
+        start = int(hashlib.sha1(key.encode()).hexdigest(), 16) % len(PALETTE)
+        index = start
+        for step in range(len(PALETTE)):
+            index = (start + step) % len(PALETTE)
+            if index not in used:
+                break
+        used.add(index)
+        colours[key] = PALETTE[index]
+    return colours
+
+
+def point_y(row: Mapping[str, Any]) -> int | None:
+    """Where a point sits: its value, else (a range without a value) its low end."""
+    for k in ("value", "low", "high"):
+        if _present(row.get(k)):
+            return int(row[k])
+    return None
+
+
+def hover_text(row: Mapping[str, Any]) -> str:
+    """The hover of one point: the figure as claimed, claimant, place and period, status,
+    and each source (publisher, date, title, quote). Every piece of data is escaped."""
+    claimant = row.get("claimant_short") or row["claimant_name"]
+    figure = format_figure(
+        _int(row.get("value")),
+        _int(row.get("low")),
+        _int(row.get("high")),
+        row.get("qualifier") or "exact",
+    )
+    start = _day(row.get("period_start"))
+    period = format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
+    lines = [
+        f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
+        f"{escape_plotly(row.get('metric_noun') or '')}",
+        f"{escape_plotly(row.get('place_name') or '')}, {escape_plotly(period)}",
+    ]
+    status = row.get("status") or "unverified"
+    if status != "unverified":
+        reason = row.get("status_reason")
+        lines.append(
+            f"<b>{escape_plotly(status.upper())}</b>"
+            + (f": {wrap_plotly(_shorten(str(reason)))}" if _present(reason) else "")
+        )
+    sources = list(row.get("sources") or [])
+    lines.append(f"Sources ({len(sources)}):" if len(sources) > 1 else "Source:")
+    for s in sources[:HOVER_SOURCES]:
+        own = s.get("status") or "unverified"
+        tag = f" <b>({escape_plotly(own)})</b>" if own != status else ""
+        published = format_day(_day(s.get("published")))
+        lines.append(
+            wrap_plotly(f"• {s.get('publisher') or ''}, {published}: {s.get('title') or ''}") + tag
+        )
+        lines.append(f"“{wrap_plotly(_shorten(s.get('quote') or ''))}”")
+    if len(sources) > HOVER_SOURCES:
+        lines.append(f"… and {len(sources) - HOVER_SOURCES} more")
+    lines.append("<i>Click the point for its source card</i>")
+    return "<br>".join(lines)
+
+
+def figures_chart(
+    points: pd.DataFrame,
+    *,
+    show_retracted: bool = False,
+    y_title: str | None = None,
+    revision: str | None = None,
+) -> go.Figure:
+    """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
+    per-period ones), retracted points only when `show_retracted`, a key for the marker
+    shapes in use. `revision` keeps the reader's zoom across reruns of the same view."""
+    fig = go.Figure()
+    if points.empty:
+        return _layout(fig, y_title, revision)
+    retracted = points["status"] == "retracted"
+    visible = points[~retracted]
+    colours = claimant_colours(list(visible["claimant_key"]))
+    for key in sorted(visible["claimant_key"].unique(), key=lambda k: _name(visible, k).lower()):
+        rows = visible[visible["claimant_key"] == key]
+        name = _name(visible, key)
+        colour = colours[key]
+        cumulative = rows[rows["cumulative"].astype(bool)].sort_values("period_end")
+        per_period = rows[~rows["cumulative"].astype(bool)].sort_values("period_end")
+        if not cumulative.empty:
+            fig.add_trace(_line_trace(cumulative, name, key, colour))
+        if not per_period.empty:
+            fig.add_trace(_bar_trace(per_period, name, key, colour))
+    if show_retracted and retracted.any():
+        fig.add_trace(_retracted_trace(points[retracted].sort_values("period_end")))
+    _add_key(fig, points if show_retracted else visible)
+    fig.update_layout(barmode="overlay")  # periods of different lengths overlap, not stack
+    return _layout(fig, y_title, revision)
+
+
+def _line_trace(rows: pd.DataFrame, name: str, key: str, colour: str) -> go.Scatter:
+    records = rows.to_dict("records")
+    disputed = [r["status"] == "disputed" for r in records]
+    return go.Scatter(
+        x=[_day(r["period_end"]) for r in records],
+        y=[point_y(r) for r in records],
+        mode="lines+markers",
+        name=escape_plotly(name),
+        legendgroup=key,
+        line={"color": colour, "width": 2},
+        marker={
+            "color": colour,
+            "size": [13 if d else 10 for d in disputed],
+            "symbol": [SYMBOLS.get(r["qualifier"], "circle") for r in records],
+            "line": {
+                "color": [DISPUTED_OUTLINE if d else "white" for d in disputed],
+                "width": [3 if d else 1 for d in disputed],
+            },
+        },
+        error_y=_error_bars(records),
+        customdata=[_custom(r) for r in records],
+        hovertext=[hover_text(r) for r in records],
+        hovertemplate="%{hovertext}<extra></extra>",
+        unselected={"marker": {"opacity": 0.5}},
+    )
+
+
+def _bar_trace(rows: pd.DataFrame, name: str, key: str, colour: str) -> go.Bar:
+    records = rows.to_dict("records")
+    starts, widths = [], []
+    for r in records:
+        start, days = _bar_span(r)
+        starts.append(start)
+        widths.append(days * 86_400_000)  # a date axis measures bar widths in milliseconds
+    disputed = [r["status"] == "disputed" for r in records]
+    return go.Bar(
+        x=starts,
+        y=[point_y(r) for r in records],
+        width=widths,
+        offset=0,
+        name=escape_plotly(f"{name} (per period)"),
+        legendgroup=key,
+        opacity=0.75,
+        marker={
+            "color": colour,
+            "pattern": {"shape": [PATTERNS.get(r["qualifier"], "") for r in records]},
+            "line": {
+                "color": [DISPUTED_OUTLINE if d else colour for d in disputed],
+                "width": [3 if d else 1 for d in disputed],
+            },
+        },
+        error_y=_error_bars(records),
+        customdata=[_custom(r) for r in records],
+        hovertext=[hover_text(r) for r in records],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _retracted_trace(rows: pd.DataFrame) -> go.Scatter:
+    records = rows.to_dict("records")
+    return go.Scatter(
+        x=[_day(r["period_end"]) for r in records],
+        y=[point_y(r) for r in records],
+        mode="markers",
+        name="Retracted (shown on request)",
+        legendgroup="retracted",
+        marker={
+            "color": RETRACTED_COLOUR,
+            "size": 10,
+            "symbol": [SYMBOLS.get(r["qualifier"], "circle") + "-open" for r in records],
+            "line": {"color": RETRACTED_COLOUR, "width": 2},
+        },
+        error_y=_error_bars(records, colour=RETRACTED_COLOUR),
+        customdata=[_custom(r) for r in records],
+        hovertext=[hover_text(r) for r in records],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
+    """Legend entries explaining the marker shapes and outlines in use (no data points)."""
+    qualifiers = set(points["qualifier"]) if not points.empty else set()
+    for label, symbol, members in KEY_ENTRIES:
+        if qualifiers & set(members):
+            fig.add_trace(_key_trace(label, {"symbol": symbol, "color": "#555555", "size": 10}))
+    if not points.empty and (points["status"] == "disputed").any():
+        fig.add_trace(
+            _key_trace(
+                "disputed (dark outline)",
+                {
+                    "symbol": "circle",
+                    "color": "#ffffff",
+                    "size": 12,
+                    "line": {"color": DISPUTED_OUTLINE, "width": 3},
+                },
+            )
+        )
+
+
+def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=label,
+        marker=marker,
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
+def _layout(fig: go.Figure, y_title: str | None, revision: str | None) -> go.Figure:
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=480,
+        hovermode="closest",
+        hoverlabel={"align": "left", "font": {"size": 12}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        xaxis={"type": "date"},
+        yaxis={"title": {"text": escape_plotly(y_title or "")}, "rangemode": "tozero"},
+        clickmode="event+select",
+        uirevision=revision,
+    )
+    return fig
+
+
+def _error_bars(records: list[dict[str, Any]], colour: str | None = None) -> dict[str, Any]:
+    """Error bars for the points that are ranges: from the low end (the marker) to high."""
+    plus, minus = [], []
+    for r in records:
+        y, low, high = point_y(r), _int(r.get("low")), _int(r.get("high"))
+        plus.append(max(high - y, 0) if y is not None and high is not None else 0)
+        minus.append(max(y - low, 0) if y is not None and low is not None else 0)
+    visible = any(plus) or any(minus)
+    bars: dict[str, Any] = {
+        "type": "data",
+        "symmetric": False,
+        "array": plus,
+        "arrayminus": minus,
+        "visible": visible,
+        "thickness": 1.5,
+        "width": 4,
+    }
+    if colour:
+        bars["color"] = colour
+    return bars
+
+
+def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
+    """A per-period bar covers its period, both ends included (a missing start: one day)."""
+    end = _day(r["period_end"])
+    start = _day(r.get("period_start")) or end
+    return datetime.combine(start, time()), (end - start).days + 1
+
+
+def _custom(r: Mapping[str, Any]) -> list[str]:
+    """customdata of a point: [claim ids joined by commas, statement key]."""
+    return [",".join(str(int(i)) for i in r["claim_ids"]), str(r["statement_key"])]
+
+
+def selected_claim_ids(
+    event: Mapping[str, Any] | None, figure: go.Figure | None = None
+) -> list[int]:
+    """The claim ids of the points in a `st.plotly_chart(on_select="rerun")` event.
+
+    Reads each point's `customdata` ([ids, statement key] as `figures_chart` writes it);
+    when a point comes back without it, looks the point up in `figure` by curve and index.
+    Ids keep the order of the points and appear once.
+    """
+    selection = (event or {}).get("selection") or {}
+    ids: list[int] = []
+    for point in selection.get("points") or []:
+        custom = point.get("customdata")
+        if custom is None and figure is not None:
+            custom = _figure_customdata(figure, point)
+        for claim_id in _parse_ids(custom):
+            if claim_id not in ids:
+                ids.append(claim_id)
+    return ids
+
+
+def _figure_customdata(figure: go.Figure, point: Mapping[str, Any]) -> Any:
+    curve = point.get("curve_number")
+    index = point.get("point_index", point.get("point_number"))
+    try:
+        return figure.data[int(curve)].customdata[int(index)]
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _parse_ids(custom: Any) -> list[int]:
+    if custom is None:
+        return []
+    if isinstance(custom, list | tuple):
+        custom = custom[0] if custom else None
+        if custom is None:
+            return []
+    if isinstance(custom, int):
+        return [custom]
+    out = []
+    for part in str(custom).split(","):
+        part = part.strip()
+        if part.isdigit():
+            out.append(int(part))
+    return out
+
+
+def _shorten(text: str, limit: int = 280) -> str:
+    """Hovers stay readable; the source card shows the whole text."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _name(rows: pd.DataFrame, key: str) -> str:
+    row = rows[rows["claimant_key"] == key].iloc[0]
+    short = row.get("claimant_short")
+    return short if _present(short) else row["claimant_name"]
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value == value  # not None, NaN or NaT
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if _present(value) else None
+
+
+def _day(value: Any) -> date | None:
+    if not _present(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
