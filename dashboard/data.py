@@ -20,6 +20,7 @@ from tracker.config import database_url
 from tracker.db import make_engine, schema_is_current
 from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
+from tracker.interchange import ExportMeta, export_meta
 
 CACHE_ENTRIES = 512
 
@@ -79,6 +80,9 @@ class Store:
     def claim_detail(self, claim_id: int) -> dict[str, Any] | None:
         return _claim_detail(self.url, self.version, claim_id)
 
+    def export_meta(self, f: ClaimFilter) -> ExportMeta:
+        return _export_meta(self.url, self.version, f)
+
 
 class NoSchema(DatabaseUnavailable):
     """The database exists but `tracker init` has not created the tables."""
@@ -107,6 +111,11 @@ def clear() -> None:
     st.cache_data.clear()
     engine.clear()
     _ready.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _export_meta(url: str, version: int, f: ClaimFilter) -> ExportMeta:
+    return export_meta(engine(url), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -6,7 +6,7 @@ DataFrames or plain records; nothing here loads the whole claims table into pand
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from tracker.db import read_session
 from tracker.errors import TrackerError
-from tracker.export import CLAIM_KEYS, CSV_COLUMNS
 from tracker.filters import ClaimFilter, like_pattern, where
 from tracker.models import Claim, Claimant, Metric, Place, Source
 from tracker.store import data_version as _data_version
@@ -430,45 +429,6 @@ def claims_page(
 def count_claims(engine: Engine, f: ClaimFilter) -> int:
     with read_session(engine) as session:
         return session.execute(select(func.count(Claim.id)).where(where(f))).scalar_one()
-
-
-def export_rows(engine: Engine, f: ClaimFilter, chunk: int = 1000) -> Iterator[dict[str, Any]]:
-    """The claims matching `f` as rows of the CSV/JSON export (`tracker.export.CSV_COLUMNS`),
-    streamed in id order a chunk at a time: the Claims page's downloads are exactly its rows."""
-    columns = [
-        Claim.id,
-        Claim.key.label("id_key"),
-        Metric.key.label("metric"),
-        Claimant.key.label("claimant"),
-        Place.key.label("place"),
-        *[getattr(Claim, k) for k in CLAIM_KEYS if k not in ("id", "metric", "claimant", "place")],
-        Source.url.label("source_url"),
-        Source.title.label("source_title"),
-        Source.publisher.label("source_publisher"),
-        Source.published.label("source_published"),
-        Source.archive_url.label("source_archive_url"),
-    ]
-    last_id = 0
-    while True:
-        rows = _rows(
-            engine,
-            select(*columns)
-            .select_from(Claim)
-            .join(Metric, Metric.id == Claim.metric_id)
-            .join(Claimant, Claimant.id == Claim.claimant_id)
-            .join(Place, Place.id == Claim.place_id)
-            .join(Source, Source.id == Claim.source_id)
-            .where(where(f), Claim.id > last_id)
-            .order_by(Claim.id)
-            .limit(chunk),
-        )
-        if not rows:
-            return
-        last_id = rows[-1]["id"]
-        for r in rows:
-            row = dict(r)
-            row["id"] = row.pop("id_key")
-            yield {k: row.get(k) for k in CSV_COLUMNS}
 
 
 SOURCE_LIST_COLUMNS = ["source_id", "publisher", "title", "published", "url", "synthetic", "claims"]

@@ -6,7 +6,7 @@ import math
 import streamlit as st
 
 from dashboard import state, widgets
-from tracker import downloads
+from tracker.interchange import build_export, download_name
 from tracker.queries import CLAIM_SORTS, PAGE_SIZE
 
 store = widgets.open_store()
@@ -55,23 +55,16 @@ st.caption(widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total:,
 widgets.claims_table(rows, key="claims.table")
 
 engine = store.engine
-stem = downloads.file_stem(f)
+meta = store.export_meta(f)
 csv_column, json_column, _ = st.columns([1, 1, 2])
-csv_column.download_button(
-    f"Download {total:,} claims as CSV",
-    data=lambda: downloads.claims_csv(engine, f),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="claims.download_csv",
-)
-json_column.download_button(
-    f"Download {total:,} claims as JSON",
-    data=lambda: downloads.claims_json(engine, f),
-    file_name=f"{stem}.json",
-    mime="application/json",
-    on_click="ignore",
-    icon=":material/download:",
-    key="claims.download_json",
-)
+for column, fmt, label in ((csv_column, "csv", "CSV"), (json_column, "json", "JSON")):
+    # Built only when clicked: the same export as `tracker export --format`, for this filter.
+    column.download_button(
+        f"Download {total:,} claims as {label}",
+        data=lambda fmt=fmt: build_export(engine, fmt, f).data,
+        file_name=download_name(fmt, meta),
+        mime="text/csv" if fmt == "csv" else "application/json",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"claims.download_{fmt}",
+    )
