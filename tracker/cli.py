@@ -217,5 +217,11 @@ def stats() -> None:
             click.echo(f"  … and {len(df) - 25} more")
 
 
+from tracker.cli_checks import check  # noqa: E402
+from tracker.cli_extract import extract  # noqa: E402
+
+main.add_command(check)
+main.add_command(extract)
+
 if __name__ == "__main__":
     main()
