@@ -52,7 +52,7 @@ RULE_IDS = (
     "rules",
     multiple=True,
     metavar="ID",
-    help="Run only this check (repeatable): " + ", ".join(RULE_IDS) + ".",
+    help="Run only this check (repeatable); the checks are listed above.",
 )
 @click.option(
     "--window-days",
@@ -73,7 +73,18 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
     from its quote, a quote missing from its source, a period ending after publication),
     0 otherwise: disagreements and revisions are warnings and notes, not errors.
 
-    Example: tracker check --rule cumulative-decrease --rule claimant-disagreement
+    \b
+    The checks:
+      figure-not-in-quote       the claim's figure is not in its quote
+      quote-not-in-source       the quote is not in the stored article text
+      period-after-publication  the figure is dated after its source
+      duplicate-claim           one statement stored twice, or under two dates
+      cumulative-decrease       a running total went down
+      sudden-jump               a running total rose far faster than its trend
+      claimant-disagreement     two claimants disagree beyond their qualifiers
+      conflicting-figures       sources credit one claimant with two figures
+
+    Example: tracker check --rule sudden-jump --format json
     """
     from tracker.checks import CheckConfig, run_checks
 

@@ -37,9 +37,9 @@ _MULTIPLIERS = {
 _DIGITS = re.compile(
     r"(?<![\w.,])"
     r"(?P<num>"
-    r"\d{1,3}(?:[,\u00a0\u202f\u2009 '\u2019]\d{3})+(?![\d])"  # 7,199  11 756  1'000
-    r"|\d{1,3}(?:\.\d{3})+(?![\d.,])"  # 7.200 (dot as thousands separator)
-    r"|\d+(?:[.,]\d+)?"  # 8490, 1.5, 1,5
+    r"\d{1,3}(?:[,\u00a0\u202f\u2009 '\u2019]\d{3})+(?!\d|[.,]\d)"  # 7,199  11 756  1'000
+    r"|\d{1,3}(?:\.\d{3})+(?!\d|[.,]\d)"  # 7.200 (dot as thousands separator)
+    r"|\d+(?:[.,]\d+)?(?!\d|[.,]\d)"  # 8490, 1.5, 1,5
     r")"
     r"(?:[\s\u00a0]*(?P<mult>thousand|millions?|mln|billion|bn|тисяч|тис|тысяч|тыс|млн)(?!\w)\.?)?",
     re.IGNORECASE,
