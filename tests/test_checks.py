@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from tests.helpers import claim, source_doc, write_doc
+from tracker import checks as checks_module
 from tracker.checks import (
     CheckConfig,
     Finding,
@@ -23,7 +24,7 @@ from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
 from tracker.importer import import_paths
 from tracker.models import Claim, Source
-from tracker.store import SYSTEM, set_claim_status, update_source
+from tracker.store import SYSTEM, set_claim_status, update_claim, update_source
 
 MONITOR = "Example Monitor"
 OTHER = "Synthetic claimant 01"
@@ -261,6 +262,16 @@ def test_syndicated_copies_are_one_warning_pointing_at_the_earliest_source(vocab
     assert "duplicate_of early" in f.message
 
 
+def test_an_unchanged_count_at_two_stated_cutoffs_is_not_a_relabel(vocab_engine, tmp_path):
+    store(
+        vocab_engine,
+        tmp_path,
+        ("2023-02-13", [fig("monday", 7199, "2023-02-12")]),
+        ("2023-02-14", [fig("tuesday", 7199, "2023-02-13")]),
+    )
+    assert check(vocab_engine, "duplicate-claim") == []
+
+
 def test_copies_marked_duplicate_of_are_not_reported(vocab_engine, tmp_path):
     store(
         vocab_engine,
@@ -277,8 +288,8 @@ def test_one_figure_under_two_date_labels_is_a_note(vocab_engine, tmp_path):
         vocab_engine,
         tmp_path,
         ("2023-02-13", [fig("cutoff", 7199, "2023-02-12")]),
-        ("2023-02-14", [fig("announced", 7199, "2023-02-13")]),
-        ("2023-03-14", [fig("month-later", 7199, "2023-03-13")]),
+        ("2023-02-14", [fig("announced", 7199, "2023-02-13", date_basis="announced")]),
+        ("2023-03-14", [fig("month-later", 7199, "2023-03-13", date_basis="announced")]),
     )
     [f] = check(vocab_engine, "duplicate-claim")
     assert (f.severity, f.claims) == ("info", (ids["cutoff"], ids["announced"]))
@@ -493,6 +504,22 @@ def test_figures_for_different_places_or_metrics_are_not_compared(vocab_engine, 
     assert check(vocab_engine, "claimant-disagreement") == []
 
 
+def test_claimants_who_keep_disagreeing_make_one_finding(vocab_engine, tmp_path):
+    days = [1, 2, 3, 4, 5]
+    series = [(f"2023-03-{d:02d}", [fig(f"m{d}", 1000 + 10 * d, f"2023-03-{d:02d}")]) for d in days]
+    series += [
+        (f"2023-03-{d:02d}", [fig(f"o{d}", 800 + 8 * d, f"2023-03-{d:02d}", claimant=OTHER)])
+        for d in days
+    ]
+    ids = store(vocab_engine, tmp_path, *series)
+    [f] = check(vocab_engine, "claimant-disagreement")
+    assert set(f.claims) == set(ids.values())
+    assert f.message.startswith(
+        "Example Monitor and Synthetic claimant 01 disagree on civilians killed in Ukraine at "
+        "5 dates from 1 Mar 2023 to 5 Mar 2023; most recently"
+    )
+
+
 def test_per_period_figures_are_compared_only_for_the_same_period(vocab_engine, tmp_path):
     year = {"period_start": "2025-01-01", "cumulative": False}
     june = {"period_start": "2025-06-01", "cumulative": False}
@@ -599,3 +626,69 @@ def test_findings_by_claim_follows_the_data(sample_engine):
         )
     after = findings_by_claim(sample_engine)
     assert after is not first and police not in after
+
+
+def _full_map(engine) -> dict[int, list[Finding]]:
+    """What a fresh, complete run says, in the same shape as findings_by_claim."""
+    out: dict[int, list[Finding]] = {}
+    for finding in run_checks(engine):
+        for claim_id in finding.claims:
+            out.setdefault(claim_id, []).append(finding)
+    return out
+
+
+def test_findings_by_claim_refreshes_incrementally_and_equals_a_full_run(sample_engine):
+    with read_session(sample_engine) as s:
+        claims = {c.key: c for c in s.exec(select(Claim)).all()}
+        sources = {src.id: src for src in s.exec(select(Source)).all()}
+    first = findings_by_claim(sample_engine)
+    assert first == _full_map(sample_engine)
+    url = sample_engine.url.render_as_string(hide_password=True)
+    untouched = checks_module._cache[url].parts.by_group
+
+    def edit(fn) -> None:
+        with write_session(sample_engine) as s:
+            fn(s)
+        assert findings_by_claim(sample_engine) == _full_map(sample_engine)
+
+    police = claims["police-2024-01-31-killed"]
+    # A corrected figure removes the decrease.
+    edit(
+        lambda s: update_claim(
+            s, SYSTEM, police.id, {"value": 13000}, expected_version=1, reason="typo"
+        )
+    )
+    # A claim moved to another metric and place leaves its old group and joins a new one.
+    pgo = claims["pgo-2025-10-27-children_killed"]
+    edit(
+        lambda s: update_claim(
+            s,
+            SYSTEM,
+            pgo.id,
+            {"metric": "children_injured", "place": "UA-14"},
+            expected_version=1,
+            reason="test move",
+        )
+    )
+    # A source whose date is corrected makes its claims' periods end after publication.
+    seed = claims["seed-2023-02-13-killed"]
+    source = sources[seed.source_id]
+    edit(
+        lambda s: update_source(
+            s,
+            SYSTEM,
+            source.id,
+            {"published": date(2023, 2, 10), "text": "A different article."},
+            expected_version=source.version,
+            reason="test",
+        )
+    )
+    after = findings_by_claim(sample_engine)
+    assert "period-after-publication" in {f.rule for f in after[seed.id]}
+    assert "quote-not-in-source" in {f.rule for f in after[seed.id]}
+    # Groups no edit touched (children injured in Ukraine) kept their findings from the
+    # first run: they were not recomputed.
+    refreshed = checks_module._cache[url].parts.by_group
+    moia = claims["moia-2022-02-27-children_injured"].id
+    [key] = [k for k, v in untouched.items() if any(moia in f.claims for f in v)]
+    assert refreshed[key] is untouched[key]

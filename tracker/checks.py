@@ -44,7 +44,7 @@ from itertools import combinations, groupby
 from statistics import median
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -53,7 +53,7 @@ from tracker.errors import TrackerError
 from tracker.models import Claim, Claimant, Metric, Place, Revision, Source
 from tracker.numbers import figure_in_text
 from tracker.store import data_version
-from tracker.vocab import QUALIFIER_WORDS, PlaceLevel, Qualifier, Status
+from tracker.vocab import QUALIFIER_WORDS, DateBasis, PlaceLevel, Qualifier, Status
 
 INF = math.inf
 CHUNK = 500
@@ -175,6 +175,7 @@ class Point:
     cumulative: bool
     source_id: int
     published: date
+    date_basis: str = "stated"
     lo: float = 0.0
     hi: float = 0.0
     nominal: float = 0.0
@@ -208,6 +209,10 @@ class Context:
     metrics: dict[int, str] = field(default_factory=dict)
     places: dict[int, str] = field(default_factory=dict)
     scope: dict[int, int] = field(default_factory=dict)
+    #: When set, per-claim rules look at these claims only and series rules at these
+    #: (metric, scope) groups only: the incremental refresh of `findings_by_claim`.
+    only_claims: set[int] | None = None
+    only_groups: set[tuple[int, int]] | None = None
     _sources: dict[int, tuple[str, str, date]] = field(default_factory=dict)
 
     @classmethod
@@ -227,6 +232,15 @@ class Context:
             # Regions and settlements are parts, never compared with the whole.
             ctx.scope[id_] = parent if level == PlaceLevel.area and parent else id_
         return ctx
+
+    def claim_filters(self) -> Iterator[Any]:
+        """SQL conditions covering the claims to check, in chunks small enough for IN."""
+        if self.only_claims is None:
+            yield true()
+            return
+        ids = sorted(self.only_claims)
+        for i in range(0, len(ids), CHUNK):
+            yield Claim.id.in_(ids[i : i + CHUNK])
 
     def source(self, source_id: int) -> tuple[str, str, date]:
         """(url, publisher, published) of a source, fetched in batches as rules ask."""
@@ -284,8 +298,12 @@ SeriesRule = Callable[[list[Point], Context], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A check, in up to three parts: per claim (its findings depend on that claim and its
+    source only), over the whole store (SQL aggregates), per (metric, place scope) group."""
+
     id: str
     title: str
+    claim: StoreRule | None = None
     store: StoreRule | None = None
     series: SeriesRule | None = None
 
@@ -295,10 +313,9 @@ RULES: dict[str, Rule] = {}
 
 def _rule(id_: str, title: str, *, kind: str) -> Callable[[Callable], Callable]:
     def register(fn: Callable) -> Callable:
-        old = RULES.get(id_)
-        store = fn if kind == "store" else (old.store if old else None)
-        series = fn if kind == "series" else (old.series if old else None)
-        RULES[id_] = Rule(id_, title, store, series)
+        old = RULES.get(id_) or Rule(id_, title)
+        parts = {k: getattr(old, k) for k in ("claim", "store", "series")} | {kind: fn}
+        RULES[id_] = Rule(id_, title, **parts)
         return fn
 
     return register
@@ -311,53 +328,59 @@ def _not_retracted():  # noqa: ANN202
     return Claim.status != Status.retracted.value
 
 
-@_rule("figure-not-in-quote", "The claim's figure is not in its quote", kind="store")
+#: The columns a per-claim message needs (who, what, where, when, which figure).
+_DESCRIBED = (
+    Claim.id,
+    Claim.source_id,
+    Claim.claimant_id,
+    Claim.metric_id,
+    Claim.place_id,
+    Claim.value,
+    Claim.low,
+    Claim.high,
+    Claim.qualifier,
+    Claim.period_start,
+    Claim.period_end,
+    Claim.cumulative,
+)
+
+
+def _figure_of(r: Any) -> str:
+    return describe_figure(r.value, r.low, r.high, r.qualifier)
+
+
+@_rule("figure-not-in-quote", "The claim's figure is not in its quote", kind="claim")
 def figure_not_in_quote(ctx: Context) -> Iterator[Finding]:
     """The quote must carry the figure (DOMAIN.md), in digits with or without separators
     or in number words; a translation the curator added counts too."""
-    rows = ctx.session.execute(
-        select(
-            Claim.id,
-            Claim.source_id,
-            Claim.claimant_id,
-            Claim.metric_id,
-            Claim.place_id,
-            Claim.value,
-            Claim.low,
-            Claim.high,
-            Claim.qualifier,
-            Claim.period_start,
-            Claim.period_end,
-            Claim.cumulative,
-            Claim.quote,
-            Claim.quote_language,
-            Claim.quote_translation,
+    for condition in ctx.claim_filters():
+        rows = ctx.session.execute(
+            select(*_DESCRIBED, Claim.quote, Claim.quote_language, Claim.quote_translation)
+            .where(condition, _not_retracted(), Claim.check_override.is_(None))
+            .order_by(Claim.id)
+            .execution_options(yield_per=5000)
         )
-        .where(_not_retracted(), Claim.check_override.is_(None))
-        .order_by(Claim.id)
-        .execution_options(yield_per=5000)
-    )
-    for r in rows:
-        wanted = [r.value] if r.value is not None else []
-        if r.low is not None and r.high is not None and r.low != r.high:
-            wanted += [r.low, r.high]
-        missing = [
-            f
-            for f in wanted
-            if not figure_in_text(f, r.quote, r.quote_language)
-            and not figure_in_text(f, r.quote_translation or "")
-        ]
-        if not missing:
-            continue
-        shown = " and ".join(f"{f:,}" for f in missing)
-        yield ctx.finding(
-            "figure-not-in-quote",
-            Severity.error,
-            f"The quote for {ctx.who(r)}'s {describe_figure(r.value, r.low, r.high, r.qualifier)} "
-            f"{ctx.what(r)} in {ctx.where(r)} {period_words(r)} does not contain {shown}: "
-            f"{_short(r.quote)!r}; correct the figure or the quote, or record why it is right.",
-            [r],
-        )
+        for r in rows:
+            wanted = [r.value] if r.value is not None else []
+            if r.low is not None and r.high is not None and r.low != r.high:
+                wanted += [r.low, r.high]
+            missing = [
+                f
+                for f in wanted
+                if not figure_in_text(f, r.quote, r.quote_language)
+                and not figure_in_text(f, r.quote_translation or "")
+            ]
+            if not missing:
+                continue
+            shown = " and ".join(f"{f:,}" for f in missing)
+            yield ctx.finding(
+                "figure-not-in-quote",
+                Severity.error,
+                f"The quote for {ctx.who(r)}'s {_figure_of(r)} {ctx.what(r)} in {ctx.where(r)} "
+                f"{period_words(r)} does not contain {shown}: {_short(r.quote)!r}; correct the "
+                "figure or the quote, or record why it is right.",
+                [r],
+            )
 
 
 _QUOTE_CHARS = str.maketrans(
@@ -409,12 +432,21 @@ def quote_in_text(quote: str, normalised_text: str) -> bool:
     return True
 
 
-@_rule("quote-not-in-source", "The quote is not in the stored source text", kind="store")
+@_rule("quote-not-in-source", "The quote is not in the stored source text", kind="claim")
 def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
     """Only sources whose text is stored can be checked; each text is normalised once."""
-    source_ids = ctx.session.exec(
-        select(Source.id).where(Source.text.is_not(None)).order_by(Source.id)
-    ).all()
+    source_ids: list[int] = []
+    for condition in ctx.claim_filters():
+        source_ids += ctx.session.exec(
+            select(Source.id)
+            .where(
+                Source.text.is_not(None),
+                Source.id.in_(select(Claim.source_id).where(condition)),
+            )
+            .order_by(Source.id)
+        ).all()
+    only = ctx.only_claims
+    source_ids = sorted(set(source_ids))
     for i in range(0, len(source_ids), 50):
         chunk = source_ids[i : i + 50]
         texts = {
@@ -424,35 +456,22 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
             )
         }
         claims = ctx.session.execute(
-            select(
-                Claim.id,
-                Claim.source_id,
-                Claim.claimant_id,
-                Claim.metric_id,
-                Claim.place_id,
-                Claim.value,
-                Claim.low,
-                Claim.high,
-                Claim.qualifier,
-                Claim.period_start,
-                Claim.period_end,
-                Claim.cumulative,
-                Claim.quote,
-            )
+            select(*_DESCRIBED, Claim.quote)
             .where(Claim.source_id.in_(chunk), _not_retracted(), Claim.check_override.is_(None))
             .order_by(Claim.id)
         )
         for r in claims:
-            if quote_in_text(r.quote, texts[r.source_id]):
+            if (only is not None and r.id not in only) or quote_in_text(
+                r.quote, texts[r.source_id]
+            ):
                 continue
             _url, publisher, published = ctx.source(r.source_id)
             yield ctx.finding(
                 "quote-not-in-source",
                 Severity.error,
-                f"The quote for {ctx.who(r)}'s {describe_figure(r.value, r.low, r.high, r.qualifier)} "
-                f"{ctx.what(r)} in {ctx.where(r)} {period_words(r)}, {_short(r.quote)!r}, is not in "
-                f"the stored text of {publisher} ({describe_date(published)}); check it "
-                "against the article.",
+                f"The quote for {ctx.who(r)}'s {_figure_of(r)} {ctx.what(r)} in {ctx.where(r)} "
+                f"{period_words(r)}, {_short(r.quote)!r}, is not in the stored text of "
+                f"{publisher} ({describe_date(published)}); check it against the article.",
                 [r],
             )
 
@@ -460,41 +479,26 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
 @_rule(
     "period-after-publication",
     "The figure's period ends after its source was published",
-    kind="store",
+    kind="claim",
 )
 def period_after_publication(ctx: Context) -> Iterator[Finding]:
     """The importer refuses such claims; a source's date corrected later can still cause one."""
-    rows = ctx.session.execute(
-        select(
-            Claim.id,
-            Claim.source_id,
-            Claim.claimant_id,
-            Claim.metric_id,
-            Claim.place_id,
-            Claim.value,
-            Claim.low,
-            Claim.high,
-            Claim.qualifier,
-            Claim.period_start,
-            Claim.period_end,
-            Claim.cumulative,
-            Source.publisher,
-            Source.published,
+    for condition in ctx.claim_filters():
+        rows = ctx.session.execute(
+            select(*_DESCRIBED, Source.publisher, Source.published)
+            .join(Source, Source.id == Claim.source_id)
+            .where(condition, Claim.period_end > Source.published, _not_retracted())
+            .order_by(Claim.id)
         )
-        .join(Source, Source.id == Claim.source_id)
-        .where(Claim.period_end > Source.published, _not_retracted())
-        .order_by(Claim.id)
-    )
-    for r in rows:
-        yield ctx.finding(
-            "period-after-publication",
-            Severity.error,
-            f"{ctx.who(r)}'s {describe_figure(r.value, r.low, r.high, r.qualifier)} {ctx.what(r)} "
-            f"in {ctx.where(r)} is dated {describe_date(r.period_end)}, after {r.publisher} "
-            f"published it on {describe_date(r.published)}; correct the date of the figure or "
-            "of the source.",
-            [r],
-        )
+        for r in rows:
+            yield ctx.finding(
+                "period-after-publication",
+                Severity.error,
+                f"{ctx.who(r)}'s {_figure_of(r)} {ctx.what(r)} in {ctx.where(r)} is dated "
+                f"{describe_date(r.period_end)}, after {r.publisher} published it on "
+                f"{describe_date(r.published)}; correct the date of the figure or of the source.",
+                [r],
+            )
 
 
 @_rule("duplicate-claim", "The same statement is stored more than once", kind="store")
@@ -702,6 +706,17 @@ def _nearest(p: Point, others: list[Point], dates: list[date], window: int) -> P
     return best
 
 
+@dataclass
+class _Gap:
+    """Two claimants' figures that disagree: the earlier (or first) and the later."""
+
+    early: Point
+    late: Point
+    gap: float
+    scale: float
+    days: int
+
+
 @_rule("claimant-disagreement", "Two claimants disagree beyond their stated ranges", kind="series")
 def claimant_disagreement(group: list[Point], ctx: Context) -> Iterator[Finding]:
     """Different claimants, same metric and place, as-of dates within the window: their
@@ -709,8 +724,9 @@ def claimant_disagreement(group: list[Point], ctx: Context) -> Iterator[Finding]
     times the faster claimant's recent daily rise over the days between them.
 
     Each claim is compared only with the other claimant's nearest figure, and only when
-    that figure's nearest is this claim in turn, so that two long series meeting over a
-    year give one finding where they really cross, not one per pair of points."""
+    that figure's nearest is this claim in turn. Two claimants who disagree again and
+    again (two daily series apart by a fifth) make ONE finding, listing every claim
+    involved and describing the latest instance: a journalist needs the pattern once."""
     for _place, at_place in _by(group, lambda p: p.place_id).items():
         per_claimant = {
             c: statements(pts) for c, pts in _by(at_place, lambda p: p.claimant_id).items()
@@ -722,11 +738,53 @@ def claimant_disagreement(group: list[Point], ctx: Context) -> Iterator[Finding]
         }
         periodic = {c: [p for p in s if not p.cumulative] for c, s in per_claimant.items()}
         for a_id, b_id in combinations(sorted(per_claimant), 2):
-            yield from _disagreements_cumulative(cumulative[a_id], cumulative[b_id], ctx)
-            yield from _disagreements_periodic(periodic[a_id], periodic[b_id], ctx)
+            for gaps in (
+                list(_gaps_cumulative(cumulative[a_id], cumulative[b_id], ctx)),
+                list(_gaps_periodic(periodic[a_id], periodic[b_id], ctx)),
+            ):
+                if gaps:
+                    yield _disagreement(gaps, ctx)
 
 
-def _disagreements_cumulative(a: list[Point], b: list[Point], ctx: Context) -> Iterator[Finding]:
+def _disagreement(gaps: list[_Gap], ctx: Context) -> Finding:
+    gaps.sort(key=lambda g: (g.late.period_end, g.late.id))
+    last = gaps[-1]
+    e, lt = last.early, last.late
+    if e.cumulative:
+        case_ = (
+            f"{ctx.who(e)} counted {e.figure()} {ctx.what(e)} in {ctx.where(e)} as of "
+            f"{describe_date(e.period_end)} but {ctx.who(lt)} counted {lt.figure()} as of "
+            f"{describe_date(lt.period_end)}"
+        )
+    else:
+        case_ = (
+            f"{ctx.who(e)} counted {e.figure()} {ctx.what(e)} in {ctx.where(e)} "
+            f"{period_words(e)} but {ctx.who(lt)} counted {lt.figure()} {period_words(lt)}"
+        )
+    gap = _gap_words(last.gap, last.scale, last.days)
+    if len(gaps) == 1:
+        message = f"{case_}, {gap}; say whose figure is used and why they differ."
+    else:
+        first = gaps[0].late.period_end
+        message = (
+            f"{ctx.who(e)} and {ctx.who(lt)} disagree on {ctx.what(e)} in {ctx.where(e)} at "
+            f"{len(gaps)} dates from {describe_date(first)} to {describe_date(lt.period_end)}; "
+            f"most recently {case_}, "
+            f"{gap}; say whose figure is used and why they differ."
+        )
+    points = [p for g in gaps for p in (g.early, g.late)]
+    return ctx.finding("claimant-disagreement", Severity.warning, message, points)
+
+
+def _gap_words(gap: float, scale: float, days: int) -> str:
+    share = 100 * gap / scale
+    apart = f"{share:.0f}% apart" if share >= 1 else "apart"
+    if days:
+        return f"{apart} even allowing for their qualifiers and {days} days of growth"
+    return f"{apart} even allowing for their qualifiers"
+
+
+def _gaps_cumulative(a: list[Point], b: list[Point], ctx: Context) -> Iterator[_Gap]:
     if not a or not b:
         return
     cfg = ctx.config
@@ -744,20 +802,11 @@ def _disagreements_cumulative(a: list[Point], b: list[Point], ctx: Context) -> I
         growth = cfg.growth_slack * rate * days
         gap = max(0.0, late.lo - (early.hi + growth), early.lo - late.hi)
         scale = max(early.nominal, late.nominal, 1.0)
-        if gap / scale <= cfg.share:
-            continue
-        yield ctx.finding(
-            "claimant-disagreement",
-            Severity.warning,
-            f"{ctx.who(early)} counted {early.figure()} {ctx.what(early)} in {ctx.where(early)} "
-            f"as of {describe_date(early.period_end)} but {ctx.who(late)} counted "
-            f"{late.figure()} as of {describe_date(late.period_end)}, "
-            f"{_gap_words(gap, scale, days)}; say whose figure is used and why they differ.",
-            [early, late],
-        )
+        if gap / scale > cfg.share:
+            yield _Gap(early, late, gap, scale, days)
 
 
-def _disagreements_periodic(a: list[Point], b: list[Point], ctx: Context) -> Iterator[Finding]:
+def _gaps_periodic(a: list[Point], b: list[Point], ctx: Context) -> Iterator[_Gap]:
     if not a or not b:
         return
     cfg = ctx.config
@@ -775,26 +824,8 @@ def _disagreements_periodic(a: list[Point], b: list[Point], ctx: Context) -> Ite
             continue
         gap = max(0.0, pb.lo - pa.hi, pa.lo - pb.hi)
         scale = max(pa.nominal, pb.nominal, 1.0)
-        if gap / scale <= cfg.share:
-            continue
-        first, second = sorted((pa, pb), key=lambda p: (p.claimant_id != pa.claimant_id, p.id))
-        yield ctx.finding(
-            "claimant-disagreement",
-            Severity.warning,
-            f"{ctx.who(first)} counted {first.figure()} {ctx.what(first)} in "
-            f"{ctx.where(first)} {period_words(first)} but {ctx.who(second)} counted "
-            f"{second.figure()} {period_words(second)}, {_gap_words(gap, scale, 0)}; say "
-            "whose figure is used and why they differ.",
-            [first, second],
-        )
-
-
-def _gap_words(gap: float, scale: float, days: int) -> str:
-    share = 100 * gap / scale
-    apart = f"{share:.0f}% apart" if share >= 1 else "apart"
-    if days:
-        return f"{apart} even allowing for their qualifiers and {days} days of growth"
-    return f"{apart} even allowing for their qualifiers"
+        if gap / scale > cfg.share:
+            yield _Gap(pa, pb, gap, scale, 0)
 
 
 @_rule(
@@ -841,7 +872,9 @@ def conflicting_figures(group: list[Point], ctx: Context) -> Iterator[Finding]:
 def relabelled_statement(group: list[Point], ctx: Context) -> Iterator[Finding]:
     """The same cumulative figure from one claimant for one place under two as-of dates a
     few days apart, neither marked `duplicate_of` (the seed's 7,199 dated 13 Feb by
-    Reuters, 12 Feb by OHCHR): probably one statement with two date labels."""
+    Reuters, 12 Feb by OHCHR): probably one statement with two date labels. Only when one
+    of the dates is not a stated cut-off (announced, publication date, inferred): two
+    stated cut-offs with the same figure are a count that did not change."""
     for _key, pts in _by(group, lambda p: (p.claimant_id, p.place_id)).items():
         series = [p for p in statements(pts) if p.cumulative]
         by_figure = _by(series, lambda p: (p.value, p.low, p.high))
@@ -849,6 +882,8 @@ def relabelled_statement(group: list[Point], ctx: Context) -> Iterator[Finding]:
             for x, y in zip(same, same[1:], strict=False):
                 days = (y.period_end - x.period_end).days
                 if days == 0 or days > ctx.config.relabel_days:
+                    continue
+                if x.date_basis == y.date_basis == DateBasis.stated:
                     continue
                 yield ctx.finding(
                     "duplicate-claim",
@@ -865,11 +900,12 @@ def relabelled_statement(group: list[Point], ctx: Context) -> Iterator[Finding]:
 # --- running ------------------------------------------------------------------------------------
 
 
-def _groups(ctx: Context) -> Iterator[list[Point]]:
-    """Every (metric, place scope) group of non-retracted claims, streamed in one query."""
+def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
+    """Each (metric, place scope) group of non-retracted claims, streamed in one ordered
+    query (all groups, or `ctx.only_groups`)."""
     areas = {pid: scope for pid, scope in ctx.scope.items() if pid != scope}
     scope_col = case(areas, value=Claim.place_id, else_=Claim.place_id) if areas else Claim.place_id
-    rows = ctx.session.execute(
+    query = (
         select(
             Claim.id,
             Claim.statement_key,
@@ -886,6 +922,7 @@ def _groups(ctx: Context) -> Iterator[list[Point]]:
             Claim.cumulative,
             Claim.source_id,
             Source.published,
+            Claim.date_basis,
             scope_col.label("scope"),
         )
         .join(Source, Source.id == Claim.source_id)
@@ -893,15 +930,63 @@ def _groups(ctx: Context) -> Iterator[list[Point]]:
         .order_by(Claim.metric_id, scope_col, Claim.period_end, Claim.id)
         .execution_options(yield_per=10_000)
     )
+    only = ctx.only_groups
+    if only is not None:
+        if not only:
+            return
+        places = [pid for pid, scope in ctx.scope.items() if scope in {g[1] for g in only}]
+        query = query.where(
+            Claim.metric_id.in_(sorted({g[0] for g in only})), Claim.place_id.in_(places)
+        )
     about = ctx.config.about_share
-    for _key, rows_of_group in groupby(rows, key=lambda r: (r.metric_id, r.scope)):
+    for key, rows_of_group in groupby(
+        ctx.session.execute(query), key=lambda r: (r.metric_id, r.scope)
+    ):
+        if only is not None and key not in only:
+            continue
         group = []
         for r in rows_of_group:
-            p = Point(*r[:15])
+            p = Point(*r[:16])
             p.lo, p.hi = figure_bounds(p.value, p.low, p.high, p.qualifier, about)
             p.nominal = float(p.value if p.value is not None else (p.low + p.high) / 2)
             group.append(p)
-        yield group
+        yield key, group
+
+
+@dataclass
+class _Parts:
+    """Findings kept apart by what they depend on, so that a refresh after an edit replaces
+    only what the edit can have changed."""
+
+    by_claim: dict[int, list[Finding]] = field(default_factory=dict)  # per-claim rules
+    by_group: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)  # series
+    store: list[Finding] = field(default_factory=list)  # whole-store aggregates
+
+    def all(self) -> list[Finding]:
+        out = list(self.store)
+        for findings in (*self.by_claim.values(), *self.by_group.values()):
+            out += findings
+        order = {rid: i for i, rid in enumerate(RULES)}
+        out.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], order[f.rule], f.claims))
+        return out
+
+
+def _run(ctx: Context, selected: list[str]) -> _Parts:
+    parts = _Parts()
+    for rid in selected:
+        rule = RULES[rid]
+        if rule.claim:
+            for f in rule.claim(ctx):
+                parts.by_claim.setdefault(f.claims[0], []).append(f)
+        if rule.store:
+            parts.store += rule.store(ctx)
+    series = [RULES[rid].series for rid in selected if RULES[rid].series]
+    if series:
+        for key, group in _groups(ctx):
+            found = [f for fn in series for f in fn(group, ctx)]
+            if found:
+                parts.by_group[key] = found
+    return parts
 
 
 def rule_ids() -> list[str]:
@@ -918,57 +1003,149 @@ def run_checks(
     unknown = [r for r in selected if r not in RULES]
     if unknown:
         raise TrackerError(f"unknown check {', '.join(unknown)}; the checks are {', '.join(RULES)}")
-    config = config or CheckConfig()
-    findings: list[Finding] = []
     with read_session(engine) as session:
-        ctx = Context.load(session, config)
-        for rid in selected:
-            if RULES[rid].store:
-                findings += RULES[rid].store(ctx)
-        series = [RULES[rid].series for rid in selected if RULES[rid].series]
-        if series:
-            for group in _groups(ctx):
-                for fn in series:
-                    findings += fn(group, ctx)
-    order = {rid: i for i, rid in enumerate(RULES)}
-    findings.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], order[f.rule], f.claims))
-    return findings
+        return _run(Context.load(session, config or CheckConfig()), selected).all()
 
 
-# --- for pages: findings per claim, computed once per data version --------------------------------
+# --- for pages: findings per claim, kept up to date incrementally -----------------------------
 
-_cache: dict[str, tuple[tuple, dict[int, list[Finding]]]] = {}
+#: Beyond this many changed claims a full run is as quick as working out what changed.
+REFRESH_LIMIT = 20_000
+
+
+@dataclass
+class _Snapshot:
+    version: int
+    revision: tuple[int, Any] | None  # (id, changed_at) of the newest revision seen
+    vocabulary: int
+    parts: _Parts
+    by_claim: dict[int, list[Finding]]
+
+
+_cache: dict[str, _Snapshot] = {}
 _cache_lock = threading.Lock()
 
 
-def _store_state(engine: Engine) -> tuple:
-    """Changes whenever the data does: the data version every write bumps, plus the newest
-    revision (so that a database emptied and refilled does not reuse a stale result)."""
-    with read_session(engine) as session:
-        latest = session.exec(
-            select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
-        ).first()
-        return (data_version(session), tuple(latest) if latest else None)
+def _vocabulary_fingerprint(session: Session) -> int:
+    """Changes when a metric, place or claimant is added or renamed, or a place moves:
+    the words of every message and the place scopes depend on them (small tables)."""
+    rows = (
+        tuple(session.exec(select(Metric.id, Metric.noun, Metric.label).order_by(Metric.id))),
+        tuple(
+            session.exec(
+                select(Place.id, Place.name, Place.level, Place.parent_id).order_by(Place.id)
+            )
+        ),
+        tuple(
+            session.exec(
+                select(Claimant.id, Claimant.name, Claimant.short_name).order_by(Claimant.id)
+            )
+        ),
+    )
+    return hash(rows)
+
+
+def _changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[int, int]]] | None:
+    """Claims whose findings may have changed since a revision, and the (metric, scope)
+    groups they were or are in; None when so much changed that a full run is simpler.
+
+    Every change to a claim or source writes a revision (tracker.store), so the revision
+    log is a complete list: a claim's own revisions name its old and new metric and place,
+    a source's revisions reach all its claims."""
+    session = ctx.session
+    metric_ids = {v: k for k, v in session.exec(select(Metric.id, Metric.key))}
+    place_ids = {v: k for k, v in session.exec(select(Place.id, Place.key))}
+    claims: set[int] = set()
+    sources: set[int] = set()
+    groups: set[tuple[int, int]] = set()
+    rows = session.exec(
+        select(Revision.entity, Revision.entity_id, Revision.before).where(
+            Revision.id > revision_id
+        )
+    )
+    for entity, entity_id, before in rows:
+        if entity == "claim":
+            claims.add(entity_id)
+            if before and before.get("metric") in metric_ids and before.get("place") in place_ids:
+                place = place_ids[before["place"]]
+                groups.add((metric_ids[before["metric"]], ctx.scope.get(place, place)))
+        elif entity == "source":
+            sources.add(entity_id)
+        if len(claims) + len(sources) > REFRESH_LIMIT:
+            return None
+    ids = sorted(sources)
+    for i in range(0, len(ids), CHUNK):
+        claims.update(session.exec(select(Claim.id).where(Claim.source_id.in_(ids[i : i + CHUNK]))))
+    if len(claims) > REFRESH_LIMIT:
+        return None
+    listed = sorted(claims)
+    for i in range(0, len(listed), CHUNK):
+        for metric_id, place_id in session.exec(
+            select(Claim.metric_id, Claim.place_id).where(Claim.id.in_(listed[i : i + CHUNK]))
+        ):
+            groups.add((metric_id, ctx.scope.get(place_id, place_id)))
+    return claims, groups
+
+
+def _by_claim(parts: _Parts) -> dict[int, list[Finding]]:
+    out: dict[int, list[Finding]] = {}
+    for finding in parts.all():
+        for claim_id in finding.claims:
+            out.setdefault(claim_id, []).append(finding)
+    return out
 
 
 def findings_by_claim(engine: Engine) -> dict[int, list[Finding]]:
     """Every claim with findings, mapped to them (all rules, default thresholds).
 
-    Cheap to call on every page render: the result is kept per database and recomputed
-    only when the data changed (two one-row queries to know). Do not mutate the result."""
+    Cheap to call on every page render. On unchanged data it costs three small queries
+    (data version, newest revision, vocabulary). After edits, only what the edits can
+    have changed is recomputed: the per-claim rules for the edited claims (and the claims
+    of edited sources), the series rules for their (metric, place) groups, and the
+    whole-store duplicate aggregate; a new vocabulary, an emptied database or a very large
+    import recompute everything. Do not mutate the result: it is shared."""
     url = engine.url.render_as_string(hide_password=True)
-    state = _store_state(engine)
+    with read_session(engine) as session:
+        version = data_version(session)
+        newest = session.exec(
+            select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
+        ).first()
+        newest = tuple(newest) if newest else None
+        vocabulary = _vocabulary_fingerprint(session)
+        with _cache_lock:
+            snap = _cache.get(url)
+        if snap and (snap.version, snap.revision, snap.vocabulary) == (version, newest, vocabulary):
+            return snap.by_claim
+        ctx = Context.load(session, CheckConfig())
+        changes = None
+        if snap is not None and snap.vocabulary == vocabulary and _still_there(session, snap):
+            changes = _changes_since(ctx, snap.revision[0]) if snap.revision else None
+        if changes is None:
+            parts = _run(ctx, list(RULES))
+        else:
+            claims, groups = changes
+            ctx.only_claims, ctx.only_groups = claims, groups
+            fresh = _run(ctx, list(RULES))
+            parts = _Parts(
+                by_claim={k: v for k, v in snap.parts.by_claim.items() if k not in claims}
+                | fresh.by_claim,
+                by_group={k: v for k, v in snap.parts.by_group.items() if k not in groups}
+                | fresh.by_group,
+                store=fresh.store,
+            )
+        result = _by_claim(parts)
     with _cache_lock:
-        hit = _cache.get(url)
-        if hit and hit[0] == state:
-            return hit[1]
-    by_claim: dict[int, list[Finding]] = {}
-    for finding in run_checks(engine):
-        for claim_id in finding.claims:
-            by_claim.setdefault(claim_id, []).append(finding)
-    with _cache_lock:
-        _cache[url] = (state, by_claim)
-    return by_claim
+        _cache[url] = _Snapshot(version, newest, vocabulary, parts, result)
+    return result
+
+
+def _still_there(session: Session, snap: _Snapshot) -> bool:
+    """The revision the snapshot saw last is still in the log, unchanged: the database was
+    not emptied or replaced since (ids restart after a reset)."""
+    if snap.revision is None:
+        return False
+    row = session.get(Revision, snap.revision[0])
+    return row is not None and row.changed_at == snap.revision[1]
 
 
 def _short(text: str, limit: int = 90) -> str:
