@@ -676,10 +676,13 @@ def sudden_jump(group: list[Point], ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _local_rate(series: list[Point], index: int, rates: list[tuple[int, float]]) -> float:
-    """The faster of the two intervals around a point of a series (0 if it has none)."""
-    around = [r for i, r in rates if i in (index, index + 1)]
-    return max([0.0, *around])
+def _local_rates(series: list[Point]) -> dict[int, float]:
+    """For each point of a series (by claim id), the faster of the daily rises of the two
+    intervals around it (0 where it has none)."""
+    by_end = dict(_rates(series))
+    return {
+        p.id: max(0.0, by_end.get(i, 0.0), by_end.get(i + 1, 0.0)) for i, p in enumerate(series)
+    }
 
 
 def _overlap(a: Point, b: Point) -> float:
@@ -690,20 +693,19 @@ def _overlap(a: Point, b: Point) -> float:
     return max(inter, 0) / union
 
 
-def _nearest(p: Point, others: list[Point], dates: list[date], window: int) -> Point | None:
-    """The other series' point closest in as-of date to `p` (ties: the latest published)."""
-    i = bisect_left(dates, p.period_end)
-    best: Point | None = None
-    best_rank: tuple | None = None
-    for j in range(max(0, i - 2), min(len(others), i + 2)):
-        o = others[j]
-        gap = abs((o.period_end - p.period_end).days)
-        if gap > window:
-            continue
-        rank = (gap, -o.published.toordinal(), -o.id)
-        if best_rank is None or rank < best_rank:
-            best, best_rank = o, rank
-    return best
+def _nearest(p: Point, others: list[Point], days: list[int], window: int) -> Point | None:
+    """The other series' point closest in as-of date to `p` (one point per date: the one
+    just before or just after), within the window; on a tie the later published."""
+    day = p.period_end.toordinal()
+    i = bisect_left(days, day)
+    before = others[i - 1] if i > 0 and day - days[i - 1] <= window else None
+    after = others[i] if i < len(others) and days[i] - day <= window else None
+    if before is None or after is None:
+        return before or after
+    gap_before, gap_after = day - days[i - 1], days[i] - day
+    if gap_before != gap_after:
+        return before if gap_before < gap_after else after
+    return max((before, after), key=lambda o: (o.published, o.id))
 
 
 @dataclass
@@ -736,10 +738,11 @@ def claimant_disagreement(group: list[Point], ctx: Context) -> Iterator[Finding]
         cumulative = {
             c: _one_per_date([p for p in s if p.cumulative]) for c, s in per_claimant.items()
         }
+        rates = {c: _local_rates(s) for c, s in cumulative.items()}
         periodic = {c: [p for p in s if not p.cumulative] for c, s in per_claimant.items()}
         for a_id, b_id in combinations(sorted(per_claimant), 2):
             for gaps in (
-                list(_gaps_cumulative(cumulative[a_id], cumulative[b_id], ctx)),
+                list(_gaps_cumulative(cumulative[a_id], cumulative[b_id], rates, ctx)),
                 list(_gaps_periodic(periodic[a_id], periodic[b_id], ctx)),
             ):
                 if gaps:
@@ -784,21 +787,22 @@ def _gap_words(gap: float, scale: float, days: int) -> str:
     return f"{apart} even allowing for their qualifiers"
 
 
-def _gaps_cumulative(a: list[Point], b: list[Point], ctx: Context) -> Iterator[_Gap]:
+def _gaps_cumulative(
+    a: list[Point], b: list[Point], rates: dict[int, dict[int, float]], ctx: Context
+) -> Iterator[_Gap]:
     if not a or not b:
         return
     cfg = ctx.config
-    a_dates, b_dates = [p.period_end for p in a], [p.period_end for p in b]
-    a_rates, b_rates = _rates(a), _rates(b)
-    a_index = {p.id: i for i, p in enumerate(a)}
-    b_index = {p.id: i for i, p in enumerate(b)}
+    a_days = [p.period_end.toordinal() for p in a]
+    b_days = [p.period_end.toordinal() for p in b]
+    a_rate, b_rate = rates[a[0].claimant_id], rates[b[0].claimant_id]
     for pa in a:
-        pb = _nearest(pa, b, b_dates, cfg.window_days)
-        if pb is None or _nearest(pb, a, a_dates, cfg.window_days) is not pa:
+        pb = _nearest(pa, b, b_days, cfg.window_days)
+        if pb is None or _nearest(pb, a, a_days, cfg.window_days) is not pa:
             continue
         days = abs((pb.period_end - pa.period_end).days)
-        rate = max(_local_rate(a, a_index[pa.id], a_rates), _local_rate(b, b_index[pb.id], b_rates))
-        early, late = sorted((pa, pb), key=lambda p: (p.period_end, p.id))
+        rate = max(a_rate[pa.id], b_rate[pb.id])
+        early, late = (pa, pb) if (pa.period_end, pa.id) < (pb.period_end, pb.id) else (pb, pa)
         growth = cfg.growth_slack * rate * days
         gap = max(0.0, late.lo - (early.hi + growth), early.lo - late.hi)
         scale = max(early.nominal, late.nominal, 1.0)
