@@ -60,7 +60,9 @@ def test_check_thresholds_can_be_set(cli_env, tmp_path):
     run("init")
     run("import", *map(str, VOCAB_FILES))
     a = claim(id="a", claimant="Example Monitor", qualifier="exact", value=1000, quote="1,000")
-    b = claim(id="b", claimant="Synthetic claimant 01", qualifier="exact", value=1200, quote="1,200")
+    b = claim(
+        id="b", claimant="Synthetic claimant 01", qualifier="exact", value=1200, quote="1,200"
+    )
     run("import", str(write_doc(tmp_path / "a.yaml", source_doc([a]))))
     run(
         "import",

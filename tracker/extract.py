@@ -310,8 +310,9 @@ def _attributions(sentence: str, gaz: Gazetteer) -> tuple[list[Attribution], boo
                 continue
             if _NOT_A_CLAIMANT.match(name) or _PRONOUN.match(m.group(0)):
                 continue
-            if re.match(r"(?i:the)\s+[A-Z]", name):
-                s += 4
+            article = re.match(r"(?i:the)\s+(?=[A-Z])", name)
+            if article:  # "the Example Monitor" is named "Example Monitor"
+                s += article.end()
                 name = sentence[s:e].strip()
             found.append((1, s, Attribution(name, gaz.vocab.claimant_key(name), s, s + len(name))))
     found.sort(key=lambda t: (t[0], t[1]))
@@ -426,8 +427,6 @@ def _since_start(rest: str, ref: date) -> date | None:
     ("since January": its first day); none for "since the start of the war"."""
     rest = rest.lower()
     d = re.search(_DATE, rest)
-    if d and not re.match(r"\s*(?:the|a|an)\b", rest[: d.start()] or " x"):
-        return _parse_date(d.group(0), ref)
     if d:
         return _parse_date(d.group(0), ref)
     w = re.match(rf"\s*(?:last\s+)?({_WEEKDAY})\b", rest)
@@ -602,13 +601,15 @@ _QUALIFIERS = [
 ]  # fmt: skip
 _QUALIFIER_RX = [(q, re.compile(rf"(?<![\w-])(?:{rx})\s*$", re.I)) for q, rx in _QUALIFIERS]
 
+#: "30 May" is a date, "30 may have died" is not.
+_NOT_MODAL = r"(?!\s+(?:have|be|been|not|also|well|still|never|yet)\b)"
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\s*(?:%|per\s*cent|percent|km\b|kilomet|miles?\b|met(?:re|er)s?\b|m\b|kg\b|tonnes?\b|"
     r"tons?\b|square\b|sq\b|hectares?\b|degrees?\b|°|mm\b|cm\b|"
     r"hours?\b|days?\b|weeks?\b|months?\b|years?\b|minutes?\b|seconds?\b|decades?\b|nights?\b|"
     r"a\.?m\b|p\.?m\b|am\b|pm\b|h\b|hrs\b|o'clock|gmt\b|utc\b|kyiv\s+time|local\s+time|"
     r"dollars|euros|hryvnias?|pounds\s+sterling|usd\b|eur\b|uah\b|"
-    rf"(?:st|nd|rd|th)\b|(?:of\s+)?{_MONTH}(?!\w))|[:.]\d|-(?:year|month|week|day)|-[a-z])",
+    rf"(?:st|nd|rd|th)\b|(?:of\s+)?{_MONTH}(?!\w){_NOT_MODAL})|[:.]\d|-(?:year|month|week|day)|-[a-z])",
     re.I,
 )
 _NOT_A_COUNT_BEFORE = re.compile(
@@ -636,7 +637,6 @@ class _Figure:
     population: str | None = None
     outcome: str | None = None
     subset_of: int | None = None  # index of the figure it is part of ("including 14 children")
-    refugees_recorded: bool = False
 
 
 def _figures(sentence: str, lang: str = "en") -> list[_Figure]:
