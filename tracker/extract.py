@@ -38,7 +38,7 @@ from typing import Any
 import dateparser
 from text_to_num import text2num
 
-from tracker.lookup import Vocabulary, normalise_name
+from tracker.lookup import Vocabulary
 from tracker.numbers import Number, find_numbers
 from tracker.vocab import Qualifier
 
@@ -963,4 +963,4 @@ def suggest_claimant(candidate: Candidate, vocab: Vocabulary) -> str | None:
     return None
 
 
-__all__ = ["Candidate", "extract_candidates", "normalise_name", "suggest_claimant"]
+__all__ = ["Candidate", "extract_candidates", "suggest_claimant"]
