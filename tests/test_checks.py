@@ -655,7 +655,12 @@ def test_findings_by_claim_refreshes_incrementally_and_equals_a_full_run(sample_
     # A corrected figure removes the decrease.
     edit(
         lambda s: update_claim(
-            s, SYSTEM, police.id, {"value": 13000}, expected_version=1, reason="typo"
+            s,
+            SYSTEM,
+            police.id,
+            {"value": 13000, "check_override": "test: the quote is left as it was"},
+            expected_version=1,
+            reason="typo",
         )
     )
     # A claim moved to another metric and place leaves its old group and joins a new one.
