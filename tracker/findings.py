@@ -77,21 +77,25 @@ GUIDE: dict[str, RuleGuide] = {
 }
 
 
+_RULE_RANK = {rule_id: i for i, rule_id in enumerate(RULES)}
+
+
 def _order(finding: Finding) -> tuple[int, int, tuple[int, ...]]:
     """The order of `run_checks`: errors first, then the checks' own order, then claims."""
-    rules = list(RULES)
     return (
         SEVERITY_RANK[Severity(finding.severity)],
-        rules.index(finding.rule) if finding.rule in RULES else len(rules),
+        _RULE_RANK.get(finding.rule, len(_RULE_RANK)),
         finding.claims,
     )
 
 
 def distinct_findings(by_claim: Mapping[int, Sequence[Finding]]) -> list[Finding]:
     """Every finding of a `findings_by_claim` map once (a finding is listed under each of
-    its claims), in the order `run_checks` returns them."""
-    seen = dict.fromkeys(f for findings in by_claim.values() for f in findings)
-    return sorted(seen, key=_order)
+    its claims, as the same object), in the order `run_checks` returns them. Told apart by
+    identity: hashing a finding hashes all its claim ids, and one disagreement can list
+    hundreds."""
+    seen = {id(f): f for findings in by_claim.values() for f in findings}
+    return sorted(seen.values(), key=_order)
 
 
 def claim_findings(
@@ -99,8 +103,8 @@ def claim_findings(
 ) -> list[Finding]:
     """The findings of any of `claim_ids` (e.g. one chart point's relays), each once,
     worst first."""
-    seen = dict.fromkeys(f for i in claim_ids for f in by_claim.get(int(i), ()))
-    return sorted(seen, key=_order)
+    seen = {id(f): f for i in claim_ids for f in by_claim.get(int(i), ())}
+    return sorted(seen.values(), key=_order)
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -17,7 +17,11 @@ SEVERITY_HEADINGS = {
     "warning": ("Warnings", "Records disagree: each may be right, but a reader needs a note."),
     "info": ("Notes", "Worth knowing before publishing (info)."),
 }
-PER_CHECK = 50  # findings listed under one check; the CLI gives them all
+PER_CHECK = 25  # findings listed under one check; the CLI gives them all
+# Links per finding: a claimant pair that keeps disagreeing is one finding over dozens of
+# claims, whose links would bury the page.
+LINKED_CLAIMS = 6
+LINKED_SOURCES = 4
 
 
 def severity_badges(severities: tuple[str, ...] | list[str]) -> None:
@@ -28,12 +32,13 @@ def severity_badges(severities: tuple[str, ...] | list[str]) -> None:
 
 def finding_card(finding: Finding, refs: dict[int, ClaimReference]) -> None:
     """The message as text (it names sources and claimants: data, never markup), then a
-    link per claim (its permalink) and per source (its page, and the article itself)."""
+    link per claim (its permalink) and per source (its page, and the article itself), the
+    first few of each when there are many."""
     with st.container(border=True):
         severity_badges([str(finding.severity)])
         st.markdown(widgets.md(finding.message))
         with st.container(horizontal=True):
-            for claim_id in finding.claims:
+            for claim_id in finding.claims[:LINKED_CLAIMS]:
                 ref = refs.get(claim_id)
                 label = f"Claim #{claim_id}" + (
                     f": {ref.claimant}, {format_day(ref.period_end)}" if ref else ""
@@ -46,7 +51,7 @@ def finding_card(finding: Finding, refs: dict[int, ClaimReference]) -> None:
                 )
         by_url = {r.source_url: r for c in finding.claims if (r := refs.get(c)) is not None}
         with st.container(horizontal=True):
-            for url in finding.sources:
+            for url in finding.sources[:LINKED_SOURCES]:
                 ref = by_url.get(url)
                 if ref is not None:
                     st.page_link(
@@ -59,6 +64,19 @@ def finding_card(finding: Finding, refs: dict[int, ClaimReference]) -> None:
                     )
                 if is_safe_link(url):
                     st.page_link(url, label="article", icon=":material/open_in_new:")
+        more = [
+            f"{len(items) - limit:,} more {what}"
+            for items, limit, what in (
+                (finding.claims, LINKED_CLAIMS, "claim(s)"),
+                (finding.sources, LINKED_SOURCES, "source(s)"),
+            )
+            if len(items) > limit
+        ]
+        if more:
+            st.caption(
+                f"And {' and '.join(more)}: `tracker check --rule {finding.rule} --format json` "
+                "lists them all."
+            )
 
 
 if "claim" in st.query_params:
@@ -121,9 +139,8 @@ st.caption(
 )
 
 listed = [items[:PER_CHECK] for _, items in groups]
-refs = store.claim_references(
-    tuple(sorted({c for items in listed for f in items for c in f.claims}))
-)
+linked = {c for items in listed for f in items for c in f.claims[:LINKED_CLAIMS]}
+refs = store.claim_references(tuple(sorted(linked)))
 for (rule_id, items), first in zip(groups, listed, strict=True):
     guide = GUIDE.get(rule_id)
     st.subheader(f"{titles.get(rule_id, rule_id)} ({len(items):,})", anchor=rule_id)
