@@ -242,3 +242,39 @@ def test_figures_chart_rings_exactly_the_points_with_findings(figures_spec, dash
     hover = points[jump_point].replace("<br>", " ")
     assert "Check: OHCHR's cumulative count of civilians killed in Ukraine rose from 7,199" in hover
     assert not any("Check:" in text for key, text in points.items() if key not in flagged)
+
+
+def test_a_finding_over_many_claims_links_the_first_few_and_counts_the_rest(
+    open_app, vocab_engine, database_url, tmp_path
+):
+    paths = []
+    for day in range(1, 6):
+        for claimant, value in (
+            ("Example Monitor", 1000 + 10 * day),
+            ("Synthetic claimant 01", 800),
+        ):
+            doc = source_doc(
+                claims=[
+                    claim(
+                        id=f"{claimant[:3]}-{day}",
+                        claimant=claimant,
+                        value=value,
+                        qualifier="exact",
+                        period_end=f"2023-03-0{day}",
+                        quote=f"{value:,} civilians killed",
+                    )
+                ],
+                url=f"https://example.org/news/{claimant[:3]}-{day}",
+                published=f"2023-03-0{day}",
+            )
+            paths.append(write_doc(tmp_path / f"{claimant[:3]}-{day}.yaml", doc))
+    import_paths(vocab_engine, SYSTEM, paths)
+    at = open_app(database_url, PAGE, rule="claimant-disagreement")
+    assert not at.exception
+    [finding] = [f for f in full_run(database_url) if f.rule == "claimant-disagreement"]
+    assert (len(finding.claims), len(finding.sources)) == (10, 10)
+    shown = links(at)
+    assert len([q for _, p, q in shown if p == "" and q.startswith("claim=")]) == 6
+    assert len([q for _, p, q in shown if p == "sources"]) == 4
+    assert len([p for _, p, _ in shown if p.startswith("https://")]) == 4
+    assert any("And 4 more claim(s) and 6 more source(s)" in c.value for c in at.caption)
