@@ -4,6 +4,11 @@ The engine is a cached resource (one pool per database URL and process). Query r
 cached data keyed on the database URL, the store's data version and the arguments: every
 write bumps the version (tracker.store), so a curator's save shows on the next rerun while a
 reader's reruns cost nothing. The version itself is read once per page run (one row).
+
+The checks' findings are a cached resource on the same key: computed once per data version
+(the first time with a spinner: a full run on a large store takes a while; after a write,
+`findings_by_claim` recomputes only what the write can have changed) and shared, not
+copied, by every session and rerun.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from tracker import queries
+from tracker.checks import Finding, findings_by_claim
 from tracker.config import database_url
 from tracker.db import make_engine, schema_is_current
 from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
+from tracker.findings import ClaimReference, claim_references, distinct_findings
 from tracker.interchange import ExportMeta, export_meta
 
 CACHE_ENTRIES = 512
@@ -83,6 +90,21 @@ class Store:
     def export_meta(self, f: ClaimFilter) -> ExportMeta:
         return _export_meta(self.url, self.version, f)
 
+    def findings(self) -> Findings:
+        return _findings(self.url, self.version)
+
+    def claim_references(self, claim_ids: tuple[int, ...]) -> dict[int, ClaimReference]:
+        return _claim_references(self.url, self.version, claim_ids)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The checks' findings at one data version: per claim (for the chart's marks) and
+    each once, in `run_checks` order (for the Checks page). Shared: never mutate."""
+
+    by_claim: dict[int, list[Finding]]
+    all: tuple[Finding, ...]
+
 
 class NoSchema(DatabaseUnavailable):
     """The database exists but `tracker init` has not created the tables."""
@@ -109,8 +131,26 @@ _ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped
 def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
+    _findings.clear()
     engine.clear()
     _ready.clear()
+
+
+@st.cache_resource(
+    show_spinner="Running the consistency checks (the first run on a large database takes "
+    "a while)…",
+    max_entries=4,
+)
+def _findings(url: str, version: int) -> Findings:
+    by_claim = findings_by_claim(engine(url))
+    return Findings(by_claim, tuple(distinct_findings(by_claim)))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _claim_references(
+    url: str, version: int, claim_ids: tuple[int, ...]
+) -> dict[int, ClaimReference]:
+    return claim_references(engine(url), claim_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -13,7 +13,7 @@ All session-state keys of the app are named here and initialised in `init()`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,6 +53,9 @@ SOURCES_TEXT = "sources.text"
 SOURCES_PAGE = "sources.page"
 SOURCES_TABLE = "sources.table"  # the list's row selection (key prefix, see close_source)
 SOURCES_TABLE_ROUND = "sources.table_round"
+
+CHECKS_RULES = "checks.rules"
+CHECKS_SEVERITIES = "checks.severities"
 
 DEFAULTS: dict[str, Any] = {ROLE: Role.viewer.value, URL_SEEN: {}, SOURCES_TABLE_ROUND: 0}
 
@@ -313,6 +316,21 @@ def sources_fields() -> list[Field]:
     return [
         Field("q", SOURCES_TEXT, _text, _enc_one, _const("")),
         Field("page", SOURCES_PAGE, _positive_int, _enc_one, _const(1)),
+    ]
+
+
+def checks_fields(rules: Mapping[str, str], severities: Sequence[str]) -> list[Field]:
+    """The Checks page: which checks (`rule`, by id) and which severities (`severity`) to
+    list; none chosen means all."""
+    return [
+        Field("rule", CHECKS_RULES, _many_of(rules, "check", closed=True), _enc_many, _const([])),
+        Field(
+            "severity",
+            CHECKS_SEVERITIES,
+            _many_of({s: s for s in severities}, "severity", closed=True),
+            _enc_many,
+            _const([]),
+        ),
     ]
 
 

@@ -7,7 +7,14 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.charts import claimant_colours, figures_chart, hover_text, selected_claim_ids
+from tracker.charts import (
+    CHECK_KEY,
+    claimant_colours,
+    figures_chart,
+    hover_text,
+    selected_claim_ids,
+)
+from tracker.checks import Finding
 from tracker.queries import CHART_COLUMNS
 
 
@@ -206,3 +213,68 @@ def test_claimant_colours_do_not_change_when_others_are_filtered_out():
 
 def test_no_points_is_an_empty_chart_not_an_error():
     assert figures_chart(frame()).data == ()
+
+
+def finding(*claims: int, message: str = "Example Monitor's count rose fast") -> Finding:
+    return Finding("sudden-jump", "info", message, claims, ("https://example.org/a",))
+
+
+def test_exactly_the_points_with_findings_are_ringed_and_their_hovers_say_why():
+    jump = finding(7, 3, message="Example Monitor's count rose from 10 to <b>90</b>")
+    points = frame(
+        point((1, 7), period_end=date(2023, 1, 1)),  # a relay's claim (7) has the finding
+        point((2,), period_end=date(2023, 2, 1)),
+        point(
+            (3,), claimant_key="other", claimant_name="Other Monitor", period_end=date(2023, 3, 1)
+        ),
+        point(
+            (4,),
+            cumulative=False,
+            period_start=date(2023, 2, 1),
+            period_end=date(2023, 2, 28),
+        ),
+        point((5,), status="retracted", period_end=date(2023, 4, 1)),
+    )
+    findings = {7: [jump], 3: [jump], 4: [finding(4)], 5: [finding(5)], 99: [finding(99)]}
+    plain = figures_chart(points)
+    fig = figures_chart(points, findings=findings)
+
+    assert CHECK_KEY not in {t.name for t in plain.data}
+    [ring] = [t for t in fig.data if t.name == CHECK_KEY]
+    assert [c[0] for c in ring.customdata] == ["1,7", "3", "4"]  # not 2; 5 is not drawn
+    assert ring.hoverinfo == "skip" and ring.legendgroup == "key"
+    assert ring.marker.symbol == "circle-open"
+    # Each ring sits on its point: a line marker at its as-of date, a bar's top mid-period
+    # (1 to 28 Feb: the bar runs from 1 Feb 00:00 to 1 Mar 00:00).
+    assert [str(x)[:16] for x in ring.x] == ["2023-01-01", "2023-03-01", "2023-02-15 00:00"]
+    assert list(ring.y) == [7199, 7199, 7199]
+
+    # The data traces keep their claim ids; the hovers of ringed points name the finding.
+    def by_claims(figure) -> dict[str, str]:
+        return {
+            c[0]: text
+            for t in figure.data
+            if t.name != CHECK_KEY and t.customdata is not None
+            for c, text in zip(t.customdata, t.hovertext, strict=True)
+        }
+
+    before, after = by_claims(plain), by_claims(fig)
+    assert set(before) == set(after) == {"1,7", "2", "3", "4"}
+    expected = "Check: Example Monitor's count rose from 10 to &lt;b&gt;90&lt;/b&gt;"  # escaped
+    for ids in ("1,7", "3"):
+        assert expected in after[ids].replace("<br>", " ")
+    assert "Check: Example Monitor's count rose fast" in after["4"].replace("<br>", " ")
+    assert "Check:" not in after["2"]
+    assert after["2"] == before["2"]
+
+    # Shown on request, a retracted point with a finding is ringed too.
+    shown = figures_chart(points, findings=findings, show_retracted=True)
+    [ring] = [t for t in shown.data if t.name == CHECK_KEY]
+    assert [c[0] for c in ring.customdata] == ["1,7", "3", "4", "5"]
+
+
+def test_a_view_without_findings_has_no_ring_and_no_key_entry_for_it():
+    fig = figures_chart(
+        frame(point((1,)), point((2,), period_end=date(2023, 3, 1))), findings={9: [finding(9)]}
+    )
+    assert CHECK_KEY not in {t.name for t in fig.data}

@@ -26,17 +26,23 @@ def _menu_script() -> None:
         st.text(f"[{section}] " + ", ".join(f"{p.title}:{p.url_path}" for p in pages))
 
 
-def test_readers_see_figures_claims_sources_and_about():
+def test_readers_see_figures_claims_sources_checks_and_about():
     at = AppTest.from_function(_menu_script, default_timeout=60).run()
     assert not at.exception
     assert [t.value for t in at.text] == [
-        "[] Figures:, Claims:claims, Sources:sources, About:about"
+        "[] Figures:, Claims:claims, Sources:sources, Checks:checks, About:about"
     ]
 
 
 def test_one_session_visits_every_page_without_errors(open_app, dashboard_sqlite_url):
     at = open_app(dashboard_sqlite_url)
-    for page in ("views/claims.py", "views/sources.py", "views/about.py", "views/figures.py"):
+    for page in (
+        "views/claims.py",
+        "views/sources.py",
+        "views/checks.py",
+        "views/about.py",
+        "views/figures.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, page
         assert not at.warning, page

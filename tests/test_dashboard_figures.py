@@ -22,8 +22,8 @@ def plotted_ids(spec: dict) -> dict[str, list[list[int]]]:
     """Trace name -> the claim ids of each plotted point (customdata[0], comma-separated)."""
     out = {}
     for trace in spec["data"]:
-        if trace.get("x") == [None]:
-            continue  # a legend key, not data
+        if trace.get("x") == [None] or trace.get("legendgroup") == "key":
+            continue  # a legend key or the checks' rings, not data
         out[trace["name"]] = [[int(i) for i in c[0].split(",")] for c in trace["customdata"]]
     return out
 

@@ -9,7 +9,9 @@ What the chart must never hide (DOMAIN.md):
   ones are left out unless asked for, then drawn grey in a trace of their own;
 - attribution: every point's hover names the claimant, the period and each source
   (publisher, date, title) with its quote, and its `customdata` carries the claim ids, so
-  that a click leads to the article.
+  that a click leads to the article;
+- the checks (tracker.checks): a point whose claims have findings gets a ring and a
+  "Check: ..." line per finding in its hover, so that a reader sees the note before citing.
 Cumulative figures are lines over their as-of dates (never interpolated beyond the claims
 themselves: a line joins two claims that exist); per-period figures are bars spanning their
 period. Text from the data is escaped: plotly labels understand a little HTML.
@@ -19,13 +21,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.checks import Finding
 from tracker.citations import format_day, format_figure, format_period
+from tracker.findings import claim_findings
 from tracker.markup import escape_plotly, wrap_plotly
 
 PALETTE = (
@@ -42,6 +46,8 @@ PALETTE = (
 )
 RETRACTED_COLOUR = "#b0b0b0"
 DISPUTED_OUTLINE = "#222222"
+CHECK_RING = "#e8590c"  # not in PALETTE: a ring must not read as another claimant
+CHECK_KEY = "has check findings (ring; see the Checks page)"
 SYMBOLS = {
     "exact": "circle",
     "about": "diamond",
@@ -65,6 +71,7 @@ KEY_ENTRIES = (
     ("upper bound (at most, fewer than)", "triangle-down", ("at_most", "fewer_than")),
 )
 HOVER_SOURCES = 3  # sources listed in a hover before "and N more"
+HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 
 
 def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
@@ -94,7 +101,8 @@ def point_y(row: Mapping[str, Any]) -> int | None:
 
 def hover_text(row: Mapping[str, Any]) -> str:
     """The hover of one point: the figure as claimed, claimant, place and period, status,
-    and each source (publisher, date, title, quote). Every piece of data is escaped."""
+    each source (publisher, date, title, quote) and the messages of its findings (`checks`,
+    set by `figures_chart`). Every piece of data is escaped."""
     claimant = row.get("claimant_short") or row["claimant_name"]
     figure = format_figure(
         _int(row.get("value")),
@@ -128,6 +136,11 @@ def hover_text(row: Mapping[str, Any]) -> str:
         lines.append(f"“{wrap_plotly(_shorten(s.get('quote') or ''))}”")
     if len(sources) > HOVER_SOURCES:
         lines.append(f"… and {len(sources) - HOVER_SOURCES} more")
+    checks = row.get("checks") or []
+    for message in checks[:HOVER_CHECKS]:
+        lines.append(wrap_plotly(f"Check: {message}"))
+    if len(checks) > HOVER_CHECKS:
+        lines.append(f"… and {len(checks) - HOVER_CHECKS} more checks (see the Checks page)")
     lines.append("<i>Click the point for its source card</i>")
     return "<br>".join(lines)
 
@@ -138,13 +151,22 @@ def figures_chart(
     show_retracted: bool = False,
     y_title: str | None = None,
     revision: str | None = None,
+    findings: Mapping[int, Sequence[Finding]] | None = None,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
     per-period ones), retracted points only when `show_retracted`, a key for the marker
-    shapes in use. `revision` keeps the reader's zoom across reruns of the same view."""
+    shapes in use. `revision` keeps the reader's zoom across reruns of the same view.
+    `findings` (claim id -> findings, as `tracker.checks.findings_by_claim` returns them)
+    rings the points any of whose claims has a finding."""
     fig = go.Figure()
     if points.empty:
         return _layout(fig, y_title, revision)
+    if findings:
+        points = points.assign(
+            checks=[
+                [f.message for f in claim_findings(ids, findings)] for ids in points["claim_ids"]
+            ]
+        )
     retracted = points["status"] == "retracted"
     visible = points[~retracted]
     colours = claimant_colours(list(visible["claimant_key"]))
@@ -161,6 +183,11 @@ def figures_chart(
     if show_retracted and retracted.any():
         fig.add_trace(_retracted_trace(points[retracted].sort_values("period_end")))
     _add_key(fig, points if show_retracted else visible)
+    if findings:
+        drawn = points if show_retracted else visible
+        flagged = drawn[drawn["checks"].map(bool)]
+        if not flagged.empty:
+            fig.add_trace(_check_ring_trace(flagged))
     fig.update_layout(barmode="overlay")  # periods of different lengths overlap, not stack
     return _layout(fig, y_title, revision)
 
@@ -262,6 +289,34 @@ def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
                 },
             )
         )
+
+
+def _check_ring_trace(rows: pd.DataFrame) -> go.Scatter:
+    """A ring around each point with findings, drawn over it; also the key's entry for it.
+    It takes no hover or click (`hoverinfo="skip"`): those stay with the point underneath,
+    whose hover lists the findings. Its `customdata` is the point's own, so a box selection
+    that catches a ring still leads to the point's claims."""
+    records = rows.to_dict("records")
+    return go.Scatter(
+        x=[_ring_x(r) for r in records],
+        y=[point_y(r) for r in records],
+        mode="markers",
+        name=CHECK_KEY,
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        marker={"symbol": "circle-open", "size": 22, "color": CHECK_RING, "line": {"width": 2.5}},
+        customdata=[_custom(r) for r in records],
+        hoverinfo="skip",
+    )
+
+
+def _ring_x(r: Mapping[str, Any]) -> date | datetime | None:
+    """Where the point is drawn: a line marker (and a retracted point) at its as-of date,
+    a bar's top at the middle of its period."""
+    if bool(r.get("cumulative", True)) or r.get("status") == "retracted":
+        return _day(r["period_end"])
+    start, days = _bar_span(r)
+    return start + timedelta(days=days / 2)
 
 
 def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:

@@ -46,6 +46,7 @@ with chart_column:
         show_retracted=show_retracted,
         y_title=metric_label,
         revision=f"{f.metric}|{f.place}|{f.cumulative}",
+        findings=store.findings().by_claim,
     )
     event = st.plotly_chart(
         figure,

@@ -1,0 +1,83 @@
+"""Findings as the Checks page arranges them: explained, counted, grouped, linked."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from tracker.checks import RULES, Finding, findings_by_claim, run_checks
+from tracker.db import read_session
+from tracker.findings import (
+    GUIDE,
+    SEVERITIES,
+    claim_findings,
+    claim_references,
+    distinct_findings,
+    group_by_rule,
+    severity_counts,
+)
+from tracker.models import Claim, Source
+
+
+def test_every_check_is_explained_for_a_journalist():
+    assert list(GUIDE) == list(RULES)
+    for rule_id, guide in GUIDE.items():
+        assert guide.severities and set(guide.severities) <= set(SEVERITIES), rule_id
+        assert 40 < len(guide.meaning) < 200 and "\n" not in guide.meaning, rule_id
+
+
+def f(rule: str, severity: str, *claims: int) -> Finding:
+    return Finding(rule, severity, f"{rule} {claims}", claims, ())
+
+
+def test_findings_are_grouped_by_check_worst_first_and_filtered():
+    findings = [
+        f("sudden-jump", "info", 1, 2),
+        f("conflicting-figures", "info", 3, 4),
+        f("claimant-disagreement", "warning", 5, 6),
+        f("conflicting-figures", "warning", 7, 8),
+        f("figure-not-in-quote", "error", 9),
+    ]
+    groups = group_by_rule(findings)
+    assert [rule for rule, _ in groups] == [
+        "figure-not-in-quote",
+        "claimant-disagreement",  # RULES order among checks whose worst is a warning
+        "conflicting-figures",
+        "sudden-jump",
+    ]
+    assert [x.severity for x in dict(groups)["conflicting-figures"]] == ["warning", "info"]
+    assert group_by_rule(findings, rules=["conflicting-figures"], severities=["info"]) == [
+        ("conflicting-figures", [findings[1]])
+    ]
+    assert group_by_rule(findings, severities=["error", "info"])[0][0] == "figure-not-in-quote"
+    assert group_by_rule(findings, rules=["duplicate-claim"]) == []
+    assert severity_counts(findings) == {"error": 1, "warning": 2, "info": 2}
+    assert severity_counts([]) == {"error": 0, "warning": 0, "info": 0}
+
+
+def test_a_points_findings_come_from_any_of_its_claims_once_each():
+    shared, own = f("sudden-jump", "info", 1, 2), f("figure-not-in-quote", "error", 2)
+    by_claim = {1: [shared], 2: [shared, own], 3: [f("sudden-jump", "info", 3)]}
+    assert claim_findings([1, 2], by_claim) == [own, shared]
+    assert claim_findings([4], by_claim) == []
+
+
+def test_the_findings_map_gives_back_the_full_run_with_links_to_claims_and_sources(
+    sample_engine,
+):
+    findings = distinct_findings(findings_by_claim(sample_engine))
+    assert findings == run_checks(sample_engine)
+    with read_session(sample_engine) as s:
+        keys = dict(s.exec(select(Claim.key, Claim.id)).all())
+        sources = dict(s.exec(select(Source.url, Source.id)).all())
+    jump = next(
+        x
+        for x in findings
+        if x.rule == "sudden-jump" and keys["ohchr-2023-02-12-killed"] in x.claims
+    )
+    refs = claim_references(sample_engine, [*jump.claims, 10**9])
+    assert set(refs) == set(jump.claims)  # a missing claim is left out
+    assert {r.source_url for r in refs.values()} == set(jump.sources)
+    assert all(sources[r.source_url] == r.source_id for r in refs.values())
+    first = refs[keys["ohchr-2023-02-12-killed"]]
+    assert (first.claimant, str(first.period_end)) == ("OHCHR", "2023-02-12")
+    assert first.source_publisher == "OHCHR" and str(first.source_published) == "2023-02-13"

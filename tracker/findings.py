@@ -1,0 +1,188 @@
+"""The checks' findings as a newsroom reads them: what each check means for a journalist,
+the findings counted, filtered and grouped by check, and the claims and sources they point
+at.
+
+`tracker.checks` finds; this module explains and arranges, for the dashboard's Checks page
+and the marks on the Figures chart. The pages use `findings_by_claim` (incremental, cheap
+after its first run) rather than `run_checks`: `distinct_findings` turns its map back into
+the list `run_checks` would return, so one computation serves the chart and the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from tracker.checks import RULES, SEVERITY_RANK, Finding, Severity
+from tracker.db import read_session
+from tracker.models import Claim, Claimant, Source
+
+SEVERITIES = tuple(s.value for s in Severity)  # worst first
+
+
+@dataclass(frozen=True)
+class RuleGuide:
+    """What a check means for a reader: the severities its findings can have (worst first)
+    and one line on what to do about a finding."""
+
+    severities: tuple[str, ...]
+    meaning: str
+
+
+GUIDE: dict[str, RuleGuide] = {
+    "figure-not-in-quote": RuleGuide(
+        ("error",),
+        "The stored figure is not in the quote it was taken from: compare both with the "
+        "article before using either.",
+    ),
+    "quote-not-in-source": RuleGuide(
+        ("error",),
+        "The quote is not in the article text we stored: it may be misquoted or from "
+        "another article; check the source.",
+    ),
+    "period-after-publication": RuleGuide(
+        ("error",),
+        "The figure is dated after the article that reported it, which cannot be: the "
+        "figure's date or the article's date is wrong.",
+    ),
+    "duplicate-claim": RuleGuide(
+        ("warning", "info"),
+        "One statement is stored more than once (copies of one wire story, or one figure "
+        "under two dates): count and cite it once.",
+    ),
+    "cumulative-decrease": RuleGuide(
+        ("warning",),
+        "A running total went down: a correction, a change of area or a misreport; explain "
+        "it before comparing the two figures.",
+    ),
+    "sudden-jump": RuleGuide(
+        ("info",),
+        "A running total rose far faster than its own trend: probably a revision or a "
+        "change of method; say so next to the figure.",
+    ),
+    "claimant-disagreement": RuleGuide(
+        ("warning",),
+        "Two claimants' figures disagree beyond their qualifiers: say whose figure you use "
+        "and why they differ.",
+    ),
+    "conflicting-figures": RuleGuide(
+        ("warning", "info"),
+        "Sources credit one claimant with different figures for the same period: one "
+        "misquotes it or the claimant restated it; cite the current one.",
+    ),
+}
+
+
+_RULE_RANK = {rule_id: i for i, rule_id in enumerate(RULES)}
+
+
+def _order(finding: Finding) -> tuple[int, int, tuple[int, ...]]:
+    """The order of `run_checks`: errors first, then the checks' own order, then claims."""
+    return (
+        SEVERITY_RANK[Severity(finding.severity)],
+        _RULE_RANK.get(finding.rule, len(_RULE_RANK)),
+        finding.claims,
+    )
+
+
+def distinct_findings(by_claim: Mapping[int, Sequence[Finding]]) -> list[Finding]:
+    """Every finding of a `findings_by_claim` map once (a finding is listed under each of
+    its claims, as the same object), in the order `run_checks` returns them. Told apart by
+    identity: hashing a finding hashes all its claim ids, and one disagreement can list
+    hundreds."""
+    seen = {id(f): f for findings in by_claim.values() for f in findings}
+    return sorted(seen.values(), key=_order)
+
+
+def claim_findings(
+    claim_ids: Iterable[int], by_claim: Mapping[int, Sequence[Finding]]
+) -> list[Finding]:
+    """The findings of any of `claim_ids` (e.g. one chart point's relays), each once,
+    worst first."""
+    seen = {id(f): f for i in claim_ids for f in by_claim.get(int(i), ())}
+    return sorted(seen.values(), key=_order)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity, every severity present (zero when none)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[str(f.severity)] = counts.get(str(f.severity), 0) + 1
+    return counts
+
+
+def group_by_rule(
+    findings: Iterable[Finding],
+    rules: Iterable[str] = (),
+    severities: Iterable[str] = (),
+) -> list[tuple[str, list[Finding]]]:
+    """Findings of the given checks and severities (all when empty), grouped by check.
+
+    Groups with a worse finding come first (errors, then warnings, then notes), so that
+    what must be fixed is read before what is worth knowing; ties keep the checks' order."""
+    wanted_rules, wanted_severities = set(rules), set(severities)
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if wanted_rules and f.rule not in wanted_rules:
+            continue
+        if wanted_severities and str(f.severity) not in wanted_severities:
+            continue
+        groups.setdefault(f.rule, []).append(f)
+    for items in groups.values():
+        items.sort(key=_order)
+    return sorted(groups.items(), key=lambda item: _order(item[1][0])[:2])
+
+
+@dataclass(frozen=True)
+class ClaimReference:
+    """What a link to a finding's claim and to its source needs."""
+
+    claim_id: int
+    claimant: str
+    period_end: date
+    source_id: int
+    source_url: str
+    source_publisher: str
+    source_published: date
+
+
+_CHUNK = 500  # ids per IN (...) list
+
+
+def claim_references(engine: Engine, claim_ids: Iterable[int]) -> dict[int, ClaimReference]:
+    """Claim id -> its claimant, date and source (id, URL, publisher, date), for the claims
+    that exist among `claim_ids` (one indexed lookup per 500 ids)."""
+    ids = sorted({int(i) for i in claim_ids})
+    out: dict[int, ClaimReference] = {}
+    with read_session(engine) as session:
+        for start in range(0, len(ids), _CHUNK):
+            rows = session.exec(
+                select(
+                    Claim.id,
+                    Claimant.short_name,
+                    Claimant.name,
+                    Claim.period_end,
+                    Source.id,
+                    Source.url,
+                    Source.publisher,
+                    Source.published,
+                )
+                .join(Claimant, Claimant.id == Claim.claimant_id)
+                .join(Source, Source.id == Claim.source_id)
+                .where(Claim.id.in_(ids[start : start + _CHUNK]))
+            )
+            for claim_id, short, name, end, source_id, url, publisher, published in rows:
+                out[claim_id] = ClaimReference(
+                    claim_id=claim_id,
+                    claimant=short or name,
+                    period_end=end,
+                    source_id=source_id,
+                    source_url=url,
+                    source_publisher=publisher,
+                    source_published=published,
+                )
+    return out
