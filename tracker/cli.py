@@ -50,6 +50,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except TrackerError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`tracker stats | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:
+            # A file the command had to write or read: a missing or read-only folder, a full disk.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -216,6 +225,11 @@ def stats() -> None:
         if len(df) > 25:
             click.echo(f"  … and {len(df) - 25} more")
 
+
+from tracker.cli_backup import backup, restore  # noqa: E402
+
+main.add_command(backup)
+main.add_command(restore)
 
 if __name__ == "__main__":
     main()

@@ -64,3 +64,8 @@ class EditConflict(TrackerError):
 
 class DatabaseUnavailable(TrackerError):
     """The database cannot be reached, opened or written (missing file, read-only, server down)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another write held the records this one needed for too long, or changed them at the
+    same moment; nothing was saved and trying again is safe."""

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.datafiles import SourceFile, VocabFile, read_files
-from tracker.db import write_session
+from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary
 from tracker.models import Claim, Claimant, Metric, Place, Revision, Source, utcnow
@@ -518,7 +518,13 @@ def import_paths(
         with read_session(engine) as session:
             return plan_import(session, vocab_files, source_files)
     require(actor, Role.editor, "import data files")
-    with write_session(engine) as session:
-        plan = plan_import(session, vocab_files, source_files)
-        apply_import(session, actor, plan, reason=reason, progress=progress)
-    return plan
+
+    def transaction() -> ImportPlan:
+        with write_session(engine) as session:
+            plan = plan_import(session, vocab_files, source_files)
+            apply_import(session, actor, plan, reason=reason, progress=progress)
+        return plan
+
+    # Planning happens inside the transaction, so a run refused as busy (on PostgreSQL: a
+    # concurrent import stored the same new claimant or source first) can simply run again.
+    return retry_when_busy(transaction)
