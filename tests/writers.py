@@ -4,8 +4,9 @@ Each writer is a real `python -m tests.writers` process with its own engine and 
 running the library code under test (PYTHONPATH is this checkout). Processes, not threads:
 SQLite's locks are per process and PostgreSQL sees separate backends, as with curators on
 separate machines. Coordination uses pipes, never sleeps: a writer says "ready", waits for
-"go", writes until its operation count or time budget is spent, and reports every write it
-attempted with its outcome (acknowledged, or refused and why) as JSON.
+"go", says "ack N" after each acknowledged write, and writes until its operation count or
+time budget is spent or it reads "stop"; then it reports every write it attempted with its
+outcome (acknowledged, or refused and why) as JSON.
 
     python -m tests.writers load SPEC.json      # imports of its own sources + shared edits
     python -m tests.writers import-and-stop SPEC.json   # an import that stops mid-way
@@ -18,6 +19,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -105,17 +107,28 @@ def run_load(spec: dict) -> list[dict[str, Any]]:
     engine = make_engine(spec["url"])
     rng = random.Random(worker)
     _ready_then_wait_for_go()
+    stop = threading.Event()
+    threading.Thread(target=_wait_for_stop, args=(stop,), daemon=True).start()
     deadline = time.monotonic() + spec["seconds"]
     records = []
+    acknowledged = 0
     for op in range(spec["max_ops"]):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or stop.is_set():
             break
         if spec["shared_claims"] and op % spec["import_every"]:
             records.append(_edit_op(engine, spec, worker, op, rng))
         else:
             records.append(_import_op(engine, spec, worker, op))
+        if records[-1]["outcome"] == "ok":
+            acknowledged += 1
+            say(f"ack {acknowledged}")
     engine.dispose()
     return records
+
+
+def _wait_for_stop(stop: threading.Event) -> None:
+    if sys.stdin.readline().strip() == "stop":
+        stop.set()
 
 
 def run_import_and_stop(spec: dict) -> None:
@@ -228,6 +241,7 @@ class Writers:
         self.folder = folder
         self.procs: list[subprocess.Popen] = []
         self.outs: list[Path] = []
+        self.acks = [0] * writers
         folder.mkdir(parents=True, exist_ok=True)
         for w in range(writers):
             out = folder / f"writer-{w:02d}.json"
@@ -264,9 +278,23 @@ class Writers:
             proc.stdin.write("go\n")
             proc.stdin.flush()
 
+    def wait_for_acks(self, at_least: int) -> None:
+        """Return once every writer has had `at_least` writes acknowledged in all."""
+        for n, proc in enumerate(self.procs):
+            while self.acks[n] < at_least:
+                line = expect_line(proc, "ack ")
+                self.acks[n] = int(line.split()[1])
+
+    def stop(self) -> None:
+        """Ask every writer to finish the write in hand and stop."""
+        for proc in self.procs:
+            proc.stdin.write("stop\n")
+            proc.stdin.flush()
+
     def wait(self) -> LoadRun:
         run = LoadRun(writers=len(self.procs))
         for proc, out in zip(self.procs, self.outs, strict=True):
+            proc.stdout.read()  # the rest of its acks, so that it never blocks on a full pipe
             proc.wait(timeout=PROCESS_TIMEOUT)
             assert proc.returncode == 0, f"writer exited with {proc.returncode}"
             run.records += json.loads(out.read_text())
