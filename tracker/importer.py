@@ -48,6 +48,11 @@ class ClaimPlan:
     row: dict[str, Any]  # column values with vocabulary keys in metric/claimant/place
     before: dict[str, Any] | None = None
     line: int | None = None
+    index: int = 0  # its position in the file's `claims:` list, for messages
+
+    @property
+    def field_prefix(self) -> str:
+        return f"claims[{self.index}]."
 
     @property
     def changed_fields(self) -> list[str]:
@@ -202,7 +207,7 @@ def plan_import(
             keys_seen[key] = sf.path
             row = claim_row(claim, resolved, vocab, key=key, source_id=None)
             row.update(metric=resolved.metric, claimant=resolved.claimant, place=resolved.place)
-            fp.claims.append(ClaimPlan(key, "add", row, line=sf.claim_lines[i]))
+            fp.claims.append(ClaimPlan(key, "add", row, line=sf.claim_lines[i], index=i))
     _compare_claims(session, plan, vocab, problems)
     _resolve_duplicates(session, plan, problems)
     if problems:
@@ -253,7 +258,7 @@ def _compare_claims(
                         f"claim id {claim.key!r} already belongs to {url}",
                         file=fp.path,
                         line=cp.line,
-                        field="id",
+                        field=f"{cp.field_prefix}id",
                     )
                 )
                 continue
@@ -305,7 +310,7 @@ def _resolve_duplicates(session: Session, plan: ImportPlan, problems: list[Probl
                         "imported claim id (or forms a loop)",
                         file=fp.path,
                         line=cp.line,
-                        field="duplicate_of",
+                        field=f"{cp.field_prefix}duplicate_of",
                     )
                 )
                 continue
