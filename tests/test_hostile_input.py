@@ -26,6 +26,7 @@ from tests.dbstate import everything
 from tests.helpers import BASE_CLAIM, BASE_SOURCE, source_doc, write_doc
 from tests.hostile import (
     CLAIM_FIELDS,
+    MISSING,
     broken_yaml,
     mutated_document,
     mutations,
