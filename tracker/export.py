@@ -210,7 +210,9 @@ def neutralise_formula(value: Any) -> Any:
 
 def csv_text(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    # CRLF (RFC 4180) also makes the writer quote a cell holding a lone carriage return;
+    # with "\n" it would leave it bare and readers would split the row there.
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: neutralise_formula(_csv_value(row.get(k))) for k in columns})
