@@ -390,6 +390,7 @@ def update_source(
     reason: str,
 ) -> Source:
     """Correct a source. `changes` are validated by re-validating the whole source."""
+    require(actor, Role.curator, "edit sources")
     require(
         actor,
         Role.editor if _not_own_source(session, actor, source_id) else Role.curator,
