@@ -374,3 +374,25 @@ def test_no_input_limit_is_longer_than_its_column(model, table, base):
         assert field in {p.field for p in problems_from(exc.value)}
         checked += 1
     assert checked >= 3
+
+
+def test_new_claimants_whose_names_slug_alike_stay_apart(vocab_engine, tmp_path):
+    """Cyrillic names slug to nothing and long names are cut at the same place: before keys
+    carried a hash, the second claimant's figures went to the first."""
+    names = [
+        "Генштаб ЗСУ (synthetic)",
+        "Міноборони (synthetic)",
+        "Synthetic " + "claimant " * 8 + "north",
+        "Synthetic " + "claimant " * 8 + "south",
+    ]
+    claims = [
+        dict(BASE_CLAIM, id=f"slug-{n}", claimant=name, period_end=f"2023-02-0{n + 1}")
+        for n, name in enumerate(names)
+    ]
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "s.yaml", source_doc(claims))])
+    with read_session(vocab_engine) as s:
+        for n, name in enumerate(names):
+            claim = s.exec(select(Claim).where(Claim.key == f"slug-{n}")).one()
+            assert s.get(Claimant, claim.claimant_id).name == name
+        keys = s.exec(select(Claimant.key).where(Claimant.name.in_(names))).all()
+    assert len(set(keys)) == 4

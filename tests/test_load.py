@@ -81,6 +81,7 @@ def test_eight_writers_leave_exactly_what_was_acknowledged(
             "edits_refused_busy": outcomes["edit", "busy"],
             "claims_expected": outcomes["import", "ok"] * CLAIMS_PER_IMPORT,
             "claims_found": _count_load_claims(vocab_engine),
+            "edit_revisions_found": _count_edit_revisions(vocab_engine, shared_claims),
         },
     )
 
@@ -89,6 +90,17 @@ def _count_load_claims(engine) -> int:
     with read_session(engine) as s:
         return s.exec(
             select(func.count(Claim.id)).join(Source).where(Source.url.startswith(LOAD_PREFIX))
+        ).one()
+
+
+def _count_edit_revisions(engine, shared: list[int]) -> int:
+    with read_session(engine) as s:
+        return s.exec(
+            select(func.count(Revision.id)).where(
+                Revision.entity == "claim",
+                Revision.entity_id.in_(shared),
+                Revision.action == "update",
+            )
         ).one()
 
 
