@@ -79,8 +79,8 @@ UNSAFE_URLS = [
 TEXT_PAYLOADS = {
     "markup and script": MARKUP,
     "spreadsheet formulas": FORMULAS,
-    "SQL": SQL,
-    "unicode": UNICODE,
+    "SQL metacharacters": SQL,
+    "unicode (RTL, zero-width, emoji)": UNICODE,
 }
 
 # Free-text fields that are stored verbatim (apart from trimming spaces at the ends).
@@ -256,11 +256,15 @@ def broken_yaml(draw: st.DrawFn, valid: str) -> str:
 # --- stored hostile data, for round trips now and the dashboard's tests later -------------------
 
 
+def payloads() -> list[tuple[str, str]]:
+    """(kind, payload) for every text payload."""
+    return [(kind, p) for kind, values in TEXT_PAYLOADS.items() for p in values]
+
+
 def hostile_documents() -> list[dict[str, Any]]:
     """Sources and claims whose every free-text field carries one payload of each kind."""
     docs = []
-    payloads = [p for kind in TEXT_PAYLOADS.values() for p in kind]
-    for n, payload in enumerate(payloads):
+    for n, (_, payload) in enumerate(payloads()):
         source = dict(BASE_SOURCE, url=f"https://example.org/hostile/{n}")
         source.update({f: payload for f in SOURCE_TEXT_FIELDS})
         claim = dict(BASE_CLAIM, id=f"hostile-{n}", status="disputed")

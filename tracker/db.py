@@ -27,10 +27,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -38,6 +36,9 @@ from sqlmodel import Session, create_engine
 
 from tracker.config import database_url
 from tracker.errors import DatabaseBusy, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 T = TypeVar("T")
 
@@ -208,6 +209,10 @@ def _describe(engine: Engine, exc: Exception) -> str:
 
 
 def alembic_config(engine: Engine) -> Config:
+    # Imported here: Alembic (and Mako behind it) costs a third of a second at start-up, and
+    # only `init` and restores need it, not every command or writer process.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -216,6 +221,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def init_db(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; existing rows are kept."""
+    from alembic import command
+
     with _translated_errors(engine):
         command.upgrade(alembic_config(engine), "head")
 
