@@ -223,6 +223,31 @@ def test_a_missing_database_file_is_one_line_and_is_not_created(
     _fault("missing database file", "sqlite")
 
 
+@sqlite_only
+@pytest.mark.parametrize("damage", ["not a database", "truncated"])
+def test_a_damaged_database_file_is_one_line_for_every_command(
+    cli_env, stocked, database_url, new_file, tmp_path, damage
+):
+    path = Path(make_url(database_url).database)
+    stocked.dispose()
+    if damage == "truncated":
+        with path.open("r+b") as f:
+            f.truncate(path.stat().st_size // 2)
+    else:
+        path.write_bytes(b"these are not the pages of a database\n" * 200)
+    for args in (
+        ["import", str(new_file)],
+        ["stats"],
+        ["export", "--format", "json", "-o", str(tmp_path / "out.json")],
+        ["backup", str(tmp_path / "backup.db")],
+    ):
+        code, out = cli(*args)
+        assert code == 1, args
+        assert_one_error_line(out, "is not usable")
+    assert not (tmp_path / "out.json").exists() and not (tmp_path / "backup.db").exists()
+    _fault(f"damaged database file ({damage})", "sqlite")
+
+
 def test_init_in_a_missing_folder_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/nowhere/t.db")
     code, out = cli("init")

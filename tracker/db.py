@@ -197,8 +197,10 @@ def _describe_busy(engine: Engine, exc: DBAPIError) -> str:
 
 
 def _looks_unavailable(exc: DBAPIError) -> bool:
+    # SQLite reports a damaged or foreign file as a DatabaseError, not an OperationalError.
     text = str(exc.orig).lower()
-    return any(w in text for w in ("read-only", "readonly", "disk", "connection", "locked"))
+    words = ("read-only", "readonly", "disk", "connection", "locked", "not a database", "corrupt")
+    return any(w in text for w in words)
 
 
 def _describe(engine: Engine, exc: Exception) -> str:
