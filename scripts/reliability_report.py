@@ -46,7 +46,13 @@ def test_counts(junit: Path) -> dict[str, int]:
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     total, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
     failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-    return {"passed": total - skipped - failed, "failed": failed, "skipped": skipped}
+    seconds = round(float(suite.get("time", 0)))
+    return {
+        "passed": total - skipped - failed,
+        "failed": failed,
+        "skipped": skipped,
+        "seconds": seconds,
+    }
 
 
 def postgres_version() -> str | None:
@@ -82,7 +88,8 @@ def render(figures: dict, counts: dict[str, int], pg: str | None) -> str:
     out = [
         f"Run on {when} by `scripts/reliability_report.py` ({setup}): "
         f"{counts['passed']} tests passed, {counts['failed']} failed, "
-        f"{counts['skipped']} skipped.",
+        f"{counts['skipped']} skipped"
+        + (f", in {counts['seconds']} s." if counts.get("seconds") else "."),
         "",
     ]
     load = figures.get("load", {})

@@ -175,7 +175,7 @@ def _translated_errors(engine: Engine) -> Iterator[None]:
         yield
     except (OperationalError, DBAPIError) as exc:
         if _is_busy(exc):
-            raise DatabaseBusy(_describe_busy(engine, exc)) from exc
+            raise DatabaseBusy(_describe_busy(engine)) from exc
         if not isinstance(exc, OperationalError) and not _looks_unavailable(exc):
             raise
         raise DatabaseUnavailable(_describe(engine, exc)) from exc
@@ -188,7 +188,7 @@ def _is_busy(exc: DBAPIError) -> bool:
     return any(m in text for m in SQLITE_BUSY_MESSAGES)
 
 
-def _describe_busy(engine: Engine, exc: DBAPIError) -> str:
+def _describe_busy(engine: Engine) -> str:
     where = engine.url.render_as_string(hide_password=True)
     return (
         f"database {where} is busy: another write held or changed the same records "
