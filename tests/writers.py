@@ -300,6 +300,12 @@ class Writers:
                 line = expect_line(proc, "ack ")
                 self.acks[n] = int(line.split()[1])
 
+    def next_ack(self) -> None:
+        """Wait for the next acknowledged write of any writer (taking them in turn)."""
+        self._turn = (getattr(self, "_turn", -1) + 1) % len(self.procs)
+        line = expect_line(self.procs[self._turn], "ack ")
+        self.acks[self._turn] = int(line.split()[1])
+
     def stop(self) -> None:
         """Ask every writer to finish the write in hand and stop."""
         for proc in self.procs:
