@@ -78,12 +78,14 @@ def table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def render(figures: dict, counts: dict[str, int], pg: str | None) -> str:
+def render(figures: dict, counts: dict[str, int], pg: str | None, load: float | None = None) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d")
     setup = (
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         + (f"PostgreSQL {pg}" if pg else "PostgreSQL not run (TRACKER_TEST_POSTGRES_URL unset)")
         + f", {os.cpu_count()} CPUs"
+        # Time and throughput depend on what else the machine ran; say how busy it was.
+        + (f", load average {load:.1f} at the start" if load is not None else "")
     )
     out = [
         f"Run on {when} by `scripts/reliability_report.py` ({setup}): "
@@ -171,12 +173,13 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="print the figures, keep the doc")
     args = parser.parse_args()
     doc = DOC.read_text(encoding="utf-8")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory() as tmp:
         figures_path, junit = Path(tmp) / "figures.json", Path(tmp) / "junit.xml"
         code = run(battery(doc), figures_path, junit)
         counts = test_counts(junit)
         figures = json.loads(figures_path.read_text()) if figures_path.exists() else {}
-    section = render(figures, counts, postgres_version())
+    section = render(figures, counts, postgres_version(), load)
     print(section)
     if code != 0 or counts["failed"]:
         print("the battery failed: docs/reliability.md left as it was", file=sys.stderr)
