@@ -9,7 +9,6 @@ the same data (`tests.hostile.store_hostile`).
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import Counter
 from datetime import date
@@ -23,7 +22,7 @@ from sqlmodel import select
 
 from tests import figures
 from tests.dbstate import everything
-from tests.helpers import BASE_SOURCE, source_doc, write_doc
+from tests.helpers import BASE_CLAIM, BASE_SOURCE, source_doc, write_doc
 from tests.hostile import (
     CLAIM_TEXT_FIELDS,
     FORMULAS,
@@ -38,7 +37,7 @@ from tests.hostile import (
 )
 from tracker.db import read_session, write_session
 from tracker.errors import ValidationFailed
-from tracker.export import CSV_COLUMNS, FORMULA_STARTS, csv_text, export, neutralise_formula
+from tracker.export import FORMULA_STARTS, export, neutralise_formula
 from tracker.filters import ClaimFilter, where
 from tracker.importer import import_paths
 from tracker.models import Claim, Claimant, Source
@@ -162,9 +161,9 @@ def test_neutralising_a_cell_only_ever_prefixes_an_apostrophe(value):
     seen["spreadsheet formulas"] += 1
     cell = neutralise_formula(value)
     assert not cell.startswith(FORMULA_STARTS)
-    assert cell == value or (cell == "'" + value and value.startswith(FORMULA_STARTS))
-    [row] = list(csv.DictReader(io.StringIO(csv_text([{"quote": value}], ["quote"]))))
-    assert row["quote"] == cell
+    # Only ever a leading apostrophe, and only where needed (a cell that starts with one may
+    # get another, so that the prefix can be taken off again without guessing).
+    assert cell == value or (cell == "'" + value and value.startswith((*FORMULA_STARTS, "'")))
 
 
 def test_every_csv_column_is_neutralised(hostile, tmp_path):
@@ -173,7 +172,8 @@ def test_every_csv_column_is_neutralised(hostile, tmp_path):
     export(engine, "csv", tmp_path / "c.csv")
     with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
-        assert next(reader) == CSV_COLUMNS
+        header = next(reader)
+        assert {"id", "quote", "notes", "source_title", "source_publisher"} <= set(header)
         for row in reader:
             assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
 
@@ -255,11 +255,15 @@ def test_oversized_and_odd_filter_values_are_plain_data(hostile, f):
         assert found == set()
 
 
-def test_a_cell_holding_a_lone_carriage_return_stays_one_cell():
-    """Found by the property above: with "\n" line ends the writer left "\r" unquoted."""
-    text = csv_text([{"quote": "one\rtwo", "notes": "\r=1+1"}], ["quote", "notes"])
-    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert row == {"quote": "one\rtwo", "notes": "'\r=1+1"}
+def test_a_cell_holding_a_lone_carriage_return_stays_one_cell(vocab_engine, tmp_path):
+    """A CSV written with "\n" line ends leaves a lone "\r" unquoted, and readers then
+    split the row there. Quotes copied from old Mac text carry them."""
+    doc = source_doc([dict(BASE_CLAIM, quote="one\rtwo", notes="three\r=1+1")])
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "cr.yaml", doc)])
+    export(vocab_engine, "csv", tmp_path / "c.csv")
+    with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["quote"], row["notes"]) == ("one\rtwo", "three\r=1+1")
 
 
 def test_a_search_with_a_nul_does_not_match_by_its_first_half(hostile):

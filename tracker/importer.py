@@ -48,11 +48,7 @@ class ClaimPlan:
     row: dict[str, Any]  # column values with vocabulary keys in metric/claimant/place
     before: dict[str, Any] | None = None
     line: int | None = None
-    index: int = 0  # its position in the file's `claims:` list, for messages
-
-    @property
-    def field_prefix(self) -> str:
-        return f"claims[{self.index}]."
+    field_prefix: str = ""  # how problems name its fields: "claims[2]." in a YAML file
 
     @property
     def changed_fields(self) -> list[str]:
@@ -207,7 +203,9 @@ def plan_import(
             keys_seen[key] = sf.path
             row = claim_row(claim, resolved, vocab, key=key, source_id=None)
             row.update(metric=resolved.metric, claimant=resolved.claimant, place=resolved.place)
-            fp.claims.append(ClaimPlan(key, "add", row, line=sf.claim_lines[i], index=i))
+            fp.claims.append(
+                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=where["prefix"])
+            )
     _compare_claims(session, plan, vocab, problems)
     _resolve_duplicates(session, plan, problems)
     if problems:
