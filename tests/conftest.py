@@ -14,12 +14,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from tracker.db import init_db, make_engine
 from tracker.importer import import_paths
 from tracker.store import SYSTEM
+
+# Property tests: 200 examples each in CI (HYPOTHESIS_PROFILE=dev for a quicker local run);
+# tests that write to a database take a quarter of that (see tests/test_hostile_input.py).
+# No deadline: a shared 2-core CI machine makes timings meaningless.
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=40)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -80,7 +80,7 @@ def test_export_json_and_csv(cli_env, tmp_path):
 
 
 def test_every_command_has_help():
-    for command in ("init", "import", "validate", "export", "stats"):
+    for command in ("init", "import", "validate", "export", "stats", "backup", "restore"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.output
     assert yaml  # the data format is YAML: the import is a real dependency

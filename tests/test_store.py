@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.helpers import BASE_CLAIM, BASE_SOURCE
+from tests.dbstate import everything
+from tests.helpers import BASE_CLAIM, BASE_SOURCE, source_doc, write_doc
 from tracker.db import read_session, write_session
 from tracker.errors import EditConflict, PermissionDenied, ValidationFailed
+from tracker.importer import import_paths
 from tracker.models import Claim, Revision
 from tracker.schemas import ClaimIn, SourceIn
 from tracker.store import (
@@ -123,10 +125,114 @@ def test_retraction_is_a_status_with_a_reason_and_the_claim_stays(vocab_engine, 
     assert revisions(vocab_engine, claim_id)[-1].action == "status"
 
 
-@pytest.mark.parametrize("actor", [VIEWER, Actor("gone", Role.editor, disabled=True)])
-def test_viewers_and_disabled_users_cannot_write(vocab_engine, actor):
+# Every write function, called as a form would call it (the source and claim exist).
+WRITES = {
+    "add_source": lambda s, actor, claim_id: add_source(
+        s, actor, SourceIn.model_validate(BASE_SOURCE | {"url": "https://example.org/another"})
+    ),
+    "update_source": lambda s, actor, claim_id: update_source(
+        s, actor, 1, {"title": "New title"}, expected_version=1, reason="r"
+    ),
+    "add_claim": lambda s, actor, claim_id: add_claim(
+        s, actor, 1, ClaimIn.model_validate(BASE_CLAIM | {"id": "another"})
+    ),
+    "update_claim": lambda s, actor, claim_id: update_claim(
+        s, actor, claim_id, {"value": 1}, expected_version=1, reason="r"
+    ),
+    "set_claim_status": lambda s, actor, claim_id: set_claim_status(
+        s, actor, claim_id, "disputed", reason="r", expected_version=1
+    ),
+}
+# Functions taking an actor that are not writes of their own: the role check itself, the
+# question the forms ask before showing an edit button, and the revision row every write
+# above adds after its check.
+NOT_WRITES = {"require", "can_edit_claim", "record_revision"}
+REFUSED = {
+    "nobody": None,
+    "no name": Actor("", Role.admin),
+    "viewer": Actor("vera", Role.viewer),
+    "disabled curator": Actor("cora", Role.curator, disabled=True),
+    "disabled editor": Actor("eddie", Role.editor, disabled=True),
+    "disabled admin": Actor("ada", Role.admin, disabled=True),
+}
+
+
+def test_every_write_function_of_the_store_is_in_the_refusal_table():
+    import inspect
+
+    import tracker.store as store
+
+    takes_actor = {
+        name
+        for name, fn in inspect.getmembers(store, inspect.isfunction)
+        if fn.__module__ == store.__name__
+        and not name.startswith("_")
+        and "actor" in inspect.signature(fn).parameters
+    }
+    assert takes_actor == set(WRITES) | NOT_WRITES
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_anonymous_viewers_and_disabled_accounts_cannot_write(vocab_engine, claim_id, write):
+    before = everything(vocab_engine)
+    for who, actor in REFUSED.items():
+        with pytest.raises(PermissionDenied) as exc, write_session(vocab_engine) as s:
+            WRITES[write](s, actor, claim_id)
+        assert "log in" in str(exc.value) or "is disabled" in str(exc.value), who
+    assert everything(vocab_engine) == before
+
+
+def test_anonymous_viewers_and_disabled_accounts_cannot_import(vocab_engine, tmp_path):
+    path = write_doc(tmp_path / "a.yaml", source_doc())
+    before = everything(vocab_engine)
+    for actor in REFUSED.values():
+        with pytest.raises(PermissionDenied):
+            import_paths(vocab_engine, actor, [path])
+    assert everything(vocab_engine) == before
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        lambda s, cid: set_claim_status(
+            s, CURATOR, cid, "corroborated", reason="I checked it", expected_version=1
+        ),
+        lambda s, cid: update_claim(
+            s, CURATOR, cid, {"status": "corroborated"}, expected_version=1, reason="checked"
+        ),
+    ],
+    ids=["set_claim_status", "update_claim"],
+)
+def test_a_curator_cannot_corroborate_their_own_claim(vocab_engine, claim_id, how):
+    before = everything(vocab_engine)
     with pytest.raises(PermissionDenied), write_session(vocab_engine) as s:
-        add_source(s, actor, SourceIn.model_validate(BASE_SOURCE))
+        how(s, claim_id)
+    assert everything(vocab_engine) == before
+
+
+def test_a_curator_cannot_edit_another_curators_reviewed_claim(vocab_engine, claim_id):
+    with write_session(vocab_engine) as s:
+        set_claim_status(s, EDITOR, claim_id, "corroborated", reason="checked", expected_version=1)
+    before = everything(vocab_engine)
+    with pytest.raises(PermissionDenied, match="only their own"), write_session(vocab_engine) as s:
+        update_claim(s, OTHER_CURATOR, claim_id, {"value": 1}, expected_version=2, reason="x")
+    assert everything(vocab_engine) == before
+
+
+def test_a_curator_cannot_edit_another_curators_source(vocab_engine, claim_id):
+    with pytest.raises(PermissionDenied, match="only an editor"), write_session(vocab_engine) as s:
+        update_source(s, OTHER_CURATOR, 1, {"title": "x"}, expected_version=1, reason="x")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [{"created_by": "eddie"}, {"reviewed_by": "eddie"}, {"version": 99}, {"updated_by": "x"}],
+)
+def test_an_edit_cannot_forge_authorship_review_or_version(vocab_engine, claim_id, forged):
+    before = everything(vocab_engine)
+    with pytest.raises(ValidationFailed, match="is not a field"), write_session(vocab_engine) as s:
+        update_claim(s, CURATOR, claim_id, forged, expected_version=1, reason="x")
+    assert everything(vocab_engine) == before
 
 
 def test_curators_cannot_review(vocab_engine, claim_id):

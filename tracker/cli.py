@@ -49,6 +49,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except TrackerError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`tracker stats | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:
+            # A file the command had to write or read: a missing or read-only folder, a full disk.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -195,14 +204,17 @@ def stats() -> None:
 
 
 # Commands that live in modules of their own (one line each, so branches merge cleanly).
+from tracker.cli_backup import backup, restore  # noqa: E402
 from tracker.cli_checks import check  # noqa: E402
 from tracker.cli_export import export  # noqa: E402
 from tracker.cli_extract import extract  # noqa: E402
 from tracker.cli_users import user  # noqa: E402
 
+main.add_command(backup)
 main.add_command(check)
 main.add_command(export)
 main.add_command(extract)
+main.add_command(restore)
 main.add_command(user)
 
 if __name__ == "__main__":

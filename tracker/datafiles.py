@@ -1,8 +1,10 @@
 """Reading the YAML data format: one file per source, plus the vocabulary files.
 
 Safety first, because data files arrive from other people: `yaml.SafeLoader` only (no
-python/object tags), a size limit, and no anchors or aliases at all (our format never needs
-them, and aliases are how a "billion laughs" file explodes in memory). Every problem is
+python/object tags), a size limit, no anchors or aliases at all (our format never needs
+them, and aliases are how a "billion laughs" file explodes in memory), and a nesting limit
+(our format is four levels deep; a file of ten thousand `[` would otherwise exhaust
+Python's recursion limit inside the parser). Every problem is
 reported with the file, the line and the field, and all of a file's problems at once.
 """
 
@@ -20,13 +22,30 @@ from tracker.errors import Problem, ValidationFailed
 from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 20
 VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases."""
+    """SafeLoader that refuses anchors, aliases and structures nested over MAX_DEPTH."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"nested more than {MAX_DEPTH} levels deep (a data file needs four)",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent, index):  # noqa: ANN001, ANN202
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -38,6 +57,24 @@ class _StrictLoader(yaml.SafeLoader):
                 None, None, "anchors (&name) are not allowed in data files", event.start_mark
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201
+        # PyYAML keeps the last of two equal keys without a word; a curator who wrote `value`
+        # twice must hear about it, not lose one of the two figures.
+        seen: dict[object, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.MarkedYAMLError(
+                        None,
+                        None,
+                        f"key {key_node.value!r} appears twice in one mapping "
+                        f"(first on line {seen[key].line + 1})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass
@@ -108,8 +145,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         raise ValidationFailed(
             [Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=name)]
         )
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -120,12 +158,25 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
             [Problem(f"not valid YAML: {problem}", file=name, line=line)]
         ) from None
     except yaml.YAMLError as exc:
-        raise ValidationFailed([Problem(f"not valid YAML: {exc}", file=name)]) from None
+        first_line = str(exc).splitlines()[0]
+        raise ValidationFailed([Problem(f"not valid YAML: {first_line}", file=name)]) from None
     except (RecursionError, ValueError, OverflowError) as exc:
-        raise ValidationFailed([Problem(f"not valid YAML: {exc}", file=name)]) from None
+        # The constructor's own refusals: an impossible date (2023-02-30), a number with
+        # more digits than Python will read (thousands), nesting past the recursion limit.
+        raise ValidationFailed([Problem(f"not valid YAML: {_plain(exc)}", file=name)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, LineMap(node)
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc)
+    if "integer string conversion" in text:
+        return "a number has thousands of digits"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_text(path: Path) -> str:

@@ -6,38 +6,67 @@ foreign keys on, a busy timeout, and writers that take the write lock up front w
 defeats busy_timeout for writers that started as readers (a lock upgrade fails at once with
 "database is locked"); SQLAlchemy's recipe turns that off (`isolation_level=None`) and emits
 BEGIN itself.
+
+A write that cannot get its records is refused as *busy*, never left waiting for ever and
+never surfaced as a driver traceback: SQLite waits `BUSY_TIMEOUT_MS` for the write lock,
+PostgreSQL the same time for a row or key lock (`lock_timeout`, set on every connection, so
+that a session left open in a transaction cannot hang every other writer). On PostgreSQL,
+writers do not queue up front as they do on SQLite: two imports can both plan to create the
+same new claimant or source, and the second meets the first's unique key at INSERT. That
+too is "busy" (`DatabaseBusy`): nothing was saved, and the same write run again plans
+against what the other stored. `retry_when_busy` does that for whole transactions that can
+be re-run safely, such as an import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from tracker.config import database_url
-from tracker.errors import DatabaseUnavailable
+from tracker.errors import DatabaseBusy, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL errors that mean "another transaction got there first", not a broken database:
+# serialization failure, deadlock, lock wait timed out, and a unique key that a concurrent
+# writer inserted after this transaction checked for it (validation looks for duplicates
+# inside the same transaction, so at write time only a race can collide).
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "23505"})
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
+def make_engine(
+    url: str | None = None,
+    *,
+    must_exist: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> Engine:
     """Create an engine for `url` (default: `TRACKER_DATABASE_URL` or the project file).
 
     `must_exist` refuses to create a new SQLite file, so that a typo in a path is reported
-    instead of silently starting an empty database.
+    instead of silently starting an empty database. `busy_timeout_ms` is how long a write
+    waits for another write's lock before it is refused as busy (both databases).
     """
     url = url or database_url()
     parsed = make_url(url)
@@ -52,22 +81,33 @@ def make_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
                 raise DatabaseUnavailable(f"folder {Path(path).parent} does not exist")
         engine = create_engine(
             url,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would pick psycopg2, which we do not ship.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+        _configure_postgresql(engine, busy_timeout_ms)
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        dbapi_connection.commit()
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module doc
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -103,18 +143,64 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def sqlite_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """The driver's own connection, for the SQLite APIs SQLAlchemy does not wrap (the online
+    backup API in `tracker.backup`); connection errors become `DatabaseUnavailable`."""
+    with _translated_errors(engine):
+        raw = engine.raw_connection()
+    try:
+        yield raw.driver_connection
+    finally:
+        raw.close()
+
+
+def retry_when_busy(transaction: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run `transaction` (a function that opens and commits its own write session) again when
+    the database answers busy, after a short randomised back-off so that the writers that
+    collided do not collide again. Only for transactions that read what they write inside
+    themselves, so that a second run starts from what the other writer stored."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return transaction()
+        except DatabaseBusy:
+            if attempt == attempts:
+                raise
+            time.sleep(0.05 * 2**attempt * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
 def _translated_errors(engine: Engine) -> Iterator[None]:
     try:
         yield
     except (OperationalError, DBAPIError) as exc:
+        if _is_busy(exc):
+            raise DatabaseBusy(_describe_busy(engine)) from exc
         if not isinstance(exc, OperationalError) and not _looks_unavailable(exc):
             raise
         raise DatabaseUnavailable(_describe(engine, exc)) from exc
 
 
-def _looks_unavailable(exc: DBAPIError) -> bool:
+def _is_busy(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
     text = str(exc.orig).lower()
-    return any(w in text for w in ("read-only", "readonly", "disk", "connection", "locked"))
+    return any(m in text for m in SQLITE_BUSY_MESSAGES)
+
+
+def _describe_busy(engine: Engine) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    return (
+        f"database {where} is busy: another write held or changed the same records "
+        "at the same moment; nothing was saved, try again"
+    )
+
+
+def _looks_unavailable(exc: DBAPIError) -> bool:
+    # SQLite reports a damaged or foreign file as a DatabaseError, not an OperationalError.
+    text = str(exc.orig).lower()
+    words = ("read-only", "readonly", "disk", "connection", "locked", "not a database", "corrupt")
+    return any(w in text for w in words)
 
 
 def _describe(engine: Engine, exc: Exception) -> str:
@@ -125,6 +211,10 @@ def _describe(engine: Engine, exc: Exception) -> str:
 
 
 def alembic_config(engine: Engine) -> Config:
+    # Imported here: Alembic (and Mako behind it) costs a third of a second at start-up, and
+    # only `init` and restores need it, not every command or writer process.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -133,6 +223,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def init_db(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; existing rows are kept."""
+    from alembic import command
+
     with _translated_errors(engine):
         command.upgrade(alembic_config(engine), "head")
 

@@ -24,12 +24,23 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = self.file
+            where = printable(self.file)
             if self.line:
                 where += f":{self.line}"
         if self.field:
-            where = f"{where} {self.field}" if where else self.field
+            field_name = printable(self.field)
+            where = f"{where} {field_name}" if where else field_name
         return f"{where}: {self.message}" if where else self.message
+
+
+def printable(text: str) -> str:
+    """`text` with control, invisible and direction-changing characters written as escapes:
+    a field or file name comes from the input, and a message must stay one honest line
+    (no newline, no right-to-left override reordering it, no character a terminal cannot
+    print)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass
@@ -64,3 +75,8 @@ class EditConflict(TrackerError):
 
 class DatabaseUnavailable(TrackerError):
     """The database cannot be reached, opened or written (missing file, read-only, server down)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another write held the records this one needed for too long, or changed them at the
+    same moment; nothing was saved and trying again is safe."""

@@ -11,9 +11,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from tracker.models import Claim, Claimant, Metric, Place, Source
+from tracker.schemas import MAX_QUOTE, MAX_SHORT
 from tracker.vocab import Status
 
 
@@ -71,8 +72,18 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+# The longest text the search looks in (a quote; titles are shorter). A longer search text,
+# or one with a NUL (refused in stored text), matches nothing: answered without asking the
+# database, which would refuse it (SQLite's LIKE pattern limit, PostgreSQL and NUL).
+LONGEST_SEARCHED = max(MAX_QUOTE, MAX_SHORT * 2)
+INT64 = range(-(2**63), 2**63)
+
+
 def conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
-    """SQL conditions on `Claim` (joined to nothing: vocabulary keys become id sub-selects)."""
+    """SQL conditions on `Claim` (joined to nothing: vocabulary keys become id sub-selects).
+
+    Values are bound parameters, never SQL text; LIKE wildcards in the search are escaped.
+    """
     out: list[ColumnElement[bool]] = []
     if f.metric:
         out.append(
@@ -91,10 +102,12 @@ def conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     if f.date_to:
         out.append(Claim.period_end <= f.date_to)
     if f.source_id is not None:
-        out.append(Claim.source_id == f.source_id)
+        out.append(Claim.source_id == f.source_id if f.source_id in INT64 else false())
     if f.cumulative is not None:
         out.append(Claim.cumulative == f.cumulative)
     if f.text and f.text.strip():
+        if len(f.text.strip()) > LONGEST_SEARCHED or "\x00" in f.text:
+            return [false()]
         pattern = like_pattern(f.text.strip())
         out.append(
             or_(

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.datafiles import SourceFile, VocabFile, read_files
-from tracker.db import write_session
+from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary
 from tracker.models import Claim, Claimant, Metric, Place, Revision, Source, utcnow
@@ -48,6 +48,7 @@ class ClaimPlan:
     row: dict[str, Any]  # column values with vocabulary keys in metric/claimant/place
     before: dict[str, Any] | None = None
     line: int | None = None
+    field_prefix: str = ""  # how problems name its fields: "claims[2]." in a YAML file
 
     @property
     def changed_fields(self) -> list[str]:
@@ -202,7 +203,9 @@ def plan_import(
             keys_seen[key] = sf.path
             row = claim_row(claim, resolved, vocab, key=key, source_id=None)
             row.update(metric=resolved.metric, claimant=resolved.claimant, place=resolved.place)
-            fp.claims.append(ClaimPlan(key, "add", row, line=sf.claim_lines[i]))
+            fp.claims.append(
+                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=where["prefix"])
+            )
     _compare_claims(session, plan, vocab, problems)
     _resolve_duplicates(session, plan, problems)
     if problems:
@@ -253,7 +256,7 @@ def _compare_claims(
                         f"claim id {claim.key!r} already belongs to {url}",
                         file=fp.path,
                         line=cp.line,
-                        field="id",
+                        field=f"{cp.field_prefix}id",
                     )
                 )
                 continue
@@ -305,7 +308,7 @@ def _resolve_duplicates(session: Session, plan: ImportPlan, problems: list[Probl
                         "imported claim id (or forms a loop)",
                         file=fp.path,
                         line=cp.line,
-                        field="duplicate_of",
+                        field=f"{cp.field_prefix}duplicate_of",
                     )
                 )
                 continue
@@ -518,7 +521,13 @@ def import_paths(
         with read_session(engine) as session:
             return plan_import(session, vocab_files, source_files)
     require(actor, Role.editor, "import data files")
-    with write_session(engine) as session:
-        plan = plan_import(session, vocab_files, source_files)
-        apply_import(session, actor, plan, reason=reason, progress=progress)
-    return plan
+
+    def transaction() -> ImportPlan:
+        with write_session(engine) as session:
+            plan = plan_import(session, vocab_files, source_files)
+            apply_import(session, actor, plan, reason=reason, progress=progress)
+        return plan
+
+    # Planning happens inside the transaction, so a run refused as busy (on PostgreSQL: a
+    # concurrent import stored the same new claimant or source first) can simply run again.
+    return retry_when_busy(transaction)

@@ -8,7 +8,9 @@ extraction assistant, because a wrong silent match would put a figure in someone
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -104,6 +106,22 @@ def _suggest(word: str, names: dict[str, str], describe) -> str | None:  # noqa:
         normalise_name(word), list(names), scorer=fuzz.WRatio, score_cutoff=80
     )
     return describe(names[match[0]]) if match else None
+
+
+def new_key(name: str, taken: Container[str] = (), max_length: int = 60) -> str:
+    """A key for a name the vocabulary does not know yet.
+
+    The slug alone when it says what the name says (ASCII words); otherwise the slug plus a
+    short hash of the normalised name. Slugs lose letters (a Cyrillic name slugs to nothing,
+    two long names are cut at the same place), and two claimants sharing a key would put
+    one claimant's figure in the other's mouth. `taken` are keys already in use.
+    """
+    normalised = normalise_name(name)
+    slug = slugify(name, max_length)
+    if slug.replace("_", " ") == normalised and slug not in taken:
+        return slug
+    digest = hashlib.sha1(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slugify(name, max_length - 9)}_{digest}"
 
 
 def slugify(text: str, max_length: int = 60) -> str:

@@ -42,6 +42,15 @@ LATEST_DATE = date(2100, 12, 31)
 MAX_TEXT = 1_000_000  # an article's full text
 MAX_QUOTE = 5_000
 MAX_SHORT = 500
+# Short fields are refused here at their column's length (tracker.models), so that an
+# over-long value is a field problem, not a database error (PostgreSQL enforces varchar
+# lengths; tests/test_hostile_input.py checks that every limit fits its column).
+MAX_PUBLISHER = 300
+MAX_NAME = 300
+MAX_LANGUAGE = 16
+MAX_KEY_REFERENCE = 200  # ids, duplicate_of, statement_id
+EARLIEST_TIME = datetime(1900, 1, 2, tzinfo=UTC)  # a day inside the date range, any zone
+LATEST_TIME = datetime(2100, 12, 30, tzinfo=UTC)
 
 
 def _figure(value: Any) -> Any:
@@ -99,6 +108,9 @@ def _text(value: Any) -> Any:
     text = str(value)
     if "\x00" in text:
         raise ValueError("contains a NUL character")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        # Only a broken "\uD800" escape makes one; no database can store it as UTF-8.
+        raise ValueError("contains an invalid character (a lone UTF-16 surrogate)")
     return text
 
 
@@ -117,6 +129,16 @@ def _clean_optional(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
+
+
+def _optional_text(max_length: int):
+    def check(value: Any) -> Any:
+        value = _clean_optional(value)
+        if value is not None and len(value) > max_length:
+            raise ValueError(f"is longer than {max_length:,} characters")
+        return value
+
+    return BeforeValidator(check)
 
 
 Figure = Annotated[int | None, BeforeValidator(_figure)]
@@ -138,6 +160,9 @@ def _required_text(max_length: int):
     return BeforeValidator(check)
 
 
+Alias = Annotated[str, _required_text(MAX_NAME)]
+
+
 class _Input(BaseModel):
     # Unknown keys are refused so that a typo ("vaule") is reported, not silently dropped.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
@@ -148,11 +173,11 @@ class SourceIn(_Input):
 
     url: Annotated[str, BeforeValidator(_url)]
     title: Annotated[str, _required_text(MAX_SHORT * 2)]
-    publisher: Annotated[str, _required_text(MAX_SHORT)]
+    publisher: Annotated[str, _required_text(MAX_PUBLISHER)]
     published: Annotated[date, BeforeValidator(_day)]
     published_at: datetime | None = None
     published_basis: PublishedBasis = PublishedBasis.stated
-    language: OptionalText = None
+    language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
     text: Annotated[str | None, BeforeValidator(_text)] = None
     archive_url: URL = None
     retrieved_at: datetime | None = None
@@ -172,9 +197,14 @@ class SourceIn(_Input):
     @classmethod
     def _aware(cls, v: datetime | None) -> datetime | None:
         # A time written without a zone is taken as UTC, and said so in the docs.
-        if v is not None and v.tzinfo is None:
+        if v is None:
+            return None
+        if v.tzinfo is None:
             v = v.replace(tzinfo=UTC)
-        return v.astimezone(UTC) if v is not None else None
+        # Compared before converting: converting year 1 or 9999 to UTC overflows.
+        if not EARLIEST_TIME <= v <= LATEST_TIME:
+            raise ValueError(f"{v.isoformat()} is out of range (1900 to 2100)")
+        return v.astimezone(UTC)
 
     @field_validator("url")
     @classmethod
@@ -194,26 +224,26 @@ class SourceIn(_Input):
 class ClaimIn(_Input):
     """A claim as entered in a form or a data file; vocabulary fields are still words."""
 
-    id: OptionalText = Field(default=None, max_length=200)
+    id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
     metric: Annotated[str, _required_text(64)]
     value: Figure = None
     low: Figure = None
     high: Figure = None
     qualifier: Qualifier = Qualifier.exact
-    claimant: Annotated[str, _required_text(300)]
+    claimant: Annotated[str, _required_text(MAX_NAME)]
     place: Annotated[str, _required_text(200)]
     period_start: Day = None
     period_end: Annotated[date, BeforeValidator(_day)]
     cumulative: bool | None = None
     date_basis: DateBasis = DateBasis.stated
     quote: Annotated[str, _required_text(MAX_QUOTE)]
-    quote_language: OptionalText = None
+    quote_language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
     quote_translation: OptionalText = None
     status: Status = Status.unverified
     status_reason: OptionalText = None
-    relayed_by: OptionalText = None
-    duplicate_of: OptionalText = None
-    statement_id: OptionalText = None
+    relayed_by: Annotated[str | None, _optional_text(MAX_NAME)] = None
+    duplicate_of: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
+    statement_id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
     notes: OptionalText = None
     check_override: OptionalText = None
 
@@ -249,31 +279,31 @@ class ClaimIn(_Input):
 class MetricIn(_Input):
     key: Annotated[str, _required_text(64)]
     label: Annotated[str, _required_text(200)]
-    noun: OptionalText = None
-    unit: str = "people"
+    noun: Annotated[str | None, _optional_text(200)] = None
+    unit: Annotated[str, _required_text(64)] = "people"
     cumulative: bool = True
-    hxl: OptionalText = None
+    hxl: Annotated[str | None, _optional_text(100)] = None
     description: OptionalText = None
 
 
 class PlaceIn(_Input):
     key: Annotated[str, _required_text(64)]
     name: Annotated[str, _required_text(200)]
-    iso_code: OptionalText = None
+    iso_code: Annotated[str | None, _optional_text(16)] = None
     level: PlaceLevel = PlaceLevel.region
     parent: OptionalText = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Alias] = Field(default_factory=list)
 
 
 class ClaimantIn(_Input):
     key: Annotated[str, _required_text(64)]
-    name: Annotated[str, _required_text(300)]
-    short_name: OptionalText = None
+    name: Annotated[str, _required_text(MAX_NAME)]
+    short_name: Annotated[str | None, _optional_text(100)] = None
     kind: ClaimantKind = ClaimantKind.other
     side: ClaimantSide = ClaimantSide.unknown
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Alias] = Field(default_factory=list)
 
 
 def problems_from(

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from tracker.errors import EditConflict, NotFound, PermissionDenied, Problem, ValidationFailed
-from tracker.lookup import Vocabulary, slugify
+from tracker.lookup import Vocabulary, new_key, slugify
 from tracker.models import Claim, Claimant, Meta, Place, Revision, Source, utcnow
 from tracker.quotes import require_quote_checks
 from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
@@ -268,7 +268,7 @@ def resolve_claim(
             )
     if problems or metric is None or place is None:
         return None, problems
-    claimant_key = claimant.key if claimant else slugify(new_claimant or "")
+    claimant_key = claimant.key if claimant else new_key(new_claimant or "", vocab.claimants)
     return Resolved(metric.key, claimant_key, place.key, new_claimant), []
 
 
@@ -392,6 +392,7 @@ def update_source(
     reason: str,
 ) -> Source:
     """Correct a source. `changes` are validated by re-validating the whole source."""
+    require(actor, Role.curator, "edit sources")
     require(
         actor,
         Role.editor if _not_own_source(session, actor, source_id) else Role.curator,
@@ -539,12 +540,12 @@ def update_claim(
     vocab: Vocabulary | None = None,
 ) -> Claim:
     """Correct a claim: validated as a whole, revision written, stale edits refused."""
-    claim = _get(session, Claim, claim_id, "claim")
     require(actor, Role.curator, "edit claims")
+    claim = _get(session, Claim, claim_id, "claim")
     vocab = vocab or Vocabulary.load(session)
     before = claim_snapshot(claim, vocab)
     if "status" in changes and changes["status"] != before["status"]:
-        _check_status_change(actor, claim, Status(changes["status"]))
+        _check_status_change(actor, claim, _status(changes["status"]))
     if not can_edit_claim(actor, claim):
         raise PermissionDenied(
             f"{actor.name!r} cannot edit claim #{claim_id}: curators edit only their own claims "
@@ -612,13 +613,24 @@ def set_claim_status(
     expected_version: int,
 ) -> Claim:
     """Review a claim: corroborate, dispute, retract or reopen it. The reason is kept."""
-    status = Status(status)
+    status = _status(status)
     changes: dict[str, Any] = {"status": status.value}
     if status in STATUSES_NEEDING_REASON:
         changes["status_reason"] = reason
     return update_claim(
         session, actor, claim_id, changes, expected_version=expected_version, reason=reason
     )
+
+
+def _status(value: Any) -> Status:
+    """A status from a form or caller, refused as a field problem when it is not one."""
+    try:
+        return Status(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise ValidationFailed(
+            [Problem(f"must be one of {allowed}, got {value!r}", field="status")]
+        ) from None
 
 
 def _check_status_change(actor: Actor, claim: Claim, status: Status) -> None:

@@ -81,4 +81,7 @@ def normalise_url(url: str) -> str:
             if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
         ]
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    normalised = urlunsplit((scheme, netloc, path, query, ""))
+    if len(normalised) > MAX_URL_LENGTH:  # re-encoding the query can lengthen it
+        raise BadURL(f"is longer than {MAX_URL_LENGTH} characters once normalised")
+    return normalised
