@@ -40,7 +40,14 @@ def stored(vocab_engine, tmp_path) -> Engine:
     paths = [write_source(tmp_path / "stored", f"stored-{n}", 5) for n in range(3)]
     import_paths(vocab_engine, SYSTEM, paths)
     with write_session(vocab_engine) as s:
-        update_claim(s, SYSTEM, 1, {"value": 999}, expected_version=1, reason="misread")
+        update_claim(
+            s,
+            SYSTEM,
+            1,
+            {"value": 999, "check_override": "test: quote left as stored"},
+            expected_version=1,
+            reason="misread",
+        )
     return vocab_engine
 
 

@@ -198,7 +198,7 @@ def test_of_eight_simultaneous_edits_of_one_claim_exactly_one_lands(vocab_engine
                     s,
                     Actor(f"editor-{n}", Role.editor),
                     claim_id,
-                    {"value": 2000 + n},
+                    {"value": 2000 + n, "check_override": f"test edit {n}"},
                     expected_version=version,
                     reason=f"edit {n}",
                 )
