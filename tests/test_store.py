@@ -11,10 +11,12 @@ from tracker.db import read_session, write_session
 from tracker.errors import EditConflict, PermissionDenied, ValidationFailed
 from tracker.importer import import_paths
 from tracker.models import Claim, Revision
-from tracker.schemas import ClaimIn, SourceIn
+from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
 from tracker.store import (
     Actor,
     add_claim,
+    add_claimant,
+    add_place,
     add_source,
     set_claim_status,
     update_claim,
@@ -141,6 +143,14 @@ WRITES = {
     ),
     "set_claim_status": lambda s, actor, claim_id: set_claim_status(
         s, actor, claim_id, "disputed", reason="r", expected_version=1
+    ),
+    "add_claimant": lambda s, actor, claim_id: add_claimant(
+        s, actor, ClaimantIn(key="example_monitor", name="Example Monitor")
+    ),
+    "add_place": lambda s, actor, claim_id: add_place(
+        s,
+        actor,
+        PlaceIn(key="UA-14-example", name="Example village", level="settlement", parent="UA-14"),
     ),
 }
 # Functions taking an actor that are not writes of their own: the role check itself, the

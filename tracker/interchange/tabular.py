@@ -77,7 +77,12 @@ def write_table(
     """
     out = io.BytesIO()
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if excel else "utf-8", newline="")
-    writer = csv.writer(text, lineterminator="\r\n" if excel else "\n")
+    line_end = "\r\n" if excel else "\n"
+    writer = csv.writer(text, lineterminator=line_end)
+    # Python's writer quotes a cell holding the line terminator, but with "\n" line ends
+    # not one holding a lone "\r", and readers then split the row there: such rows are
+    # written fully quoted (old Mac text carries lone carriage returns).
+    quoting_writer = csv.writer(text, lineterminator=line_end, quoting=csv.QUOTE_ALL)
     writer.writerow([c.name for c in columns])
     if hxl:
         writer.writerow([c.hxl or "" for c in columns])
@@ -89,7 +94,11 @@ def write_table(
         values = {name: row.get(name) for name in names}
         if by_metric and (own := by_metric.get(row["metric"])):
             values[own] = row["value"]
-        writer.writerow([guard(cell(v)) for v in values.values()])
+        cells = [guard(cell(v)) for v in values.values()]
+        if not excel and any(isinstance(c, str) and "\r" in c for c in cells):
+            quoting_writer.writerow(cells)
+        else:
+            writer.writerow(cells)
     text.flush()
     data = out.getvalue()
     text.detach()
