@@ -32,7 +32,7 @@ format: install
 	$(BIN)/ruff format tracker tests dashboard scripts
 
 test: install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: install
 	$(BIN)/python benchmarks/run.py
