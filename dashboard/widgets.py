@@ -356,6 +356,12 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def day_text(value: Any) -> str:
+    """A stored date as the pages write it: 14 Feb 2023."""
+    day = _date(value)
+    return format_day(day) if day else ""
+
+
 def sources_frame(sources: pd.DataFrame) -> pd.DataFrame:
     records = sources.to_dict("records")
     return pd.DataFrame(
