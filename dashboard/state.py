@@ -54,6 +54,7 @@ SOURCES_TEXT = "sources.text"
 SOURCES_PAGE = "sources.page"
 SOURCES_TABLE = "sources.table"  # the list's row selection (key prefix, see close_source)
 SOURCES_TABLE_ROUND = "sources.table_round"
+SOURCES_CORRECT = "sources.correct_claim"  # a source's claim chosen for correction
 
 # Curation. The forms' widgets are keyed `<form>.<field>` (e.g. `entry.quote`); what a form
 # remembers besides its widgets is below. FEEDBACK holds each form's last outcome (problems

@@ -12,23 +12,25 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import VOCAB_FILES
+from tests.conftest import BACKENDS, TABLES, VOCAB_FILES
 from tests.dashboard_support import APP
 from tracker import accounts
 from tracker.db import make_engine, read_session, write_session
 from tracker.importer import import_paths
 from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Revision, Source
-from tracker.schemas import SourceIn
-from tracker.store import SYSTEM, Actor, add_source
+from tracker.schemas import ClaimantIn, SourceIn
+from tracker.store import SYSTEM, Actor, add_claimant, add_source
 from tracker.vocab import Role
 
 PASSWORD = "correct horse battery"
@@ -46,44 +48,81 @@ ARTICLE = {
 }
 
 
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
+    monkeypatch.setattr(accounts, "HASHER", CHEAP_HASHER)
     accounts.UNKNOWN_NAMES.clear()
     yield
     accounts.UNKNOWN_NAMES.clear()
 
 
+#: A fictional claimant: test figures are never put in a real body's mouth.
+MONITOR = {
+    "key": "example_monitor",
+    "name": "Example Monitor",
+    "kind": "independent_monitor",
+    "side": "monitor",
+    "aliases": ["the Example Monitoring Group"],
+}
+MONITOR_OPTION = "Example Monitor"
+MONITOR_ALIAS_OPTION = "the Example Monitoring Group → Example Monitor"
+
+
 def populate(engine: Engine) -> int:
-    """Vocabularies, the accounts of ACCOUNTS and ARTICLE (added by cora); its id."""
+    """Vocabularies and MONITOR, the accounts of ACCOUNTS, and ARTICLE (added by cora);
+    returns the article's source id."""
     import_paths(engine, SYSTEM, VOCAB_FILES)
     with write_session(engine) as session:
         for name, role in ACCOUNTS.items():
             accounts.create_user(session, SYSTEM, name, role, PASSWORD)
+        add_claimant(session, SYSTEM, ClaimantIn.model_validate(MONITOR))
         source = add_source(session, Actor("cora", Role.curator), SourceIn.model_validate(ARTICLE))
         return source.id
 
 
-@pytest.fixture
-def curation_db(database_url: str, cheap_hashes: None) -> tuple[str, int]:
-    """(URL, id of ARTICLE's source), on SQLite and on PostgreSQL."""
-    engine = make_engine(database_url)
-    try:
-        return database_url, populate(engine)
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def curation_sqlite(tmp_path, sqlite_template, cheap_hashes: None) -> tuple[str, int]:
-    """The same on SQLite only, for the many small validation flows."""
-    path = tmp_path / "curation.db"
+@pytest.fixture(scope="session")
+def curation_template(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> tuple[Path, int]:
+    """An SQLite file populated once per test session (copied for each test: importing the
+    vocabularies each time would cost more than most tests)."""
+    path = tmp_path_factory.mktemp("curation") / "curation.db"
     shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
+    engine = make_engine(f"sqlite:///{path}")
+    saved = accounts.HASHER
+    accounts.HASHER = CHEAP_HASHER
+    try:
+        source_id = populate(engine)
+    finally:
+        accounts.HASHER = saved
+        engine.dispose()
+    return path, source_id
+
+
+@pytest.fixture
+def curation_sqlite(
+    curation_template: tuple[Path, int], tmp_path: Path, cheap_hashes: None
+) -> tuple[str, int]:
+    """(URL, id of ARTICLE's source) of a fresh copy of the populated SQLite file."""
+    template, source_id = curation_template
+    path = tmp_path / "curation.db"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}", source_id
+
+
+@pytest.fixture(params=BACKENDS)
+def curation_db(request: pytest.FixtureRequest, cheap_hashes: None) -> tuple[str, int]:
+    """The same on SQLite and on PostgreSQL (an emptied schema, populated for the test)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("curation_sqlite")
+    url = request.getfixturevalue("pg_schema_url")
     engine = make_engine(url)
     try:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
         return url, populate(engine)
     finally:
         engine.dispose()
@@ -146,3 +185,22 @@ def counts(url: str) -> dict[str, int]:
             }
     finally:
         engine.dispose()
+
+
+def _in_order(node: Any) -> Iterator[Any]:
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _in_order(child)
+
+
+def errors_after(at: AppTest, key: str) -> list[str]:
+    """The error messages drawn right under the widget with `key`: its own problems."""
+    nodes = list(_in_order(at.main))
+    start = next(i for i, n in enumerate(nodes) if getattr(n, "key", None) == key)
+    found = []
+    for node in nodes[start + 1 :]:
+        if node.type == "error":
+            found.append(plain(node.value))
+        elif not hasattr(node, "children"):
+            break
+    return found

@@ -240,7 +240,9 @@ if editable.can_review:
     with status:
         forms.field_errors(REVIEW, "status")
     reason.text_input(
-        "Why", key=forms.key(REVIEW, "reason"), placeholder="e.g. matches OHCHR's own update"
+        forms.FIELD_LABELS["reason"],
+        key=forms.key(REVIEW, "reason"),
+        placeholder="e.g. matches the monitor's own update",
     )
     with reason:
         forms.field_errors(REVIEW, "reason")
