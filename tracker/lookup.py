@@ -111,3 +111,30 @@ def slugify(text: str, max_length: int = 60) -> str:
     t = normalise_name(text)
     t = re.sub(r"[^a-z0-9]+", "_", t).strip("_")
     return (t or "unnamed")[:max_length]
+
+
+def load_vocabulary(paths: list | None = None) -> Vocabulary:
+    """The vocabulary of the data files (default: data/metrics.yaml, places.yaml and
+    claimants.yaml), with no database: for the extraction assistant offline and in tests.
+    Rows have no ids; keys, names and aliases are all the lookups need."""
+    from tracker.config import DATA_DIR
+    from tracker.datafiles import read_files
+
+    paths = paths or [DATA_DIR / f for f in ("metrics.yaml", "places.yaml", "claimants.yaml")]
+    vocab_files, _sources = read_files(paths)
+    vocab = Vocabulary()
+    for vf in vocab_files:
+        for entry in vf.entries:
+            if vf.kind == "metrics":
+                values = entry.model_dump()
+                values["noun"] = entry.noun or entry.label.lower()
+                vocab.add_metric(Metric(**values))
+            elif vf.kind == "places":
+                values = entry.model_dump(exclude={"parent"})
+                values["level"] = entry.level.value
+                vocab.add_place(Place(**values))
+            else:
+                values = entry.model_dump()
+                values["kind"], values["side"] = entry.kind.value, entry.side.value
+                vocab.add_claimant(Claimant(**values))
+    return vocab

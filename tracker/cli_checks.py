@@ -1,0 +1,120 @@
+"""`tracker check`: the consistency checks from the command line (a thin layer over
+`tracker.checks`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from itertools import groupby
+
+import click
+
+
+def handle_errors(fn):  # noqa: ANN001, ANN201
+    """`tracker.cli.handle_errors`, looked up when the command runs: importing tracker.cli
+    here would be circular (it registers this module's command)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        from tracker.cli import handle_errors as handled
+
+        return handled(fn)(*args, **kwargs)
+
+    return wrapper
+
+
+#: Listed here rather than imported, so that `tracker --help` stays fast; a test keeps
+#: this list equal to `tracker.checks.RULES`.
+RULE_IDS = (
+    "figure-not-in-quote",
+    "quote-not-in-source",
+    "period-after-publication",
+    "duplicate-claim",
+    "cumulative-decrease",
+    "sudden-jump",
+    "claimant-disagreement",
+    "conflicting-figures",
+)
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: a list of objects with rule, severity, message, claims, sources.",
+)
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    metavar="ID",
+    help="Run only this check (repeatable); the checks are listed above.",
+)
+@click.option(
+    "--window-days",
+    type=click.IntRange(min=0),
+    help="claimant-disagreement: compare figures at most this many days apart (default 31).",
+)
+@click.option(
+    "--share",
+    type=click.FloatRange(min=0),
+    help="claimant-disagreement: the gap, as a share of the larger figure, that counts as "
+    "a disagreement (default 0.05).",
+)
+@handle_errors
+def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: float | None) -> None:
+    """Check the stored claims for figures that deserve a second look.
+
+    Prints the findings grouped by check; exits 1 when any is an error (a figure missing
+    from its quote, a quote missing from its source, a period ending after publication),
+    0 otherwise: disagreements and revisions are warnings and notes, not errors.
+
+    \b
+    The checks:
+      figure-not-in-quote       the claim's figure is not in its quote
+      quote-not-in-source       the quote is not in the stored article text
+      period-after-publication  the figure is dated after its source
+      duplicate-claim           one statement stored twice, or under two dates
+      cumulative-decrease       a running total went down
+      sudden-jump               a running total rose far faster than its trend
+      claimant-disagreement     two claimants disagree beyond their qualifiers
+      conflicting-figures       sources credit one claimant with two figures
+
+    Example: tracker check --rule sudden-jump --format json
+    """
+    from tracker.checks import CheckConfig, run_checks
+
+    overrides = {k: v for k, v in (("window_days", window_days), ("share", share)) if v is not None}
+    from tracker.cli import _engine
+
+    findings = run_checks(_engine(), rules or None, CheckConfig(**overrides))
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        _print_text(findings)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
+def _print_text(findings: list) -> None:  # noqa: ANN001
+    if not findings:
+        click.echo("no findings")
+        return
+    for rule, group in groupby(sorted(findings, key=lambda f: f.rule), key=lambda f: f.rule):
+        items = list(group)
+        click.echo(f"{rule} ({len(items)})")
+        for f in items:
+            click.echo(f"  [{f.severity}] {f.message}")
+            click.echo(f"    claims: {', '.join(str(c) for c in f.claims)}")
+            for url in f.sources:
+                click.echo(f"    source: {url}")
+        click.echo("")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    click.echo(
+        f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+        f"{counts['info']} info"
+    )
