@@ -79,7 +79,11 @@ REVIEW = "review"
 IMPORT = "import"
 IMPORT_REPORT = "import.report"  # (fingerprint of the uploads, curation.UploadReport)
 IMPORT_ROUND = "import.round"  # the uploader's key suffix: a new one empties it after an import
-ASSIST = "assist"
+ASSIST = "assist"  # the extraction assistant: its feedback, and the prefix of its keys
+ASSIST_TEXT = "assist.text"  # the article's text it reads (the stored text, or pasted)
+ASSIST_SOURCE = "assist.source_id"  # the source whose text ASSIST_TEXT was filled from
+ASSIST_ROWS = "assist.rows"  # the candidates found, as the table's starting rows
+ASSIST_ROUND = "assist.round"  # the table's key suffix: a new search starts a fresh table
 LOGIN = "login"
 
 HISTORY_KIND = "history.kind"

@@ -42,8 +42,9 @@ ARTICLE = {
     "published": "2023-02-14",
     "text": (
         "The Example Monitor said on Monday it had recorded 7,199 civilian deaths and "
-        "11,756 wounded since Feb. 24. Forces repelled attacks on six settlements in the "
-        "Donetsk region over the past 24 hours, officials said."
+        "11,756 wounded in Ukraine since Feb. 24.\n\n"
+        "Forces repelled attacks on six settlements in the Donetsk region over the past 24 "
+        "hours, officials said."
     ),
 }
 

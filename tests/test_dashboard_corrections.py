@@ -74,7 +74,7 @@ def claim_revisions(url: str, claim_id: int) -> list[Revision]:
         engine.dispose()
 
 
-LONGER = "it had recorded 7,199 civilian deaths and 11,756 wounded since Feb. 24"
+LONGER = "it had recorded 7,199 civilian deaths and 11,756 wounded in Ukraine since Feb. 24"
 WHOLE = "The Example Monitor said on Monday it had recorded 7,199 civilian deaths"
 
 

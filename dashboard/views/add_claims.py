@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from dashboard import forms, state, widgets
+from dashboard import assistant, forms, state, widgets
 from dashboard.navigation import ADD_SOURCE
 from tracker import curation
 from tracker.citations import format_day
@@ -187,89 +187,98 @@ vocab = store.vocabulary()
 choices = (forms.claimant_choices(vocab), forms.place_choices(vocab))
 editor = ROLE_RANK[state.current_role()] >= ROLE_RANK[Role.editor]
 
+one_claim, from_text = st.tabs(["One claim", "Several from the article's text"])
+with from_text:
+    assistant.draw(engine, source, vocab)
+
 # --- one claim ----------------------------------------------------------------------------
-forms.seed_claim_fields(FORM)
-draft, _ = forms.parse_claim(forms.claim_raw(FORM, choices, with_status=editor))
-forms.saved_message(FORM)
-forms.claim_fields(
-    FORM,
-    vocab,
-    choices,
-    check=forms.draft_check(draft, checked_source),
-    with_status=editor,
-    kept=state.ENTRY_KEPT_FIELDS,
-)
+with one_claim:
+    forms.seed_claim_fields(FORM)
+    draft, _ = forms.parse_claim(forms.claim_raw(FORM, choices, with_status=editor))
+    forms.saved_message(FORM)
+    forms.claim_fields(
+        FORM,
+        vocab,
+        choices,
+        check=forms.draft_check(draft, checked_source),
+        with_status=editor,
+        kept=state.ENTRY_KEPT_FIELDS,
+    )
 
-new_claimant, new_place = st.columns(2)
-with new_claimant.expander(
-    "Claimant not in the list?", expanded=bool(forms.feedback(NEW_CLAIMANT).problems)
-):
-    forms.saved_message(NEW_CLAIMANT)
-    st.text_input("Name", key=f"{NEW_CLAIMANT}.name", placeholder="e.g. Example Regional Council")
-    forms.field_errors(NEW_CLAIMANT, "name")
-    st.text_input("Short name", key=f"{NEW_CLAIMANT}.short_name")
-    forms.field_errors(NEW_CLAIMANT, "short_name")
-    st.selectbox("Kind", options=[k.value for k in ClaimantKind], key=f"{NEW_CLAIMANT}.kind")
-    st.selectbox(
-        "Side",
-        options=[s.value for s in ClaimantSide],
-        index=len(ClaimantSide) - 1,
-        key=f"{NEW_CLAIMANT}.side",
-        help="A party to the conflict reporting its enemy's losses reads differently from a "
-        "monitor.",
-    )
-    st.text_area("Other names, one per line", key=f"{NEW_CLAIMANT}.aliases", height=80)
-    forms.field_errors(NEW_CLAIMANT, "aliases")
-    st.text_input("Key (optional)", key=f"{NEW_CLAIMANT}.key", placeholder="made from the name")
-    forms.field_errors(NEW_CLAIMANT, "key", "kind", "side")
-    st.button("Add claimant", key=f"{NEW_CLAIMANT}.save", on_click=add_claimant, args=(engine,))
-    forms.other_errors(NEW_CLAIMANT, {"name", "short_name", "aliases", "key", "kind", "side"})
-with new_place.expander(
-    "Place not in the list?", expanded=bool(forms.feedback(NEW_PLACE).problems)
-):
-    forms.saved_message(NEW_PLACE)
-    st.text_input("Name", key=f"{NEW_PLACE}.name", placeholder="e.g. Bakhmut")
-    forms.field_errors(NEW_PLACE, "name")
-    st.selectbox(
-        "Level", options=[lv.value for lv in PlaceLevel], index=3, key=f"{NEW_PLACE}.level"
-    )
-    st.selectbox(
-        "Part of",
-        options=choices[1].options,
-        index=None,
-        key=f"{NEW_PLACE}.parent",
-        filter_mode="contains",
-        placeholder="e.g. Donetsk Oblast",
-    )
-    forms.field_errors(NEW_PLACE, "parent", "level")
-    st.text_input("ISO 3166 code (optional)", key=f"{NEW_PLACE}.iso_code", placeholder="UA-14")
-    forms.field_errors(NEW_PLACE, "iso_code")
-    st.text_area("Other names, one per line", key=f"{NEW_PLACE}.aliases", height=80)
-    forms.field_errors(NEW_PLACE, "aliases")
-    st.text_input("Key (optional)", key=f"{NEW_PLACE}.key", placeholder="made from the name")
-    forms.field_errors(NEW_PLACE, "key")
-    st.button("Add place", key=f"{NEW_PLACE}.save", on_click=add_place, args=(engine, choices[1]))
-    forms.other_errors(NEW_PLACE, {"name", "parent", "level", "iso_code", "aliases", "key"})
+    new_claimant, new_place = st.columns(2)
+    with new_claimant.expander(
+        "Claimant not in the list?", expanded=bool(forms.feedback(NEW_CLAIMANT).problems)
+    ):
+        forms.saved_message(NEW_CLAIMANT)
+        st.text_input(
+            "Name", key=f"{NEW_CLAIMANT}.name", placeholder="e.g. Example Regional Council"
+        )
+        forms.field_errors(NEW_CLAIMANT, "name")
+        st.text_input("Short name", key=f"{NEW_CLAIMANT}.short_name")
+        forms.field_errors(NEW_CLAIMANT, "short_name")
+        st.selectbox("Kind", options=[k.value for k in ClaimantKind], key=f"{NEW_CLAIMANT}.kind")
+        st.selectbox(
+            "Side",
+            options=[s.value for s in ClaimantSide],
+            index=len(ClaimantSide) - 1,
+            key=f"{NEW_CLAIMANT}.side",
+            help="A party to the conflict reporting its enemy's losses reads differently from a "
+            "monitor.",
+        )
+        st.text_area("Other names, one per line", key=f"{NEW_CLAIMANT}.aliases", height=80)
+        forms.field_errors(NEW_CLAIMANT, "aliases")
+        st.text_input("Key (optional)", key=f"{NEW_CLAIMANT}.key", placeholder="made from the name")
+        forms.field_errors(NEW_CLAIMANT, "key", "kind", "side")
+        st.button("Add claimant", key=f"{NEW_CLAIMANT}.save", on_click=add_claimant, args=(engine,))
+        forms.other_errors(NEW_CLAIMANT, {"name", "short_name", "aliases", "key", "kind", "side"})
+    with new_place.expander(
+        "Place not in the list?", expanded=bool(forms.feedback(NEW_PLACE).problems)
+    ):
+        forms.saved_message(NEW_PLACE)
+        st.text_input("Name", key=f"{NEW_PLACE}.name", placeholder="e.g. Bakhmut")
+        forms.field_errors(NEW_PLACE, "name")
+        st.selectbox(
+            "Level", options=[lv.value for lv in PlaceLevel], index=3, key=f"{NEW_PLACE}.level"
+        )
+        st.selectbox(
+            "Part of",
+            options=choices[1].options,
+            index=None,
+            key=f"{NEW_PLACE}.parent",
+            filter_mode="contains",
+            placeholder="e.g. Donetsk Oblast",
+        )
+        forms.field_errors(NEW_PLACE, "parent", "level")
+        st.text_input("ISO 3166 code (optional)", key=f"{NEW_PLACE}.iso_code", placeholder="UA-14")
+        forms.field_errors(NEW_PLACE, "iso_code")
+        st.text_area("Other names, one per line", key=f"{NEW_PLACE}.aliases", height=80)
+        forms.field_errors(NEW_PLACE, "aliases")
+        st.text_input("Key (optional)", key=f"{NEW_PLACE}.key", placeholder="made from the name")
+        forms.field_errors(NEW_PLACE, "key")
+        st.button(
+            "Add place", key=f"{NEW_PLACE}.save", on_click=add_place, args=(engine, choices[1])
+        )
+        forms.other_errors(NEW_PLACE, {"name", "parent", "level", "iso_code", "aliases", "key"})
 
-st.markdown("**Preview**")
-if draft is not None:
-    st.info(
-        widgets.md(preview_sentence(draft, vocab, checked_source)), icon=":material/visibility:"
+    st.markdown("**Preview**")
+    if draft is not None:
+        st.info(
+            widgets.md(preview_sentence(draft, vocab, checked_source)), icon=":material/visibility:"
+        )
+    else:
+        st.caption(
+            "The claim is read back here in one sentence once what is counted, the figure, the "
+            "claimant, the place, the as-of date and the quote are filled in."
+        )
+    st.button(
+        "Save claim",
+        type="primary",
+        key=f"{FORM}.save",
+        on_click=save_claim,
+        args=(engine, source_id, choices, vocab, checked_source, editor),
+        icon=":material/save:",
     )
-else:
-    st.caption(
-        "The claim is read back here in one sentence once what is counted, the figure, the "
-        "claimant, the place, the as-of date and the quote are filled in."
-    )
-st.button(
-    "Save claim",
-    type="primary",
-    key=f"{FORM}.save",
-    on_click=save_claim,
-    args=(engine, source_id, choices, vocab, checked_source, editor),
-    icon=":material/save:",
-)
-forms.other_errors(FORM, forms.CLAIM_FORM_FIELDS)
+    forms.other_errors(FORM, forms.CLAIM_FORM_FIELDS)
 
 claims = source["claims"]
 st.subheader(f"Claims taken from this source ({len(claims)})")
