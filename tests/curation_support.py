@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from argon2 import PasswordHasher
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import BACKENDS, TABLES, VOCAB_FILES
 from tests.dashboard_support import APP
+from tests.helpers import claim, source_doc
 from tracker import accounts
 from tracker.db import make_engine, read_session, write_session
 from tracker.importer import import_paths
@@ -47,6 +49,64 @@ ARTICLE = {
         "hours, officials said."
     ),
 }
+
+
+# Uploads for the import: a new source, ARTICLE with a new title, and a file with an error.
+MONITOR_CLAIM = {"claimant": "example_monitor", "place": "UA", "metric": "civilian_killed"}
+
+
+def yaml_file(name: str, doc: dict) -> tuple[str, bytes, str]:
+    return name, yaml.safe_dump(doc, sort_keys=False).encode(), "application/yaml"
+
+
+NEW_SOURCE = yaml_file(
+    "monitor-march.yaml",
+    source_doc(
+        claims=[
+            claim(
+                id="example-new-1",
+                value=8006,
+                period_end="2023-02-15",
+                **MONITOR_CLAIM,
+                quote="8,006 civilians killed",
+            ),
+            claim(
+                id="example-new-2",
+                value=8100,
+                period_end="2023-02-20",
+                **MONITOR_CLAIM,
+                quote="8,100 civilians killed",
+            ),
+        ],
+        url="https://example.org/news/monitor-march",
+        title="Monitor's March count",
+        publisher="Example Wire",
+        published="2023-03-01",
+    ),
+)
+ARTICLE_FIXED = yaml_file(
+    "monitor-update.yaml",
+    source_doc(
+        claims=[
+            claim(
+                id="example-old-1",
+                value=7199,
+                period_end="2023-02-13",
+                **MONITOR_CLAIM,
+                quote="it had recorded 7,199 civilian deaths",
+            ),
+        ],
+        **{k: v for k, v in ARTICLE.items() if k != "text"}
+        | {"title": "Monitor updates its count (corrected)"},
+    ),
+)
+BAD = yaml_file(
+    "bad.yaml",
+    source_doc(
+        claims=[claim(id="example-bad", value="seven", **MONITOR_CLAIM)],
+        url="https://example.org/news/bad",
+    ),
+)
 
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
