@@ -313,8 +313,8 @@ def metric_label(vocab: Vocabulary) -> Callable[[str], str]:
 QUALIFIER_LABELS = {q.value: (QUALIFIER_WORDS[q] or "exactly") for q in Qualifier}
 CUMULATIVE_LABELS = {
     "metric": "As the metric usually is",
-    "cumulative": "Cumulative (a running total to the as-of date)",
-    "period": "Per period (one window: a day, a week)",
+    "cumulative": "Cumulative total",
+    "period": "Per period",
 }
 DATE_BASIS_LABELS = {
     DateBasis.stated.value: "stated in the source",
@@ -564,6 +564,8 @@ def claim_fields(
         options=list(CUMULATIVE_LABELS),
         format_func=CUMULATIVE_LABELS.get,
         key=key(form, "cumulative"),
+        help="Cumulative: a running total from the start of the period to the as-of date. "
+        "Per period: one window (a day, a week).",
     )
     basis.selectbox(
         FIELD_LABELS["date_basis"],

@@ -107,6 +107,7 @@ kind.selectbox(
     "Records",
     options=[None, *KINDS],
     format_func=lambda k: "All records" if k is None else KINDS[k],
+    placeholder="All records",
     key=state.HISTORY_KIND,
     on_change=reset,
 )
@@ -125,6 +126,7 @@ who.selectbox(
     "Changed by",
     options=[None, *authors],
     format_func=lambda a: "Anyone" if a is None else a,
+    placeholder="Anyone",
     key=state.HISTORY_USER,
     on_change=reset,
 )
@@ -142,7 +144,10 @@ total = store.count_revisions(where)
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if st.session_state[state.HISTORY_PAGE] > pages:
     st.session_state[state.HISTORY_PAGE] = pages
-st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=state.HISTORY_PAGE)
+summary, pager = st.columns([3, 1], vertical_alignment="bottom")
+pager.number_input(
+    f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=state.HISTORY_PAGE
+)
 state.publish("history", fields)
 widgets.notices(notices)
 
@@ -151,6 +156,6 @@ if total == 0:
     st.stop()
 page = st.session_state[state.HISTORY_PAGE]
 first = (page - 1) * PAGE_SIZE
-st.caption(f"Changes {first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}.")
+summary.caption(f"Changes {first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}.")
 for record in store.revisions(where, limit=PAGE_SIZE, offset=first):
     revision(record)
