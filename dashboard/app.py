@@ -14,7 +14,7 @@ if sys.path[:1] != [ROOT]:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import state  # noqa: E402
+from dashboard import forms, state  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 
 st.set_page_config(
@@ -24,5 +24,8 @@ st.set_page_config(
     menu_items={"About": "Every figure with its claimant, period, quote and source."},
 )
 state.init()
+forms.refresh_account()
 page = st.navigation(pages_for(state.current_role()))
+with st.sidebar:
+    forms.account_panel()
 page.run()

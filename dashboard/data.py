@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from tracker import queries
+from tracker import history, queries
 from tracker.checks import Finding, findings_by_claim
 from tracker.config import database_url
 from tracker.db import make_engine, schema_is_current
@@ -28,6 +28,7 @@ from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
 from tracker.findings import ClaimReference, claim_references, distinct_findings
 from tracker.interchange import ExportMeta, export_meta
+from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
 
@@ -96,6 +97,22 @@ class Store:
     def claim_references(self, claim_ids: tuple[int, ...]) -> dict[int, ClaimReference]:
         return _claim_references(self.url, self.version, claim_ids)
 
+    def vocabulary(self) -> Vocabulary:
+        """Every metric, claimant and place with their aliases (the curation forms' choices).
+        Shared between sessions: read it, never change it."""
+        return _vocabulary(self.url, self.version)
+
+    def revisions(
+        self, where: HistoryFilter, limit: int, offset: int
+    ) -> list[history.RevisionRecord]:
+        return _revisions(self.url, self.version, where, limit, offset)
+
+    def count_revisions(self, where: HistoryFilter) -> int:
+        return _count_revisions(self.url, self.version, where)
+
+    def revision_authors(self) -> list[str]:
+        return _revision_authors(self.url, self.version)
+
 
 @dataclass(frozen=True)
 class Findings:
@@ -104,6 +121,28 @@ class Findings:
 
     by_claim: dict[int, list[Finding]]
     all: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """The History page's filter: a kind of record, one claim, one source (with its
+    claims) and who made the change; None means any."""
+
+    kind: str | None = None
+    claim_id: int | None = None
+    source_id: int | None = None
+    user: str | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        entity, entity_id = self.kind, None
+        if self.claim_id is not None:
+            entity, entity_id = "claim", self.claim_id
+        return {
+            "entity": entity,
+            "entity_id": entity_id,
+            "user": self.user,
+            "source_id": self.source_id if self.claim_id is None else None,
+        }
 
 
 class NoSchema(DatabaseUnavailable):
@@ -132,6 +171,7 @@ def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
     _findings.clear()
+    _vocabulary.clear()
     engine.clear()
     _ready.clear()
 
@@ -215,3 +255,28 @@ def _source_detail(url: str, version: int, source_id: int) -> dict[str, Any] | N
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _claim_detail(url: str, version: int, claim_id: int) -> dict[str, Any] | None:
     return queries.claim_detail(engine(url), claim_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _vocabulary(url: str, version: int) -> Vocabulary:
+    # A resource, not data: the forms read it on every rerun and it is not copied.
+    from tracker.curation import vocabulary
+
+    return vocabulary(engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _revisions(
+    url: str, version: int, where: HistoryFilter, limit: int, offset: int
+) -> list[history.RevisionRecord]:
+    return history.revisions(engine(url), **where.arguments(), limit=limit, offset=offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
+    return history.count_revisions(engine(url), **where.arguments())
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _revision_authors(url: str, version: int) -> list[str]:
+    return history.revision_authors(engine(url))

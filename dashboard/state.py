@@ -27,7 +27,8 @@ from tracker.vocab import Role, Status
 
 # --- session-state keys ---------------------------------------------------------------------
 
-ROLE = "role"  # the user's role; the navigation is built from it (viewer until login lands)
+ROLE = "role"  # the user's role; the navigation is built from it
+USER = "user"  # the logged-in account's name; None for viewers (no login)
 URL_SEEN = "url_seen"  # page -> the owned query parameters last applied or written
 
 FIG_METRIC = "figures.metric"
@@ -53,11 +54,68 @@ SOURCES_TEXT = "sources.text"
 SOURCES_PAGE = "sources.page"
 SOURCES_TABLE = "sources.table"  # the list's row selection (key prefix, see close_source)
 SOURCES_TABLE_ROUND = "sources.table_round"
+SOURCES_CORRECT = "sources.correct_claim"  # a source's claim chosen for correction
 
 CHECKS_RULES = "checks.rules"
 CHECKS_SEVERITIES = "checks.severities"
 
-DEFAULTS: dict[str, Any] = {ROLE: Role.viewer.value, URL_SEEN: {}, SOURCES_TABLE_ROUND: 0}
+# Curation. The forms' widgets are keyed `<form>.<field>` (e.g. `entry.quote`); what a form
+# remembers besides its widgets is below. FEEDBACK holds each form's last outcome (problems
+# by field, the saved message, an edit conflict), written by the save callbacks.
+FEEDBACK = "feedback"  # form -> forms.Feedback
+ENTRY = "entry"  # the claim form's widget prefix
+ENTRY_SOURCE = "entry.source_id"  # the source claims are being added to (kept between claims)
+ENTRY_SOURCE_SEARCH = "entry.source_search"
+ENTRY_CONFIRM = "entry.confirm"  # "save anyway" after a quote-check warning
+ENTRY_OVERRIDE = "entry.override_reason"
+#: The claim form's fields kept between claims from one article: the source (above), the
+#: claimant and the period (their widgets persist for the session).
+ENTRY_KEPT_FIELDS = ("claimant", "period_start", "period_end", "date_basis", "quote_language")
+ADD_SOURCE = "add_source"
+EDIT_CLAIM = "edit_claim"
+EDIT_CLAIM_OPENED = (
+    "edit_claim.opened"  # the claim as the form was filled from: id, version, fields
+)
+EDIT_SOURCE = "edit_source"
+EDIT_SOURCE_OPENED = "edit_source.opened"
+REVIEW = "review"
+IMPORT = "import"
+IMPORT_REPORT = "import.report"  # (fingerprint of the uploads, curation.UploadReport)
+IMPORT_ROUND = "import.round"  # the uploader's key suffix: a new one empties it after an import
+ASSIST = "assist"  # the extraction assistant: its feedback, and the prefix of its keys
+ASSIST_TEXT = "assist.text"  # the article's text it reads (the stored text, or pasted)
+ASSIST_SOURCE = "assist.source_id"  # the source whose text ASSIST_TEXT was filled from
+ASSIST_ROWS = "assist.rows"  # the candidates found, as the table's starting rows
+ASSIST_ROUND = "assist.round"  # the table's key suffix: a new search starts a fresh table
+LOGIN = "login"
+
+HISTORY_KIND = "history.kind"
+HISTORY_CLAIM = "history.claim"
+HISTORY_SOURCE = "history.source"
+HISTORY_USER = "history.user"
+HISTORY_PAGE = "history.page"
+
+#: Prefixes of every curation key: logging out forgets them all.
+CURATION_PREFIXES = (
+    "entry.",
+    "add_source.",
+    "edit_claim.",
+    "edit_source.",
+    "review.",
+    "import.",
+    "assist.",
+    "history.",
+)
+
+DEFAULTS: dict[str, Any] = {
+    ROLE: Role.viewer.value,
+    USER: None,
+    URL_SEEN: {},
+    SOURCES_TABLE_ROUND: 0,
+    FEEDBACK: {},
+    ENTRY_SOURCE: None,
+    IMPORT_ROUND: 0,
+}
 
 DEFAULT_METRIC = "civilian_killed"
 DEFAULT_PLACE = "UA"
@@ -78,6 +136,26 @@ def init() -> None:
 
 def current_role() -> Role:
     return Role(st.session_state.get(ROLE, Role.viewer.value))
+
+
+def current_user() -> str | None:
+    return st.session_state.get(USER)
+
+
+def log_in(name: str, role: Role | str) -> None:
+    st.session_state[USER] = name
+    st.session_state[ROLE] = Role(role).value
+
+
+def log_out() -> None:
+    """Forget the account and everything the curation forms held (a shared newsroom
+    computer must not show the next person the last one's draft)."""
+    for key in list(st.session_state):
+        if key == FEEDBACK or str(key).startswith(CURATION_PREFIXES):
+            del st.session_state[key]
+    st.session_state[USER] = None
+    st.session_state[ROLE] = Role.viewer.value
+    init()
 
 
 # --- what the data offers -------------------------------------------------------------------
@@ -307,6 +385,31 @@ def claims_fields(vocab: Vocabulary) -> list[Field]:
             _const(DEFAULT_CLAIM_SORT),
         ),
         Field("page", CLAIMS_PAGE, _positive_int, _enc_one, _const(1)),
+    ]
+
+
+def history_fields(kinds: Mapping[str, str], authors: Mapping[str, str]) -> list[Field]:
+    """The History page: what kind of record, one claim or source (with its claims), who,
+    and the page. A claim or source number is kept even when it has no revision yet."""
+
+    def record_id(raw: list[str]) -> int:
+        value = raw[-1].strip().lstrip("#")
+        if not value.isdigit() or int(value) < 1:
+            raise BadParameter(f"{raw[-1]!r} is not a record number")
+        return int(value)
+
+    return [
+        Field(
+            "kind",
+            HISTORY_KIND,
+            _one_of(kinds, "kind of record", closed=True),
+            _enc_one,
+            _const(None),
+        ),
+        Field("claim", HISTORY_CLAIM, record_id, _enc_one, _const(None)),
+        Field("source", HISTORY_SOURCE, record_id, _enc_one, _const(None)),
+        Field("user", HISTORY_USER, _one_of(authors, "author of changes"), _enc_one, _const(None)),
+        Field("page", HISTORY_PAGE, _positive_int, _enc_one, _const(1)),
     ]
 
 

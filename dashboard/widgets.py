@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.navigation import SOURCES
+from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
+from tracker import curation
 from tracker.citations import (
     CitedFigure,
     citation_line,
@@ -25,6 +26,7 @@ from tracker.citations import (
     format_period,
     markdown_citation,
 )
+from tracker.config import database_url
 from tracker.errors import DatabaseUnavailable
 from tracker.markup import escape_markdown
 from tracker.queries import CLAIM_SORTS
@@ -284,6 +286,7 @@ def claim_card(claim: Mapping[str, Any]) -> None:
             icon=":material/article:",
             query_params={"source": str(int(claim["source_id"]))},
         )
+        correction_link(int(claim["claim_id"]))
         same = claim.get("same_statement")
         if same is not None and not same.empty:
             st.markdown(f"**The same statement, also reported by {len(same)} other source(s)**")
@@ -294,7 +297,69 @@ def claim_card(claim: Mapping[str, Any]) -> None:
             claims_table(others, compact=True)
 
 
+# --- ways into the curation forms, for those allowed -----------------------------------------
+
+
+def correction_link(claim_id: int) -> None:
+    """A link to the claim's correction form, shown only to a user who may correct it (an
+    editor, or the curator who entered it, before review); the form checks again, and the
+    library refuses the write anyway."""
+    user = state.current_user()
+    if user and curation.may_edit_claim(data.engine(database_url()), user, claim_id):
+        st.page_link(
+            EDIT_CLAIM,
+            label="Correct this claim",
+            icon=":material/edit:",
+            query_params={"claim": str(claim_id)},
+        )
+
+
+def source_curation_links(source_id: int, claims: pd.DataFrame) -> None:
+    """On a source's page, for logged-in curators: add claims from it, correct it, or pick
+    one of its claims to correct."""
+    user = state.current_user()
+    if not user:
+        return
+    engine = data.engine(database_url())
+    add, correct = st.columns(2)
+    add.page_link(
+        ADD_CLAIMS,
+        label="Add claims from this source",
+        icon=":material/playlist_add:",
+        query_params={"source": str(source_id)},
+    )
+    if curation.may_edit_source(engine, user, source_id):
+        correct.page_link(
+            EDIT_SOURCE,
+            label="Correct this source",
+            icon=":material/edit_note:",
+            query_params={"source": str(source_id)},
+        )
+    if claims.empty:
+        return
+    figures = {int(r["claim_id"]): figure_text(r) for r in claims.to_dict("records")}
+    choice = st.selectbox(
+        "Correct or review a claim of this source",
+        options=list(figures),
+        format_func=lambda i: f"#{i}: {figures[i]}",
+        index=None,
+        placeholder="Choose a claim",
+        key=state.SOURCES_CORRECT,
+    )
+    if choice is not None:
+        correction_link(int(choice))
+
+
 # --- tables ---------------------------------------------------------------------------------
+
+
+RETRACTED_MARK = "⊘ retracted"
+
+
+def status_cell(status: str) -> str:
+    """Retracted claims stay in the tables (nothing disappears), marked so that nobody
+    cites them by mistake."""
+    return RETRACTED_MARK if status == "retracted" else status
 
 
 def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
@@ -307,7 +372,7 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
             "Claimant": [claimant_text(r) for r in records],
             "Place": [r["place_name"] for r in records],
             "Period": [period_text(r) for r in records],
-            "Status": [r["status"] for r in records],
+            "Status": [status_cell(r["status"]) for r in records],
             "Quote": [r["quote"] for r in records],
             "Source": [r["source_publisher"] for r in records],
             "Published": [_date(r["source_published"]) for r in records],
@@ -316,7 +381,9 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
         }
     )
     if compact:
-        frame = frame[["As of", "Figure", "Claimant", "Place", "Source", "Published", "Link"]]
+        frame = frame[
+            ["As of", "Figure", "Claimant", "Place", "Status", "Source", "Published", "Link"]
+        ]
     return frame
 
 
@@ -354,6 +421,12 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def day_text(value: Any) -> str:
+    """A stored date as the pages write it: 14 Feb 2023."""
+    day = _date(value)
+    return format_day(day) if day else ""
 
 
 def sources_frame(sources: pd.DataFrame) -> pd.DataFrame:

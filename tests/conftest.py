@@ -41,8 +41,9 @@ VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.ya
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
 TABLES = ["revision", "claim", "source", "claimant", "place", "metric", '"user"', "meta"]
-# Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`).
-pytest_plugins = ["tests.dashboard_support"]
+# Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
+# the curation pages' (a database with accounts, `open_as`).
+pytest_plugins = ["tests.dashboard_support", "tests.curation_support"]
 
 
 def _sqlite_url(path: Path) -> str:

@@ -4,16 +4,21 @@ It starts `streamlit run dashboard/app.py` on a free port against the shared tes
 (the sample plus fictional extras), then: the chart renders; hovering a point shows the
 figure as claimed, its source and quote; clicking it opens the source card with the quote,
 a citation and a link to the article (http(s), new tab); the card's link leads to the
-source's own page; hostile text on a source page stays text; the Figures page fits a phone.
-Screenshots go to the test's temp folder.
+source's own page; hostile text on a source page stays text; the Figures page fits a phone;
+and a curator logs in, adds a source and a claim through the forms, and sees the claim on
+the chart. Screenshots go to the test's temp folder.
+
+The app runs on a copy of the shared test database (the curation flow writes to it).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from tests.browser_support import (
@@ -26,9 +31,11 @@ from tests.browser_support import (
 )
 from tests.dashboard_support import HOSTILE_TITLE
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.db import make_engine, read_session
+from tracker.accounts import create_user
+from tracker.db import make_engine, read_session, write_session
 from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Source
+from tracker.store import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +46,28 @@ POLICE_URL = (
 )
 
 
+CURATOR, CURATOR_PASSWORD = "cora", "a long test passphrase"
+
+
 @pytest.fixture(scope="module")
-def app_url(dashboard_sqlite_url):
+def browser_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
+    """A copy of the shared database (SQLite's backup API, WAL and all) with a curator."""
+    source = make_url(dashboard_sqlite_url).database
+    target = tmp_path_factory.mktemp("browser") / "browser.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    with write_session(engine) as session:
+        create_user(session, SYSTEM, CURATOR, "curator", CURATOR_PASSWORD)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_db_url):
     port = free_port()
-    with running_app(streamlit_command(port), port, dashboard_sqlite_url) as app:
+    with running_app(streamlit_command(port), port, browser_db_url) as app:
         yield app.url
 
 
@@ -78,9 +103,9 @@ def ids(url: str) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def test_click_a_point_see_its_source_card_and_reach_the_source(
-    page, app_url, dashboard_sqlite_url, tmp_path: Path
+    page, app_url, browser_db_url, tmp_path: Path
 ):
-    claims, sources = ids(dashboard_sqlite_url)
+    claims, sources = ids(browser_db_url)
     claim_id = claims["police-2022-06-13-killed"]
     page.goto(app_url)
     wait_for_app(page)
@@ -141,8 +166,8 @@ def test_click_a_point_see_its_source_card_and_reach_the_source(
     page.screenshot(path=tmp_path / "source.png", full_page=True)
 
 
-def test_hostile_source_text_is_shown_as_text(page, app_url, dashboard_sqlite_url, tmp_path: Path):
-    _, sources = ids(dashboard_sqlite_url)
+def test_hostile_source_text_is_shown_as_text(page, app_url, browser_db_url, tmp_path: Path):
+    _, sources = ids(browser_db_url)
     page.goto(f"{app_url}/sources?source={sources['https://example.org/news/hostile']}")
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
@@ -197,3 +222,99 @@ def test_selecting_a_row_of_the_sources_list_opens_that_source_and_back(page, ap
     wait_for_app(page)
     page.wait_for_url(f"{app_url}/sources")  # the address bar says what is shown
     expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Pick an option of a searchable select box by typing part of it."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text).first.click()
+    expect(box.get_by_role("combobox")).to_have_value(text)
+
+
+def set_date(page: Page, label: str, day: str) -> None:
+    """Type a date into a date field (year, month and day segments), then leave it."""
+    year, month, dd = day.split("-")
+    field = page.get_by_test_id("stDateInput").filter(has_text=label)
+    field.get_by_role("spinbutton", name=f"year, {label}").click()
+    page.keyboard.type(year + month + dd)
+    page.keyboard.press("Tab")
+    expect(field.get_by_role("spinbutton", name=f"day, {label}")).to_have_text(dd)
+
+
+def test_a_curator_logs_in_adds_a_source_and_a_claim_and_sees_it_on_the_chart(
+    page, app_url, browser_db_url, tmp_path: Path
+):
+    page.goto(f"{app_url}/login")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_label("Account name", exact=True).fill(CURATOR)
+    main.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    main.get_by_role("button", name="Log in").click()
+    expect(main.get_by_text(f"Logged in as {CURATOR} (curator).")).to_be_visible()
+    wait_for_app(page)
+
+    # The menu now has the curation pages; the session keeps the login between them.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Add source").click()
+    expect(main.get_by_role("heading", name="Add source")).to_be_visible()
+    wait_for_app(page)
+    main.get_by_label("Article URL", exact=True).fill(
+        "https://Example.org/news/browser-count/?utm_source=x"
+    )
+    main.get_by_label("Article URL", exact=True).press("Enter")
+    # (A word joiner after "https" keeps the caption from becoming a link.)
+    expect(main.get_by_text("Will be stored as https")).to_contain_text(
+        "example.org/news/browser-count"
+    )
+    main.get_by_label("Headline", exact=True).fill("Example Monitor counts again")
+    main.get_by_label("Publisher", exact=True).fill("Example Wire")
+    set_date(page, "Published on", "2023-03-02")
+    wait_for_app(page)
+    main.get_by_role("button", name="Save source").click()
+    expect(main.get_by_text("Saved as source")).to_be_visible()
+    wait_for_app(page)
+    main.get_by_role("link", name="Add claims from this source").click()
+    expect(main.get_by_text("Example Monitor counts again")).to_be_visible()
+    wait_for_app(page)
+
+    choose(page, "What is counted", "Civilians killed")
+    main.get_by_label("Figure", exact=True).fill("4,321")
+    main.get_by_label("Figure", exact=True).press("Enter")
+    choose(page, "Claimant", "Example Monitor")
+    choose(page, "Place", "Ukraine (UA)")
+    set_date(page, "Period from", "2022-02-24")
+    set_date(page, "As of", "2023-02-28")
+    main.get_by_label("Quote", exact=True).fill("the monitor counted 4,321 civilian deaths")
+    main.get_by_label("Quote", exact=True).press("Control+Enter")
+    preview = (
+        "Example Monitor claims 4,321 civilians killed in Ukraine between 24 Feb 2022 and "
+        "28 Feb 2023, quoted in Example Wire, 2 Mar 2023"
+    )
+    expect(main.get_by_text(preview)).to_be_visible()
+    wait_for_app(page)
+    main.get_by_role("button", name="Save claim").click()
+    expect(main.get_by_text("Saved claim #")).to_be_visible()
+    wait_for_app(page)
+    # Ready for the article's next figure: its own fields empty, claimant and period kept.
+    expect(main.get_by_label("Figure", exact=True)).to_have_value("")
+    expect(main.get_by_label("Quote", exact=True)).to_have_value("")
+    claimant = page.get_by_test_id("stSelectbox").filter(has_text="Claimant")
+    expect(claimant.get_by_role("combobox")).to_have_value("Example Monitor")
+    page.screenshot(path=tmp_path / "claim-saved.png", full_page=True)
+
+    claims, _ = ids(browser_db_url)
+    engine = make_engine(browser_db_url)
+    with read_session(engine) as session:
+        claim = session.exec(select(Claim).where(Claim.value == 4321)).one()
+    engine.dispose()
+    assert claim.created_by == CURATOR
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Figures").click()
+    wait_for_app(page)
+    wait_for_chart(page)
+    position = point_position(page, claim.id)
+    page.mouse.move(position["x"], position["y"])
+    hover = page.locator(".hoverlayer .hovertext")
+    expect(hover.first).to_contain_text("Example Monitor: 4,321 civilians killed")
+    page.screenshot(path=tmp_path / "claim-on-chart.png", full_page=True)

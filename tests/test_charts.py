@@ -176,6 +176,12 @@ def test_hover_names_claimant_period_sources_and_quotes_and_escapes_them():
     assert "<a " not in text
 
 
+def test_hover_names_a_claimant_without_a_short_name_by_its_name():
+    # From a DataFrame a missing short name is NaN, not None (claimants added in the app).
+    text = hover_text(point((1,), claimant_short=float("nan")))
+    assert text.startswith("<b>Example Monitor</b>: 7,199 civilians killed")
+
+
 def test_a_selection_event_maps_to_the_claims_of_the_clicked_points():
     event = {
         "selection": {

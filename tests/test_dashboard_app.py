@@ -23,14 +23,16 @@ def _menu_script() -> None:
     from tracker.vocab import Role
 
     for section, pages in pages_for(Role.viewer).items():
-        st.text(f"[{section}] " + ", ".join(f"{p.title}:{p.url_path}" for p in pages))
+        shown = [p for p in pages if p.visibility == "visible"]
+        st.text(f"[{section}] " + ", ".join(f"{p.title}:{p.url_path}" for p in shown))
 
 
 def test_readers_see_figures_claims_sources_checks_and_about():
     at = AppTest.from_function(_menu_script, default_timeout=60).run()
     assert not at.exception
     assert [t.value for t in at.text] == [
-        "[] Figures:, Claims:claims, Sources:sources, Checks:checks, About:about"
+        "[] Figures:, Claims:claims, Sources:sources, Checks:checks, About:about",
+        "[Account] Log in:login",
     ]
 
 

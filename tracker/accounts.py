@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 
 from tracker.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from tracker.models import Revision, User, utcnow
-from tracker.store import Actor, record_revision, require
+from tracker.store import Actor, bump_data_version, record_revision, require
 from tracker.vocab import Role
 
 log = logging.getLogger(__name__)
@@ -221,6 +221,8 @@ def _record(session: Session, actor: Actor, user: User, action: str, reason: str
         before=before,
         after=_snapshot(user),
     )
+    # The History page caches on the data version: an account's revision must show too.
+    bump_data_version(session)
 
 
 # --- managing accounts (admins) ---------------------------------------------------------

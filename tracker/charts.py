@@ -103,7 +103,10 @@ def hover_text(row: Mapping[str, Any]) -> str:
     """The hover of one point: the figure as claimed, claimant, place and period, status,
     each source (publisher, date, title, quote) and the messages of its findings (`checks`,
     set by `figures_chart`). Every piece of data is escaped."""
-    claimant = row.get("claimant_short") or row["claimant_name"]
+    # A claimant without a short name comes out of pandas as NaN, which is truthy.
+    claimant = (
+        row["claimant_short"] if _present(row.get("claimant_short")) else row["claimant_name"]
+    )
     figure = format_figure(
         _int(row.get("value")),
         _int(row.get("low")),

@@ -58,6 +58,7 @@ if source is not None:
         st.info("No claims were taken from this source.")
     else:
         widgets.claims_table(claims, key="source.claims")
+    widgets.source_curation_links(int(source["id"]), claims)
 
     st.subheader("Text")
     if not source["text"]:

@@ -1,0 +1,222 @@
+"""The extraction assistant in the claim form: the article's text in, a table of draft
+claims out (`tracker.extract`), which the curator corrects, unticks where wrong, and saves
+in one go.
+
+The table holds vocabulary keys in select-box columns (shown with their names) beside the
+words the article used, so that an unmatched claimant or place is visible and fixable in
+the row. Saving validates every ticked row first, then stores them all in one transaction
+(`curation.add_claims`): all are stored or none, and a refusal names its row and field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard import forms, state
+from tracker import curation
+from tracker.errors import Problem
+from tracker.extract import Candidate, extract_candidates
+from tracker.lookup import Vocabulary
+from tracker.schemas import ClaimIn, problems_from
+from tracker.vocab import Qualifier
+
+FORM = state.ASSIST
+#: Table column -> the claim field it holds (the Row, Save and "as written" columns hold none).
+COLUMNS = {
+    "Metric": "metric",
+    "Qualifier": "qualifier",
+    "Figure": "value",
+    "Low": "low",
+    "High": "high",
+    "Claimant": "claimant",
+    "Place": "place",
+    "From": "period_start",
+    "As of": "period_end",
+    "Cumulative": "cumulative",
+    "Quote": "quote",
+    "Reason to save anyway": "check_override",
+}
+COLUMN_OF = {field: column for column, field in COLUMNS.items()}
+
+
+def prepare(source_id: int, text: str | None) -> None:
+    """Fill the text box from the stored text when the source changes."""
+    if st.session_state.get(state.ASSIST_SOURCE) != source_id:
+        st.session_state[state.ASSIST_SOURCE] = source_id
+        st.session_state[state.ASSIST_TEXT] = text or ""
+        st.session_state.pop(state.ASSIST_ROWS, None)
+        forms.clear_feedback(FORM)
+
+
+def find(vocab: Vocabulary, published: date) -> None:
+    """The "Find claims" callback: candidates become the table's rows, all ticked."""
+    text = st.session_state.get(state.ASSIST_TEXT) or ""
+    candidates = extract_candidates(text, published, vocab) if text.strip() else []
+    st.session_state[state.ASSIST_ROWS] = frame(candidates)
+    st.session_state[state.ASSIST_ROUND] = st.session_state.get(state.ASSIST_ROUND, 0) + 1
+    forms.clear_feedback(FORM)
+
+
+def frame(candidates: list[Candidate]) -> pd.DataFrame:
+    def figure(values: list[int | None]) -> pd.Series:
+        return pd.Series(values, dtype="Int64")
+
+    return pd.DataFrame(
+        {
+            "Row": list(range(1, len(candidates) + 1)),
+            "Save": [True] * len(candidates),
+            "Metric": [c.metric for c in candidates],
+            "Qualifier": [c.qualifier for c in candidates],
+            "Figure": figure([c.value for c in candidates]),
+            "Low": figure([c.low for c in candidates]),
+            "High": figure([c.high for c in candidates]),
+            "Claimant": [c.claimant_key for c in candidates],
+            "Claimant as written": [c.claimant or "" for c in candidates],
+            "Place": [c.place_key for c in candidates],
+            "Place as written": [c.place or "" for c in candidates],
+            "From": [c.period_start for c in candidates],
+            "As of": [c.period_end for c in candidates],
+            "Cumulative": [c.cumulative for c in candidates],
+            "Quote": [c.quote for c in candidates],
+            "Reason to save anyway": [""] * len(candidates),
+        }
+    )
+
+
+def column_config(vocab: Vocabulary) -> dict[str, Any]:
+    metrics = {k: m.label for k, m in vocab.metrics.items()}
+    claimants = {k: c.short_name or c.name for k, c in vocab.claimants.items()}
+    places = {k: f"{p.name} ({p.iso_code or k})" for k, p in vocab.places.items()}
+    config = st.column_config
+    return {
+        "Row": config.NumberColumn(format="%d", width="small"),
+        "Save": config.CheckboxColumn(help="Untick a figure that is not a claim"),
+        "Metric": config.SelectboxColumn(
+            options=list(metrics), format_func=lambda k: metrics.get(k, k), width="medium"
+        ),
+        "Qualifier": config.SelectboxColumn(
+            options=list(forms.QUALIFIER_LABELS),
+            format_func=lambda q: forms.QUALIFIER_LABELS.get(q, q),
+        ),
+        "Figure": config.NumberColumn(min_value=0, step=1, format="%d"),
+        "Low": config.NumberColumn(min_value=0, step=1, format="%d"),
+        "High": config.NumberColumn(min_value=0, step=1, format="%d"),
+        "Claimant": config.SelectboxColumn(
+            options=sorted(claimants, key=lambda k: claimants[k].casefold()),
+            format_func=lambda k: claimants.get(k, k),
+            width="medium",
+        ),
+        "Claimant as written": config.TextColumn(disabled=True),
+        "Place": config.SelectboxColumn(
+            options=sorted(places, key=lambda k: places[k].casefold()),
+            format_func=lambda k: places.get(k, k),
+            width="medium",
+        ),
+        "Place as written": config.TextColumn(disabled=True),
+        "From": config.DateColumn(format="YYYY-MM-DD"),
+        "As of": config.DateColumn(format="YYYY-MM-DD"),
+        "Cumulative": config.CheckboxColumn(),
+        "Quote": config.TextColumn(width="large"),
+        "Reason to save anyway": config.TextColumn(
+            help="Only when a quote check fails: why the claim is right as entered"
+        ),
+    }
+
+
+def _value(cell: Any) -> Any:
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+        return None
+    if isinstance(cell, pd.Timestamp):
+        return cell.date()
+    if hasattr(cell, "item"):  # numpy scalars
+        return cell.item()
+    if isinstance(cell, str) and not cell.strip():
+        return None
+    return cell
+
+
+def claims_of(edited: pd.DataFrame) -> tuple[list[tuple[int, ClaimIn]], list[Problem]]:
+    """The ticked rows as claims, or every problem of every ticked row (row and field)."""
+    rows: list[tuple[int, ClaimIn]] = []
+    problems: list[Problem] = []
+    for record in edited.to_dict("records"):
+        if not record.get("Save"):
+            continue
+        row = int(record["Row"])
+        raw = {field: _value(record.get(column)) for column, field in COLUMNS.items()}
+        raw = {k: v for k, v in raw.items() if v is not None}
+        raw.setdefault("qualifier", Qualifier.exact.value)
+        try:
+            rows.append((row, ClaimIn.model_validate(raw)))
+        except ValidationError as exc:
+            problems += [Problem(p.message, line=row, field=p.field) for p in problems_from(exc)]
+    return rows, problems
+
+
+def save(engine, source_id: int, edited: pd.DataFrame) -> bool:  # noqa: ANN001
+    rows, problems = claims_of(edited)
+    if problems:
+        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        return False
+
+    def act() -> str:
+        ids = curation.add_claims(engine, forms.user(), source_id, rows)
+        return f"Saved {len(ids)} claim(s) from the text: " + ", ".join(f"#{i}" for i in ids) + "."
+
+    return forms.handle(FORM, act)
+
+
+def draw(engine, source: dict[str, Any], vocab: Vocabulary) -> None:  # noqa: ANN001
+    """The assistant's part of the claim form."""
+    source_id = int(source["id"])
+    prepare(source_id, source["text"])
+    st.caption(
+        "Reads the article and proposes a claim for each figure it finds: who said it, what "
+        "it counts, where and when. Check every row; untick the ones that are not claims."
+    )
+    forms.saved_message(FORM)
+    st.text_area(
+        "Article text",
+        key=state.ASSIST_TEXT,
+        height=200,
+        placeholder="Paste the article's text (the stored text is used when there is one)",
+    )
+    st.button(
+        "Find claims in the text",
+        key=f"{FORM}.find",
+        on_click=find,
+        args=(vocab, source["published"]),
+        icon=":material/manage_search:",
+    )
+    rows = st.session_state.get(state.ASSIST_ROWS)
+    if rows is None:
+        return
+    if rows.empty:
+        st.info("No figure found in this text.", icon=":material/search_off:")
+        return
+    edited = st.data_editor(
+        rows,
+        key=f"{FORM}.table.{st.session_state.get(state.ASSIST_ROUND, 0)}",
+        column_config=column_config(vocab),
+        disabled=["Row", "Claimant as written", "Place as written"],
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
+    )
+    ticked = int(edited["Save"].fillna(False).astype(bool).sum())
+    forms.other_errors(FORM, set())
+    if st.button(
+        f"Save the {ticked} ticked claim(s)",
+        type="primary",
+        key=f"{FORM}.save",
+        disabled=ticked == 0,
+        icon=":material/save:",
+    ):
+        if save(engine, source_id, edited):
+            st.session_state.pop(state.ASSIST_ROWS, None)
+        st.rerun()  # the saved claims show in the source's table, the errors by the button

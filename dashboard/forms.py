@@ -1,0 +1,740 @@
+"""What the curation pages share: the role gate, each form's feedback (problems shown next
+to their fields, named in a journalist's words), the vocabulary as searchable choices that
+include aliases, and the claim fields (the same widgets add and correct a claim).
+
+Saving happens in button callbacks, which run before the page is drawn again: the page
+then draws each field with its problems under it, and the fields a save clears are cleared
+before their widgets exist (Streamlit refuses to change a drawn widget's value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard import data, state
+from dashboard.navigation import LOGIN
+from dashboard.widgets import md
+from tracker import curation
+from tracker.config import database_url
+from tracker.errors import (
+    DatabaseUnavailable,
+    EditConflict,
+    PermissionDenied,
+    Problem,
+    TrackerError,
+    ValidationFailed,
+)
+from tracker.lookup import Vocabulary, normalise_name
+from tracker.quotes import QuoteCheck, quote_checks
+from tracker.schemas import ClaimIn, problems_from
+from tracker.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
+
+#: Every field a form can name, in the words on its label.
+FIELD_LABELS = {
+    "url": "Article URL",
+    "title": "Headline",
+    "publisher": "Publisher",
+    "published": "Published on",
+    "published_basis": "Publication date",
+    "language": "Language",
+    "text": "Article text",
+    "archive_url": "Archived copy",
+    "notes": "Notes",
+    "metric": "What is counted",
+    "value": "Figure",
+    "low": "Range from",
+    "high": "Range to",
+    "qualifier": "Qualifier",
+    "claimant": "Claimant",
+    "place": "Place",
+    "period_start": "Period from",
+    "period_end": "As of",
+    "cumulative": "Kind of figure",
+    "date_basis": "How the as-of date is known",
+    "quote": "Quote",
+    "quote_language": "Quote language",
+    "quote_translation": "Translation of the quote",
+    "status": "Status",
+    "status_reason": "Why this status",
+    "relayed_by": "Relayed by",
+    "duplicate_of": "Same statement as claim",
+    "statement_id": "Statement id",
+    "id": "Claim id",
+    "check_override": "Reason to save anyway",
+    "reason": "Reason for the change",
+    "key": "Key",
+    "name": "Name",
+    "short_name": "Short name",
+    "aliases": "Other names",
+    "iso_code": "ISO code",
+    "parent": "Part of",
+    "kind": "Kind",
+    "side": "Side",
+    "level": "Level",
+    "source": "Source",
+}
+
+DATE_LIMITS = {"min_value": state.DATE_MIN, "max_value": state.DATE_MAX, "format": "YYYY-MM-DD"}
+
+
+# --- who may see a page -----------------------------------------------------------------------
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def require_role(role: Role, doing: str) -> None:
+    """Stop the page with a refusal unless the user holds `role` (a viewer who opened the
+    page's address is asked to log in; the form is never drawn for them)."""
+    current = state.current_role()
+    if ROLE_RANK[current] >= ROLE_RANK[role]:
+        return
+    if current == Role.viewer:
+        st.warning(f"Log in as {_a(role.value)} to {doing}.", icon=":material/lock:")
+        st.page_link(LOGIN, label="Log in", icon=":material/login:")
+    else:
+        st.error(
+            f"Your account is {_a(current.value)}: only {_a(role.value)} or above can {doing}.",
+            icon=":material/block:",
+        )
+    st.stop()
+
+
+def user() -> str | None:
+    return state.current_user()
+
+
+def refresh_account() -> None:
+    """Read the logged-in account again (once per run): an account disabled or demoted
+    since login loses its pages at once, not at its next write (which is refused anyway)."""
+    name = state.current_user()
+    if not name:
+        return
+    try:
+        actor = curation.actor_of(data.engine(database_url()), name)
+    except PermissionDenied:
+        actor = None
+    except DatabaseUnavailable:
+        return  # the page says what is wrong with the database
+    if actor is None or actor.disabled:
+        state.log_out()
+        st.warning(
+            md(f"The account {name!r} is disabled or no longer exists: you are logged out."),
+            icon=":material/lock:",
+        )
+    elif Role(actor.role) != state.current_role():
+        state.log_in(actor.name, actor.role)
+
+
+def account_panel() -> None:
+    """In the sidebar: who is logged in, and a way out."""
+    name = state.current_user()
+    if not name:
+        return
+    st.caption(md(f"Logged in as {name} ({state.current_role().value})"))
+    st.button("Log out", key="account.logout", on_click=state.log_out, icon=":material/logout:")
+
+
+# --- feedback: problems next to their fields ------------------------------------------------
+
+
+@dataclass
+class Feedback:
+    """A form's last outcome: what was refused (by field), what was saved, or the record as
+    someone else saved it since the form was opened."""
+
+    problems: list[Problem] = field(default_factory=list)
+    saved: str | None = None
+    conflict: str | None = None
+    current: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def feedback(form: str) -> Feedback:
+    return st.session_state.setdefault(state.FEEDBACK, {}).get(form) or Feedback()
+
+
+def set_feedback(form: str, fb: Feedback) -> None:
+    st.session_state.setdefault(state.FEEDBACK, {})[form] = fb
+
+
+def clear_feedback(form: str) -> None:
+    st.session_state.setdefault(state.FEEDBACK, {}).pop(form, None)
+
+
+def problems_of(exc: Exception) -> list[Problem]:
+    if isinstance(exc, ValidationFailed):
+        return list(exc.problems)
+    if isinstance(exc, ValidationError):
+        return problems_from(exc)
+    return [Problem(str(exc))]
+
+
+def refused(form: str, exc: Exception) -> None:
+    """Record a refusal: problems by field, or the other person's version on a conflict."""
+    if isinstance(exc, EditConflict):
+        set_feedback(form, Feedback(conflict=str(exc), current=exc.current))
+    else:
+        set_feedback(form, Feedback(problems=problems_of(exc)))
+
+
+def base_field(name: str | None) -> str | None:
+    """ "claims[0].value" or "aliases[2]" -> the form's field ("value", "aliases")."""
+    if not name:
+        return None
+    last = name.split(".")[-1]
+    return last.split("[")[0].split("/")[0].strip()
+
+
+def label(name: str | None) -> str:
+    base = base_field(name) or ""
+    return FIELD_LABELS.get(base, base.replace("_", " ").capitalize())
+
+
+def problem_text(problem: Problem) -> str:
+    where = []
+    if problem.file:
+        where.append(problem.file)
+    if problem.line:
+        where.append(f"line {problem.line}" if problem.file else f"row {problem.line}")
+    if problem.field:
+        where.append(label(problem.field))
+    return f"{', '.join(where)}: {problem.message}" if where else problem.message
+
+
+def field_errors(form: str, *names: str) -> None:
+    """The problems of these fields, under them, each naming its field."""
+    for problem in feedback(form).problems:
+        if base_field(problem.field) in names:
+            st.error(md(f"{label(problem.field)}: {problem.message}"), icon=":material/error:")
+
+
+def other_errors(form: str, drawn: set[str]) -> None:
+    """Problems about no field the form drew (a refusal, a database error): by the button."""
+    for problem in feedback(form).problems:
+        if base_field(problem.field) not in drawn:
+            st.error(md(problem_text(problem)), icon=":material/error:")
+
+
+def has_problem(form: str, names: set[str]) -> bool:
+    return any(base_field(p.field) in names for p in feedback(form).problems)
+
+
+def saved_message(form: str) -> None:
+    fb = feedback(form)
+    if fb.saved:
+        st.success(md(fb.saved), icon=":material/check_circle:")
+
+
+def seed(key: str, value: Any) -> None:
+    """A widget's starting value, set once in session state (never both there and as the
+    widget's `value`, which Streamlit warns about)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+# --- vocabulary as choices --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Options of a searchable select box: each entry's own label, then one option per
+    alias ("UN human rights office → OHCHR"), so that typing any name a source uses finds
+    it. `key_of` maps every option to its key; `label_of` a key to its own label."""
+
+    options: list[str]
+    key_of: dict[str, str]
+    label_of: dict[str, str]
+
+    def key(self, option: str | None) -> str | None:
+        return self.key_of.get(option) if option else None
+
+
+def _choices(entries: list[tuple[str, str, str, list[str]]]) -> Choices:
+    """`entries`: (key, its own label, the short name aliases point to, aliases)."""
+    options: list[str] = []
+    key_of: dict[str, str] = {}
+    label_of: dict[str, str] = {}
+    for key, main, short, aliases in sorted(entries, key=lambda e: e[1].casefold()):
+        options.append(main)
+        key_of[main] = key
+        label_of[key] = main
+        seen = {normalise_name(main), normalise_name(short)}
+        for alias in aliases:
+            norm = normalise_name(alias)
+            if not alias or norm in seen:
+                continue
+            seen.add(norm)
+            option = f"{alias} → {short}"
+            if option not in key_of:
+                options.append(option)
+                key_of[option] = key
+    return Choices(options, key_of, label_of)
+
+
+def claimant_label(name: str, short_name: str | None) -> str:
+    """ "OHCHR — UN Office of the High Commissioner for Human Rights" """
+    return f"{short_name} — {name}" if short_name and short_name != name else name
+
+
+def place_label(name: str, code: str) -> str:
+    """ "Donetsk Oblast (UA-14)" """
+    return f"{name} ({code})"
+
+
+def claimant_choices(vocab: Vocabulary) -> Choices:
+    entries = []
+    for key, c in vocab.claimants.items():
+        aliases = [c.name, c.short_name or "", *(c.aliases or [])]
+        main = claimant_label(c.name, c.short_name)
+        entries.append((key, main, c.short_name or c.name, aliases))
+    return _choices(entries)
+
+
+def place_choices(vocab: Vocabulary) -> Choices:
+    entries = []
+    for key, p in vocab.places.items():
+        main = place_label(p.name, p.iso_code or key)
+        entries.append((key, main, main, [p.name, *(p.aliases or [])]))
+    return _choices(entries)
+
+
+def metric_label(vocab: Vocabulary) -> Callable[[str], str]:
+    return lambda key: vocab.metrics[key].label if key in vocab.metrics else key
+
+
+QUALIFIER_LABELS = {q.value: (QUALIFIER_WORDS[q] or "exactly") for q in Qualifier}
+CUMULATIVE_LABELS = {
+    "metric": "As the metric usually is",
+    "cumulative": "Cumulative total",
+    "period": "Per period",
+}
+DATE_BASIS_LABELS = {
+    DateBasis.stated.value: "stated in the source",
+    DateBasis.announced.value: "the day it was announced",
+    DateBasis.source_published.value: "the source's publication date",
+    DateBasis.inferred.value: "inferred by the curator",
+}
+
+
+# --- the claim's fields ---------------------------------------------------------------------
+
+#: Fields the claim form draws, for `other_errors`.
+CLAIM_FORM_FIELDS = {
+    "metric",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "claimant",
+    "place",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "date_basis",
+    "quote",
+    "quote_language",
+    "quote_translation",
+    "relayed_by",
+    "duplicate_of",
+    "statement_id",
+    "id",
+    "notes",
+    "status",
+    "status_reason",
+    "check_override",
+}
+MORE_FIELDS = {
+    "quote_language",
+    "quote_translation",
+    "relayed_by",
+    "duplicate_of",
+    "statement_id",
+    "id",
+    "notes",
+    "status",
+    "status_reason",
+}
+TEXT_FIELDS = ("value", "low", "high", "quote", *sorted(MORE_FIELDS - {"status"}))
+
+
+def key(form: str, name: str) -> str:
+    return f"{form}.{name}"
+
+
+def seed_claim_fields(form: str) -> None:
+    """Empty fields (kept ones keep their value: `seed` leaves set keys alone)."""
+    for name in TEXT_FIELDS:
+        seed(key(form, name), "")
+    for name in ("metric", "claimant", "place", "period_start", "period_end"):
+        seed(key(form, name), None)
+    seed(key(form, "qualifier"), Qualifier.exact.value)
+    seed(key(form, "cumulative"), "metric")
+    seed(key(form, "date_basis"), DateBasis.stated.value)
+    seed(key(form, "status"), Status.unverified.value)
+    seed(key(form, "confirm"), False)
+    seed(key(form, "override_reason"), "")
+
+
+def fill_claim_fields(
+    form: str, fields: Mapping[str, Any], choices: tuple[Choices, Choices]
+) -> None:
+    """Put a stored claim (a revision snapshot: keys and ISO dates) into the form."""
+    claimants, places = choices
+    ss = st.session_state
+    for name in TEXT_FIELDS:
+        value = fields.get(name)
+        ss[key(form, name)] = "" if value is None else str(value)
+    ss[key(form, "metric")] = fields.get("metric")
+    ss[key(form, "claimant")] = claimants.label_of.get(fields.get("claimant") or "")
+    ss[key(form, "place")] = places.label_of.get(fields.get("place") or "")
+    for name in ("period_start", "period_end"):
+        value = fields.get(name)
+        ss[key(form, name)] = date.fromisoformat(value) if value else None
+    ss[key(form, "qualifier")] = fields.get("qualifier") or Qualifier.exact.value
+    cumulative = fields.get("cumulative")
+    ss[key(form, "cumulative")] = (
+        "metric" if cumulative is None else "cumulative" if cumulative else "period"
+    )
+    ss[key(form, "date_basis")] = fields.get("date_basis") or DateBasis.stated.value
+    ss[key(form, "status")] = fields.get("status") or Status.unverified.value
+    ss[key(form, "confirm")] = False
+    ss[key(form, "override_reason")] = ""
+
+
+def clear_claim_fields(form: str, keep: tuple[str, ...] = ()) -> None:
+    """Empty the fields for the next claim, except `keep` (call from a callback)."""
+    ss = st.session_state
+    for name in CLAIM_FORM_FIELDS | {"confirm", "override_reason"}:
+        if name not in keep:
+            ss.pop(key(form, name), None)
+    seed_claim_fields(form)
+
+
+def claim_raw(form: str, choices: tuple[Choices, Choices], *, with_status: bool) -> dict[str, Any]:
+    """The form's values as the data format writes them (vocabulary by key); empty fields
+    are left out, so that a missing one is reported as required."""
+    claimants, places = choices
+    ss = st.session_state
+    raw: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        if name in ("status_reason",) and not with_status:
+            continue
+        value = ss.get(key(form, name))
+        if isinstance(value, str) and value.strip():
+            raw[name] = value
+    for name in ("metric", "period_start", "period_end", "qualifier", "date_basis"):
+        if ss.get(key(form, name)) is not None:
+            raw[name] = ss[key(form, name)]
+    claimant = claimants.key(ss.get(key(form, "claimant")))
+    place = places.key(ss.get(key(form, "place")))
+    if claimant:
+        raw["claimant"] = claimant
+    if place:
+        raw["place"] = place
+    kind = ss.get(key(form, "cumulative"), "metric")
+    if kind != "metric":
+        raw["cumulative"] = kind == "cumulative"
+    if with_status and ss.get(key(form, "status")):
+        raw["status"] = ss[key(form, "status")]
+    if ss.get(key(form, "confirm")):
+        reason = (ss.get(key(form, "override_reason")) or "").strip()
+        raw["check_override"] = reason or None
+    return raw
+
+
+def parse_claim(raw: Mapping[str, Any]) -> tuple[ClaimIn | None, list[Problem]]:
+    try:
+        return ClaimIn.model_validate(dict(raw)), []
+    except ValidationError as exc:
+        return None, problems_from(exc)
+
+
+def claim_fields(
+    form: str,
+    vocab: Vocabulary,
+    choices: tuple[Choices, Choices],
+    *,
+    check: QuoteCheck | None,
+    with_status: bool = False,
+    with_id: bool = True,
+    kept: tuple[str, ...] = (),
+) -> None:
+    """Draw a claim's fields with their problems under them. `check` is the quote check
+    of the claim as filled in: a mismatch shows a warning and asks for an explicit
+    confirmation with a reason (kept on the claim as `check_override`). `kept` fields keep
+    their value for the whole session (the entry form keeps claimant and period)."""
+    claimants, places = choices
+    persist = {name: ("session" if name in kept else None) for name in CLAIM_FORM_FIELDS}
+
+    what, qualifier = st.columns([3, 2])
+    what.selectbox(
+        FIELD_LABELS["metric"],
+        options=list(vocab.metrics),
+        format_func=metric_label(vocab),
+        index=None,
+        placeholder="Choose what the figure counts",
+        key=key(form, "metric"),
+        filter_mode="contains",
+        help="Metrics are never added together: civilians killed is not people killed.",
+    )
+    with what:
+        field_errors(form, "metric")
+    qualifier.selectbox(
+        FIELD_LABELS["qualifier"],
+        options=list(QUALIFIER_LABELS),
+        format_func=QUALIFIER_LABELS.get,
+        key=key(form, "qualifier"),
+        help="As the claimant said it: 'at least 12' does not contradict 15.",
+    )
+    with qualifier:
+        field_errors(form, "qualifier")
+    value, low, high = st.columns(3)
+    value.text_input(
+        FIELD_LABELS["value"],
+        key=key(form, "value"),
+        placeholder="e.g. 7,199",
+        help="A whole number, with or without thousands separators. Leave it empty for a "
+        "range without a central figure.",
+    )
+    with value:
+        field_errors(form, "value")
+    low.text_input(FIELD_LABELS["low"], key=key(form, "low"), placeholder="for 'between 40 and 50'")
+    with low:
+        field_errors(form, "low")
+    high.text_input(FIELD_LABELS["high"], key=key(form, "high"))
+    with high:
+        field_errors(form, "high")
+
+    who, where = st.columns(2)
+    who.selectbox(
+        FIELD_LABELS["claimant"],
+        options=claimants.options,
+        index=None,
+        placeholder="Type any name: UN human rights office, General Staff…",
+        key=key(form, "claimant"),
+        filter_mode="contains",
+        persist_state=persist["claimant"],
+        help="The body that produced the figure, not the outlet that published it.",
+    )
+    with who:
+        field_errors(form, "claimant")
+    where.selectbox(
+        FIELD_LABELS["place"],
+        options=places.options,
+        index=None,
+        placeholder="Type a name or code: Donetsk region, UA-14…",
+        key=key(form, "place"),
+        filter_mode="contains",
+        persist_state=persist["place"],
+    )
+    with where:
+        field_errors(form, "place")
+
+    start, end, kind, basis = st.columns(4)
+    start.date_input(
+        FIELD_LABELS["period_start"],
+        key=key(form, "period_start"),
+        persist_state=persist["period_start"],
+        help="Where the count starts (24 Feb 2022 for most cumulative war tolls). Empty when "
+        "the source does not say.",
+        **DATE_LIMITS,
+    )
+    with start:
+        field_errors(form, "period_start")
+    end.date_input(
+        FIELD_LABELS["period_end"],
+        key=key(form, "period_end"),
+        persist_state=persist["period_end"],
+        help="The last day the figure covers; relative words ('over the past 24 hours') "
+        "are counted back from the publication date.",
+        **DATE_LIMITS,
+    )
+    with end:
+        field_errors(form, "period_end")
+    kind.selectbox(
+        FIELD_LABELS["cumulative"],
+        options=list(CUMULATIVE_LABELS),
+        format_func=CUMULATIVE_LABELS.get,
+        key=key(form, "cumulative"),
+        help="Cumulative: a running total from the start of the period to the as-of date. "
+        "Per period: one window (a day, a week).",
+    )
+    basis.selectbox(
+        FIELD_LABELS["date_basis"],
+        options=list(DATE_BASIS_LABELS),
+        format_func=DATE_BASIS_LABELS.get,
+        key=key(form, "date_basis"),
+        persist_state=persist["date_basis"],
+    )
+    with basis:
+        field_errors(form, "date_basis", "cumulative")
+
+    st.text_area(
+        FIELD_LABELS["quote"],
+        key=key(form, "quote"),
+        height=100,
+        placeholder="Paste the passage that carries the figure, word for word",
+    )
+    field_errors(form, "quote")
+    confirm_mismatch(form, check)
+
+    with st.expander("More fields", expanded=has_problem(form, MORE_FIELDS)):
+        lang, relayed = st.columns(2)
+        lang.text_input(
+            FIELD_LABELS["quote_language"],
+            key=key(form, "quote_language"),
+            placeholder="en, uk, ru…",
+            persist_state=persist["quote_language"],
+        )
+        with lang:
+            field_errors(form, "quote_language")
+        relayed.text_input(
+            FIELD_LABELS["relayed_by"],
+            key=key(form, "relayed_by"),
+            placeholder="e.g. Reuters (text reposted by the outlet)",
+        )
+        st.text_area(FIELD_LABELS["quote_translation"], key=key(form, "quote_translation"))
+        field_errors(form, "quote_translation")
+        dup, stmt, ident = st.columns(3) if with_id else (*st.columns(2), None)
+        dup.text_input(
+            FIELD_LABELS["duplicate_of"],
+            key=key(form, "duplicate_of"),
+            help="The id of a stored claim this one relays (the same statement).",
+        )
+        with dup:
+            field_errors(form, "duplicate_of")
+        stmt.text_input(FIELD_LABELS["statement_id"], key=key(form, "statement_id"))
+        if ident is not None:
+            ident.text_input(
+                FIELD_LABELS["id"],
+                key=key(form, "id"),
+                help="Optional: a stable id; one is made from the source, claimant, place and "
+                "period when empty.",
+            )
+        with stmt:
+            field_errors(form, "id", "statement_id")
+        st.text_area(FIELD_LABELS["notes"], key=key(form, "notes"), height=80)
+        field_errors(form, "notes", "relayed_by")
+        if with_status:
+            status, reason = st.columns([1, 2])
+            status.selectbox(
+                FIELD_LABELS["status"],
+                options=[s.value for s in Status],
+                key=key(form, "status"),
+                help="Editors may enter a claim already reviewed.",
+            )
+            reason.text_input(FIELD_LABELS["status_reason"], key=key(form, "status_reason"))
+            with reason:
+                field_errors(form, "status", "status_reason")
+
+
+def confirm_mismatch(form: str, check: QuoteCheck | None) -> None:
+    """A failed quote check is a warning, not a refusal: the curator may save anyway by
+    ticking the box and saying why (the reason stays on the claim)."""
+    show = (check is not None and not check.ok) or has_problem(form, {"check_override"})
+    if not show:
+        return
+    for problem in check.problems() if check is not None else []:
+        st.warning(md(problem.message), icon=":material/warning:")
+    left, right = st.columns([1, 2])
+    left.checkbox(
+        "Save anyway: I checked the quote and figure",
+        key=key(form, "confirm"),
+    )
+    right.text_input(
+        FIELD_LABELS["check_override"],
+        key=key(form, "override_reason"),
+        placeholder="e.g. the quote says 'doubled to 400'; the stored text is an older version",
+    )
+    with right:
+        field_errors(form, "check_override")
+
+
+def draft_check(claim_in: ClaimIn | None, source: Any) -> QuoteCheck | None:
+    return quote_checks(claim_in, source) if claim_in is not None else None
+
+
+def handle(form: str, action: Callable[[], str | None]) -> bool:
+    """Run a save; its message or its refusal becomes the form's feedback. True if saved."""
+    try:
+        message = action()
+    except TrackerError as exc:
+        refused(form, exc)
+        return False
+    set_feedback(form, Feedback(saved=message))
+    return True
+
+
+#: What a correction may change (the key stays; the status changes by review).
+EDITABLE_CLAIM_FIELDS = (
+    "metric",
+    "claimant",
+    "place",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "date_basis",
+    "quote",
+    "quote_language",
+    "quote_translation",
+    "relayed_by",
+    "duplicate_of",
+    "statement_id",
+    "notes",
+)
+
+
+def claim_changes(claim_in: ClaimIn, original: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields the form changes, compared as revisions record them (keys, ISO dates)."""
+    new = claim_in.model_dump(mode="json")
+    changes = {f: new.get(f) for f in EDITABLE_CLAIM_FIELDS if new.get(f) != original.get(f)}
+    if changes.get("cumulative", False) is None:
+        del changes["cumulative"]  # "as the metric usually is" keeps what is stored
+    if claim_in.check_override:
+        changes["check_override"] = claim_in.check_override
+    return changes
+
+
+def conflict_box(form: str, opened: Mapping[str, Any], reload: Callable[[], None]) -> None:
+    """An edit refused because someone saved the record since this form was opened: the
+    message, what they changed (the record as opened beside the record now), and a way to
+    start again from their version. Nothing was overwritten."""
+    fb = feedback(form)
+    if not fb.conflict:
+        return
+    st.error(md(fb.conflict[:1].upper() + fb.conflict[1:] + "."), icon=":material/sync_problem:")
+    current = fb.current or {}
+    rows = [
+        {
+            "Field": label(f),
+            "When you opened it": _cell(opened.get(f)),
+            "Now": _cell(current.get(f)),
+        }
+        for f in current
+        if opened.get(f) != current.get(f)
+    ]
+    if rows:
+        st.markdown("**What changed since you opened it**")
+        st.dataframe(rows, hide_index=True, width="stretch")
+    st.button(
+        "Load the current version (your unsaved changes are dropped)",
+        key=f"{form}.reload",
+        on_click=reload,
+        icon=":material/refresh:",
+    )
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,161 @@
+"""History: every change to the store, newest first: who, when, why, and what changed
+(only the fields that differ, before and after). Filtered by kind of record, by one claim,
+by one source (with its claims) and by who made the change, and paged in the database.
+
+Shown to curators and above, not to every reader: the log names the accounts that made
+each change, and account names are half of a login, which the login form takes care not to
+reveal. Readers see what matters to them on the claim itself: its status and the reason.
+"""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, forms, state, widgets
+from dashboard.navigation import EDIT_CLAIM, SOURCES
+from tracker.history import RevisionRecord, diff
+from tracker.vocab import Role
+
+PAGE_SIZE = 25
+KINDS = {
+    "claim": "Claims",
+    "source": "Sources",
+    "claimant": "Claimants",
+    "place": "Places",
+    "user": "Accounts",
+}
+WORDS = {
+    "claim": "Claim",
+    "source": "Source",
+    "claimant": "Claimant",
+    "place": "Place",
+    "user": "Account",
+}
+ACTIONS = {
+    "create": "added",
+    "update": "corrected",
+    "status": "reviewed",
+    "disable": "disabled",
+    "password": "password changed",
+}
+
+
+def cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def revision(r: RevisionRecord) -> None:
+    with st.container(border=True):
+        label = f" ({r.label})" if r.label else ""
+        st.markdown(
+            widgets.md(f"{WORDS.get(r.entity, r.entity)} #{r.entity_id}{label}")
+            + f" · **{ACTIONS.get(r.action, r.action)}** · version {r.version}"
+        )
+        st.caption(
+            widgets.md(f"{r.changed_at:%Y-%m-%d %H:%M} UTC by {r.changed_by}. Why: {r.reason}")
+        )
+        changes = diff(r.before, r.after)
+        if r.before is None:
+            frame = pd.DataFrame(
+                {
+                    "Field": [forms.label(f) for f, _, _ in changes],
+                    "Value": [cell(n) for _, _, n in changes],
+                }
+            )
+        else:
+            frame = pd.DataFrame(
+                {
+                    "Field": [forms.label(f) for f, _, _ in changes],
+                    "Before": [cell(o) for _, o, _ in changes],
+                    "After": [cell(n) for _, _, n in changes],
+                }
+            )
+        if not frame.empty:
+            st.dataframe(frame, hide_index=True, width="stretch")
+        if r.entity == "claim":
+            st.page_link(
+                EDIT_CLAIM,
+                label="Open the claim",
+                icon=":material/edit:",
+                query_params={"claim": str(r.entity_id)},
+            )
+        elif r.entity == "source":
+            st.page_link(
+                SOURCES,
+                label="Open the source",
+                icon=":material/article:",
+                query_params={"source": str(r.entity_id)},
+            )
+
+
+forms.require_role(Role.curator, "see the history of changes")
+store = widgets.open_store()
+authors = store.revision_authors()
+fields = state.history_fields(KINDS, {a: a for a in authors})
+notices = state.load("history", fields)
+st.title("History")
+st.caption("Every change, newest first. Nothing is deleted: corrections and retractions are here.")
+
+reset = state.reset_page(state.HISTORY_PAGE)
+kind, claim, source, who = st.columns(4)
+kind.selectbox(
+    "Records",
+    options=[None, *KINDS],
+    format_func=lambda k: "All records" if k is None else KINDS[k],
+    placeholder="All records",
+    key=state.HISTORY_KIND,
+    on_change=reset,
+)
+claim.number_input(
+    "Claim #", min_value=1, step=1, key=state.HISTORY_CLAIM, on_change=reset, placeholder="any"
+)
+source.number_input(
+    "Source # (with its claims)",
+    min_value=1,
+    step=1,
+    key=state.HISTORY_SOURCE,
+    on_change=reset,
+    placeholder="any",
+)
+who.selectbox(
+    "Changed by",
+    options=[None, *authors],
+    format_func=lambda a: "Anyone" if a is None else a,
+    placeholder="Anyone",
+    key=state.HISTORY_USER,
+    on_change=reset,
+)
+where = data.HistoryFilter(
+    kind=st.session_state[state.HISTORY_KIND],
+    claim_id=st.session_state[state.HISTORY_CLAIM],
+    source_id=st.session_state[state.HISTORY_SOURCE],
+    user=st.session_state[state.HISTORY_USER],
+)
+if where.claim_id is not None and (
+    where.source_id is not None or where.kind not in (None, "claim")
+):
+    notices.append("A claim number is set: the history shows that claim's changes only.")
+total = store.count_revisions(where)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+if st.session_state[state.HISTORY_PAGE] > pages:
+    st.session_state[state.HISTORY_PAGE] = pages
+summary, pager = st.columns([3, 1], vertical_alignment="bottom")
+pager.number_input(
+    f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=state.HISTORY_PAGE
+)
+state.publish("history", fields)
+widgets.notices(notices)
+
+if total == 0:
+    st.info("No change matches.", icon=":material/filter_alt_off:")
+    st.stop()
+page = st.session_state[state.HISTORY_PAGE]
+first = (page - 1) * PAGE_SIZE
+summary.caption(f"Changes {first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}.")
+for record in store.revisions(where, limit=PAGE_SIZE, offset=first):
+    revision(record)

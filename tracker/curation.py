@@ -1,0 +1,457 @@
+"""The curation forms' actions: each one transaction, acting as the account read afresh.
+
+The dashboard opens no sessions (it calls `tracker` functions), and it must not trust the
+role it remembered at login: an account disabled or demoted since then is refused at once.
+So every action here takes the engine and the logged-in user's *name*, reads the account
+with `accounts.current_actor` inside the transaction that writes, and goes through the one
+write path (`tracker.store`, `tracker.importer`), where roles, revisions, optimistic locking
+and the data version are handled. A name of None (a viewer) is refused before anything is
+read.
+
+The readers here (`claim_for_editing`, `check_upload`, ...) answer what a form needs before
+a write: the record and the version it was read at, whether this user may edit it, what an
+upload would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker import accounts, store
+from tracker.datafiles import SourceFile, VocabFile, read_texts
+from tracker.db import read_session, write_session
+from tracker.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.importer import ImportPlan, apply_import, plan_import
+from tracker.lookup import Vocabulary
+from tracker.models import Claim, Source, utcnow
+from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.store import Actor
+from tracker.urls import BadURL, normalise_url
+from tracker.vocab import Role, Status
+
+# --- who is acting ------------------------------------------------------------------------
+
+
+def log_in(engine: Engine, name: str, password: str, *, clock: accounts.Clock = utcnow) -> Actor:
+    """Check a name and password (`accounts.authenticate`, in a session of its own so that
+    a failure is counted even though it raises). Raises `accounts.LoginFailed`, whose
+    message never says which of the two was wrong and never repeats the password."""
+    with write_session(engine) as session:
+        return accounts.authenticate(session, name, password, clock=clock)
+
+
+def _actor(session: Session, user: str | None) -> Actor:
+    if not user:
+        raise PermissionDenied("log in to make changes")
+    return accounts.current_actor(session, user)
+
+
+def actor_of(engine: Engine, user: str | None) -> Actor:
+    """The account as it is now (role, disabled): the app refreshes its menu from this."""
+    if not user:
+        return Actor("", Role.viewer)
+    with read_session(engine) as session:
+        return _actor(session, user)
+
+
+@contextmanager
+def acting(engine: Engine, user: str | None) -> Iterator[tuple[Session, Actor]]:
+    """One write transaction and the actor read inside it."""
+    with write_session(engine) as session:
+        yield session, _actor(session, user)
+
+
+# --- vocabulary and sources for the forms ---------------------------------------------------
+
+
+def vocabulary(engine: Engine) -> Vocabulary:
+    """Every metric, claimant and place with the names they answer to (the select boxes'
+    options and the preview sentence's words)."""
+    with read_session(engine) as session:
+        return Vocabulary.load(session)
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A stored source as the forms show it (the duplicate-URL warning, the chosen source)."""
+
+    id: int
+    url: str
+    title: str
+    publisher: str
+    published: date
+    text: str | None
+    version: int
+    created_by: str
+
+
+def _stored(source: Source) -> StoredSource:
+    return StoredSource(
+        id=source.id,
+        url=source.url,
+        title=source.title,
+        publisher=source.publisher,
+        published=source.published,
+        text=source.text,
+        version=source.version,
+        created_by=source.created_by,
+    )
+
+
+def source_with_url(engine: Engine, url: str) -> StoredSource | None:
+    """The stored source with this URL once normalised (tracking parameters, case and a
+    trailing slash do not make a new article); None for a new or unusable URL."""
+    try:
+        wanted = normalise_url(url)
+    except BadURL:
+        return None
+    with read_session(engine) as session:
+        found = store.find_source_by_url(session, wanted)
+        return _stored(found) if found else None
+
+
+def get_source(engine: Engine, source_id: int) -> StoredSource | None:
+    with read_session(engine) as session:
+        found = session.get(Source, source_id)
+        return _stored(found) if found else None
+
+
+# --- adding -------------------------------------------------------------------------------
+
+
+def add_source(engine: Engine, user: str | None, source_in: SourceIn) -> int:
+    with acting(engine, user) as (session, actor):
+        return store.add_source(session, actor, source_in).id
+
+
+def add_claim(engine: Engine, user: str | None, source_id: int, claim_in: ClaimIn) -> int:
+    with acting(engine, user) as (session, actor):
+        return store.add_claim(session, actor, source_id, claim_in).id
+
+
+def add_claims(
+    engine: Engine, user: str | None, source_id: int, rows: list[tuple[int, ClaimIn]]
+) -> list[int]:
+    """Several claims from one source in one transaction (the extraction assistant's table):
+    all are stored or none. A refused claim's problems carry its row number in `line`."""
+    ids: list[int] = []
+    with acting(engine, user) as (session, actor):
+        vocab = Vocabulary.load(session)
+        for row, claim_in in rows:
+            try:
+                ids.append(store.add_claim(session, actor, source_id, claim_in, vocab=vocab).id)
+            except ValidationFailed as exc:
+                raise type(exc)(
+                    [Problem(p.message, line=row, field=p.field) for p in exc.problems]
+                ) from None
+    return ids
+
+
+def add_claimant(engine: Engine, user: str | None, claimant_in: ClaimantIn) -> str:
+    with acting(engine, user) as (session, actor):
+        return store.add_claimant(session, actor, claimant_in).key
+
+
+def add_place(engine: Engine, user: str | None, place_in: PlaceIn) -> str:
+    with acting(engine, user) as (session, actor):
+        return store.add_place(session, actor, place_in).key
+
+
+def free_key(engine: Engine, name: str, kind: str) -> str:
+    """A vocabulary key not yet taken, made from a new claimant's or place's name."""
+    vocab = vocabulary(engine)
+    taken = vocab.claimants if kind == "claimant" else vocab.places
+    return store.suggest_key(name, taken)
+
+
+# --- corrections and review ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditableClaim:
+    """A claim as its correction form opens it: the fields (vocabulary by key, dates as ISO
+    text, as revisions record them) and the version they were read at, which the save
+    sends back so that a change made meanwhile is refused rather than overwritten."""
+
+    id: int
+    source_id: int
+    version: int
+    fields: dict[str, Any]
+    created_by: str
+    updated_by: str
+    reviewed_by: str | None
+    can_edit: bool
+    can_review: bool
+
+
+def claim_for_editing(engine: Engine, claim_id: int, user: str | None) -> EditableClaim | None:
+    with read_session(engine) as session:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            return None
+        fields = store.claim_snapshot(claim, Vocabulary.load(session))
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied:
+            actor = None
+        return EditableClaim(
+            id=claim.id,
+            source_id=claim.source_id,
+            version=claim.version,
+            fields=fields,
+            created_by=claim.created_by,
+            updated_by=claim.updated_by,
+            reviewed_by=claim.reviewed_by,
+            can_edit=store.can_edit_claim(actor, claim),
+            can_review=actor is not None
+            and not actor.disabled
+            and store.ROLE_RANK[Role(actor.role)] >= store.ROLE_RANK[Role.editor],
+        )
+
+
+def edit_claim(
+    engine: Engine,
+    user: str | None,
+    claim_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int,
+    reason: str,
+) -> int:
+    """Correct a claim; returns its new version. Raises `EditConflict` (with the claim as
+    it is now in `current`) when someone saved it since `expected_version` was read."""
+    with acting(engine, user) as (session, actor):
+        claim = store.update_claim(
+            session, actor, claim_id, changes, expected_version=expected_version, reason=reason
+        )
+        return claim.version
+
+
+def review_claim(
+    engine: Engine,
+    user: str | None,
+    claim_id: int,
+    status: Status | str,
+    *,
+    reason: str,
+    expected_version: int,
+) -> int:
+    """Move a claim between unverified, corroborated, disputed and retracted, with a reason."""
+    with acting(engine, user) as (session, actor):
+        claim = store.set_claim_status(
+            session, actor, claim_id, status, reason=reason, expected_version=expected_version
+        )
+        return claim.version
+
+
+@dataclass(frozen=True)
+class EditableSource:
+    id: int
+    version: int
+    fields: dict[str, Any]
+    updated_by: str
+    can_edit: bool
+
+
+def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
+    """Whether to offer this user the claim's correction form (a claim card's link)."""
+    if not user:
+        return False
+    with read_session(engine) as session:
+        claim = session.get(Claim, claim_id)
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied:
+            return False
+        return claim is not None and store.can_edit_claim(actor, claim)
+
+
+def may_edit_source(engine: Engine, user: str | None, source_id: int) -> bool:
+    if not user:
+        return False
+    with read_session(engine) as session:
+        source = session.get(Source, source_id)
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied:
+            return False
+        return source is not None and _can_edit_source(actor, source)
+
+
+def _can_edit_source(actor: Actor | None, source: Source) -> bool:
+    # As `store.update_source` decides: an editor, or the curator who added the source.
+    if actor is None or actor.anonymous or actor.disabled:
+        return False
+    rank = store.ROLE_RANK[Role(actor.role)]
+    return rank >= store.ROLE_RANK[Role.editor] or (
+        rank >= store.ROLE_RANK[Role.curator] and source.created_by == actor.name
+    )
+
+
+def source_for_editing(engine: Engine, source_id: int, user: str | None) -> EditableSource | None:
+    """A source as its correction form opens it. Its author (a curator) or an editor may
+    correct it, as `store.update_source` decides."""
+    with read_session(engine) as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            return None
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied:
+            actor = None
+        return EditableSource(
+            id=source.id,
+            version=source.version,
+            fields=store.source_snapshot(source),
+            updated_by=source.updated_by,
+            can_edit=_can_edit_source(actor, source),
+        )
+
+
+def edit_source(
+    engine: Engine,
+    user: str | None,
+    source_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int,
+    reason: str,
+) -> int:
+    with acting(engine, user) as (session, actor):
+        source = store.update_source(
+            session, actor, source_id, changes, expected_version=expected_version, reason=reason
+        )
+        return source.version
+
+
+# --- bulk import --------------------------------------------------------------------------
+
+
+@dataclass
+class FileReport:
+    """What an uploaded file would do: per source, the claims added, changed and left
+    unchanged (with their lines), or the problems that refuse it."""
+
+    name: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    added: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    vocabulary: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass
+class UploadReport:
+    files: list[FileReport]
+    new_claimants: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.refused for f in self.files)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "refused": sum(f.refused for f in self.files),
+            "added": sum(len(f.added) for f in self.files),
+            "changed": sum(len(f.changed) for f in self.files),
+            "unchanged": sum(f.unchanged for f in self.files),
+        }
+
+
+Upload = tuple[str, str | bytes]
+
+
+def check_upload(engine: Engine, uploads: list[Upload]) -> UploadReport:
+    """Validate and plan uploaded files without writing: the report the import page shows
+    before anything is stored. Each file is read on its own, so that every file gets its
+    own verdict; then the readable ones are planned together (a URL in two files is a
+    problem of the second), and, when some are refused, the others are planned again
+    without them to say what they alone would do."""
+    reports = {name: FileReport(name) for name, _ in uploads}
+    parsed: dict[str, tuple[list[VocabFile], list[SourceFile]]] = {}
+    seen: set[str] = set()
+    for name, content in uploads:
+        if name in seen:
+            # Problems are reported by file name: two files of one name could not be told apart.
+            reports[name].problems.append(
+                Problem("two uploaded files have this name; rename one", file=name)
+            )
+            parsed.pop(name, None)
+            continue
+        seen.add(name)
+        try:
+            parsed[name] = read_texts([(name, content)], lenient=True)
+        except ValidationFailed as exc:
+            reports[name].problems += exc.problems
+    good = list(parsed)
+    plan: ImportPlan | None = None
+    with read_session(engine) as session:
+        while good:
+            vocab_files = [v for n in good for v in parsed[n][0]]
+            source_files = [s for n in good for s in parsed[n][1]]
+            try:
+                plan = plan_import(session, vocab_files, source_files)
+                break
+            except ValidationFailed as exc:
+                for problem in exc.problems:
+                    reports.get(problem.file or "", reports[good[0]]).problems.append(problem)
+                still = [n for n in good if not reports[n].problems]
+                if still == good:  # nothing attributable: stop rather than loop
+                    break
+                good = still
+    if plan is not None:
+        for vf in plan.vocab:
+            reports[vf.path].vocabulary.append(f"{len(vf.entries)} {vf.kind}")
+        for fp in plan.files:
+            report = reports[fp.path]
+            report.sources.append({"url": fp.url, "action": fp.source_action, "kept": fp.kept})
+            for cp in fp.claims:
+                entry = {"line": cp.line, "claim": cp.key}
+                if cp.action == "add":
+                    report.added.append(entry)
+                elif cp.action == "change":
+                    report.changed.append(entry | {"fields": cp.changed_fields})
+                else:
+                    report.unchanged += 1
+    return UploadReport(
+        files=list(reports.values()),
+        new_claimants=dict(plan.new_claimants) if plan else {},
+    )
+
+
+def import_upload(
+    engine: Engine,
+    user: str | None,
+    uploads: list[Upload],
+    *,
+    reason: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Import uploaded files in one transaction: every file lands or none does. The files
+    are planned again here, against the store as it is now, so that a change saved since
+    the report was shown cannot be overwritten by a stale plan."""
+    names = [name for name, _ in uploads]
+    if len(set(names)) != len(names):
+        raise ValidationFailed([Problem("two uploaded files have the same name; rename one")])
+    with acting(engine, user) as (session, actor):
+        store.require(actor, Role.editor, "import data files")
+        vocab_files, source_files = read_texts(list(uploads), lenient=True)
+        plan = plan_import(session, vocab_files, source_files)
+        return apply_import(session, actor, plan, reason=reason, progress=progress)
