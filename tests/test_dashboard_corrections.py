@@ -342,3 +342,32 @@ def test_history_shows_who_changed_what_and_why_filtered_by_claim_source_and_use
     at = open_as(url, "carl", HISTORY, user="cora")
     assert at.selectbox(key="history.user").value == "cora"
     assert changes_by(at) and all("UTC by cora." in c for c in changes_by(at))
+
+
+def test_a_stale_source_correction_is_refused_with_the_other_change_shown(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    mine = open_as(url, "cora", EDIT_SOURCE, source=str(source_id))
+    engine = make_engine(url)
+    curation.edit_source(
+        engine,
+        "eddie",
+        source_id,
+        {"publisher": "Example Wire (EW)"},
+        expected_version=1,
+        reason="the outlet's full name",
+    )
+    engine.dispose()
+    mine.text_input(key="edit_source.title").input("Monitor updates its civilian count")
+    mine.text_input(key="edit_source.reason").input("new headline")
+    mine.button(key="edit_source.save").click().run()
+    [message] = errors(mine)
+    assert message.startswith("This source was changed by eddie at ")
+    assert mine.dataframe[0].value.to_dict("list") == {
+        "Field": ["Publisher"],
+        "When you opened it": ["Example Wire"],
+        "Now": ["Example Wire (EW)"],
+    }
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        assert session.get(Source, source_id).title == ARTICLE["title"]
+    engine.dispose()
