@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test install db lint format bench clean
+.PHONY: run test install db lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,6 @@ format: install
 
 test: install lint
 	$(BIN)/python -m pytest -n 2
-
-bench: install
-	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) tracker.db tracker.db-wal tracker.db-shm .pytest_cache .ruff_cache
