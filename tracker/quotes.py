@@ -24,7 +24,7 @@ from typing import Any
 from text_to_num import alpha2digit
 
 from tracker.errors import Problem, ValidationFailed
-from tracker.schemas import ClaimIn
+from tracker.schemas import MAX_FIGURE, ClaimIn
 
 #: Languages text2num reads number words in; other quotes are checked by digits, and
 #: their translation (when given) by words as well.
@@ -169,6 +169,9 @@ def claim_figures(claim_in: ClaimIn) -> tuple[int, ...]:
     return tuple(out)
 
 
+MAX_DIGITS = len(str(MAX_FIGURE))
+
+
 def numbers_in(text: str | None, language: str | None = "en") -> set[int]:
     """Every whole number a reader would see in `text`, written in digits or in words."""
     if not text:
@@ -181,11 +184,13 @@ def numbers_in(text: str | None, language: str | None = "en") -> set[int]:
         lang = "en"
     with suppress(ValueError):  # a language text2num cannot read: digits only
         text = alpha2digit(text, lang, threshold=0)
-    numbers = {int(re.sub(r"\D", "", m)) for m in _GROUPED.findall(text)}
+    grouped = (re.sub(r"\D", "", m) for m in _GROUPED.findall(text))
     # Each run of digits on its own too: "7 199" may be two numbers ("on 7 199 homes" is
     # rare, "12 300 people" common); a lenient reading only risks a missed warning.
-    numbers |= {int(m) for m in _DIGITS.findall(text)}
-    return numbers
+    runs = _DIGITS.findall(text)
+    # A run longer than any storable figure is no figure (and Python refuses to convert
+    # digit strings over 4,300 characters): hostile quotes must not crash the check.
+    return {int(d) for d in (*grouped, *runs) if 0 < len(d) <= MAX_DIGITS}
 
 
 def _expand_scale(match: re.Match) -> str:
@@ -197,7 +202,10 @@ def _expand_scale(match: re.Match) -> str:
         value = float(whole + frac)  # "12,500 thousand": a grouping comma, not a decimal
     else:
         value = float(f"{whole}.{frac}" if sep else whole)
-    return f"{match.group(0)} {round(value * _SCALES[match.group(2).lower()])}"
+    scaled = value * _SCALES[match.group(2).lower()]
+    if scaled != scaled or scaled > MAX_FIGURE:  # NaN or beyond any figure: left as written
+        return match.group(0)
+    return f"{match.group(0)} {round(scaled)}"
 
 
 def normalise_text(text: str) -> str:
