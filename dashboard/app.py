@@ -14,8 +14,9 @@ if sys.path[:1] != [ROOT]:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import forms, state  # noqa: E402
+from dashboard import forms, state, widgets  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from tracker.errors import DatabaseUnavailable  # noqa: E402
 
 st.set_page_config(
     page_title="Claims Tracker",
@@ -28,4 +29,7 @@ forms.refresh_account()
 page = st.navigation(pages_for(state.current_role()))
 with st.sidebar:
     forms.account_panel()
-page.run()
+try:
+    page.run()
+except DatabaseUnavailable as exc:  # the database failed after the page opened it
+    widgets.database_error(exc)

@@ -19,11 +19,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker import history, queries
 from tracker.checks import Finding, findings_by_claim
-from tracker.config import database_url
-from tracker.db import make_engine, schema_is_current
+from tracker.config import database_url, shown_url
+from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
 from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
 from tracker.findings import ClaimReference, claim_references, distinct_findings
@@ -40,8 +41,15 @@ def _dispose(eng: Engine) -> None:
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def engine(url: str) -> Engine:
     """One engine per database URL; `must_exist` reports a mistyped SQLite path instead of
-    creating an empty file."""
-    return make_engine(url, must_exist=True)
+    creating an empty file. A URL SQLAlchemy cannot use is DatabaseUnavailable too, in our
+    words: SQLAlchemy's quote the URL, password and all."""
+    try:
+        return make_engine(url, must_exist=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnavailable(
+            f"TRACKER_DATABASE_URL {shown_url(url)} is not a database URL the tracker can use "
+            "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -146,19 +154,26 @@ class HistoryFilter:
 
 
 class NoSchema(DatabaseUnavailable):
-    """The database exists but `tracker init` has not created the tables."""
+    """The database exists but its tables are missing (`tracker init` has not run) or were
+    made by another version of the tracker (`tracker init` upgrades them)."""
 
 
 def open_store() -> Store:
     """The configured database at its current data version.
 
-    Raises DatabaseUnavailable (a missing file, a server down) or NoSchema."""
+    Raises DatabaseUnavailable (a missing file, a server down, a URL that is not one) or
+    NoSchema. No message carries the URL's password."""
     url = database_url()
     eng = engine(url)
     if url not in _ready:
+        where = shown_url(url)
         if not schema_is_current(eng):
+            raise NoSchema(f"the database {where} has no tables yet")
+        found, needed = schema_revision(eng), head_revision()
+        if found != needed:
             raise NoSchema(
-                f"the database {eng.url.render_as_string(hide_password=True)} has no tables yet"
+                f"the database {where} has tables from another version of the tracker "
+                f"(schema revision {found or 'unrecorded'}, this version needs {needed})"
             )
         _ready.add(url)
     return Store(url, queries.data_version(eng))

@@ -26,7 +26,7 @@ from tracker.citations import (
     format_period,
     markdown_citation,
 )
-from tracker.config import database_url
+from tracker.config import database_url, shown_url, without_secrets
 from tracker.errors import DatabaseUnavailable
 from tracker.markup import escape_markdown
 from tracker.queries import CLAIM_SORTS
@@ -58,21 +58,34 @@ def open_store() -> data.Store:
     what to do, and stops."""
     try:
         return data.open_store()
-    except data.NoSchema as exc:
-        st.info(
-            md(f"Nothing to show yet: {exc}.")
-            + " Create the tables and load the sample data with `make run`, or with "
-            "`tracker init` then `tracker import data/`.",
-            icon=":material/database:",
-        )
     except DatabaseUnavailable as exc:
-        st.error(
-            md(f"The database cannot be read: {exc}.")
-            + " Check `TRACKER_DATABASE_URL`, or run `make run` to create the sample database.",
-            icon=":material/error:",
-        )
+        database_error(exc)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
+
+
+def database_error(exc: DatabaseUnavailable) -> None:
+    """The page a reader gets instead of a traceback when the database cannot be used: what
+    is wrong in one sentence and what to do, never the URL's password (the messages mask
+    it; `without_secrets` masks it again wherever a driver may have quoted it)."""
+    url = database_url()
+    reason = without_secrets(str(exc), url).rstrip(".")
+    where = shown_url(url)
+    if isinstance(exc, data.NoSchema):
+        remedy = (
+            "Run `tracker init` to create or upgrade the tables (then `tracker import data/` "
+            "for the sample data), or `make run` to build the sample database on this computer."
+        )
+    else:
+        remedy = (
+            "Check `TRACKER_DATABASE_URL` and that the database is there and reachable; "
+            "`make run` builds the sample database on this computer, `tracker init` creates "
+            "the tables in a new one."
+        )
+    st.error(
+        md(f"The database at {where} could not be opened: {reason}.") + " " + remedy,
+        icon=":material/database_off:",
+    )
 
 
 def stop_if_empty(store: data.Store) -> None:
