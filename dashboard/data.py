@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker import history, queries
+from tracker.chart_images import chart_credits
 from tracker.checks import Finding, findings_by_claim
 from tracker.config import database_url, shown_url
 from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
@@ -32,6 +33,7 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 
 
 def _dispose(eng: Engine) -> None:
@@ -98,6 +100,20 @@ class Store:
 
     def export_meta(self, f: ClaimFilter) -> ExportMeta:
         return _export_meta(self.url, self.version, f)
+
+    def citation_sources(self, source_ids: tuple[int, ...]) -> dict[int, dict[str, Any]]:
+        """The sources to cite (CSL-JSON, BibTeX), by id."""
+        return _citation_sources(self.url, self.version, tuple(sorted(set(source_ids))))
+
+    def chart_credits(self, f: ClaimFilter) -> list[str]:
+        """ "Claimant via publisher" for the claims `f` selects: a chart's source line."""
+        return _chart_credits(self.url, self.version, f)
+
+    def claim_history(
+        self, claim_id: int, limit: int = CLAIM_HISTORY
+    ) -> list[history.RevisionRecord]:
+        """A claim's revisions, newest first (its card shows them; nothing is deleted)."""
+        return self.revisions(HistoryFilter(claim_id=claim_id), limit=limit, offset=0)
 
     def findings(self) -> Findings:
         return _findings(self.url, self.version)
@@ -211,6 +227,18 @@ def _claim_references(
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _export_meta(url: str, version: int, f: ClaimFilter) -> ExportMeta:
     return export_meta(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _citation_sources(
+    url: str, version: int, source_ids: tuple[int, ...]
+) -> dict[int, dict[str, Any]]:
+    return queries.citation_sources(engine(url), source_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart_credits(url: str, version: int, f: ClaimFilter) -> list[str]:
+    return chart_credits(engine(url), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

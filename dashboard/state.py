@@ -526,6 +526,37 @@ def requested_source() -> tuple[int | None, str | None]:
     return int(raw.strip()), None
 
 
+def requested_claim() -> tuple[int | None, str | None]:
+    """The `claim=<id>` of a claim's permalink: (id, None), (None, notice) or (None, None).
+    A link that is not a claim number is a notice, never a traceback."""
+    raw = st.query_params.get("claim")
+    if raw is None or raw == "":
+        return None, None
+    value = raw.strip().lstrip("#")
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim number."
+    return int(value), None
+
+
+def open_claim(claim_id: int) -> None:
+    """An on_click callback: the claim's permalink view (its card with history and checks),
+    on top of the filters in the address, which it keeps for the way back."""
+    st.query_params["claim"] = str(claim_id)
+
+
+def close_claim() -> None:
+    """An on_click callback: from a claim's view back to the chart the address describes."""
+    if "claim" in st.query_params:
+        del st.query_params["claim"]
+
+
+def show_claim_on_chart(params: dict[str, str]) -> None:
+    """An on_click callback: the Figures chart of a claim's metric, place and kind (and the
+    retracted points, for a retracted claim), instead of whatever the address held."""
+    st.query_params.clear()
+    st.query_params.update(params)
+
+
 def close_source() -> None:
     """An on_click callback: back from one source to the list."""
     if "source" in st.query_params:
