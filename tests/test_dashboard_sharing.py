@@ -422,7 +422,7 @@ def test_embed_draws_the_chart_its_caption_and_a_link_back_and_nothing_else(
     assert len(at.get("plotly_chart")) == 1
     engine = make_engine(dashboard_url)
     try:
-        f = ClaimFilter(metric="children_killed", place="UA")
+        f = ClaimFilter(metric="children_killed", place="UA", include_retracted=False)
         as_of = export_meta(engine, f).latest_as_of
         credits = chart_credits(engine, f)
     finally:
