@@ -476,3 +476,22 @@ def test_without_chromium_the_image_tab_says_what_to_install(
     assert "apt-get install chromium" in codes(at)
     assert "PNG image" not in download_labels(at)
     assert download_labels(at)[0] == "CSV"  # the exports do not need a browser
+
+
+def test_links_encode_the_filters_and_the_snippet_escapes_names_from_the_data():
+    from dashboard.sharing import iframe_snippet, view_url
+
+    url = view_url(
+        {"claimant": ["a&b", "c d"], "from": ["2023-01-01"]},
+        embed=True,
+        address="https://tracker.example.org/",
+    )
+    assert url == (
+        "https://tracker.example.org/?claimant=a%26b&claimant=c+d&from=2023-01-01&embed=true"
+    )
+    snippet = iframe_snippet(url, 'Deaths in "Town" <script>')
+    assert snippet.startswith(
+        '<iframe src="https://tracker.example.org/?claimant=a%26b&amp;claimant=c+d&amp;'
+        'from=2023-01-01&amp;embed=true" title="Deaths in &quot;Town&quot; &lt;script&gt;"'
+    )
+    assert "<script>" not in snippet

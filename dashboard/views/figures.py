@@ -77,10 +77,8 @@ if embedded:
         config=chart_config,
     )
     sharing.caption_block(caption)
-    st.link_button(
-        "Full view: every source, quote and citation",
-        sharing.view_url(),
-        icon=":material/open_in_new:",
+    widgets.link_button(
+        "Full view: every source, quote and citation", sharing.view_url(), key="embed.back"
     )
     st.stop()
 
