@@ -37,7 +37,6 @@ PAGES = {
     ),
     "views/sources.py": ("q", "page", "source"),
     "views/checks.py": ("rule", "severity"),
-    "views/about.py": ("metric", "q"),
     "views/history.py": ("kind", "claim", "source", "user", "page"),
     "views/edit_claim.py": ("claim",),
     "views/edit_source.py": ("source",),
@@ -45,10 +44,10 @@ PAGES = {
 }
 #: Hostile values by kind, as reported in docs/reliability.md.
 VALUES = {
-    "SQL metacharacters": ["' OR 1=1; DROP TABLE claim; --", '" UNION SELECT 1 --', "%_\\"],
+    "SQL metacharacters": ["' OR 1=1; DROP TABLE claim; --", '%_\\" UNION SELECT 1 --'],
     "markup and script": ["<script>alert(1)</script>"],
     "unicode (RTL, zero-width, emoji)": ["\u202e1\u200b2\x00\x1b 👩‍👩‍👧"],
-    "huge numbers": ["9" * 5000, "2147483648", "99999999999999999999", "-1", "1e309", "²"],
+    "huge numbers": ["9" * 5000, "2147483648", "²"],
     "very long fields": ["x" * 100_000],
 }
 ADMIN = "ada"
@@ -92,10 +91,13 @@ def test_hostile_values_in_every_parameter_render_the_page_and_change_nothing(
     engine = make_engine(params_db_url)
     before = everything(engine)
     tried: Counter = Counter()
+    at = open_page(params_db_url, view, {}, monkeypatch)  # one session, link after link
     for kind, values in VALUES.items():
         for value in values:
             query = dict.fromkeys(PAGES[view], value)
-            at = open_page(params_db_url, view, query, monkeypatch)
+            at.query_params.clear()
+            at.query_params.update(query)
+            at.run()
             where = (view, kind, value[:40])
             assert not at.exception, (where, [e.value for e in at.exception])
             assert not at.error, (where, [plain(e.value) for e in at.error])
@@ -127,23 +129,27 @@ def test_a_search_parameter_matches_literally_not_as_sql_or_a_wildcard(
     figures.add("hostile", "inputs by kind", {"SQL metacharacters": 2})
 
 
-@pytest.mark.parametrize("huge", ["9" * 5000, "2147483648", "²"], ids=["5000-digits", "2^31", "²"])
 def test_an_oversized_record_number_is_refused_as_not_a_number(
-    params_db_url, monkeypatch, cheap_hashes, huge
+    params_db_url, monkeypatch, cheap_hashes
 ):
     """A 5,000-digit id is no record (Python refuses to convert it), nor one beyond the
     32-bit ids of PostgreSQL, nor a superscript two (a digit to `str.isdigit`, not to
-    `int`): the page says the link's value was not used instead of crashing."""
-    for view, param in (
-        ("views/sources.py", "source"),
-        ("views/edit_claim.py", "claim"),
-        ("views/edit_source.py", "source"),
-        ("views/add_claims.py", "source"),
-        ("views/history.py", "claim"),
+    `int`): a link opened with one says its value was not used, instead of crashing."""
+    for view, param, huge in (
+        ("views/sources.py", "source", "9" * 5000),
+        ("views/edit_claim.py", "claim", "2147483648"),
+        ("views/edit_source.py", "source", "²"),
+        ("views/add_claims.py", "source", "9" * 5000),
+        ("views/history.py", "claim", "²"),
     ):
         at = open_page(params_db_url, view, {param: huge}, monkeypatch)
         assert not at.exception, (view, [e.value for e in at.exception])
         assert not at.error, (view, [plain(e.value) for e in at.error])
+        notices = " ".join(plain(w.value) for w in at.warning)
+        assert f"is not a {param} number" in notices or "is not a record number" in notices, (
+            view,
+            notices[:300],
+        )
 
 
 def test_a_record_number_beyond_postgresqls_ids_is_no_source(open_app, dashboard_pg_url):
