@@ -161,10 +161,22 @@ def claim_key(source_url: str, claim: ClaimIn, claimant: str, place: str) -> str
     """A stable key for a claim written without `id`: its source and natural identity."""
     if claim.id:
         return claim.id
-    raw = "|".join(
-        str(x)
-        for x in (source_url, claim.metric, claimant, place, claim.period_start, claim.period_end)
+    return natural_claim_key(
+        source_url, claim.metric, claimant, place, claim.period_start, claim.period_end
     )
+
+
+def natural_claim_key(
+    source_url: str,
+    metric: str,
+    claimant: str,
+    place: str,
+    period_start: date | None,
+    period_end: date,
+) -> str:
+    """The key of a claim written without `id` (its source and natural identity), shared
+    with the bulk loader so that both paths key the same claim alike."""
+    raw = "|".join(str(x) for x in (source_url, metric, claimant, place, period_start, period_end))
     return "c-" + hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
