@@ -33,6 +33,7 @@ from tracker.schemas import ClaimIn, SourceIn
 from tracker.store import SYSTEM, add_claim, add_source, data_version
 from tracker.synthetic import (
     METRIC_WEIGHTS,
+    SYNTHETIC_WARNING,
     URL_PREFIX,
     SyntheticVocabulary,
     generate,
@@ -385,3 +386,41 @@ def test_demo_command_refuses_a_store_with_real_data_in_one_line(sample_engine, 
 def test_vocabulary_files_alone_are_not_real_data(engine):
     import_paths(engine, SYSTEM, VOCAB_FILES)
     assert not holds_real_data(engine)
+
+
+# --- the dashboard's warning -----------------------------------------------------------------
+
+READER_PAGES = (
+    "views/figures.py",
+    "views/claims.py",
+    "views/sources.py",
+    "views/checks.py",
+    "views/about.py",
+)
+
+
+@pytest.fixture
+def synthetic_url(database_url: str) -> str:
+    from tracker.db import make_engine
+
+    engine = make_engine(database_url)
+    load_synthetic(engine, 300, seed=8)
+    engine.dispose()
+    return database_url
+
+
+def test_every_page_warns_while_synthetic_data_is_stored(open_app, synthetic_url):
+    at = open_app(synthetic_url)
+    for page in READER_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert [w.value for w in at.warning][:1] == [SYNTHETIC_WARNING], page
+    assert "synthetic (fictional) data" in SYNTHETIC_WARNING
+
+
+def test_no_warning_on_a_store_of_real_data(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    for page in READER_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not any("synthetic" in w.value for w in at.warning), page
