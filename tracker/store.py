@@ -116,6 +116,11 @@ def source_snapshot(source: Source) -> dict[str, Any]:
     return {f: _jsonable(getattr(source, f)) for f in SOURCE_FIELDS}
 
 
+def source_values_snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    """`source_snapshot` of a source about to be inserted in bulk (its column values)."""
+    return {f: _jsonable(values.get(f)) for f in SOURCE_FIELDS}
+
+
 def claim_snapshot(claim: Claim, vocab: Vocabulary) -> dict[str, Any]:
     """A claim as a reader sees it: vocabulary by key, dates as ISO text."""
     ids = _id_maps(vocab)

@@ -22,10 +22,11 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists
@@ -429,3 +430,25 @@ def load_synthetic(
         for item in generate(n, seed=seed, vocab=vocab):
             loader.add(item.source, item.claims)
         return loader.finish()
+
+
+def write_yaml(items: Iterable[SyntheticSource], folder: Path) -> int:
+    """The dataset as data files (one per source, the import format), for measuring
+    `tracker import`; returns the number of claims written."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class dumper(base):  # type: ignore[valid-type, misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # shared date objects must not become anchors: data files refuse them
+
+    claims = 0
+    for item in items:
+        name = item.source["url"].removeprefix(URL_PREFIX).replace("/", "-")
+        doc = {"source": item.source, "claims": item.claims}
+        text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True)
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+        claims += len(item.claims)
+    return claims
