@@ -116,12 +116,25 @@ def ms(seconds: float) -> str:
 
 
 def median_time(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
+    return measure(fn, repeat)[0]
+
+
+def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU time of this process (threads included) over
+    `repeat` runs. On a shared, overloaded machine the wall clock mostly measures the
+    neighbours; the CPU time is this work's own cost (for SQLite all of it is in-process;
+    PostgreSQL's server time is not counted in it)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def both(wall: float, cpu: float) -> str:
+    return f"{ms(wall)} wall, {ms(cpu)} cpu"
 
 
 def verdict(ok: bool, by: str = "") -> str:
@@ -305,9 +318,16 @@ def section_a(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
         store = empty_store(db, workdir, pg_url, "load")
         engine = make_engine(store.url)
         ensure_vocabulary(engine, SYSTEM)  # reference data, not timed (the raw floor has it too)
-        started = time.perf_counter()
-        report = load_synthetic(engine, size, seed=100 + i)
-        loads.append(time.perf_counter() - started)
+        reports = []
+        loads.append(
+            measure(
+                lambda engine=engine, i=i, reports=reports: reports.append(
+                    load_synthetic(engine, size, seed=100 + i)
+                ),
+                1,
+            )
+        )
+        report = reports[0]
         engine.dispose()
         rows = dump_rows(store)
         target = empty_store(db, workdir, pg_url, "raw")
@@ -315,25 +335,37 @@ def section_a(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
         ensure_vocabulary(engine, SYSTEM)
         _copy_claimants(store, target)
         engine.dispose()
-        started = time.perf_counter()
-        raw_insert(target, rows)
-        raws.append(time.perf_counter() - started)
-    load, raw = statistics.median(loads), statistics.median(raws)
-    ratio = raw / load
+        raws.append(measure(lambda target=target, rows=rows: raw_insert(target, rows), 1))
+    load = statistics.median(w for w, _ in loads), statistics.median(c for _, c in loads)
+    raw = statistics.median(w for w, _ in raws), statistics.median(c for _, c in raws)
     record(
         Row(
             "a",
             db,
             size,
-            f"synthetic loader, claims/s ({runs} run{'s' if runs > 1 else ''}; "
+            f"synthetic loader incl. generation ({runs} run{'s' if runs > 1 else ''}; "
             f"{report.sources:,} sources, {report.revisions:,} revisions)",
-            f"{size / load:,.0f}/s ({ms(load)})",
-            f"{size / raw:,.0f}/s ({ms(raw)})",
-            f"{ratio:.2f}x raw",
+            f"{size / load[0]:,.0f} claims/s ({both(*load)})",
+            f"{size / raw[0]:,.0f} claims/s ({both(*raw)})",
+            _ratio_text(raw, load, "raw"),
             ">= 0.7x raw",
-            verdict(ratio >= 0.7, f"by {0.7 / ratio:.1f}x"),
+            _at_least(raw, load, db, 0.7),
         )
     )
+
+
+def _ratio_text(floor: tuple[float, float], value: tuple[float, float], what: str) -> str:
+    """Throughput ratio value/floor, by wall clock and by CPU time."""
+    return f"{floor[0] / value[0]:.2f}x {what} (wall), {floor[1] / value[1]:.2f}x (cpu)"
+
+
+def _at_least(floor: tuple[float, float], value: tuple[float, float], db: str, goal: float) -> str:
+    """Judged on CPU time on SQLite (all in-process; the wall clock measures the
+    neighbours on a shared machine), on the wall clock on PostgreSQL (server work)."""
+    i = 1 if db == "sqlite" else 0
+    ratio = floor[i] / value[i]
+    basis = "cpu" if i else "wall"
+    return f"met ({basis})" if ratio >= goal else f"missed by {goal / ratio:.1f}x ({basis})"
 
 
 def _copy_claimants(source: Store, target: Store) -> None:
@@ -379,9 +411,7 @@ def section_b(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
         store = empty_store(db, workdir, pg_url, "import")
         engine = make_engine(store.url)
         ensure_vocabulary(engine, SYSTEM)
-        started = time.perf_counter()
-        import_paths(engine, SYSTEM, [folder])
-        imports.append(time.perf_counter() - started)
+        imports.append(measure(lambda engine=engine: import_paths(engine, SYSTEM, [folder]), 1))
         engine.dispose()
         rows = dump_rows(store)
         target = empty_store(db, workdir, pg_url, "raw")
@@ -389,22 +419,26 @@ def section_b(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
         ensure_vocabulary(engine, SYSTEM)
         _copy_claimants(store, target)
         engine.dispose()
-        started = time.perf_counter()
-        raw_insert(target, rows)
-        raws.append(time.perf_counter() - started)
-    took, raw = statistics.median(imports), statistics.median(raws)
-    rate = size / took
+        raws.append(measure(lambda target=target, rows=rows: raw_insert(target, rows), 1))
+    took = statistics.median(w for w, _ in imports), statistics.median(c for _, c in imports)
+    raw = statistics.median(w for w, _ in raws), statistics.median(c for _, c in raws)
+    i = 1 if db == "sqlite" else 0
+    rate = size / took[i]
     record(
         Row(
             "b",
             db,
             size,
-            f"tracker import (YAML, one file per source), claims/s ({runs} run{'s' if runs > 1 else ''})",
-            f"{rate:,.0f}/s ({ms(took)})",
-            f"{size / raw:,.0f}/s ({ms(raw)})",
-            f"{raw / took:.2f}x raw",
-            ">= 20,000/s",
-            verdict(rate >= 20_000, f"by {20_000 / rate:.1f}x"),
+            f"tracker import (YAML, one file per source) ({runs} run{'s' if runs > 1 else ''})",
+            f"{size / took[0]:,.0f} claims/s wall, {size / took[1]:,.0f}/s cpu ({both(*took)})",
+            f"{size / raw[0]:,.0f} claims/s ({both(*raw)})",
+            _ratio_text(raw, took, "raw"),
+            ">= 20,000 claims/s",
+            (
+                f"met ({'cpu' if i else 'wall'})"
+                if rate >= 20_000
+                else f"missed by {20_000 / rate:.1f}x ({'cpu' if i else 'wall'})"
+            ),
         )
     )
 
@@ -499,10 +533,12 @@ def _replay_sql(store: Store, statements: list[tuple[str, Any, bool]]) -> Callab
 
 
 def section_c(store: Store, size: int, repeat: int, pages: list[str]) -> dict[str, float]:
+    from streamlit import logger as streamlit_logger
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data
 
+    streamlit_logger.set_log_level("error")  # "no runtime found" on every bare-mode cache
     recorder = Recorder()
     event.listen(Engine, "before_cursor_execute", recorder.before_cursor_execute)
     _wrap_queries(recorder)
@@ -520,53 +556,61 @@ def section_c(store: Store, size: int, repeat: int, pages: list[str]) -> dict[st
                 if PAGES[page] != "views/figures.py":
                     at.switch_page(PAGES[page])
                 with recorder.recording():
-                    started = time.perf_counter()
-                    at.run()
-                    colds.append(time.perf_counter() - started)
+                    colds.append(measure(at.run, 1))
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception[0].value}")
                 if i == 0:
                     calls, statements = list(recorder.calls), list(recorder.sql)
-                started = time.perf_counter()
-                at.run()
-                warms.append(time.perf_counter() - started)
-            cold, warm = statistics.median(colds), statistics.median(warms)
-            query_time = median_time(lambda calls=calls: _replay_calls(calls), repeat)
-            floor = median_time(_replay_sql(store, statements), repeat)
-            warm_of[page] = warm
+                warms.append(measure(at.run, 1))
+            cold = statistics.median(w for w, _ in colds), statistics.median(c for _, c in colds)
+            warm = statistics.median(w for w, _ in warms), statistics.median(c for _, c in warms)
+            query_time = measure(lambda calls=calls: _replay_calls(calls), repeat)
+            floor = measure(_replay_sql(store, statements), repeat)
+            warm_of[page] = warm[0]
             names = sorted({c[0] for c in calls})
+            i = 1 if store.db == "sqlite" else 0
+            basis = "cpu" if i else "wall"
             record(
                 Row(
                     "c",
                     store.db,
                     size,
-                    f"{page}: cold render ({len(statements)} statements; queries: "
-                    f"{', '.join(names) or 'none'} = {ms(query_time)})",
-                    ms(cold),
-                    ms(floor),
-                    f"{cold / floor:.1f}x" if floor else "",
+                    f"{page}: cold render ({len(statements)} statements; tracker.queries calls: "
+                    f"{', '.join(names) or 'none'} = {both(*query_time)})",
+                    both(*cold),
+                    both(*floor),
+                    f"{cold[0] / floor[0]:.1f}x (wall), {cold[1] / max(floor[1], 1e-6):.1f}x (cpu)",
                     "<= 3x floor",
-                    verdict(cold <= 3 * floor, f"by {cold / (3 * floor):.1f}x") if floor else "",
+                    _at_most(cold[i], floor[i], 3, basis),
                 )
             )
-            ok = warm <= max(1.5 * floor, 0) and warm <= 0.25
+            verdict_warm = _at_most(warm[i], floor[i], 1.5, basis)
+            if warm[i] > 0.25:
+                verdict_warm = f"missed: {ms(warm[i])} > 250 ms ({basis})"
             record(
                 Row(
                     "c",
                     store.db,
                     size,
                     f"{page}: warm rerun",
-                    ms(warm),
-                    ms(floor),
-                    f"{warm / floor:.1f}x" if floor else "",
+                    both(*warm),
+                    both(*floor),
+                    f"{warm[0] / floor[0]:.1f}x (wall), {warm[1] / max(floor[1], 1e-6):.1f}x (cpu)",
                     "<= 1.5x floor and <= 250 ms",
-                    verdict(ok, f"({ms(warm)})") if floor else "",
+                    verdict_warm,
                 )
             )
     finally:
         event.remove(Engine, "before_cursor_execute", recorder.before_cursor_execute)
         data.clear()
     return warm_of
+
+
+def _at_most(value: float, floor: float, goal: float, basis: str) -> str:
+    if floor <= 0:
+        return ""
+    ratio = value / floor
+    return f"met ({basis})" if ratio <= goal else f"missed by {ratio / goal:.1f}x ({basis})"
 
 
 # --- d: Datasette --------------------------------------------------------------------------------
