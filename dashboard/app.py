@@ -17,9 +17,28 @@ if sys.path[:1] != [ROOT]:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import forms, sharing, state, widgets  # noqa: E402
+from dashboard import data, forms, sharing, state, widgets  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from tracker.errors import DatabaseUnavailable  # noqa: E402
+from tracker.synthetic import SYNTHETIC_WARNING, is_synthetic_loaded  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _synthetic_loaded(url: str, version: int) -> bool:
+    """Keyed on the data version, like every cached query: a load or a reset shows at once."""
+    return is_synthetic_loaded(data.engine(url))
+
+
+def synthetic_banner() -> None:
+    """On every page, embeds included, above everything else, while any synthetic source is
+    stored: a fictional figure must never be screenshotted or embedded as a real one."""
+    try:
+        store = data.open_store()
+    except DatabaseUnavailable:
+        return  # the page itself says what is wrong with the database
+    if _synthetic_loaded(store.url, store.version):
+        st.warning(SYNTHETIC_WARNING, icon=":material/science:")
+
 
 st.set_page_config(
     page_title="Claims Tracker",
@@ -31,6 +50,7 @@ state.init()
 forms.refresh_account()
 embedded = sharing.is_embedded()
 page = st.navigation(pages_for(state.current_role()), position="hidden" if embedded else "sidebar")
+synthetic_banner()
 if not embedded:
     with st.sidebar:
         forms.account_panel()
