@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     String,
     and_,
@@ -22,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -109,7 +109,8 @@ class FullTextMatch(ColumnElement[bool]):
     The text is a bound parameter of the statement (part of SQLAlchemy's cache key), turned
     into the search syntax in SQL, so that a cached statement never keeps an old search."""
 
-    type = Boolean()
+    # No Boolean type: SQLite (no native booleans) would get "<this> = 1", which hides the
+    # IN from the planner and turns a lookup by id into a full scan.
     inherit_cache = False
     _traverse_internals = [
         ("table", InternalTraversal.dp_string),
@@ -207,18 +208,20 @@ def conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     if f.text and f.text.strip():
         if len(f.text.strip()) > LONGEST_SEARCHED or "\x00" in f.text:
             return [false()]
-        needle = f.text.strip()
-        out.append(
-            or_(
-                text_contains("claim", {"quote": Claim.quote}, needle),
-                Claim.source_id.in_(
-                    select(Source.id).where(
-                        text_contains("source", {"title": Source.title}, needle, fts_column="title")
-                    )
-                ),
-            )
-        )
+        out.append(Claim.id.in_(claims_with_text(f.text.strip())))
     return out
+
+
+def claims_with_text(needle: str) -> Any:
+    """The ids of the claims whose quote or source title contains `needle`: one IN list, so
+    that a row is tested by its id alone (read from any index) and a short list can drive
+    the query. Each branch starts from its full-text index and tests the few rows found."""
+    in_quote = select(Claim.id).where(text_contains("claim", {"quote": Claim.quote}, needle))
+    titled = select(Source.id).where(
+        text_contains("source", {"title": Source.title}, needle, fts_column="title")
+    )
+    in_title = select(Claim.id).where(Claim.source_id.in_(titled))
+    return union(in_quote, in_title)
 
 
 def where(f: ClaimFilter) -> ColumnElement[bool]:

@@ -29,7 +29,8 @@ st.markdown(
     "Each point is one statement by one claimant; click it to see its source."
 )
 
-points = store.chart_points(f)
+chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
+points = chart.points
 if points.empty:
     st.info(
         widgets.md(f"No claims match: {f.describe()}.")
@@ -40,13 +41,15 @@ if points.empty:
     st.stop()
 
 chart_column, card_column = st.columns([3, 2], gap="medium")
+checked = store.chart_findings(f)
 with chart_column:
     figure = charts.figures_chart(
         points,
         show_retracted=show_retracted,
         y_title=metric_label,
         revision=f"{f.metric}|{f.place}|{f.cumulative}",
-        findings=store.findings().by_claim,
+        findings=checked.by_claim,
+        period=chart.period,
     )
     event = st.plotly_chart(
         figure,
@@ -55,16 +58,30 @@ with chart_column:
         selection_mode="points",
         config={"displaylogo": False, "responsive": True},
     )
-    total = store.count_statements(f)
-    shown = len(points)
-    st.caption(
-        f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} claim(s)"
-        + (f"; the latest {shown:,} of {total:,} are drawn" if total > shown else "")
-        + ". Lines join a claimant's own claims; nothing is interpolated."
-    )
+    if chart.period:
+        st.caption(
+            f"More than {chart.statements:,} statements match, so the chart is aggregated to "
+            f"{chart.period_plural}: max per claimant per {chart.period} (the highest figure "
+            f"among {int(points['n_claims'].sum()):,} claims; retracted ones left out). "
+            "Narrow the dates or claimants to see each statement and its sources."
+        )
+    else:
+        shown = len(points)
+        st.caption(
+            f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} "
+            "claim(s). Lines join a claimant's own claims; nothing is interpolated."
+            + (
+                ""
+                if checked.series_checked
+                else " Rings show each claim's own checks; series checks (decreases, jumps, "
+                "disagreements) over this many claims are on the Checks page."
+                if checked.checked
+                else " Too many claims to check on the fly: no rings; see the Checks page."
+            )
+        )
 
 with card_column:
-    plotted = {i for ids in points["claim_ids"] for i in ids}
+    plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
     selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
     claim = store.claim_detail(selected[0]) if selected else None
     if claim is None:
