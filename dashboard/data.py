@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker import history, queries
 from tracker.chart_images import chart_credits
-from tracker.checks import Finding, findings_by_claim
+from tracker.checks import Finding, findings_by_claim, findings_for_claims
 from tracker.config import database_url, shown_url
 from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
 from tracker.errors import DatabaseUnavailable
@@ -34,6 +34,10 @@ from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
 CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
+SERIES_CHECK_LIMIT = 20_000
+# Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
+# page runs on the fly, a few seconds at most; a chart plotting more shows no rings.
+RING_CHECK_LIMIT = 5_000
 
 
 def _dispose(eng: Engine) -> None:
@@ -74,6 +78,15 @@ class Store:
     def chart_points(self, f: ClaimFilter) -> pd.DataFrame:
         return _chart_points(self.url, self.version, f)
 
+    def chart(self, f: ClaimFilter) -> queries.Chart:
+        """The Figures chart's points, bounded (tracker.queries.chart)."""
+        return _chart(self.url, self.version, f)
+
+    def chart_findings(self, f: ClaimFilter) -> ChartFindings:
+        """Findings of the claims the chart for `f` plots (checks run for those claims and
+        their series only, not the whole store); none for an aggregated chart."""
+        return _chart_findings(self.url, self.version, f)
+
     def count_statements(self, f: ClaimFilter) -> int:
         return _count_statements(self.url, self.version, f)
 
@@ -83,8 +96,8 @@ class Store:
     def claims_page(self, f: ClaimFilter, sort: str, limit: int, offset: int) -> pd.DataFrame:
         return _claims_page(self.url, self.version, f, sort, limit, offset)
 
-    def count_claims(self, f: ClaimFilter) -> int:
-        return _count_claims(self.url, self.version, f)
+    def count_claims(self, f: ClaimFilter, at_most: int | None = None) -> int:
+        return _count_claims(self.url, self.version, f, at_most)
 
     def sources_list(self, text: str | None, limit: int, offset: int) -> pd.DataFrame:
         return _sources_list(self.url, self.version, text, limit, offset)
@@ -145,6 +158,17 @@ class Findings:
 
     by_claim: dict[int, list[Finding]]
     all: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class ChartFindings:
+    """The findings of a chart's points (claim id -> findings). `series_checked` is False
+    when the chart's metric and place hold more than SERIES_CHECK_LIMIT claims: the series
+    rules (decreases, jumps, disagreements) are then left to the Checks page and `tracker
+    check`, as they would take minutes on a reader's first view."""
+
+    by_claim: dict[int, list[Finding]]
+    series_checked: bool = True
 
 
 @dataclass(frozen=True)
@@ -257,6 +281,25 @@ def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
+    return queries.chart(engine(url), f)
+
+
+@st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)
+def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
+    chart = _chart(url, version, f)
+    if chart.period is not None or chart.points.empty:
+        return ChartFindings({}, series_checked=False, checked=chart.points.empty)
+    ids = [i for ids in chart.points["claim_ids"] for i in ids]
+    if len(ids) > RING_CHECK_LIMIT:
+        return ChartFindings({}, series_checked=False, checked=False)
+    group = ClaimFilter(metric=f.metric, place=f.place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    return ChartFindings(findings_for_claims(engine(url), ids, series=series), series)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _count_statements(url: str, version: int, f: ClaimFilter) -> int:
     return queries.count_statements(engine(url), f)
 
@@ -274,8 +317,8 @@ def _claims_page(
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _count_claims(url: str, version: int, f: ClaimFilter) -> int:
-    return queries.count_claims(engine(url), f)
+def _count_claims(url: str, version: int, f: ClaimFilter, at_most: int | None) -> int:
+    return queries.count_claims(engine(url), f, at_most=at_most)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -48,7 +48,8 @@ if not embedded:
         "Each point is one statement by one claimant; click it to see its source."
     )
 
-points = store.chart_points(f)
+chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
+points = chart.points
 if points.empty:
     st.info(
         widgets.md(f"No claims match: {f.describe()}.")
@@ -62,6 +63,9 @@ if points.empty:
     )
     st.stop()
 
+if chart.period:
+    # An aggregated chart says so wherever it travels: embeds and images carry the title.
+    title += f" (highest figure per claimant per {chart.period})"
 meta = store.export_meta(f)
 caption = sharing.chart_caption(title, meta, list(points["qualifier"]), store.chart_credits(f))
 revision = f"{f.metric}|{f.place}|{f.cumulative}"
@@ -71,7 +75,11 @@ if embedded:
     # The chart without the checks' rings (explained on the full page, not here).
     st.plotly_chart(
         charts.figures_chart(
-            points, show_retracted=show_retracted, y_title=metric_label, revision=revision
+            points,
+            show_retracted=show_retracted,
+            y_title=metric_label,
+            revision=revision,
+            period=chart.period,
         ),
         key=state.FIG_CHART,
         config=chart_config,
@@ -83,13 +91,15 @@ if embedded:
     st.stop()
 
 chart_column, card_column = st.columns([3, 2], gap="medium")
+checked = store.chart_findings(f)
 with chart_column:
     figure = charts.figures_chart(
         points,
         show_retracted=show_retracted,
         y_title=metric_label,
         revision=revision,
-        findings=store.findings().by_claim,
+        findings=checked.by_claim,
+        period=chart.period,
     )
     event = st.plotly_chart(
         figure,
@@ -98,16 +108,30 @@ with chart_column:
         selection_mode="points",
         config=chart_config,
     )
-    total = store.count_statements(f)
-    shown = len(points)
-    st.caption(
-        f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} claim(s)"
-        + (f"; the latest {shown:,} of {total:,} are drawn" if total > shown else "")
-        + ". Lines join a claimant's own claims; nothing is interpolated."
-    )
+    if chart.period:
+        st.caption(
+            f"More than {chart.statements:,} statements match, so the chart is aggregated to "
+            f"{chart.period_plural}: max per claimant per {chart.period} (the highest figure "
+            f"among {int(points['n_claims'].sum()):,} claims; retracted ones left out). "
+            "Narrow the dates or claimants to see each statement and its sources."
+        )
+    else:
+        shown = len(points)
+        st.caption(
+            f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} "
+            "claim(s). Lines join a claimant's own claims; nothing is interpolated."
+            + (
+                ""
+                if checked.series_checked
+                else " Rings show each claim's own checks; series checks (decreases, jumps, "
+                "disagreements) over this many claims are on the Checks page."
+                if checked.checked
+                else " Too many claims to check on the fly: no rings; see the Checks page."
+            )
+        )
 
 with card_column:
-    plotted = {i for ids in points["claim_ids"] for i in ids}
+    plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
     selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
     claim = store.claim_detail(selected[0]) if selected else None
     if claim is None:
@@ -128,7 +152,11 @@ with image_tab:
     # The image without the checks' rings: a picture travels without the page's key to them.
     sharing.image_downloads(
         charts.figures_chart(
-            points, show_retracted=show_retracted, y_title=metric_label, revision=revision
+            points,
+            show_retracted=show_retracted,
+            y_title=metric_label,
+            revision=revision,
+            period=chart.period,
         ),
         caption,
         sharing.image_stem(f, meta),
