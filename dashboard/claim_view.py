@@ -103,10 +103,17 @@ def show(store: data.Store, claim_id: int) -> bool:
     else:
         widgets.claims_table(same, compact=True, key="claim.same")
 
-    findings = store.findings().by_claim.get(claim_id, [])
+    checked = store.claim_findings(claim_id, claim["metric_key"], claim["place_key"])
+    findings = checked.by_claim.get(claim_id, [])
     st.subheader(f"Checks ({len(findings)})", anchor=False)
     if not findings:
         st.caption("The consistency checks found nothing about this claim.")
+    if not checked.series_checked:
+        st.caption(
+            "The series checks (decreases, jumps, disagreements) are not run here: this "
+            "metric and place hold too many claims to check on a page view. The Checks page "
+            "and `tracker check` run them."
+        )
     for finding in findings:
         finding_box(finding)
 

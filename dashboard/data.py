@@ -128,6 +128,10 @@ class Store:
         """A claim's revisions, newest first (its card shows them; nothing is deleted)."""
         return self.revisions(HistoryFilter(claim_id=claim_id), limit=limit, offset=0)
 
+    def claim_findings(self, claim_id: int, metric: str, place: str) -> ChartFindings:
+        """One claim's findings for its own page, without checking the whole store."""
+        return _claim_findings(self.url, self.version, claim_id, metric, place)
+
     def findings(self) -> Findings:
         return _findings(self.url, self.version)
 
@@ -169,6 +173,7 @@ class ChartFindings:
 
     by_claim: dict[int, list[Finding]]
     series_checked: bool = True
+    checked: bool = True  # False: too many claims plotted to run even their own checks
 
 
 @dataclass(frozen=True)
@@ -366,3 +371,13 @@ def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _revision_authors(url: str, version: int) -> list[str]:
     return history.revision_authors(engine(url))
+
+
+@st.cache_data(show_spinner="Running the consistency checks on this claim…", max_entries=64)
+def _claim_findings(
+    url: str, version: int, claim_id: int, metric: str, place: str
+) -> ChartFindings:
+    group = ClaimFilter(metric=metric, place=place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    return ChartFindings(findings_for_claims(engine(url), [claim_id], series=series), series)
