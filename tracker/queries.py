@@ -310,12 +310,13 @@ class Chart:
     more_than_statements: bool = False
 
 
-def chart(engine: Engine, f: ClaimFilter, limit: int = MAX_CHART_POINTS) -> Chart:
+def chart(engine: Engine, f: ClaimFilter, limit: int | None = None) -> Chart:
     """The Figures chart's data for `f`, never more than `limit` points (see `Chart`).
 
     The statement count stops at `limit + 1` (a covering scan of ix_claim_series); a view
     that fits is drawn statement by statement, one that does not is aggregated to the
-    finest period whose claimant × period grid fits in `limit`."""
+    finest period whose claimant × period grid fits in `limit` (default MAX_CHART_POINTS)."""
+    limit = MAX_CHART_POINTS if limit is None else limit
     statements = count_statements(engine, f, at_most=limit + 1)
     if statements <= limit:
         return Chart(chart_points(engine, f, limit), statements)
