@@ -403,7 +403,7 @@ def test_every_view_shows_its_link_and_embed_form(open_page, dashboard_sqlite_ur
         link,
         '<iframe src="http://localhost:8501/?metric=children_killed&amp;claimant=pgo&amp;'
         'embed=true" title="Children killed in Ukraine, cumulative totals" width="100%" '
-        'height="620" style="border:0" loading="lazy"></iframe>',
+        'height="860" style="border:0" loading="lazy"></iframe>',
         embed,
     ]
     # A change of filter is a new link at once.
