@@ -28,7 +28,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from dashboard.sharing import IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
+from dashboard.sharing import EMBED_HEIGHT, IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
 from tests.browser_support import (
     CHROMIUM_ARGS,
     TIMEOUT_MS,
@@ -373,6 +373,9 @@ def test_the_chart_downloads_as_a_png_of_the_stated_size_and_the_view_as_csv(
     assert Path(csv_download.value.path()).read_bytes() == csv
 
 
+STMAIN_HEIGHT_JS = "document.querySelector('[data-testid=stMain]').scrollHeight"
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -424,4 +427,7 @@ def test_the_embed_snippet_pasted_into_a_page_shows_the_chart_without_the_app(
     expect(frame.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(frame.get_by_test_id("stSelectbox")).to_have_count(0)
     expect(frame.get_by_role("heading", name="Figures")).to_have_count(0)
+    # It fits the frame the snippet asks for: the link back is seen without scrolling.
+    [embedded] = page.main_frame.child_frames
+    assert embedded.evaluate(STMAIN_HEIGHT_JS) <= EMBED_HEIGHT
     page.screenshot(path=tmp_path / "embedded.png", full_page=True)

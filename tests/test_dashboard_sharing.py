@@ -396,6 +396,8 @@ def test_latest_figure_per_claimant_offers_the_four_citation_forms(open_page, da
 def test_every_view_shows_its_link_and_embed_form(open_page, dashboard_sqlite_url):
     at = open_page(dashboard_sqlite_url, metric="children_killed", claimant="pgo")
     assert not at.exception
+    [chart] = at.get("plotly_chart")
+    assert "Click the point for its source card" in chart.proto.spec  # (not in the embed)
     link = f"{ADDRESS}?metric=children_killed&claimant=pgo"
     embed = f"{link}&embed=true"
     shown = codes(at)
@@ -403,7 +405,7 @@ def test_every_view_shows_its_link_and_embed_form(open_page, dashboard_sqlite_ur
         link,
         '<iframe src="http://localhost:8501/?metric=children_killed&amp;claimant=pgo&amp;'
         'embed=true" title="Children killed in Ukraine, cumulative totals" width="100%" '
-        'height="620" style="border:0" loading="lazy"></iframe>',
+        'height="860" style="border:0" loading="lazy"></iframe>',
         embed,
     ]
     # A change of filter is a new link at once.
@@ -419,7 +421,9 @@ def test_embed_draws_the_chart_its_caption_and_a_link_back_and_nothing_else(
     assert len(at.sidebar.children) == 0  # no filters, no account panel (and no menu)
     assert not at.title and not at.subheader and not at.code
     assert not at.get("download_button") and not at.get("page_link") and not at.button
-    assert len(at.get("plotly_chart")) == 1
+    [chart] = at.get("plotly_chart")
+    assert "Source:" in chart.proto.spec  # the hovers name the sources, as on the page,
+    assert "Click the point" not in chart.proto.spec  # but a click opens nothing here
     engine = make_engine(dashboard_url)
     try:
         f = ClaimFilter(metric="children_killed", place="UA", include_retracted=False)

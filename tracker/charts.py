@@ -112,10 +112,11 @@ def point_y(row: Mapping[str, Any]) -> int | None:
     return None
 
 
-def hover_text(row: Mapping[str, Any]) -> str:
+def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
     """The hover of one point: the figure as claimed, claimant, place and period, status,
     each source (publisher, date, title, quote) and the messages of its findings (`checks`,
-    set by `figures_chart`). Every piece of data is escaped."""
+    set by `figures_chart`), and, where a click opens the source card, that it does. Every
+    piece of data is escaped."""
     # A claimant without a short name comes out of pandas as NaN, which is truthy.
     claimant = (
         row["claimant_short"] if _present(row.get("claimant_short")) else row["claimant_name"]
@@ -157,7 +158,8 @@ def hover_text(row: Mapping[str, Any]) -> str:
         lines.append(wrap_plotly(f"Check: {message}"))
     if len(checks) > HOVER_CHECKS:
         lines.append(f"… and {len(checks) - HOVER_CHECKS} more checks (see the Checks page)")
-    lines.append("<i>Click the point for its source card</i>")
+    if click_hint:
+        lines.append("<i>Click the point for its source card</i>")
     return "<br>".join(lines)
 
 
@@ -169,12 +171,15 @@ def figures_chart(
     revision: str | None = None,
     findings: Mapping[int, Sequence[Finding]] | None = None,
     period: str | None = None,
+    click_hint: bool = True,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
     per-period ones), retracted points only when `show_retracted`, a key for the marker
     shapes in use. `revision` keeps the reader's zoom across reruns of the same view.
     `findings` (claim id -> findings, as `tracker.checks.findings_by_claim` returns them)
-    rings the points any of whose claims has a finding.
+    rings the points any of whose claims has a finding. `click_hint=False` leaves "Click
+    the point for its source card" out of the hovers, for a chart whose points open
+    nothing (an embed).
 
     `points` from `tracker.queries.Chart` with a `period` (an aggregated view: the highest
     figure per claimant per period) is drawn by `aggregated_chart` instead."""
@@ -189,7 +194,7 @@ def figures_chart(
             ]
         )
     points = points.reset_index(drop=True)
-    arrays = _Arrays(points)
+    arrays = _Arrays(points, click_hint=click_hint)
     retracted = arrays.status == "retracted"
     visible = points[~retracted]
     colours = claimant_colours(list(visible["claimant_key"]))
@@ -224,7 +229,7 @@ class _Arrays:
     """The per-point values every trace takes a slice of, computed once per chart as numpy
     arrays (plotly copies those without checking each element)."""
 
-    def __init__(self, points: pd.DataFrame) -> None:
+    def __init__(self, points: pd.DataFrame, *, click_hint: bool = True) -> None:
         records = _records(points)
         self.status = points["status"].fillna("unverified").to_numpy(dtype=object)
         self.qualifier = points["qualifier"].fillna("exact").to_numpy(dtype=object)
@@ -249,7 +254,7 @@ class _Arrays:
         self.start = np.array([s for s, _ in spans], dtype="datetime64[ms]")
         self.width = np.array([days * 86_400_000 for _, days in spans], dtype=np.int64)
         self.custom = np.array([_custom(r) for r in records], dtype=object).reshape(-1, 2)
-        self.hover = np.array([hover_text(r) for r in records], dtype=object)
+        self.hover = np.array([hover_text(r, click_hint=click_hint) for r in records], dtype=object)
         self.disputed = self.status == "disputed"
 
     def by_date(self, mask: np.ndarray) -> np.ndarray:

@@ -80,6 +80,7 @@ if embedded:
             y_title=metric_label,
             revision=revision,
             period=chart.period,
+            click_hint=False,  # a click in the embed opens nothing
         ),
         key=state.FIG_CHART,
         config=chart_config,
