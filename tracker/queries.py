@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, Integer, Select, String, cast, func, literal, true, tuple_
+from sqlalchemy import Date, DateTime, Integer, Select, String, cast, func, literal, true, tuple_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import select
@@ -344,7 +344,9 @@ def _bucket(engine: Engine, period: str) -> Any:
     """The first day of the week (Monday), month, quarter or year of the as-of date."""
     end = Claim.period_end
     if engine.dialect.name == "postgresql":
-        return cast(func.date_trunc(period, end), Date)
+        # On a timestamp without time zone: date_trunc of a date would go through the
+        # session's time zone.
+        return cast(func.date_trunc(period, cast(end, DateTime)), Date)
     if period == "week":
         return func.date(end, "weekday 0", "-6 days")
     if period == "month":
