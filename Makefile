@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test install db lint format clean
+.PHONY: run test install db lint format clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +34,11 @@ format: install
 test: install lint
 	$(BIN)/python -m pytest -n 2
 
+# The speed benchmark (issue #6): prints each figure beside its floor. Choose with
+#   make bench BENCH_ARGS="--sizes 10000,100000,1000000 --db sqlite,postgres --sections a,b,c,d,e,f"
+BENCH_ARGS ?= --sizes 10000,100000 --db sqlite,postgres
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) tracker.db tracker.db-wal tracker.db-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) benchmarks/.venv-datasette tracker.db tracker.db-wal tracker.db-shm .pytest_cache .ruff_cache

@@ -19,11 +19,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker import history, queries
+from tracker.chart_images import chart_credits
 from tracker.checks import Finding, findings_by_claim, findings_for_claims
-from tracker.config import database_url
-from tracker.db import make_engine, schema_is_current
+from tracker.config import database_url, shown_url
+from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
 from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
 from tracker.findings import ClaimReference, claim_references, distinct_findings
@@ -31,6 +33,7 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
 # page runs on the fly, a few seconds at most; a chart plotting more shows no rings.
@@ -44,8 +47,15 @@ def _dispose(eng: Engine) -> None:
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def engine(url: str) -> Engine:
     """One engine per database URL; `must_exist` reports a mistyped SQLite path instead of
-    creating an empty file."""
-    return make_engine(url, must_exist=True)
+    creating an empty file. A URL SQLAlchemy cannot use is DatabaseUnavailable too, in our
+    words: SQLAlchemy's quote the URL, password and all."""
+    try:
+        return make_engine(url, must_exist=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnavailable(
+            f"TRACKER_DATABASE_URL {shown_url(url)} is not a database URL the tracker can use "
+            "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,24 @@ class Store:
     def export_meta(self, f: ClaimFilter) -> ExportMeta:
         return _export_meta(self.url, self.version, f)
 
+    def citation_sources(self, source_ids: tuple[int, ...]) -> dict[int, dict[str, Any]]:
+        """The sources to cite (CSL-JSON, BibTeX), by id."""
+        return _citation_sources(self.url, self.version, tuple(sorted(set(source_ids))))
+
+    def chart_credits(self, f: ClaimFilter) -> list[str]:
+        """ "Claimant via publisher" for the claims `f` selects: a chart's source line."""
+        return _chart_credits(self.url, self.version, f)
+
+    def claim_history(
+        self, claim_id: int, limit: int = CLAIM_HISTORY
+    ) -> list[history.RevisionRecord]:
+        """A claim's revisions, newest first (its card shows them; nothing is deleted)."""
+        return self.revisions(HistoryFilter(claim_id=claim_id), limit=limit, offset=0)
+
+    def claim_findings(self, claim_id: int, metric: str, place: str) -> ChartFindings:
+        """One claim's findings for its own page, without checking the whole store."""
+        return _claim_findings(self.url, self.version, claim_id, metric, place)
+
     def findings(self) -> Findings:
         return _findings(self.url, self.version)
 
@@ -146,7 +174,7 @@ class ChartFindings:
 
     by_claim: dict[int, list[Finding]]
     series_checked: bool = True
-    checked: bool = True
+    checked: bool = True  # False: too many claims plotted to run even their own checks
 
 
 @dataclass(frozen=True)
@@ -172,19 +200,26 @@ class HistoryFilter:
 
 
 class NoSchema(DatabaseUnavailable):
-    """The database exists but `tracker init` has not created the tables."""
+    """The database exists but its tables are missing (`tracker init` has not run) or were
+    made by another version of the tracker (`tracker init` upgrades them)."""
 
 
 def open_store() -> Store:
     """The configured database at its current data version.
 
-    Raises DatabaseUnavailable (a missing file, a server down) or NoSchema."""
+    Raises DatabaseUnavailable (a missing file, a server down, a URL that is not one) or
+    NoSchema. No message carries the URL's password."""
     url = database_url()
     eng = engine(url)
     if url not in _ready:
+        where = shown_url(url)
         if not schema_is_current(eng):
+            raise NoSchema(f"the database {where} has no tables yet")
+        found, needed = schema_revision(eng), head_revision()
+        if found != needed:
             raise NoSchema(
-                f"the database {eng.url.render_as_string(hide_password=True)} has no tables yet"
+                f"the database {where} has tables from another version of the tracker "
+                f"(schema revision {found or 'unrecorded'}, this version needs {needed})"
             )
         _ready.add(url)
     return Store(url, queries.data_version(eng))
@@ -222,6 +257,18 @@ def _claim_references(
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _export_meta(url: str, version: int, f: ClaimFilter) -> ExportMeta:
     return export_meta(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _citation_sources(
+    url: str, version: int, source_ids: tuple[int, ...]
+) -> dict[int, dict[str, Any]]:
+    return queries.citation_sources(engine(url), source_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart_credits(url: str, version: int, f: ClaimFilter) -> list[str]:
+    return chart_credits(engine(url), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -325,3 +372,13 @@ def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _revision_authors(url: str, version: int) -> list[str]:
     return history.revision_authors(engine(url))
+
+
+@st.cache_data(show_spinner="Running the consistency checks on this claim…", max_entries=64)
+def _claim_findings(
+    url: str, version: int, claim_id: int, metric: str, place: str
+) -> ChartFindings:
+    group = ClaimFilter(metric=metric, place=place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    return ChartFindings(findings_for_claims(engine(url), [claim_id], series=series), series)

@@ -166,7 +166,7 @@ def test_database_without_tables_explains_how_to_create_them(open_app, tmp_path)
     path.touch()
     at = open_app(f"sqlite:///{path}")
     assert not at.exception
-    assert "tracker init" in infos_text(at)
+    assert "tracker init" in at.error[0].value
 
 
 def test_missing_database_file_is_an_error_not_a_traceback(open_app, tmp_path):

@@ -120,7 +120,7 @@ class CitedFigure:
         """From a row of `tracker.queries` (claimant_short/claimant_name, metric_noun,
         place_name, the figure's fields and source_publisher/published/url/title)."""
         return cls(
-            claimant=row.get("claimant_short") or row["claimant_name"],
+            claimant=_text_or_none(row.get("claimant_short")) or row["claimant_name"],
             noun=row["metric_noun"],
             place=row["place_name"],
             value=_int_or_none(row.get("value")),
@@ -133,7 +133,7 @@ class CitedFigure:
             publisher=row["source_publisher"],
             published=_date_or_none(row.get("source_published")),
             url=row.get("source_url"),
-            title=row.get("source_title"),
+            title=_text_or_none(row.get("source_title")),
         )
 
     @property
@@ -167,6 +167,11 @@ def markdown_citation(c: CitedFigure) -> str:
 def _markdown_url(url: str) -> str:
     # Brackets, spaces and angle brackets would end a Markdown link destination early.
     return quote(url, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def _text_or_none(value: Any) -> str | None:
+    # A DataFrame row has NaN where a text column has gaps; NaN is truthy.
+    return value if isinstance(value, str) and value else None
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -26,37 +26,8 @@ MAX_DEPTH = 20
 VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and structures nested over MAX_DEPTH."""
-
-    depth = 0
-
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
-        if self.depth >= MAX_DEPTH:
-            raise yaml.MarkedYAMLError(
-                None,
-                None,
-                f"nested more than {MAX_DEPTH} levels deep (a data file needs four)",
-                self.peek_event().start_mark,
-            )
-        self.depth += 1
-        try:
-            return self._compose_checked(parent, index)
-        finally:
-            self.depth -= 1
-
-    def _compose_checked(self, parent, index):  # noqa: ANN001, ANN202
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in data files", event.start_mark
-            )
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors (&name) are not allowed in data files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+class _RefuseDuplicateKeys:
+    """Constructor half of both loaders below (construction is Python in both)."""
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201
         # PyYAML keeps the last of two equal keys without a word; a curator who wrote `value`
@@ -74,7 +45,78 @@ class _StrictLoader(yaml.SafeLoader):
                         key_node.start_mark,
                     )
                 seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class _StrictLoader(_RefuseDuplicateKeys, yaml.SafeLoader):
+    """SafeLoader that refuses anchors, aliases and structures nested over MAX_DEPTH.
+
+    The pure-Python parser: used only when PyYAML was built without libyaml."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.depth >= MAX_DEPTH:
+            raise _too_deep(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent, index):  # noqa: ANN001, ANN202
+        if self.check_event(yaml.AliasEvent):
+            raise _no_alias(self.peek_event().start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise _no_anchor(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_CSafeLoader = getattr(yaml, "CSafeLoader", None)
+if _CSafeLoader is not None:
+
+    class _FastStrictLoader(_RefuseDuplicateKeys, _CSafeLoader):  # type: ignore[valid-type, misc]
+        """libyaml's parser and composer (C, about ten times faster than the Python ones:
+        imports of many files spent most of their time here), with our constructor."""
+
+
+def _too_deep(mark: yaml.Mark) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(
+        None, None, f"nested more than {MAX_DEPTH} levels deep (a data file needs four)", mark
+    )
+
+
+def _no_alias(mark: yaml.Mark) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in data files", mark)
+
+
+def _no_anchor(mark: yaml.Mark) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed in data files", mark)
+
+
+def _check_events(text: str) -> None:
+    """The safety checks `_StrictLoader` makes while composing, made on libyaml's event
+    stream before anything is composed: the C composer recurses (a file of ten thousand `[`
+    must be refused before it reaches it) and keeps no record of anchors."""
+    loader = _CSafeLoader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise _no_alias(event.start_mark)
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                if getattr(event, "anchor", None):
+                    raise _no_anchor(event.start_mark)
+                if depth >= MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -147,6 +189,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         )
     loader = None
     try:
+        fast = _parse_fast(text) if _CSafeLoader is not None else None
+        if fast is not None:
+            return fast
         loader = _StrictLoader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -164,6 +209,24 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         # The constructor's own refusals: an impossible date (2023-02-30), a number with
         # more digits than Python will read (thousands), nesting past the recursion limit.
         raise ValidationFailed([Problem(f"not valid YAML: {_plain(exc)}", file=name)]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return data, LineMap(node)
+
+
+def _parse_fast(text: str) -> tuple[Any, LineMap] | None:
+    """libyaml's parse of a file, or None when libyaml refuses it: the pure-Python loader
+    then parses it again and reports the problem, so that a bad file gets the same message
+    whichever parser is installed (bad files are rare; good ones take the fast path)."""
+    loader = None
+    try:
+        _check_events(text)
+        loader = _FastStrictLoader(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        return None
     finally:
         if loader is not None:
             loader.dispose()

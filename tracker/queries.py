@@ -737,6 +737,23 @@ def source_detail(engine: Engine, source_id: int) -> dict[str, Any] | None:
     return out
 
 
+#: What a citation of a source needs (tracker.bibliography), without its stored text.
+CITATION_FIELDS = ("id", "url", "title", "publisher", "published", "language", "archive_url")
+
+
+def citation_sources(engine: Engine, source_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The sources `source_ids` as CSL-JSON and BibTeX read them (`CITATION_FIELDS` and
+    `retrieved_at`), by id, in one query: the Figures page cites a source per claimant, and
+    `source_detail` would also load every claim and the article's text."""
+    ids = sorted({int(i) for i in source_ids})
+    if not ids:
+        return {}
+    columns = [getattr(Source, name) for name in (*CITATION_FIELDS, "retrieved_at")]
+    with read_session(engine) as session:
+        rows = session.execute(select(*columns).where(Source.id.in_(ids))).mappings().all()
+    return {int(r["id"]): dict(r) for r in rows}
+
+
 def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
     """One claim (CLAIM_COLUMNS plus notes) with `other_claims` from its source and
     `same_statement`, the other claims relaying the same statement; None when missing."""

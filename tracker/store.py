@@ -116,6 +116,11 @@ def source_snapshot(source: Source) -> dict[str, Any]:
     return {f: _jsonable(getattr(source, f)) for f in SOURCE_FIELDS}
 
 
+def source_values_snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    """`source_snapshot` of a source about to be inserted in bulk (its column values)."""
+    return {f: _jsonable(values.get(f)) for f in SOURCE_FIELDS}
+
+
 def claim_snapshot(claim: Claim, vocab: Vocabulary) -> dict[str, Any]:
     """A claim as a reader sees it: vocabulary by key, dates as ISO text."""
     ids = _id_maps(vocab)
@@ -161,10 +166,22 @@ def claim_key(source_url: str, claim: ClaimIn, claimant: str, place: str) -> str
     """A stable key for a claim written without `id`: its source and natural identity."""
     if claim.id:
         return claim.id
-    raw = "|".join(
-        str(x)
-        for x in (source_url, claim.metric, claimant, place, claim.period_start, claim.period_end)
+    return natural_claim_key(
+        source_url, claim.metric, claimant, place, claim.period_start, claim.period_end
     )
+
+
+def natural_claim_key(
+    source_url: str,
+    metric: str,
+    claimant: str,
+    place: str,
+    period_start: date | None,
+    period_end: date,
+) -> str:
+    """The key of a claim written without `id` (its source and natural identity), shared
+    with the bulk loader so that both paths key the same claim alike."""
+    raw = "|".join(str(x) for x in (source_url, metric, claimant, place, period_start, period_end))
     return "c-" + hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 

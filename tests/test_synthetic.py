@@ -1,0 +1,426 @@
+"""The synthetic dataset and the bulk loader: fictional by construction, realistic in shape,
+and stored exactly as the normal write path would store it.
+
+Issue #6: `tracker demo --synthetic N` fills a store with N claims for demos and
+benchmarks. It must never be mistaken for real data (fictional names, example.org, the
+`synthetic` flag) and never be mixed into a store holding real data unless asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from tests.conftest import VOCAB_FILES
+from tracker.bulk import BulkLoader
+from tracker.checks import rule_ids, run_checks
+from tracker.cli import main
+from tracker.db import read_session, write_session
+from tracker.errors import TrackerError, ValidationFailed
+from tracker.filters import ClaimFilter
+from tracker.importer import import_paths
+from tracker.lookup import Vocabulary
+from tracker.models import Claim, Claimant, Revision, Source
+from tracker.queries import chart_points, claims_page, count_claims, latest_per_claimant, totals
+from tracker.quotes import require_quote_checks
+from tracker.schemas import ClaimIn, SourceIn
+from tracker.store import SYSTEM, add_claim, add_source, data_version
+from tracker.synthetic import (
+    METRIC_WEIGHTS,
+    SYNTHETIC_WARNING,
+    URL_PREFIX,
+    SyntheticVocabulary,
+    generate,
+    holds_real_data,
+    is_synthetic_loaded,
+    load_synthetic,
+)
+from tracker.vocab import PlaceLevel
+
+REASON = "synthetic test data"
+
+
+@pytest.fixture(scope="module")
+def synthetic_vocab() -> SyntheticVocabulary:
+    from tracker.lookup import load_vocabulary
+
+    return SyntheticVocabulary.from_vocabulary(load_vocabulary(VOCAB_FILES))
+
+
+def dataset(n: int, vocab: SyntheticVocabulary, seed: int = 1) -> list[Any]:
+    return list(generate(n, seed=seed, vocab=vocab))
+
+
+def all_claims(items: list[Any]) -> list[dict[str, Any]]:
+    return [c for item in items for c in item.claims]
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+
+def test_same_seed_gives_the_same_dataset_and_another_seed_another(synthetic_vocab):
+    assert dataset(500, synthetic_vocab, seed=3) == dataset(500, synthetic_vocab, seed=3)
+    other = dataset(500, synthetic_vocab, seed=4)
+    assert all_claims(other) != all_claims(dataset(500, synthetic_vocab, seed=3))
+    assert all(item.source["url"].startswith(f"{URL_PREFIX}4/") for item in other)
+
+
+def test_generates_exactly_n_claims_about_five_per_source(synthetic_vocab):
+    for n in (1, 7, 2000):
+        items = dataset(n, synthetic_vocab)
+        assert len(all_claims(items)) == n
+    per_source = 2000 / len(dataset(2000, synthetic_vocab))
+    assert 4 <= per_source <= 6
+
+
+def test_every_name_is_fictional_and_every_url_on_example_org(synthetic_vocab):
+    items = dataset(3000, synthetic_vocab)
+    for item in items:
+        assert item.source["url"].startswith("https://example.org/synthetic/")
+        assert item.source["synthetic"] is True
+        assert re.fullmatch(r"Synthetic claimant \d\d", item.source["publisher"])
+        assert "fictional" in item.source["title"]
+    claimants = {c["claimant"] for c in all_claims(items)}
+    assert all(re.fullmatch(r"Synthetic claimant \d\d", name) for name in claimants)
+    assert 45 <= len(claimants) <= 50
+    assert all("fictional" in c["quote"] for c in all_claims(items))
+
+
+def test_covers_every_metric_and_every_oblast_with_the_charted_metric_most(synthetic_vocab):
+    claims = all_claims(dataset(4000, synthetic_vocab))
+    metrics = Counter(c["metric"] for c in claims)
+    assert set(metrics) == set(METRIC_WEIGHTS)
+    assert metrics.most_common(1)[0][0] == "civilian_killed"
+    assert 0.2 < metrics["civilian_killed"] / len(claims) < 0.3
+    assert {c["place"] for c in claims} == {p.key for p in synthetic_vocab.places}
+    regions = [p for p in synthetic_vocab.places if not p.country]
+    assert len(regions) >= 24  # every oblast, not a sample
+
+
+def test_cumulative_series_rise_with_a_few_small_revisions(synthetic_vocab):
+    series: dict[tuple, list[dict]] = defaultdict(list)
+    cumulative = {m.key for m in synthetic_vocab.metrics if m.cumulative}
+    for c in all_claims(dataset(6000, synthetic_vocab)):
+        if c["metric"] in cumulative and "duplicate_of" not in c:
+            series[c["claimant"], c["metric"], c["place"]].append(c)
+    steps = falls = 0
+    for claims in series.values():
+        figures = [c.get("value", c.get("high")) for c in claims]
+        for before, after in zip(figures, figures[1:], strict=False):
+            steps += 1
+            if after < before:
+                falls += 1
+                assert before - after <= max(1, before // 100)  # a small revision
+    assert steps > 1000
+    assert 0 < falls / steps < 0.08
+
+
+def test_per_period_figures_cover_one_day_and_cumulative_ones_run_from_the_invasion(
+    synthetic_vocab,
+):
+    periodic = {m.key for m in synthetic_vocab.metrics if not m.cumulative}
+    claims = all_claims(dataset(2000, synthetic_vocab))
+    for c in claims:
+        if c["metric"] in periodic:
+            assert c["period_start"] == c["period_end"]
+        else:
+            assert str(c["period_start"]) == "2022-02-24"
+
+
+def test_qualifiers_ranges_relays_and_statuses_appear_in_realistic_proportions(synthetic_vocab):
+    claims = all_claims(dataset(5000, synthetic_vocab))
+    qualifiers = Counter(c.get("qualifier", "range") for c in claims if "low" not in c)
+    ranges = sum("low" in c for c in claims)
+    assert qualifiers["exact"] > len(claims) / 3
+    assert {"about", "at_least", "more_than"} <= set(qualifiers)
+    assert 0.03 < ranges / len(claims) < 0.15
+    relays = sum("duplicate_of" in c for c in claims)
+    assert 0.005 < relays / len(claims) < 0.08
+    statuses = Counter(c.get("status", "unverified") for c in claims)
+    assert statuses["unverified"] > 0.8 * len(claims)
+    assert statuses["corroborated"] and statuses["disputed"]
+
+
+def test_every_claim_and_source_passes_the_input_models_and_the_quote_checks(synthetic_vocab):
+    for item in dataset(1500, synthetic_vocab):
+        source = SourceIn.model_validate(item.source)
+        for c in item.claims:
+            claim = ClaimIn.model_validate(c)
+            require_quote_checks(claim, source)  # the figure is in its quote
+            assert claim.period_end <= source.published
+
+
+# --- the bulk path writes what the store's write path writes -------------------------------------
+
+
+def _store_path(session: Session, items: list[Any]) -> None:
+    vocab = Vocabulary.load(session)
+    for item in items:
+        source = add_source(session, SYSTEM, SourceIn.model_validate(item.source), reason=REASON)
+        for c in item.claims:
+            add_claim(
+                session, SYSTEM, source.id, ClaimIn.model_validate(c), reason=REASON, vocab=vocab
+            )
+
+
+def _bulk_path(session: Session, items: list[Any]) -> None:
+    loader = BulkLoader(session, SYSTEM, reason=REASON, batch_size=37)
+    for item in items:
+        loader.add(item.source, item.claims)
+    loader.finish()
+
+
+VOLATILE = {"id", "source_id", "claimant_id", "created_at", "updated_at"}
+
+
+def _stored(session: Session) -> dict[str, Any]:
+    """Everything stored, keyed by natural keys, minus ids and clock times."""
+    urls = dict(session.execute(select(Source.id, Source.url)).all())
+    claim_keys = dict(session.execute(select(Claim.id, Claim.key)).all())
+    claimants = dict(session.execute(select(Claimant.id, Claimant.key)).all())
+    claims = {}
+    for row in session.execute(select(Claim.__table__)).mappings():
+        values = {k: v for k, v in row.items() if k not in VOLATILE}
+        values["source"], values["claimant"] = urls[row["source_id"]], claimants[row["claimant_id"]]
+        claims[row["key"]] = values
+    sources = {
+        row["url"]: {k: v for k, v in row.items() if k not in VOLATILE}
+        for row in session.execute(select(Source.__table__)).mappings()
+    }
+    revisions = sorted(
+        (
+            r.entity,
+            urls[r.entity_id] if r.entity == "source" else claim_keys[r.entity_id],
+            r.action,
+            r.version,
+            r.changed_by,
+            r.reason,
+            repr(r.before),
+            repr(sorted(r.after.items())),
+        )
+        for r in session.execute(select(Revision)).scalars()
+        if r.entity in ("source", "claim")
+    )
+    new_claimants = sorted(
+        (c.key, c.name, c.kind, c.side, tuple(c.aliases))
+        for c in session.execute(select(Claimant)).scalars()
+        if c.name.startswith("Synthetic")
+    )
+    return {
+        "claims": claims,
+        "sources": sources,
+        "revisions": revisions,
+        "claimants": new_claimants,
+    }
+
+
+def _written_by(engine, write, items) -> dict[str, Any]:
+    with write_session(engine) as session:
+        write(session, items)
+        session.flush()
+        stored = _stored(session)
+        session.rollback()
+    return stored
+
+
+def test_bulk_rows_equal_what_the_write_path_stores_for_the_same_input(
+    vocab_engine, synthetic_vocab
+):
+    items = dataset(400, synthetic_vocab, seed=11)
+    assert any("duplicate_of" in c for c in all_claims(items))  # relays are compared too
+    by_store = _written_by(vocab_engine, _store_path, items)
+    by_bulk = _written_by(vocab_engine, _bulk_path, items)
+    assert len(by_store["claims"]) == 400
+    assert by_bulk["claims"] == by_store["claims"]
+    assert by_bulk["sources"] == by_store["sources"]
+    assert by_bulk["revisions"] == by_store["revisions"]
+    assert by_bulk["claimants"] == by_store["claimants"]
+
+
+def test_bulk_load_writes_one_create_revision_per_row_and_bumps_the_version_once(
+    vocab_engine,
+):
+    with read_session(vocab_engine) as s:
+        before = data_version(s)
+    report = load_synthetic(vocab_engine, 1200, seed=2, batch_size=250)
+    assert (report.claims, report.sources) == (1200, report.sources)
+    with read_session(vocab_engine) as s:
+        assert data_version(s) == before + 1
+        claims = s.execute(select(func.count(Claim.id))).scalar_one()
+        sources = s.execute(select(func.count(Source.id))).scalar_one()
+        created = dict(
+            s.execute(
+                select(Revision.entity, func.count(Revision.id))
+                .where(Revision.action == "create", Revision.entity.in_(["claim", "source"]))
+                .group_by(Revision.entity)
+            ).all()
+        )
+        orphans = s.execute(
+            select(func.count(Claim.id)).where(
+                ~select(Revision.id)
+                .where(Revision.entity == "claim", Revision.entity_id == Claim.id)
+                .exists()
+            )
+        ).scalar_one()
+    assert (claims, sources) == (1200, report.sources)
+    assert created == {"claim": 1200, "source": report.sources}
+    assert orphans == 0
+
+
+def test_an_error_in_a_late_batch_stores_nothing(vocab_engine, synthetic_vocab):
+    items = dataset(300, synthetic_vocab, seed=5)
+    items[-3].claims[0] = dict(items[-3].claims[0], metric="no_such_metric")
+    with read_session(vocab_engine) as s:
+        version = data_version(s)
+    with pytest.raises(ValidationFailed) as exc, write_session(vocab_engine) as session:
+        loader = BulkLoader(session, SYSTEM, reason=REASON, batch_size=50)
+        for item in items:
+            loader.add(item.source, item.claims)
+        loader.finish()
+    assert "unknown metric 'no_such_metric'" in str(exc.value)
+    assert items[-3].source["url"] in str(exc.value)
+    with read_session(vocab_engine) as s:
+        assert s.execute(select(func.count(Claim.id))).scalar_one() == 0
+        assert s.execute(select(func.count(Source.id))).scalar_one() == 0
+        assert (
+            s.execute(
+                select(func.count(Revision.id)).where(Revision.entity == "claim")
+            ).scalar_one()
+            == 0
+        )
+        assert data_version(s) == version
+
+
+def test_checks_and_queries_work_on_a_synthetic_store(vocab_engine):
+    load_synthetic(vocab_engine, 1500, seed=9)
+    assert totals(vocab_engine)["claims"] == 1500
+    findings = run_checks(vocab_engine)
+    rules = Counter(f.rule for f in findings)
+    assert findings and set(rules) <= set(rule_ids())
+    assert "figure-not-in-quote" not in rules
+    assert "duplicate-claim" not in rules  # relays are marked duplicate_of
+    killed = ClaimFilter(metric="civilian_killed")
+    points = chart_points(vocab_engine, killed)
+    assert 0 < len(points) <= count_claims(vocab_engine, killed)
+    latest = latest_per_claimant(vocab_engine, killed)
+    assert len(latest) > 0
+    page = claims_page(vocab_engine, ClaimFilter(), limit=25)
+    assert len(page) == 25
+
+
+# --- what the store holds, and refusing to mix ----------------------------------------------
+
+
+def test_synthetic_flag_is_seen_and_real_data_is_told_apart(vocab_engine):
+    assert not is_synthetic_loaded(vocab_engine)
+    assert not holds_real_data(vocab_engine)
+    load_synthetic(vocab_engine, 50)
+    assert is_synthetic_loaded(vocab_engine)
+    assert not holds_real_data(vocab_engine)
+
+
+def test_refuses_to_mix_into_real_data_unless_forced(sample_engine):
+    assert holds_real_data(sample_engine)
+    with pytest.raises(TrackerError, match=r"holds real \(non-synthetic\) sources"):
+        load_synthetic(sample_engine, 20)
+    assert not is_synthetic_loaded(sample_engine)
+    load_synthetic(sample_engine, 20, force=True)
+    assert is_synthetic_loaded(sample_engine)
+
+
+def test_the_same_seed_twice_is_refused(vocab_engine):
+    load_synthetic(vocab_engine, 20, seed=4)
+    with pytest.raises(TrackerError, match="seed 4 is already stored"):
+        load_synthetic(vocab_engine, 20, seed=4)
+    load_synthetic(vocab_engine, 20, seed=5)
+    assert totals(vocab_engine)["claims"] == 40
+
+
+def test_places_are_the_country_and_its_oblasts(synthetic_vocab):
+    from tracker.lookup import load_vocabulary
+
+    vocab = load_vocabulary(VOCAB_FILES)
+    regions = {k for k, p in vocab.places.items() if p.level == PlaceLevel.region}
+    assert {p.key for p in synthetic_vocab.places} == regions | {"UA"}
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
+    result = CliRunner().invoke(
+        main, ["demo", "--synthetic", "300", "--seed", "3", "--database", database_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "stored 300 synthetic claims from" in result.stdout
+    assert "(seed 3)" in result.stdout
+    assert "loaded 300 of 300 claims (100%)" in result.stderr
+    from tracker.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        assert totals(engine)["claims"] == 300
+        assert is_synthetic_loaded(engine)
+    finally:
+        engine.dispose()
+
+
+def test_demo_command_refuses_a_store_with_real_data_in_one_line(sample_engine, database_url):
+    result = CliRunner().invoke(main, ["demo", "--synthetic", "10", "--database", database_url])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: this store holds real (non-synthetic) sources;")
+    assert "--force" in result.output
+    assert "Traceback" not in result.output
+    forced = CliRunner().invoke(
+        main, ["demo", "--synthetic", "10", "--force", "--database", database_url]
+    )
+    assert forced.exit_code == 0, forced.output
+
+
+def test_vocabulary_files_alone_are_not_real_data(engine):
+    import_paths(engine, SYSTEM, VOCAB_FILES)
+    assert not holds_real_data(engine)
+
+
+# --- the dashboard's warning -----------------------------------------------------------------
+
+READER_PAGES = (
+    "views/figures.py",
+    "views/claims.py",
+    "views/sources.py",
+    "views/checks.py",
+    "views/about.py",
+)
+
+
+@pytest.fixture
+def synthetic_url(database_url: str) -> str:
+    from tracker.db import make_engine
+
+    engine = make_engine(database_url)
+    load_synthetic(engine, 300, seed=8)
+    engine.dispose()
+    return database_url
+
+
+def test_every_page_warns_while_synthetic_data_is_stored(open_app, synthetic_url):
+    at = open_app(synthetic_url)
+    for page in READER_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert [w.value for w in at.warning][:1] == [SYNTHETIC_WARNING], page
+    assert "synthetic (fictional) data" in SYNTHETIC_WARNING
+
+
+def test_no_warning_on_a_store_of_real_data(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    for page in READER_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not any("synthetic" in w.value for w in at.warning), page
