@@ -681,7 +681,7 @@ def handle(form: str, action: Callable[[], str | None]) -> bool:
     """Run a save; its message or its refusal becomes the form's feedback. True if saved."""
     try:
         message = action()
-    except TrackerError as exc:
+    except (TrackerError, ValidationError) as exc:  # a form's input, or the store's refusal
         refused(form, exc)
         return False
     set_feedback(form, Feedback(saved=message))

@@ -270,3 +270,28 @@ def test_shown_url_masks_the_password_wherever_it_is():
     assert shown_url("::not a url::") == "(not a database URL)"
     message = f"connection to db.example.org failed for ed with {SECRET}"
     assert without_secrets(message, url) == "connection to db.example.org failed for ed with ***"
+
+
+def test_a_database_failing_in_the_new_claimant_lookup_is_refused_in_the_form(
+    open_as, curation_sqlite, monkeypatch, cheap_hashes
+):
+    """The new-claimant box looks up a free key before saving: a database gone away at that
+    moment is a refusal in the form, like a failed save, not Streamlit's exception box."""
+    from tracker import curation
+    from tracker.errors import DatabaseUnavailable
+
+    url, source_id = curation_sqlite
+    at = open_as(url, "cora", "views/add_claims.py", source=str(source_id))
+
+    def gone(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise DatabaseUnavailable(f"database {url} is not usable: disk I/O error")
+
+    monkeypatch.setattr(curation, "free_key", gone)
+    at.selectbox(key="entry.new_claimant.kind").set_value("local_authority")
+    at.text_input(key="entry.new_claimant.name").input("Example Council")
+    at.button(key="entry.new_claimant.save").click().run()
+    assert not at.exception
+    assert any(
+        e.startswith("nothing was saved: the database could not be written (") and "disk I/O" in e
+        for e in errors(at)
+    ), errors(at)

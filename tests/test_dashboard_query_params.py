@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from tests import figures
-from tests.curation_support import plain
+from tests.curation_support import counts, errors, plain
 from tests.dashboard_support import APP
 from tests.dbstate import everything
 from tracker.accounts import create_user
@@ -158,3 +158,37 @@ def test_a_record_number_beyond_postgresqls_ids_is_no_source(open_app, dashboard
     at = open_app(dashboard_pg_url, "views/sources.py", source="2147483648")
     assert not at.exception and not at.error
     assert "is not a source number" in " ".join(plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "value"),
+    [
+        ("new_claimant", "name", "x" * 5000),
+        ("new_claimant", "key", "'; DROP TABLE claimant; --"),
+        ("new_place", "name", "x" * 5000),
+        ("new_place", "iso_code", "<script>alert(1)</script>"),
+    ],
+    ids=["claimant-name-too-long", "claimant-key-sql", "place-name-too-long", "place-code-markup"],
+)
+def test_a_hostile_new_claimant_or_place_is_refused_in_the_form(
+    open_as, curation_sqlite, cheap_hashes, form, field, value
+):
+    """The claim form's "new claimant" and "new place" boxes validate what they are given:
+    an over-long name or a key full of SQL is a refusal naming the field (it crashed the
+    page with pydantic's traceback), and nothing is written."""
+    url, source_id = curation_sqlite
+    before = counts(url)
+    at = open_as(url, "cora", "views/add_claims.py", source=str(source_id))
+    if form == "new_claimant":
+        at.selectbox(key="entry.new_claimant.kind").set_value("local_authority")
+        at.text_input(key="entry.new_claimant.name").input("Example Council")
+    else:
+        at.text_input(key="entry.new_place.name").input("Example District")
+    at.text_input(key=f"entry.{form}.{field}").input(value)
+    at.button(key=f"entry.{form}.save").click().run()
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    shown = " ".join(errors(at))
+    assert shown and ("Name" in shown or "Key" in shown or "ISO code" in shown), shown
+    assert counts(url) == before
+    kind = "very long fields" if len(value) > 1000 else "SQL metacharacters"
+    figures.add("hostile", "inputs by kind", {kind: 1})

@@ -64,19 +64,21 @@ def add_claimant(engine) -> None:  # noqa: ANN001
     ss = st.session_state
     name = (ss.get(f"{NEW_CLAIMANT}.name") or "").strip()
     short = (ss.get(f"{NEW_CLAIMANT}.short_name") or "").strip()
-    key = (ss.get(f"{NEW_CLAIMANT}.key") or "").strip() or (
-        curation.free_key(engine, name, "claimant") if name else ""
-    )
-    raw = {
-        "key": key,
-        "name": name,
-        "short_name": short or None,
-        "kind": ss.get(f"{NEW_CLAIMANT}.kind"),
-        "side": ss.get(f"{NEW_CLAIMANT}.side"),
-        "aliases": lines(ss.get(f"{NEW_CLAIMANT}.aliases")),
-    }
 
     def act() -> str:
+        # Inside the save: the key lookup reads the database, and a database gone
+        # away, like the input's problems, is a refusal shown in the form.
+        key = (ss.get(f"{NEW_CLAIMANT}.key") or "").strip() or (
+            curation.free_key(engine, name, "claimant") if name else ""
+        )
+        raw = {
+            "key": key,
+            "name": name,
+            "short_name": short or None,
+            "kind": ss.get(f"{NEW_CLAIMANT}.kind"),
+            "side": ss.get(f"{NEW_CLAIMANT}.side"),
+            "aliases": lines(ss.get(f"{NEW_CLAIMANT}.aliases")),
+        }
         added = curation.add_claimant(engine, forms.user(), ClaimantIn.model_validate(raw))
         ss[forms.key(FORM, "claimant")] = forms.claimant_label(name, short or None)
         return f"Added the claimant {name} ({added}) and chose it for this claim."
@@ -90,21 +92,21 @@ def add_place(engine, places: forms.Choices) -> None:  # noqa: ANN001
     ss = st.session_state
     name = (ss.get(f"{NEW_PLACE}.name") or "").strip()
     code = (ss.get(f"{NEW_PLACE}.iso_code") or "").strip()
-    key = (
-        (ss.get(f"{NEW_PLACE}.key") or "").strip()
-        or code.upper()
-        or (curation.free_key(engine, name, "place") if name else "")
-    )
-    raw = {
-        "key": key,
-        "name": name,
-        "iso_code": code or None,
-        "level": ss.get(f"{NEW_PLACE}.level"),
-        "parent": places.key(ss.get(f"{NEW_PLACE}.parent")),
-        "aliases": lines(ss.get(f"{NEW_PLACE}.aliases")),
-    }
 
     def act() -> str:
+        key = (
+            (ss.get(f"{NEW_PLACE}.key") or "").strip()
+            or code.upper()
+            or (curation.free_key(engine, name, "place") if name else "")
+        )
+        raw = {
+            "key": key,
+            "name": name,
+            "iso_code": code or None,
+            "level": ss.get(f"{NEW_PLACE}.level"),
+            "parent": places.key(ss.get(f"{NEW_PLACE}.parent")),
+            "aliases": lines(ss.get(f"{NEW_PLACE}.aliases")),
+        }
         added = curation.add_place(engine, forms.user(), PlaceIn.model_validate(raw))
         ss[forms.key(FORM, "place")] = forms.place_label(name, code.upper() or added)
         return f"Added the place {name} ({added}) and chose it for this claim."
