@@ -169,7 +169,8 @@ class ChartFindings:
     """The findings of a chart's points (claim id -> findings). `series_checked` is False
     when the chart's metric and place hold more than SERIES_CHECK_LIMIT claims: the series
     rules (decreases, jumps, disagreements) are then left to the Checks page and `tracker
-    check`, as they would take minutes on a reader's first view."""
+    check`, as they would take minutes on a reader's first view. `checked` is False when
+    the chart plots more than RING_CHECK_LIMIT claims or is aggregated: no rings at all."""
 
     by_claim: dict[int, list[Finding]]
     series_checked: bool = True

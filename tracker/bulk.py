@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -39,7 +39,7 @@ from sqlmodel import Session
 
 from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary, new_key
-from tracker.models import Claim, Metric, Place, Revision, Source, utcnow
+from tracker.models import Claim, Revision, Source, utcnow
 from tracker.store import (
     CLAIM_FIELDS,
     SOURCE_FIELDS,
@@ -103,6 +103,15 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
+class _Ref(NamedTuple):
+    """A metric's or place's id and key as plain values: ORM attribute access per claim
+    cost a tenth of the load."""
+
+    id: int | None
+    key: str
+    cumulative: bool
+
+
 class _Ids:
     """Primary keys handed out ahead of the INSERTs (see the module docstring)."""
 
@@ -131,6 +140,61 @@ class _Ids:
         )
 
 
+class RowWriter:
+    """Writes rows of one table at a time on `conn` (the caller's transaction): ids handed
+    out ahead (`take_ids`), and one executemany of a compiled Core INSERT (`insert`).
+    Shared by the synthetic loader and the importer."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._ids = _Ids(conn)
+        self._statements: dict[tuple[str, tuple[str, ...]], tuple] = {}
+
+    def take_ids(self, table: Table, n: int) -> list[int]:
+        return self._ids.take(table, n)
+
+    def insert(
+        self, table: Table, rows: list[dict[str, Any]], constants: dict[str, Any] | None = None
+    ) -> None:
+        """One executemany of a Core INSERT compiled once per table and batch shape.
+
+        Each value goes through its column type's own bind processor (dates and times as
+        SQLAlchemy stores them, JSON encoded, booleans), as `conn.execute(insert(), rows)`
+        would; what this skips is SQLAlchemy's per-row parameter assembly, which cost more
+        than the database's own work, and the values every row of a batch shares
+        (`constants`: authorship, time, reason) are processed once, not once a row."""
+        if not rows:
+            return
+        keys = tuple(rows[0])
+        cached = self._statements.get((table.name, keys))
+        if cached is None:
+            dialect = self.conn.dialect
+            compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
+            order = list(compiled.positiontup or keys)
+            missing = set(order) - set(keys)
+            if missing:  # a column default SQLAlchemy would fill in: give it in the rows
+                raise AssertionError(f"bulk rows of {table.name} lack {sorted(missing)}")
+            processors = {
+                k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order
+            }
+            cached = (str(compiled), order, processors, compiled.positiontup is not None)
+            self._statements[table.name, keys] = cached
+        sql, order, processors, positional = cached
+        fixed = {
+            k: (processors[k](v) if processors[k] else v)
+            for k, v in (constants or {}).items()
+            if k in processors
+        }
+        columns = [(k, fixed.get(k, _VARYING), processors[k]) for k in order]
+        params: list[Any] = []
+        for row in rows:
+            values = [
+                (c if c is not _VARYING else p(row[k]) if p else row[k]) for k, c, p in columns
+            ]
+            params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
+        self.conn.exec_driver_sql(sql, params)
+
+
 class BulkLoader:
     """Collects sources with their claims and writes them in batches, inside `session`'s
     transaction. Call `add` for each source, then `finish` once."""
@@ -154,16 +218,15 @@ class BulkLoader:
         self.progress = progress
         self.vocab = Vocabulary.load(session)
         self.conn = session.connection()
-        self.ids = _Ids(self.conn)
+        self.writer = RowWriter(self.conn)
         self.now = utcnow()
         self.started = time.perf_counter()
         self._sources: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._pending = 0
         self._claimants: dict[str, tuple[str, int]] = {}
-        self._metrics: dict[Any, Metric | None] = {}
-        self._places: dict[Any, Place | None] = {}
+        self._metrics: dict[Any, _Ref | None] = {}
+        self._places: dict[Any, _Ref | None] = {}
         self._first_claim_id: int | None = None
-        self._statements: dict[tuple[str, tuple[str, ...]], tuple] = {}
         self._revision_constants = {
             "action": "create",
             "version": 1,
@@ -200,8 +263,8 @@ class BulkLoader:
         if not self._sources:
             return
         batch, self._sources, self._pending = self._sources, [], 0
-        source_ids = self.ids.take(Source.__table__, len(batch))
-        claim_ids = self.ids.take(Claim.__table__, sum(len(c) for _, c in batch))
+        source_ids = self.writer.take_ids(Source.__table__, len(batch))
+        claim_ids = self.writer.take_ids(Claim.__table__, sum(len(c) for _, c in batch))
         if self._first_claim_id is None and claim_ids:
             self._first_claim_id = claim_ids[0]
         source_rows, claim_rows, revisions = [], [], []
@@ -224,53 +287,14 @@ class BulkLoader:
                 row, snapshot = self._claim_row(claim, values["url"], source_id, i)
                 claim_rows.append({"id": claim_id, **row, **stamp})
                 revisions.append(self._revision("claim", claim_id, snapshot))
-        self._insert(Source.__table__, source_rows, stamp)
-        self._insert(Claim.__table__, claim_rows, stamp)
-        self._insert(Revision.__table__, revisions, self._revision_constants)
+        self.writer.insert(Source.__table__, source_rows, stamp)
+        self.writer.insert(Claim.__table__, claim_rows, stamp)
+        self.writer.insert(Revision.__table__, revisions, self._revision_constants)
         self.sources += len(source_rows)
         self.claims += len(claim_rows)
         self.revisions += len(revisions)
         if self.progress:
             self.progress(self.claims, self.total or self.claims)
-
-    def _insert(self, table: Table, rows: list[dict[str, Any]], constants: dict[str, Any]) -> None:
-        """One executemany of a Core INSERT compiled once per table and batch shape.
-
-        Each value goes through its column type's own bind processor (dates and times as
-        SQLAlchemy stores them, JSON encoded, booleans), as `conn.execute(insert(), rows)`
-        would; what this skips is SQLAlchemy's per-row parameter assembly, which cost more
-        than the database's own work, and the values every row of a batch shares
-        (`constants`: authorship, time, reason) are processed once, not once a row."""
-        if not rows:
-            return
-        keys = tuple(rows[0])
-        cached = self._statements.get((table.name, keys))
-        if cached is None:
-            dialect = self.conn.dialect
-            compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
-            order = list(compiled.positiontup or keys)
-            missing = set(order) - set(keys)
-            if missing:  # a column default SQLAlchemy would fill in: give it in the rows
-                raise AssertionError(f"bulk rows of {table.name} lack {sorted(missing)}")
-            processors = {
-                k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order
-            }
-            cached = (str(compiled), order, processors, compiled.positiontup is not None)
-            self._statements[table.name, keys] = cached
-        sql, order, processors, positional = cached
-        fixed = {
-            k: (processors[k](v) if processors[k] else v)
-            for k, v in constants.items()
-            if k in processors
-        }
-        columns = [(k, fixed.get(k, _VARYING), processors[k]) for k in order]
-        params: list[Any] = []
-        for row in rows:
-            values = [
-                (c if c is not _VARYING else p(row[k]) if p else row[k]) for k, c, p in columns
-            ]
-            params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
-        self.conn.exec_driver_sql(sql, params)
 
     def _revision(self, entity: str, entity_id: int, after: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -356,19 +380,23 @@ class BulkLoader:
             snapshot["period_start"] = row["period_start"].isoformat()
         return row, snapshot
 
-    def _metric(self, word: Any) -> Metric | None:
+    def _metric(self, word: Any) -> _Ref | None:
         try:
             return self._metrics[word]
         except KeyError:
-            found = self._metrics[word] = self.vocab.metric(str(word or ""))
-            return found
+            found = self.vocab.metric(str(word or ""))
+            ref = self._metrics[word] = (
+                _Ref(found.id, found.key, found.cumulative) if found else None
+            )
+            return ref
 
-    def _place(self, word: Any) -> Place | None:
+    def _place(self, word: Any) -> _Ref | None:
         try:
             return self._places[word]
         except KeyError:
-            found = self._places[word] = self.vocab.place(str(word or ""))
-            return found
+            found = self.vocab.place(str(word or ""))
+            ref = self._places[word] = _Ref(found.id, found.key, True) if found else None
+            return ref
 
     def _claimant(self, name: str) -> tuple[str, int]:
         """A claimant by any of its names; one the store lacks is created as the importer

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tracker.bulk import BATCH, RowWriter
 from tracker.datafiles import SourceFile, VocabFile, read_files
 from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
@@ -370,7 +370,8 @@ def apply_import(
     done = 0
     revisions: list[dict[str, Any]] = []
     new_claims: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    added = _add_sources(session, actor, plan, now, reason, revisions)
+    writer = RowWriter(session.connection())
+    added = _add_sources(writer, actor, plan, now, reason, revisions)
     for fp in plan.files:
         why = _reason(reason, fp)
         source_id = added.get(fp.url) or _apply_source(session, actor, fp, now, why, revisions)
@@ -416,28 +417,28 @@ def apply_import(
             if progress and done % 1000 == 0:
                 progress(done, total)
     session.flush()
-    for i in range(0, len(new_claims), CHUNK):
-        chunk = new_claims[i : i + CHUNK]
-        result = session.execute(
-            insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-            [row for row, _ in chunk],
-        )
-        for claim_id, (_, rev) in zip(result.scalars(), chunk, strict=True):
-            revisions.append(
-                dict(
-                    entity="claim",
-                    entity_id=claim_id,
-                    action="create",
-                    version=1,
-                    changed_at=now,
-                    changed_by=actor.name,
-                    reason=rev["reason"],
-                    before=None,
-                    after=rev["after"],
-                )
+    # New claims and every revision through the bulk path (tracker.bulk): ids reserved
+    # ahead, one executemany per table, in this same transaction.
+    claim_ids = writer.take_ids(Claim.__table__, len(new_claims))
+    for claim_id, (row, rev) in zip(claim_ids, new_claims, strict=True):
+        row["id"] = claim_id
+        revisions.append(
+            dict(
+                entity="claim",
+                entity_id=claim_id,
+                action="create",
+                version=1,
+                changed_at=now,
+                changed_by=actor.name,
+                reason=rev["reason"],
+                before=None,
+                after=rev["after"],
             )
-    for i in range(0, len(revisions), CHUNK):
-        session.execute(insert(Revision), revisions[i : i + CHUNK])
+        )
+    for i in range(0, len(new_claims), BATCH):
+        writer.insert(Claim.__table__, [row for row, _ in new_claims[i : i + BATCH]])
+    for i in range(0, len(revisions), BATCH):
+        writer.insert(Revision.__table__, revisions[i : i + BATCH])
     if progress:
         progress(total, total)
     if plan.changes_anything:
@@ -450,16 +451,16 @@ def _reason(reason: str | None, fp: FilePlan) -> str:
 
 
 def _add_sources(
-    session: Session,
+    writer: RowWriter,
     actor: Actor,
     plan: ImportPlan,
     now: Any,
     reason: str | None,
     revisions: list[dict[str, Any]],
 ) -> dict[str, int]:
-    """Insert the plan's new sources in bulk (one INSERT per chunk, ids read back in
-    order), each with its "create" revision: an import of many files used to spend more
-    time adding sources one ORM flush at a time than adding all their claims."""
+    """Insert the plan's new sources in bulk, each with its "create" revision: an import
+    of many files used to spend more time adding sources one ORM flush at a time than
+    adding all their claims."""
     new = [fp for fp in plan.files if fp.source_action == "add"]
     ids: dict[str, int] = {}
     stamp = {
@@ -469,27 +470,25 @@ def _add_sources(
         "updated_at": now,
         "updated_by": actor.name,
     }
-    for i in range(0, len(new), CHUNK):
-        chunk = new[i : i + CHUNK]
-        result = session.execute(
-            insert(Source).returning(Source.id, sort_by_parameter_order=True),
-            [{**fp.source_values, **stamp} for fp in chunk],
-        )
-        for source_id, fp in zip(result.scalars(), chunk, strict=True):
-            ids[fp.url] = source_id
-            revisions.append(
-                dict(
-                    entity="source",
-                    entity_id=source_id,
-                    action="create",
-                    version=1,
-                    changed_at=now,
-                    changed_by=actor.name,
-                    reason=_reason(reason, fp),
-                    before=None,
-                    after=source_values_snapshot(fp.source_values),
-                )
+    rows = []
+    for source_id, fp in zip(writer.take_ids(Source.__table__, len(new)), new, strict=True):
+        ids[fp.url] = source_id
+        rows.append({"id": source_id, **fp.source_values, **stamp})
+        revisions.append(
+            dict(
+                entity="source",
+                entity_id=source_id,
+                action="create",
+                version=1,
+                changed_at=now,
+                changed_by=actor.name,
+                reason=_reason(reason, fp),
+                before=None,
+                after=source_values_snapshot(fp.source_values),
             )
+        )
+    for i in range(0, len(rows), BATCH):
+        writer.insert(Source.__table__, rows[i : i + BATCH])
     return ids
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, Integer, Select, String, cast, func, literal, true, tuple_
+from sqlalchemy import Date, DateTime, Integer, Select, String, cast, func, literal, true, tuple_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import select
@@ -310,12 +310,13 @@ class Chart:
     more_than_statements: bool = False
 
 
-def chart(engine: Engine, f: ClaimFilter, limit: int = MAX_CHART_POINTS) -> Chart:
+def chart(engine: Engine, f: ClaimFilter, limit: int | None = None) -> Chart:
     """The Figures chart's data for `f`, never more than `limit` points (see `Chart`).
 
     The statement count stops at `limit + 1` (a covering scan of ix_claim_series); a view
     that fits is drawn statement by statement, one that does not is aggregated to the
-    finest period whose claimant × period grid fits in `limit`."""
+    finest period whose claimant × period grid fits in `limit` (default MAX_CHART_POINTS)."""
+    limit = MAX_CHART_POINTS if limit is None else limit
     statements = count_statements(engine, f, at_most=limit + 1)
     if statements <= limit:
         return Chart(chart_points(engine, f, limit), statements)
@@ -343,7 +344,9 @@ def _bucket(engine: Engine, period: str) -> Any:
     """The first day of the week (Monday), month, quarter or year of the as-of date."""
     end = Claim.period_end
     if engine.dialect.name == "postgresql":
-        return cast(func.date_trunc(period, end), Date)
+        # On a timestamp without time zone: date_trunc of a date would go through the
+        # session's time zone.
+        return cast(func.date_trunc(period, cast(end, DateTime)), Date)
     if period == "week":
         return func.date(end, "weekday 0", "-6 days")
     if period == "month":
@@ -610,6 +613,15 @@ def _claim_order(sort: str) -> list[Any]:
     ]
 
 
+# The table each sort needs besides claim, joined in the narrow first step of claims_page.
+_SORT_JOINS: dict[str, tuple[Any, Any]] = {
+    "published": (Source, Source.id == Claim.source_id),
+    "claimant": (Claimant, Claimant.id == Claim.claimant_id),
+    "metric": (Metric, Metric.id == Claim.metric_id),
+    "place": (Place, Place.id == Claim.place_id),
+}
+
+
 def claims_page(
     engine: Engine,
     f: ClaimFilter,
@@ -619,12 +631,22 @@ def claims_page(
 ) -> pd.DataFrame:
     """One page of the claims matching `f` (CLAIM_COLUMNS), sorted and paginated in SQL.
 
-    The default order (newest as-of date first) walks ix_claim_period_end from its end and
-    stops after the page; the vocabulary and source are joined to those rows only."""
-    stmt = (
-        _claims_select().where(where(f)).order_by(*_claim_order(sort)).limit(limit).offset(offset)
-    )
-    return _frame(_rows(engine, stmt), CLAIM_COLUMNS)
+    Two steps (a "deferred join"): the page's claim ids, sorted on the claim's own columns
+    (plus the one table a sort by name needs), then the page's rows with everything joined.
+    Sorting a third of a million matches on ids and one key reads ix_claim_series alone;
+    sorting them with every column joined took 15 s. The default order (newest as-of date
+    first) walks ix_claim_period_end from its end and stops after the page."""
+    order = _claim_order(sort)
+    ids_stmt = select(Claim.id).select_from(Claim)
+    if sort.lstrip("-") in _SORT_JOINS:
+        table, on = _SORT_JOINS[sort.lstrip("-")]
+        ids_stmt = ids_stmt.join(table, on)
+    ids_stmt = ids_stmt.where(where(f)).order_by(*order).limit(limit).offset(offset)
+    ids = [r[0] for r in _rows_plain(engine, ids_stmt)]
+    if not ids:
+        return _frame([], CLAIM_COLUMNS)
+    rows = {r["claim_id"]: r for r in _rows(engine, _claims_select().where(Claim.id.in_(ids)))}
+    return _frame([rows[i] for i in ids if i in rows], CLAIM_COLUMNS)
 
 
 def count_claims(engine: Engine, f: ClaimFilter, at_most: int | None = None) -> int:
