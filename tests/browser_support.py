@@ -50,16 +50,18 @@ def wait_for_app(page: Page) -> None:
 
 
 # Where a claim's point is on the screen: find the trace and index whose customdata lists
-# the claim, then map its data coordinates through plotly's own axes.
+# the claim, then map its data coordinates through plotly's own axes. `_fullData` holds the
+# values as plotly.js drew them: numeric columns arrive as typed-array specs ({dtype,
+# bdata}) in `data`, which plotly.js decodes only there.
 POINT_POSITION_JS = """(claimId) => {
   const gd = document.querySelector('.js-plotly-plot');
-  for (let t = 0; t < gd.data.length; t++) {
-    const custom = gd.data[t].customdata || [];
+  for (const trace of gd._fullData) {
+    const custom = trace.customdata || [];
     for (let i = 0; i < custom.length; i++) {
       if (custom[i] && String(custom[i][0]).split(',').includes(String(claimId))) {
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
         const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-        return {x: box.left + xa.d2p(gd.data[t].x[i]), y: box.top + ya.d2p(gd.data[t].y[i])};
+        return {x: box.left + xa.d2p(trace.x[i]), y: box.top + ya.d2p(trace.y[i])};
       }
     }
   }

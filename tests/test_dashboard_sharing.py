@@ -499,3 +499,21 @@ def test_links_encode_the_filters_and_the_snippet_escapes_names_from_the_data():
         'from=2023-01-01&amp;embed=true" title="Deaths in &quot;Town&quot; &lt;script&gt;"'
     )
     assert "<script>" not in snippet
+
+
+def test_an_aggregated_view_embeds_and_says_so_without_a_qualifier_legend(
+    open_page, dashboard_sqlite_url, monkeypatch
+):
+    """A crowded view is drawn as the highest figure per claimant per period (no qualifier
+    marks): its embed and images say so in the title and explain no marks they lack."""
+    from tracker import queries
+
+    monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
+    at = open_page(dashboard_sqlite_url, embedded=True)
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert md("(highest figure per claimant per ") in captions[0]
+    assert len(captions) == 2 and captions[1].startswith(md("Source: "))
+    at = open_page(dashboard_sqlite_url)
+    assert not at.exception
+    assert "Share this view" in [s.value for s in at.subheader]  # the full page too
