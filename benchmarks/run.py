@@ -90,10 +90,14 @@ class Row:
 
 
 ROWS: list[Row] = []
+OUT: list[Path] = []  # --out: rewritten after every row, so that a long run that is cut
+# short still leaves the rows it measured
 
 
 def record(row: Row) -> None:
     ROWS.append(row)
+    for path in OUT:
+        path.write_text(table() + "\n", encoding="utf-8")
     print(
         f"  [{row.section}] {row.db} {row.size:,} {row.what}: {row.value}"
         + (f" (floor {row.floor}, {row.ratio})" if row.floor else "")
@@ -914,6 +918,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p for p in args.pages.split(",") if p]
     args.workdir.mkdir(parents=True, exist_ok=True)
     PREFIX[0] = args.prefix
+    if args.out:
+        OUT.append(args.out)
     started = time.perf_counter()
     try:
         run_all(args, sizes, dbs, sections, pages)
