@@ -474,7 +474,11 @@ class Recorder:
             self.on = False
 
 
+RECORDER: list[Recorder | None] = [None]
+
+
 def _wrap_queries(recorder: Recorder) -> None:
+    RECORDER[0] = recorder
     import functools
 
     from tracker import queries
@@ -491,8 +495,9 @@ def _wrap_queries(recorder: Recorder) -> None:
             continue
 
         def wrapper(*args: Any, __fn=fn, __name=name, **kwargs: Any) -> Any:
-            if recorder.on:
-                recorder.calls.append((__name, args, kwargs))
+            current = RECORDER[0]  # the recorder of this section's run, not the first one's
+            if current is not None and current.on:
+                current.calls.append((__name, args, kwargs))
             return __fn(*args, **kwargs)
 
         functools.update_wrapper(wrapper, fn)
