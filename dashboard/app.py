@@ -1,5 +1,8 @@
 """Dashboard entry point: page settings, the menu for the current user, then the page.
 
+A page opened with `?embed=true` (a newsroom's iframe) gets neither the menu nor the
+account panel: an embed shows the chart, not the app around it.
+
 `streamlit run dashboard/app.py` puts `dashboard/` on sys.path, not the project folder;
 the project folder goes first here so that `tracker` and `dashboard` are imported from this
 checkout (not from another installed copy), whichever way the app is started.
@@ -14,7 +17,7 @@ if sys.path[:1] != [ROOT]:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, forms, state  # noqa: E402
+from dashboard import data, forms, sharing, state, widgets  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from tracker.errors import DatabaseUnavailable  # noqa: E402
 from tracker.synthetic import SYNTHETIC_WARNING, is_synthetic_loaded  # noqa: E402
@@ -27,8 +30,8 @@ def _synthetic_loaded(url: str, version: int) -> bool:
 
 
 def synthetic_banner() -> None:
-    """On every page, above everything else, while any synthetic source is stored: a
-    fictional figure must never be screenshotted as a real one."""
+    """On every page, embeds included, above everything else, while any synthetic source is
+    stored: a fictional figure must never be screenshotted or embedded as a real one."""
     try:
         store = data.open_store()
     except DatabaseUnavailable:
@@ -45,8 +48,13 @@ st.set_page_config(
 )
 state.init()
 forms.refresh_account()
-page = st.navigation(pages_for(state.current_role()))
+embedded = sharing.is_embedded()
+page = st.navigation(pages_for(state.current_role()), position="hidden" if embedded else "sidebar")
 synthetic_banner()
-with st.sidebar:
-    forms.account_panel()
-page.run()
+if not embedded:
+    with st.sidebar:
+        forms.account_panel()
+try:
+    page.run()
+except DatabaseUnavailable as exc:  # the database failed after the page opened it
+    widgets.database_error(exc)

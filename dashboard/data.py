@@ -19,11 +19,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker import history, queries
-from tracker.checks import Finding, findings_by_claim
-from tracker.config import database_url
-from tracker.db import make_engine, schema_is_current
+from tracker.chart_images import chart_credits
+from tracker.checks import Finding, findings_by_claim, findings_for_claims
+from tracker.config import database_url, shown_url
+from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
 from tracker.errors import DatabaseUnavailable
 from tracker.filters import ClaimFilter
 from tracker.findings import ClaimReference, claim_references, distinct_findings
@@ -31,6 +33,11 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
+SERIES_CHECK_LIMIT = 20_000
+# Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
+# page runs on the fly, a few seconds at most; a chart plotting more shows no rings.
+RING_CHECK_LIMIT = 5_000
 
 
 def _dispose(eng: Engine) -> None:
@@ -40,8 +47,15 @@ def _dispose(eng: Engine) -> None:
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def engine(url: str) -> Engine:
     """One engine per database URL; `must_exist` reports a mistyped SQLite path instead of
-    creating an empty file."""
-    return make_engine(url, must_exist=True)
+    creating an empty file. A URL SQLAlchemy cannot use is DatabaseUnavailable too, in our
+    words: SQLAlchemy's quote the URL, password and all."""
+    try:
+        return make_engine(url, must_exist=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnavailable(
+            f"TRACKER_DATABASE_URL {shown_url(url)} is not a database URL the tracker can use "
+            "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,15 @@ class Store:
     def chart_points(self, f: ClaimFilter) -> pd.DataFrame:
         return _chart_points(self.url, self.version, f)
 
+    def chart(self, f: ClaimFilter) -> queries.Chart:
+        """The Figures chart's points, bounded (tracker.queries.chart)."""
+        return _chart(self.url, self.version, f)
+
+    def chart_findings(self, f: ClaimFilter) -> ChartFindings:
+        """Findings of the claims the chart for `f` plots (checks run for those claims and
+        their series only, not the whole store); none for an aggregated chart."""
+        return _chart_findings(self.url, self.version, f)
+
     def count_statements(self, f: ClaimFilter) -> int:
         return _count_statements(self.url, self.version, f)
 
@@ -73,8 +96,8 @@ class Store:
     def claims_page(self, f: ClaimFilter, sort: str, limit: int, offset: int) -> pd.DataFrame:
         return _claims_page(self.url, self.version, f, sort, limit, offset)
 
-    def count_claims(self, f: ClaimFilter) -> int:
-        return _count_claims(self.url, self.version, f)
+    def count_claims(self, f: ClaimFilter, at_most: int | None = None) -> int:
+        return _count_claims(self.url, self.version, f, at_most)
 
     def sources_list(self, text: str | None, limit: int, offset: int) -> pd.DataFrame:
         return _sources_list(self.url, self.version, text, limit, offset)
@@ -90,6 +113,24 @@ class Store:
 
     def export_meta(self, f: ClaimFilter) -> ExportMeta:
         return _export_meta(self.url, self.version, f)
+
+    def citation_sources(self, source_ids: tuple[int, ...]) -> dict[int, dict[str, Any]]:
+        """The sources to cite (CSL-JSON, BibTeX), by id."""
+        return _citation_sources(self.url, self.version, tuple(sorted(set(source_ids))))
+
+    def chart_credits(self, f: ClaimFilter) -> list[str]:
+        """ "Claimant via publisher" for the claims `f` selects: a chart's source line."""
+        return _chart_credits(self.url, self.version, f)
+
+    def claim_history(
+        self, claim_id: int, limit: int = CLAIM_HISTORY
+    ) -> list[history.RevisionRecord]:
+        """A claim's revisions, newest first (its card shows them; nothing is deleted)."""
+        return self.revisions(HistoryFilter(claim_id=claim_id), limit=limit, offset=0)
+
+    def claim_findings(self, claim_id: int, metric: str, place: str) -> ChartFindings:
+        """One claim's findings for its own page, without checking the whole store."""
+        return _claim_findings(self.url, self.version, claim_id, metric, place)
 
     def findings(self) -> Findings:
         return _findings(self.url, self.version)
@@ -124,6 +165,19 @@ class Findings:
 
 
 @dataclass(frozen=True)
+class ChartFindings:
+    """The findings of a chart's points (claim id -> findings). `series_checked` is False
+    when the chart's metric and place hold more than SERIES_CHECK_LIMIT claims: the series
+    rules (decreases, jumps, disagreements) are then left to the Checks page and `tracker
+    check`, as they would take minutes on a reader's first view. `checked` is False when
+    the chart plots more than RING_CHECK_LIMIT claims or is aggregated: no rings at all."""
+
+    by_claim: dict[int, list[Finding]]
+    series_checked: bool = True
+    checked: bool = True  # False: too many claims plotted to run even their own checks
+
+
+@dataclass(frozen=True)
 class HistoryFilter:
     """The History page's filter: a kind of record, one claim, one source (with its
     claims) and who made the change; None means any."""
@@ -146,19 +200,26 @@ class HistoryFilter:
 
 
 class NoSchema(DatabaseUnavailable):
-    """The database exists but `tracker init` has not created the tables."""
+    """The database exists but its tables are missing (`tracker init` has not run) or were
+    made by another version of the tracker (`tracker init` upgrades them)."""
 
 
 def open_store() -> Store:
     """The configured database at its current data version.
 
-    Raises DatabaseUnavailable (a missing file, a server down) or NoSchema."""
+    Raises DatabaseUnavailable (a missing file, a server down, a URL that is not one) or
+    NoSchema. No message carries the URL's password."""
     url = database_url()
     eng = engine(url)
     if url not in _ready:
+        where = shown_url(url)
         if not schema_is_current(eng):
+            raise NoSchema(f"the database {where} has no tables yet")
+        found, needed = schema_revision(eng), head_revision()
+        if found != needed:
             raise NoSchema(
-                f"the database {eng.url.render_as_string(hide_password=True)} has no tables yet"
+                f"the database {where} has tables from another version of the tracker "
+                f"(schema revision {found or 'unrecorded'}, this version needs {needed})"
             )
         _ready.add(url)
     return Store(url, queries.data_version(eng))
@@ -199,6 +260,18 @@ def _export_meta(url: str, version: int, f: ClaimFilter) -> ExportMeta:
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _citation_sources(
+    url: str, version: int, source_ids: tuple[int, ...]
+) -> dict[int, dict[str, Any]]:
+    return queries.citation_sources(engine(url), source_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart_credits(url: str, version: int, f: ClaimFilter) -> list[str]:
+    return chart_credits(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _totals(url: str, version: int) -> dict[str, int]:
     return queries.totals(engine(url))
 
@@ -211,6 +284,25 @@ def _filter_options(url: str, version: int) -> dict[str, pd.DataFrame]:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
     return queries.chart_points(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
+    return queries.chart(engine(url), f)
+
+
+@st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)
+def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
+    chart = _chart(url, version, f)
+    if chart.period is not None or chart.points.empty:
+        return ChartFindings({}, series_checked=False, checked=chart.points.empty)
+    ids = [i for ids in chart.points["claim_ids"] for i in ids]
+    if len(ids) > RING_CHECK_LIMIT:
+        return ChartFindings({}, series_checked=False, checked=False)
+    group = ClaimFilter(metric=f.metric, place=f.place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    return ChartFindings(findings_for_claims(engine(url), ids, series=series), series)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -231,8 +323,8 @@ def _claims_page(
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _count_claims(url: str, version: int, f: ClaimFilter) -> int:
-    return queries.count_claims(engine(url), f)
+def _count_claims(url: str, version: int, f: ClaimFilter, at_most: int | None) -> int:
+    return queries.count_claims(engine(url), f, at_most=at_most)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -280,3 +372,13 @@ def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _revision_authors(url: str, version: int) -> list[str]:
     return history.revision_authors(engine(url))
+
+
+@st.cache_data(show_spinner="Running the consistency checks on this claim…", max_entries=64)
+def _claim_findings(
+    url: str, version: int, claim_id: int, metric: str, place: str
+) -> ChartFindings:
+    group = ClaimFilter(metric=metric, place=place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    return ChartFindings(findings_for_claims(engine(url), [claim_id], series=series), series)

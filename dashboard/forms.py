@@ -21,8 +21,9 @@ from dashboard import data, state
 from dashboard.navigation import LOGIN
 from dashboard.widgets import md
 from tracker import curation
-from tracker.config import database_url
+from tracker.config import database_url, without_secrets
 from tracker.errors import (
+    DatabaseBusy,
     DatabaseUnavailable,
     EditConflict,
     PermissionDenied,
@@ -181,8 +182,22 @@ def refused(form: str, exc: Exception) -> None:
     """Record a refusal: problems by field, or the other person's version on a conflict."""
     if isinstance(exc, EditConflict):
         set_feedback(form, Feedback(conflict=str(exc), current=exc.current))
+    elif isinstance(exc, DatabaseUnavailable) and not isinstance(exc, DatabaseBusy):
+        set_feedback(form, Feedback(problems=[Problem(not_saved(exc))]))
     else:
         set_feedback(form, Feedback(problems=problems_of(exc)))
+
+
+def not_saved(exc: DatabaseUnavailable) -> str:
+    """A save the database refused (a read-only file or server, a full disk, a server gone):
+    the curator's fields stay filled in, and the message says nothing was saved and who can
+    fix it. (Busy is different: trying again is enough, and its own message says so.)"""
+    reason = without_secrets(str(exc), database_url()).rstrip(".")
+    return (
+        f"nothing was saved: the database could not be written ({reason}). Your entries are "
+        "still in the form; ask whoever runs the tracker to make the database writable, "
+        "then save again"
+    )
 
 
 def base_field(name: str | None) -> str | None:

@@ -13,6 +13,7 @@ All session-state keys of the app are named here and initialised in `init()`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -280,11 +281,27 @@ def _iso_date(raw: list[str]) -> date:
     return value
 
 
+#: The largest record number or page a link may carry: ids are 32-bit integers in
+#: PostgreSQL, so a larger number names no record (and would be refused by the driver as
+#: out of range; a 5,000-digit one even crashes `int()`).
+MAX_NUMBER = 2**31 - 1
+
+
+def whole_number(text: str) -> int | None:
+    """A link's record or page number (a leading # allowed), or None: ASCII digits only
+    ("²" and "١٢" pass `str.isdigit`), from 1 to MAX_NUMBER."""
+    text = text.strip().lstrip("#")
+    if not re.fullmatch(r"[0-9]{1,10}", text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_NUMBER else None
+
+
 def _positive_int(raw: list[str]) -> int:
-    value = raw[-1].strip()
-    if not value.isdigit() or int(value) < 1:
-        raise BadParameter(f"{value!r} is not a page number")
-    return int(value)
+    value = whole_number(raw[-1])
+    if value is None:
+        raise BadParameter(f"{raw[-1].strip()!r} is not a page number")
+    return value
 
 
 def _flag(raw: list[str]) -> bool:
@@ -393,10 +410,10 @@ def history_fields(kinds: Mapping[str, str], authors: Mapping[str, str]) -> list
     and the page. A claim or source number is kept even when it has no revision yet."""
 
     def record_id(raw: list[str]) -> int:
-        value = raw[-1].strip().lstrip("#")
-        if not value.isdigit() or int(value) < 1:
+        value = whole_number(raw[-1])
+        if value is None:
             raise BadParameter(f"{raw[-1]!r} is not a record number")
-        return int(value)
+        return value
 
     return [
         Field(
@@ -521,9 +538,41 @@ def requested_source() -> tuple[int | None, str | None]:
     raw = st.query_params.get("source")
     if raw is None or raw == "":
         return None, None
-    if not raw.strip().isdigit():
+    number = whole_number(raw)
+    if number is None:
         return None, f"The link's “source” was not used: {raw!r} is not a source number."
-    return int(raw.strip()), None
+    return number, None
+
+
+def requested_claim() -> tuple[int | None, str | None]:
+    """The `claim=<id>` of a claim's permalink: (id, None), (None, notice) or (None, None).
+    A link that is not a claim number is a notice, never a traceback."""
+    raw = st.query_params.get("claim")
+    if raw is None or raw == "":
+        return None, None
+    value = raw.strip().lstrip("#")
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim number."
+    return int(value), None
+
+
+def open_claim(claim_id: int) -> None:
+    """An on_click callback: the claim's permalink view (its card with history and checks),
+    on top of the filters in the address, which it keeps for the way back."""
+    st.query_params["claim"] = str(claim_id)
+
+
+def close_claim() -> None:
+    """An on_click callback: from a claim's view back to the chart the address describes."""
+    if "claim" in st.query_params:
+        del st.query_params["claim"]
+
+
+def show_claim_on_chart(params: dict[str, str]) -> None:
+    """An on_click callback: the Figures chart of a claim's metric, place and kind (and the
+    retracted points, for a retracted claim), instead of whatever the address held."""
+    st.query_params.clear()
+    st.query_params.update(params)
 
 
 def close_source() -> None:

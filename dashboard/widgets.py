@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
 from tracker import curation
+from tracker.bibliography import bibtex, csl_json_text
 from tracker.citations import (
     CitedFigure,
     citation_line,
@@ -26,7 +27,7 @@ from tracker.citations import (
     format_period,
     markdown_citation,
 )
-from tracker.config import database_url
+from tracker.config import database_url, shown_url, without_secrets
 from tracker.errors import DatabaseUnavailable
 from tracker.markup import escape_markdown
 from tracker.queries import CLAIM_SORTS
@@ -58,21 +59,34 @@ def open_store() -> data.Store:
     what to do, and stops."""
     try:
         return data.open_store()
-    except data.NoSchema as exc:
-        st.info(
-            md(f"Nothing to show yet: {exc}.")
-            + " Create the tables and load the sample data with `make run`, or with "
-            "`tracker init` then `tracker import data/`.",
-            icon=":material/database:",
-        )
     except DatabaseUnavailable as exc:
-        st.error(
-            md(f"The database cannot be read: {exc}.")
-            + " Check `TRACKER_DATABASE_URL`, or run `make run` to create the sample database.",
-            icon=":material/error:",
-        )
+        database_error(exc)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
+
+
+def database_error(exc: DatabaseUnavailable) -> None:
+    """The page a reader gets instead of a traceback when the database cannot be used: what
+    is wrong in one sentence and what to do, never the URL's password (the messages mask
+    it; `without_secrets` masks it again wherever a driver may have quoted it)."""
+    url = database_url()
+    reason = without_secrets(str(exc), url).rstrip(".")
+    where = shown_url(url)
+    if isinstance(exc, data.NoSchema):
+        remedy = (
+            "Run `tracker init` to create or upgrade the tables (then `tracker import data/` "
+            "for the sample data), or `make run` to build the sample database on this computer."
+        )
+    else:
+        remedy = (
+            "Check `TRACKER_DATABASE_URL` and that the database is there and reachable; "
+            "`make run` builds the sample database on this computer, `tracker init` creates "
+            "the tables in a new one."
+        )
+    st.error(
+        md(f"The database at {where} could not be opened: {reason}.") + " " + remedy,
+        icon=":material/database_off:",
+    )
 
 
 def stop_if_empty(store: data.Store) -> None:
@@ -242,18 +256,29 @@ def link_button(label: str, url: Any, key: str | None = None) -> None:
         st.caption("Link not shown: the stored address is not an http(s) URL.")
 
 
-def citation_box(row: Mapping[str, Any]) -> None:
-    """The citation in plain text and Markdown, each in a code box with a copy button."""
+CITATION_FORMS = ("Sentence", "Markdown", "CSL-JSON", "BibTeX")
+
+
+def citation_box(row: Mapping[str, Any], source: Mapping[str, Any] | None = None) -> None:
+    """The citation in the forms a journalist pastes: a plain sentence and a Markdown link
+    (the figure, from `row`), and CSL-JSON and BibTeX (the source, when `source`, a row of
+    `queries.citation_sources`, is given). One tab each, each in a code box, whose copy
+    button copies it in one click and which renders no markup."""
     cited = CitedFigure.from_row(row)
-    st.code(citation_line(cited), language=None, wrap_lines=True)
-    with st.expander("As Markdown"):
-        st.code(markdown_citation(cited), language="markdown", wrap_lines=True)
+    names = CITATION_FORMS if source else CITATION_FORMS[:2]
+    tabs = st.tabs(list(names))
+    tabs[0].code(citation_line(cited), language=None, wrap_lines=True)
+    tabs[1].code(markdown_citation(cited), language="markdown", wrap_lines=True)
+    if source:
+        tabs[2].code(csl_json_text([source]), language="json")
+        tabs[3].code(bibtex(source), language="latex")
 
 
-def claim_card(claim: Mapping[str, Any]) -> None:
+def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None) -> None:
     """The source card of a claim: the figure as claimed, its status, the quote, the article
-    (link in a new tab), a citation, the other sources of the same statement and the other
-    claims taken from the same source."""
+    (link in a new tab), a citation (of the source too, when `source` is given; see
+    `citation_box`), the other sources of the same statement and the other claims taken
+    from the same source."""
     with st.container(border=True, key=f"claim_card_{claim['claim_id']}"):
         st.subheader(md(figure_text(claim)), anchor=False)
         st.markdown(md(f"{claim['claimant_name']} · {claim['place_name']} · {period_text(claim)}"))
@@ -279,7 +304,14 @@ def claim_card(claim: Mapping[str, Any]) -> None:
                     claim.get("source_archive_url"),
                     key=f"archive_{claim['claim_id']}",
                 )
-        citation_box(claim)
+        citation_box(claim, source)
+        st.button(
+            "Open this claim's page: link, checks, history",
+            icon=":material/link:",
+            on_click=state.open_claim,
+            args=(int(claim["claim_id"]),),
+            key=f"open_claim_{claim['claim_id']}",
+        )
         st.page_link(
             SOURCES,
             label="Everything from this source",
@@ -421,6 +453,11 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def as_date(value: Any) -> date | None:
+    """A stored date, whichever way the database or pandas hands it back."""
+    return _date(value)
 
 
 def day_text(value: Any) -> str:

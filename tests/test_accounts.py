@@ -19,8 +19,10 @@ from tracker.accounts import (
     create_user,
     current_actor,
     disable_user,
+    enable_user,
     list_users,
     set_password,
+    set_role,
 )
 from tracker.db import read_session, write_session
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed
@@ -108,6 +110,8 @@ def test_only_admins_manage_accounts(engine, actor):
         lambda s: create_user(s, actor, "newbie", "curator", PASSWORD),
         lambda s: disable_user(s, actor, "other"),
         lambda s: set_password(s, actor, "other", "a brand new passphrase"),
+        lambda s: enable_user(s, actor, "other", reason="back"),
+        lambda s: set_role(s, actor, "other", "admin", reason="promotion"),
         lambda s: list_users(s, actor),
     ):
         with pytest.raises(PermissionDenied), write_session(engine) as s:
@@ -207,6 +211,51 @@ def test_an_admin_cannot_disable_their_own_account(engine):
     add(engine, "ada", "admin")
     with pytest.raises(PermissionDenied, match="your own account"), write_session(engine) as s:
         disable_user(s, ADMIN, "ada")
+
+
+def test_a_disabled_account_is_enabled_again_with_a_reason_and_can_log_in(engine):
+    add(engine)
+    with write_session(engine) as s:
+        disable_user(s, ADMIN, "cora", reason="on leave")
+    with pytest.raises(ValidationFailed, match="say why"), write_session(engine) as s:
+        enable_user(s, ADMIN, "cora", reason="  ")
+    assert stored(engine, "cora").disabled
+    with write_session(engine) as s:
+        enable_user(s, ADMIN, "cora", reason="back from leave")
+        enable_user(s, ADMIN, "cora", reason="again")  # already enabled: nothing more happens
+    assert login(engine, "cora", PASSWORD).name == "cora"
+    log = revisions(engine, entity="user")
+    assert [(r.action, r.reason) for r in log][:2] == [
+        ("enable", "back from leave"),
+        ("disable", "on leave"),
+    ]
+    assert log[0].changes == [("disabled", True, False)]
+
+
+def test_an_admin_changes_a_role_with_a_reason_and_the_log_shows_before_and_after(engine):
+    add(engine)
+    with write_session(engine) as s:
+        set_role(s, ADMIN, "cora", "editor", reason="reviews the Kharkiv desk")
+    with read_session(engine) as s:
+        assert current_actor(s, "cora").role == Role.editor
+    [latest, *_] = revisions(engine, entity="user")
+    assert (latest.action, latest.reason, latest.changed_by) == (
+        "role",
+        "reviews the Kharkiv desk",
+        "ada",
+    )
+    assert latest.changes == [("role", "curator", "editor")]
+
+
+def test_a_role_change_is_refused_for_oneself_viewers_and_unknown_roles(engine):
+    add(engine, "ada", "admin")
+    add(engine)
+    with pytest.raises(PermissionDenied, match="your own role"), write_session(engine) as s:
+        set_role(s, ADMIN, "ada", "curator", reason="stepping back")
+    for role in ("viewer", "superuser"):
+        with pytest.raises(ValidationFailed, match="must be one of"), write_session(engine) as s:
+            set_role(s, ADMIN, "cora", role, reason="try")
+    assert stored(engine, "cora").role == "curator"
 
 
 def test_managing_an_account_that_does_not_exist_says_so(engine):

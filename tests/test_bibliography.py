@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,9 +20,10 @@ from pybtex.database import parse_string
 from sqlmodel import select
 
 from tests.interchange_data import SOURCE_A, load_dataset
-from tracker.bibliography import bibtex, citation_key, csl_json, latex_escape
+from tracker.bibliography import bibtex, citation_key, csl_json, csl_json_text, latex_escape
 from tracker.db import read_session
 from tracker.models import Source
+from tracker.queries import citation_sources
 
 SOURCE = {
     "url": "https://example.org/news/kyiv_kharkiv?id=50%25",
@@ -52,6 +54,20 @@ def test_csl_json_puts_the_publisher_in_container_title_and_dates_as_date_parts(
     text = render_csl(item)
     assert "Example Wire" in text and SOURCE["url"] in text
     assert "2023" in text and "Accessed: February 15, 2023" in text
+
+
+def test_csl_json_text_is_the_list_reference_managers_paste(vocab_engine, tmp_path):
+    """The dashboard's copy box: a JSON list of items, Cyrillic kept as written, that
+    citeproc reads back as the same item (here from a stored source's citation row)."""
+    load_dataset(vocab_engine, tmp_path / "dataset")
+    with read_session(vocab_engine) as session:
+        source_id = session.exec(select(Source.id).where(Source.url == SOURCE_A["url"])).one()
+    row = citation_sources(vocab_engine, [source_id])[source_id]
+    text = csl_json_text([row, SOURCE])
+    items = json.loads(text)
+    assert items == [csl_json(row), csl_json(SOURCE)]
+    assert "Київ" in text  # not \u-escaped
+    assert SOURCE_A["publisher"] in render_csl(items[0])
 
 
 def test_csl_json_has_no_accessed_date_when_retrieval_is_unknown():

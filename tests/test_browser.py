@@ -5,22 +5,30 @@ It starts `streamlit run dashboard/app.py` on a free port against the shared tes
 figure as claimed, its source and quote; clicking it opens the source card with the quote,
 a citation and a link to the article (http(s), new tab); the card's link leads to the
 source's own page; hostile text on a source page stays text; the Figures page fits a phone;
-and a curator logs in, adds a source and a claim through the forms, and sees the claim on
-the chart. Screenshots go to the test's temp folder.
+a curator logs in, adds a source and a claim through the forms, and sees the claim on
+the chart; the chart downloads as a PNG of the stated size and the view's claims as the
+CSV export; and the embed snippet the page offers, pasted into a newsroom's page, shows the
+chart without the app's menu. Screenshots go to the test's temp folder.
 
 The app runs on a copy of the shared test database (the curation flow writes to it).
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from dashboard.sharing import EMBED_HEIGHT, IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
 from tests.browser_support import (
     CHROMIUM_ARGS,
     TIMEOUT_MS,
@@ -33,6 +41,8 @@ from tests.dashboard_support import HOSTILE_TITLE
 from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.accounts import create_user
 from tracker.db import make_engine, read_session, write_session
+from tracker.filters import ClaimFilter
+from tracker.interchange import build_export, download_name, export_meta
 from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Source
 from tracker.store import SYSTEM
@@ -318,3 +328,106 @@ def test_a_curator_logs_in_adds_a_source_and_a_claim_and_sees_it_on_the_chart(
     hover = page.locator(".hoverlayer .hovertext")
     expect(hover.first).to_contain_text("Example Monitor: 4,321 civilians killed")
     page.screenshot(path=tmp_path / "claim-on-chart.png", full_page=True)
+
+
+#: The Figures page's default view (civilian deaths in Ukraine, cumulative totals).
+DEFAULT_VIEW = ClaimFilter(
+    metric="civilian_killed", place="UA", cumulative=True, include_retracted=False
+)
+
+
+def test_the_chart_downloads_as_a_png_of_the_stated_size_and_the_view_as_csv(
+    page, app_url, browser_db_url, tmp_path: Path
+):
+    page.goto(app_url)
+    wait_for_app(page)
+    wait_for_chart(page)
+    main = page.get_by_test_id("stMain")
+    engine = make_engine(browser_db_url)
+    try:
+        meta = export_meta(engine, DEFAULT_VIEW)
+        csv = build_export(engine, "csv", DEFAULT_VIEW).data
+    finally:
+        engine.dispose()
+
+    main.get_by_role("tab", name="Chart image").click()
+    png_button = main.get_by_test_id("stDownloadButton").filter(has_text="PNG image")
+    expect(png_button).to_be_visible()
+    # Drawing starts a Chromium in the server (kaleido): on a loaded machine that is slow.
+    with page.expect_download(timeout=2 * TIMEOUT_MS) as png_download:
+        png_button.click()
+    download = png_download.value
+    assert download.failure() is None
+    assert download.suggested_filename == f"{image_stem(DEFAULT_VIEW, meta)}.png"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == (IMAGE_WIDTH * IMAGE_SCALE, IMAGE_HEIGHT * IMAGE_SCALE)
+        image.verify()
+
+    main.get_by_role("tab", name="Data").click()
+    with page.expect_download(timeout=TIMEOUT_MS) as csv_download:
+        main.get_by_test_id("stDownloadButton").filter(has_text="CSV").first.click()
+    assert csv_download.value.suggested_filename == download_name("csv", meta)
+    assert Path(csv_download.value.path()).read_bytes() == csv
+
+
+STMAIN_HEIGHT_JS = "document.querySelector('[data-testid=stMain]').scrollHeight"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def newsroom_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A tiny static web server on another port: (its address, the folder it serves)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_the_embed_snippet_pasted_into_a_page_shows_the_chart_without_the_app(
+    page, app_url, newsroom_site, tmp_path: Path
+):
+    site, folder = newsroom_site
+    page.goto(f"{app_url}/?metric=children_killed")
+    wait_for_app(page)
+    wait_for_chart(page)
+    snippet = page.get_by_test_id("stCode").filter(has_text="<iframe").first.inner_text().strip()
+    assert snippet.startswith(f'<iframe src="{app_url}/?metric=children_killed&amp;embed=true"')
+    (folder / "story.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Story</title></head>"
+        f"<body><h1>A newsroom's story</h1><p>The chart:</p>{snippet}</body></html>",
+        encoding="utf-8",
+    )
+    page.goto(f"{site}/story.html")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator(".js-plotly-plot .scatterlayer path.point").first).to_be_visible()
+    expect(
+        frame.get_by_text("Children killed in Ukraine, cumulative totals, as of")
+    ).to_be_visible()
+    expect(frame.get_by_text("Source: ")).to_be_visible()
+    back = frame.get_by_role("link", name="Full view: every source, quote and citation")
+    expect(back).to_have_attribute("href", f"{app_url}/?metric=children_killed")
+    expect(back).to_have_attribute("target", "_blank")
+    # The chart and what travels with it, not the app: no menu, no sidebar, no filters.
+    expect(frame.get_by_test_id("stSidebar")).to_have_count(0)
+    expect(frame.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(frame.get_by_test_id("stSelectbox")).to_have_count(0)
+    expect(frame.get_by_role("heading", name="Figures")).to_have_count(0)
+    # It fits the frame the snippet asks for: the link back is seen without scrolling.
+    [embedded] = page.main_frame.child_frames
+    assert embedded.evaluate(STMAIN_HEIGHT_JS) <= EMBED_HEIGHT
+    page.screenshot(path=tmp_path / "embedded.png", full_page=True)

@@ -23,7 +23,7 @@ from tracker.checks import (
 from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
 from tracker.importer import import_paths
-from tracker.models import Claim, Source
+from tracker.models import Claim, Metric, Source
 from tracker.store import SYSTEM, set_claim_status, update_claim, update_source
 
 MONITOR = "Example Monitor"
@@ -697,3 +697,27 @@ def test_findings_by_claim_refreshes_incrementally_and_equals_a_full_run(sample_
     moia = claims["moia-2022-02-27-children_injured"].id
     [key] = [k for k, v in untouched.items() if any(moia in f.claims for f in v)]
     assert refreshed[key] is untouched[key]
+
+
+def test_findings_for_some_claims_are_exactly_theirs_from_a_full_run(sample_engine):
+    """The Figures page checks only the claims it plots: the same findings, per claim, as
+    the whole-store run gives them."""
+    everything = checks_module.findings_by_claim(sample_engine)
+    with read_session(sample_engine) as session:
+        ids = session.exec(
+            select(Claim.id)
+            .join(Metric, Metric.id == Claim.metric_id)
+            .where(Metric.key.in_(["civilian_killed", "civilian_injured"]))
+            .order_by(Claim.id)
+        ).all()
+    some = checks_module.findings_for_claims(sample_engine, ids)
+    assert some == {i: everything[i] for i in ids if i in everything}
+    assert some  # the sample has findings among these claims
+    without_series = checks_module.findings_for_claims(sample_engine, ids, series=False)
+    series_rules = {rid for rid, rule in checks_module.RULES.items() if rule.series}
+    assert without_series == {
+        i: kept
+        for i, found in some.items()
+        if (kept := [f for f in found if f.rule not in series_rules])
+    }
+    assert checks_module.findings_for_claims(sample_engine, []) == {}

@@ -93,3 +93,25 @@ def test_a_query_row_with_gaps_becomes_a_citation():
         f"Example Monitor: 30–50 civilians killed in Ukraine, as of 15 Jan 2023 "
         f"(Example Wire, 14 Feb 2023, {URL})"
     )
+
+
+def test_a_claimant_without_short_name_in_a_dataframe_row_is_named_in_full():
+    # DataFrame rows hold NaN, not None, where a text column has gaps.
+    row = {
+        "claimant_short": math.nan,
+        "claimant_name": "Example Monitor",
+        "metric_noun": "civilians killed",
+        "place_name": "Ukraine",
+        "value": 42,
+        "qualifier": "at_least",
+        "period_start": date(2022, 2, 24),
+        "period_end": date(2023, 2, 28),
+        "cumulative": True,
+        "source_publisher": "Example Wire",
+        "source_published": date(2023, 3, 1),
+        "source_url": URL,
+        "source_title": math.nan,
+    }
+    cited = CitedFigure.from_row(row)
+    assert cited.claimant == "Example Monitor" and cited.title is None
+    assert citation_line(cited).startswith("Example Monitor: at least 42 civilians killed")

@@ -133,6 +133,28 @@ def test_user_disable_keeps_the_account_and_refuses_its_login(cli_db):
     )
 
 
+def test_user_enable_and_role_change_are_logged_with_their_reason(cli_db):
+    run("user", "add", "cora", "--role", "curator", "--password-stdin", input=f"{PASSWORD}\n")
+    run("user", "disable", "cora", "--reason", "on leave")
+    result = run("user", "enable", "cora", "--reason", "back from leave")
+    assert (result.exit_code, result.output) == (0, "account 'cora' enabled\n")
+    assert login(cli_db, "cora", PASSWORD).name == "cora"
+    result = run("user", "role", "cora", "editor", "--reason", "reviews the Kharkiv desk")
+    assert (result.exit_code, result.output) == (0, "account 'cora' is now editor\n")
+    log = revisions(cli_db, entity="user")
+    assert [(r.action, r.reason) for r in log][:2] == [
+        ("role", "reviews the Kharkiv desk"),
+        ("enable", "back from leave"),
+    ]
+
+
+def test_user_role_refuses_viewer_and_a_missing_reason(cli_db):
+    run("user", "add", "cora", "--role", "curator", "--password-stdin", input=f"{PASSWORD}\n")
+    assert run("user", "role", "cora", "viewer", "--reason", "x").exit_code == 2
+    assert run("user", "role", "cora", "editor").exit_code == 2
+    assert users(cli_db)["cora"].role == "curator"
+
+
 def test_user_list_shows_name_role_disabled_created_and_never_a_hash(cli_db):
     assert "no accounts yet" in run("user", "list").output
     for name, role in (("eddie", "editor"), ("cora", "curator")):
@@ -155,6 +177,6 @@ def test_user_commands_on_unknown_accounts_fail_in_one_line(cli_db):
 
 
 def test_every_user_command_has_help_with_an_example():
-    for command in ((), ("add",), ("passwd",), ("disable",), ("list",)):
+    for command in ((), ("add",), ("passwd",), ("disable",), ("enable",), ("role",), ("list",)):
         result = CliRunner().invoke(main, ["user", *command, "--help"])
         assert result.exit_code == 0 and "Example: tracker user" in result.output

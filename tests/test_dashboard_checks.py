@@ -209,7 +209,7 @@ def test_a_claim_link_opened_on_this_page_goes_to_the_claims_own_view(
 ):
     at = open_app(dashboard_sqlite_url, PAGE, claim="5")
     assert not at.exception
-    assert at.title[0].value == "Figures"
+    assert at.title[0].value == "Claim #5"  # the claim's page, on the Figures page
     assert at.query_params.get("claim") == "5"
 
 

@@ -166,7 +166,7 @@ def test_database_without_tables_explains_how_to_create_them(open_app, tmp_path)
     path.touch()
     at = open_app(f"sqlite:///{path}")
     assert not at.exception
-    assert "tracker init" in infos_text(at)
+    assert "tracker init" in at.error[0].value
 
 
 def test_missing_database_file_is_an_error_not_a_traceback(open_app, tmp_path):
@@ -190,3 +190,22 @@ def test_a_new_claim_shows_on_the_next_rerun(open_app, vocab_engine, database_ur
     import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "two.yaml", second)])
     at.run()
     assert len(plotted_ids(chart(at))["Example Monitor"]) == 2
+
+
+def test_a_crowded_view_is_aggregated_and_the_caption_says_so(
+    open_app, dashboard_sqlite_url, monkeypatch
+):
+    """Beyond MAX_CHART_POINTS statements the browser gets the highest figure per claimant
+    per period, never more points than the bound, and the caption names the period."""
+    from tracker import queries
+
+    monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
+    at = open_app(dashboard_sqlite_url)
+    assert not at.exception
+    spec = chart(at)
+    drawn = [t for t in spec["data"] if t.get("x") != [None]]
+    assert 0 < sum(len(t["hovertext"]) for t in drawn) <= 10
+    assert all("highest" in h for t in drawn for h in t["hovertext"])
+    caption = " ".join(c.value for c in at.caption)
+    assert "More than 10 statements match, so the chart is aggregated to" in caption
+    assert "max per claimant per" in caption

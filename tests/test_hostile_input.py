@@ -3,14 +3,15 @@ import; never another exception, never a partial write.
 
 Inputs come from `tests.hostile`, by kind; each test counts what it tried, and the counts go
 to docs/reliability.md. The extractor's property test belongs here too, fed by the same
-strategies (`VALUES_BY_KIND`, `unicode_text`), once the extractor exists.
+strategies (`VALUES_BY_KIND`, `unicode_text`): any text is read without a crash, and every
+figure it proposes is stated in the sentence it quotes.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -26,8 +27,12 @@ from tests.dbstate import everything
 from tests.helpers import BASE_CLAIM, BASE_SOURCE, source_doc, write_doc
 from tests.hostile import (
     CLAIM_FIELDS,
+    MARKUP,
     MISSING,
+    SQL,
+    VALUES_BY_KIND,
     broken_yaml,
+    long_text,
     mutated_document,
     mutations,
     unicode_text,
@@ -37,8 +42,11 @@ from tracker.cli import main
 from tracker.datafiles import SourceFile, VocabFile, parse_document
 from tracker.db import read_session, write_session
 from tracker.errors import TrackerError, ValidationFailed
+from tracker.extract import extract_candidates
 from tracker.importer import import_paths
+from tracker.lookup import load_vocabulary
 from tracker.models import Claim, Claimant, Metric, Place, Source
+from tracker.numbers import figure_in_text
 from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
 from tracker.store import SYSTEM, Actor, update_claim
 from tracker.vocab import Role
@@ -396,3 +404,94 @@ def test_new_claimants_whose_names_slug_alike_stay_apart(vocab_engine, tmp_path)
             assert s.get(Claimant, claim.claimant_id).name == name
         keys = s.exec(select(Claimant.key).where(Claimant.name.in_(names))).all()
     assert len(set(keys)) == 4
+
+
+# --- the extraction assistant -----------------------------------------------------------------
+
+#: Words an article uses around its figures, so that random text does yield candidates.
+ARTICLE_WORDS = (
+    "killed injured civilians children wounded settlements attacks at least about more than "
+    "between and up to since Feb. 24 on Monday in May the Donetsk region Kyiv Ukraine UN "
+    "human rights office said according to officials reported , . 7,199 11 756 1.5 million "
+    "five a dozen hundreds 40-50 2023 12 3 1 000 000 9" + "9" * 30
+).split()
+EXTRACTOR_KINDS: dict[str, st.SearchStrategy[str]] = {
+    "unicode (RTL, zero-width, emoji)": VALUES_BY_KIND["unicode (RTL, zero-width, emoji)"],
+    "markup and script": st.sampled_from(MARKUP),
+    "SQL metacharacters": st.sampled_from(SQL),
+    "very long fields": long_text(250, 6000),
+    "huge numbers": VALUES_BY_KIND["huge numbers"].map(str),
+    "negative numbers": VALUES_BY_KIND["negative numbers"].map(str),
+    "article words": st.sampled_from([*ARTICLE_WORDS, "\n\n", "\n"]),
+}
+
+
+@st.composite
+def article_texts(draw: st.DrawFn) -> tuple[str, Counter]:
+    """Article-like text with hostile pieces of each kind mixed in, and the kinds used."""
+    pieces = draw(
+        st.lists(st.tuples(*[st.sampled_from(list(EXTRACTOR_KINDS))]), min_size=1, max_size=40)
+    )
+    used: Counter = Counter()
+    words = []
+    for (kind,) in pieces:
+        words.append(draw(EXTRACTOR_KINDS[kind]))
+        if kind != "article words":  # the ordinary words are not hostile input
+            used[kind] += 1
+    separator = draw(st.sampled_from([" ", "", "\n", " \u200b", "\u00a0"]))
+    return separator.join(words), used
+
+
+def assert_candidates_stand_in(text: str, published: date, vocab) -> int:  # noqa: ANN001
+    """Every candidate's figure is stated in its own span of `text`, its quote is the text's
+    own sentence, and its dates are real; returns how many there were."""
+    candidates = extract_candidates(text, published, vocab)
+    for c in candidates:
+        assert 0 <= c.start < c.end <= len(text)
+        assert c.quote and c.quote in text and text[c.start : c.end] in c.quote
+        figures = [f for f in (c.value, c.low, c.high) if f is not None]
+        assert figures, c
+        for figure in figures:
+            assert figure >= 0, c
+            assert figure_in_text(figure, c.quote), (figure, c.quote)
+        assert c.period_end is None or c.period_end <= published
+        assert c.period_start is None or c.period_end is None or c.period_start <= c.period_end
+    return len(candidates)
+
+
+@settings(max_examples=max(40, settings.default.max_examples // 2))
+@given(article_texts(), st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31)))
+def test_the_extractor_reads_any_text_and_every_figure_it_finds_is_in_the_text(
+    extract_vocab, article, published
+):
+    text, used = article
+    assert_candidates_stand_in(text, published, extract_vocab)
+    tally(used)
+
+
+@given(unicode_text)
+def test_the_extractor_never_crashes_on_random_unicode(extract_vocab, text):
+    assert_candidates_stand_in(text, date(2023, 2, 14), extract_vocab)
+    tally(Counter({"unicode (RTL, zero-width, emoji)": 1}))
+
+
+def test_the_extractor_reads_a_huge_article_whole(extract_vocab):
+    """A long article (hundreds of paragraphs, a 5,000-digit number, megabyte-long words)
+    is read whole: every paragraph's figure is found, nothing crashes."""
+    paragraphs = [
+        f"The Example Monitor said on Monday it had recorded {1000 + n:,} civilian deaths "
+        f"in Ukraine since Feb. 24."
+        for n in range(300)
+    ]
+    paragraphs += ["9" * 5000 + " civilians killed", "x" * 1_000_000, "👩" * 100_000]
+    text = "\n\n".join(paragraphs)
+    found = extract_candidates(text, date(2023, 2, 14), extract_vocab)
+    values = {c.value for c in found}
+    assert {1000 + n for n in range(300)} <= values
+    assert assert_candidates_stand_in(text, date(2023, 2, 14), extract_vocab) == len(found)
+    tally(Counter({"very long fields": 3, "huge numbers": 1}))
+
+
+@pytest.fixture(scope="module")
+def extract_vocab():  # noqa: ANN201
+    return load_vocabulary()

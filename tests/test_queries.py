@@ -198,3 +198,76 @@ def test_queries_on_an_empty_database_return_empty_results(engine):
     assert queries.claims_page(engine, f).empty and queries.count_claims(engine, f) == 0
     assert queries.sources_list(engine).empty
     assert queries.data_version(engine) >= 0
+
+
+# --- bounded for a million claims ---------------------------------------------------------------
+
+
+def test_a_chart_within_the_bound_draws_every_statement(sample_engine):
+    drawn = queries.chart(sample_engine, KILLED_UA)
+    assert drawn.period is None and not drawn.more_than_statements
+    assert (
+        drawn.statements == len(drawn.points) == queries.count_statements(sample_engine, KILLED_UA)
+    )
+    assert list(drawn.points.columns) == queries.CHART_COLUMNS
+
+
+def test_beyond_the_bound_the_chart_is_the_highest_figure_per_claimant_per_period(sample_engine):
+    f = replace(KILLED_UA, include_retracted=False)
+    statements = queries.count_statements(sample_engine, f)
+    limit = statements - 1
+    drawn = queries.chart(sample_engine, f, limit=limit)
+    assert drawn.more_than_statements and drawn.statements == limit
+    assert drawn.period in {"week", "month", "quarter", "year"}
+    points = drawn.points
+    assert 0 < len(points) <= limit
+    assert list(points.columns) == queries.AGGREGATE_COLUMNS
+    every = queries.chart_points(sample_engine, f)
+    for row in points.to_dict("records"):
+        mine = every[
+            (every["claimant_key"] == row["claimant_key"])
+            & (every["period_end"] >= row["period_start"])
+            & (every["period_end"] <= row["period_end"])
+        ]
+        figures = [v if v == v else lo for v, lo in zip(mine["value"], mine["low"], strict=True)]
+        assert row["value"] == max(figures)  # the highest figure, never a sum or a mean
+        assert row["n_claims"] == sum(len(ids) for ids in mine["claim_ids"])
+    assert points["n_claims"].sum() == sum(len(ids) for ids in every["claim_ids"])
+
+
+def test_periods_get_coarser_until_the_grid_fits(sample_engine):
+    f = replace(KILLED_UA, include_retracted=False)
+    periods = [queries.chart(sample_engine, f, limit=n).period for n in (40, 12, 3)]
+    order = [p for p, _days, _plural in queries.PERIODS]
+    assert [order.index(p) for p in periods] == sorted(order.index(p) for p in periods)
+    assert queries.chart(sample_engine, f, limit=1).period == "year"
+
+
+def test_counts_stop_at_their_bound(sample_engine):
+    total = queries.count_claims(sample_engine, ClaimFilter())
+    assert queries.count_claims(sample_engine, ClaimFilter(), at_most=10) == 10
+    assert queries.count_claims(sample_engine, ClaimFilter(), at_most=total + 5) == total
+    statements = queries.count_statements(sample_engine, KILLED_UA)
+    assert queries.count_statements(sample_engine, KILLED_UA, at_most=3) == 3
+    assert queries.count_statements(sample_engine, KILLED_UA, at_most=10_000) == statements
+
+
+def test_latest_per_claimant_matches_a_plain_reading_of_the_rule(sample_engine):
+    """Newest as-of date, then the most recently published source, then the newest claim:
+    computed here from every claim, to compare with the indexed lookup."""
+    f = ClaimFilter(metric="civilian_killed")
+    latest = queries.latest_per_claimant(sample_engine, f)
+    rows = queries.claims_page(sample_engine, replace(f, include_retracted=False), limit=10_000)
+    expected = {}
+    for r in rows.sort_values(["period_end", "source_published", "claim_id"]).to_dict("records"):
+        expected[(r["claimant_key"], r["place_key"])] = r["claim_id"]
+    got = {(r["claimant_key"], r["place_key"]): r["claim_id"] for r in latest.to_dict("records")}
+    assert got == expected
+
+
+def test_the_sources_page_counts_each_listed_sources_claims(sample_engine):
+    listed = queries.sources_list(sample_engine, limit=500)
+    with read_session(sample_engine) as session:
+        for row in listed.to_dict("records")[:40]:
+            n = len(session.exec(select(Claim.id).where(Claim.source_id == row["source_id"])).all())
+            assert row["claims"] == n

@@ -305,6 +305,52 @@ def disable_user(session: Session, actor: Actor, name: str, *, reason: str = "di
     return user
 
 
+def enable_user(session: Session, actor: Actor, name: str, *, reason: str) -> User:
+    """Enable a disabled account again. A reason is required because the revision log is
+    where a newsroom later reads why someone regained write access."""
+    require(actor, Role.admin, "manage user accounts")
+    user = _user_or_404(session, name)
+    if not user.disabled:
+        return user
+    before = _snapshot(user)
+    user.disabled = False
+    user.failed_logins = 0
+    user.last_failed_at = None
+    session.add(user)
+    session.flush()
+    _record(session, actor, user, "enable", _reason(reason), before)
+    log.info("account %r enabled by %r", user.name, actor.name)
+    return user
+
+
+def set_role(session: Session, actor: Actor, name: str, role: Role | str, *, reason: str) -> User:
+    """Change what an account may do. An admin cannot change their own role, so that the
+    last admin cannot lock everybody out of account management by mistake."""
+    require(actor, Role.admin, "manage user accounts")
+    user = _user_or_404(session, name)
+    new_role = check_role(role)
+    if user.name == actor.name:
+        raise PermissionDenied("you cannot change your own role; ask another admin")
+    if user.role == new_role.value:
+        return user
+    before = _snapshot(user)
+    user.role = new_role.value
+    session.add(user)
+    session.flush()
+    _record(session, actor, user, "role", _reason(reason), before)
+    log.info("account %r is now %s (by %r)", user.name, new_role.value, actor.name)
+    return user
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(
+            [Problem("say why (it is kept in the revision log)", field="reason")]
+        )
+    return text
+
+
 def list_users(session: Session, actor: Actor) -> list[UserRecord]:
     """Every account, disabled ones included, by name. Hashes never leave this module."""
     require(actor, Role.admin, "list user accounts")

@@ -21,9 +21,10 @@ percent-encoded so that the entry stays balanced.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -105,6 +106,12 @@ def csl_json(source: Any) -> dict[str, Any]:
     if archive := _get(source, "archive_url"):
         item["note"] = f"Archived copy: {archive}"
     return item
+
+
+def csl_json_text(sources: Iterable[Any]) -> str:
+    """CSL-JSON as one pastes it: a list of items (Zotero's "Import from Clipboard" and
+    Pandoc's `--bibliography` read a list, even of one), indented, non-ASCII kept."""
+    return json.dumps([csl_json(s) for s in sources], ensure_ascii=False, indent=2) + "\n"
 
 
 def latex_escape(text: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +32,30 @@ _SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\u00a0": " "})
 
 
 def format_number(value: int, locale: str = LOCALE) -> str:
+    """Grouped digits in the locale's way ("7,199"). Whole numbers in a locale that groups
+    by threes skip babel's pattern machinery (~50 us a call; a 20,000-point chart's hovers
+    called it 20,000 times): the same text from Python's own grouping."""
+    separator = _group_separator(locale)
+    if separator is not None and isinstance(value, int) and not isinstance(value, bool):
+        grouped = f"{value:,}"
+        return grouped if separator == "," else grouped.replace(",", separator)
     return format_decimal(value, locale=locale)
+
+
+@lru_cache(maxsize=16)
+def _group_separator(locale: str) -> str | None:
+    """The locale's group separator when it groups digits by threes, else None."""
+    from babel import Locale
+
+    parsed = Locale.parse(locale)
+    if parsed.decimal_formats[None].grouping != (3, 3):
+        return None
+    separator = format_decimal(1234567, locale=locale)[1:-6]
+    return (
+        separator
+        if format_decimal(1234567, locale=locale) == f"1{separator}234{separator}567"
+        else None
+    )
 
 
 def format_figure(
@@ -96,7 +120,7 @@ class CitedFigure:
         """From a row of `tracker.queries` (claimant_short/claimant_name, metric_noun,
         place_name, the figure's fields and source_publisher/published/url/title)."""
         return cls(
-            claimant=row.get("claimant_short") or row["claimant_name"],
+            claimant=_text_or_none(row.get("claimant_short")) or row["claimant_name"],
             noun=row["metric_noun"],
             place=row["place_name"],
             value=_int_or_none(row.get("value")),
@@ -109,7 +133,7 @@ class CitedFigure:
             publisher=row["source_publisher"],
             published=_date_or_none(row.get("source_published")),
             url=row.get("source_url"),
-            title=row.get("source_title"),
+            title=_text_or_none(row.get("source_title")),
         )
 
     @property
@@ -143,6 +167,11 @@ def markdown_citation(c: CitedFigure) -> str:
 def _markdown_url(url: str) -> str:
     # Brackets, spaces and angle brackets would end a Markdown link destination early.
     return quote(url, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def _text_or_none(value: Any) -> str | None:
+    # A DataFrame row has NaN where a text column has gaps; NaN is truthy.
+    return value if isinstance(value, str) and value else None
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -121,6 +121,37 @@ def disable(name: str, reason: str) -> None:
     click.echo(f"account {disabled.name!r} disabled")
 
 
+@user.command("enable")
+@click.argument("name")
+@click.option("--reason", required=True, help="Why (kept in the revision log).")
+@_handled
+def enable(name: str, reason: str) -> None:
+    """Enable a disabled account again (and clear its failed logins).
+
+    Example: tracker user enable cora --reason "back from leave"
+    """
+    from tracker.accounts import enable_user
+
+    enabled = _write(lambda s, actor: enable_user(s, actor, name, reason=reason))
+    click.echo(f"account {enabled.name!r} enabled")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--reason", required=True, help="Why (kept in the revision log).")
+@_handled
+def role(name: str, role: str, reason: str) -> None:
+    """Change what an account may do.
+
+    Example: tracker user role cora editor --reason "reviews the Kharkiv desk"
+    """
+    from tracker.accounts import set_role
+
+    changed = _write(lambda s, actor: set_role(s, actor, name, role, reason=reason))
+    click.echo(f"account {changed.name!r} is now {changed.role}")
+
+
 @user.command("list")
 @_handled
 def list_() -> None:

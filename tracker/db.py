@@ -234,6 +234,24 @@ def schema_is_current(engine: Engine) -> bool:
         return inspect(conn).has_table("claim")
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database's tables were last brought to (None: no record of one,
+    as in a database made before migrations or by hand)."""
+    with _translated_errors(engine), engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration this checkout ships: a database at another one is not migrated
+    (`tracker init` upgrades it), and its queries would fail on columns it lacks."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 @cache
 def default_engine() -> Engine:
     """The process-wide engine for the configured database (created once)."""

@@ -12,8 +12,36 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+    text,
+)
 from sqlmodel import Field, SQLModel
+
+# PostgreSQL full-text search (tracker.filters): GIN indexes on these very expressions, which
+# the search must repeat word for word for the planner to use them. The 'simple'
+# configuration lowercases and keeps every word (no stemming, no stop words), so that a
+# search for a claimant's exact wording finds it in any language. SQLite searches through
+# FTS5 tables instead (migration 0002), which no model can describe.
+TS_CONFIG = literal_column("'simple'::regconfig")
+
+
+def ts_document(column: Any) -> Any:
+    """The tsvector PostgreSQL indexes for `column` (quote, title, publisher)."""
+    return func.to_tsvector(TS_CONFIG, column)
+
+
+def _ts_index(name: str, column: str) -> Index:
+    """A GIN index on `ts_document(column)`, created on PostgreSQL only."""
+    expression = text(f"to_tsvector('simple'::regconfig, {column})")
+    return Index(name, expression, postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
 def utcnow() -> datetime:
@@ -63,6 +91,11 @@ class Claimant(SQLModel, table=True):
 class Source(SQLModel, table=True):
     """An article or page that reported claims. `url` is normalised and unique."""
 
+    __table_args__ = (
+        _ts_index("ix_source_title_fts", "title"),
+        _ts_index("ix_source_publisher_fts", "publisher"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(unique=True, index=True, max_length=2000)
     title: str = Field(sa_column=Column(Text, nullable=False))
@@ -87,9 +120,28 @@ class Claim(SQLModel, table=True):
     """One figure that one claimant asserted, as one source reported it."""
 
     __table_args__ = (
-        # The Figures chart: one metric and place, ordered by as-of date.
-        Index("ix_claim_metric_place_end", "metric_id", "place_id", "period_end"),
+        # The Figures page (tracker.queries): one metric and place, per claimant. Covering:
+        # the chart's statement count and its per-period aggregate read only the index, and
+        # "latest per claimant" is one descending seek per claimant on its first five
+        # columns. Status, statement and figure ride along so no row is visited.
+        Index(
+            "ix_claim_series",
+            "metric_id",
+            "place_id",
+            "claimant_id",
+            "cumulative",
+            "period_end",
+            "status",
+            "statement_key",
+            "value",
+            "low",
+            "high",
+        ),
+        # The claims table's default order (newest as-of date first): the first page is
+        # read off the index instead of sorting a million rows (the row id breaks ties).
+        Index("ix_claim_period_end", "period_end"),
         Index("ix_claim_claimant_metric", "claimant_id", "metric_id", "period_end"),
+        _ts_index("ix_claim_quote_fts", "quote"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,9 +16,13 @@ from functools import cache
 
 from text_to_num import text2num
 
+from tracker.schemas import MAX_FIGURE
+
 #: Characters used between digit groups: comma, space, no-break and thin spaces, the
 #: apostrophe (Swiss) and the dot (German, Italian, Ukrainian "7.200").
 _GROUP_SEPS = ",\u00a0\u202f\u2009 '\u2019."
+
+_MAX_DIGITS = len(str(MAX_FIGURE))
 
 _MULTIPLIERS = {
     "thousand": 1_000,
@@ -106,6 +110,10 @@ def _digits_value(num: str, mult: str | None) -> int | None:
     followed by three digits ("1,5 млн"); without one, separators group thousands.
     """
     factor = _MULTIPLIERS[mult.lower().rstrip(".")] if mult else 1
+    if sum(c.isdigit() for c in num) > _MAX_DIGITS:
+        # Longer than any storable figure: no count (and Python refuses to convert a run
+        # of over 4,300 digits, which an article of 5,000 nines would otherwise crash on).
+        return None
     if re.fullmatch(r"\d+", num):
         return int(num) * factor
     if factor > 1 and re.fullmatch(r"\d+(?:\.\d+|,\d{1,2})", num):

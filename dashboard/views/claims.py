@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from tracker.interchange import build_export, download_name
-from tracker.queries import CLAIM_SORTS, PAGE_SIZE
+from tracker.queries import CLAIM_SORTS, COUNT_BOUND, PAGE_SIZE
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
@@ -20,8 +20,12 @@ st.title("Claims")
 with st.sidebar:
     widgets.claims_filters(vocab)
 f = state.claims_filter()
-total = store.count_claims(f)
-pages = max(1, math.ceil(total / PAGE_SIZE))
+# Counted up to COUNT_BOUND + 1: beyond that the page says "more than 10,000" and pages
+# stop at the bound (narrow the filters to reach the rest; downloads hold every row).
+total = store.count_claims(f, at_most=COUNT_BOUND + 1)
+bounded = total > COUNT_BOUND
+total_text = f"more than {COUNT_BOUND:,}" if bounded else f"{total:,}"
+pages = max(1, math.ceil(min(total, COUNT_BOUND) / PAGE_SIZE))
 if st.session_state[state.CLAIMS_PAGE] > pages:
     notices.append(f"There are {pages} page(s) of results; showing the last one.")
     st.session_state[state.CLAIMS_PAGE] = pages
@@ -35,7 +39,11 @@ sort_column.selectbox(
     key=state.CLAIMS_SORT,
 )
 page_column.number_input(
-    f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=state.CLAIMS_PAGE
+    f"Page (of {pages}{'+' if bounded else ''})",
+    min_value=1,
+    max_value=pages,
+    step=1,
+    key=state.CLAIMS_PAGE,
 )
 state.publish("claims", fields)
 
@@ -51,7 +59,10 @@ page = st.session_state[state.CLAIMS_PAGE]
 sort = st.session_state[state.CLAIMS_SORT]
 rows = store.claims_page(f, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 first = (page - 1) * PAGE_SIZE + 1
-st.caption(widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total:,} ({f.describe()})."))
+st.caption(
+    widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total_text} ({f.describe()}).")
+    + (" Narrow the filters to page beyond the first 10,000." if bounded else "")
+)
 widgets.claims_table(rows, key="claims.table")
 
 engine = store.engine
@@ -60,7 +71,7 @@ csv_column, json_column, _ = st.columns([1, 1, 2])
 for column, fmt, label in ((csv_column, "csv", "CSV"), (json_column, "json", "JSON")):
     # Built only when clicked: the same export as `tracker export --format`, for this filter.
     column.download_button(
-        f"Download {total:,} claims as {label}",
+        f"Download {total_text} claims as {label}",
         data=lambda fmt=fmt: build_export(engine, fmt, f).data,
         file_name=download_name(fmt, meta),
         mime="text/csv" if fmt == "csv" else "application/json",

@@ -26,9 +26,10 @@ def requested_claim() -> tuple[int | None, str | None]:
     raw = (st.query_params.get("claim") or "").strip().lstrip("#")
     if not raw:
         return None, None
-    if not raw.isdigit():
+    number = state.whole_number(raw)
+    if number is None:
         return None, f"The link's “claim” was not used: {raw!r} is not a claim number."
-    return int(raw), None
+    return number, None
 
 
 def remember(editable: curation.EditableClaim) -> dict:

@@ -1,70 +1,138 @@
 """Figures: one metric in one place over time, a trace per claimant, every point leading
-back to the article it came from; under the chart, each claimant's latest figure with a
-citation ready to paste."""
+back to the article it came from; under the chart, the ways to hand the view on (its link,
+an embed, images, the data) and each claimant's latest figure with citations to paste.
+
+`?claim=<id>` opens that claim's own page instead (its permalink; see
+dashboard.claim_view). `?embed=true` draws only the chart, its caption and a link back,
+for a newsroom's iframe (the menu and the sidebar are left out by app.py and here)."""
 
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import claim_view, sharing, state, widgets
 from tracker import charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
+claim_id, claim_notice = state.requested_claim()
+if claim_id is not None:
+    if claim_view.show(store, claim_id):
+        st.stop()
+    claim_notice = (
+        f"There is no claim #{claim_id}: the link may be mistyped (claims are never deleted, "
+        "so a link that once worked still does). Showing the chart instead."
+    )
+
+embedded = sharing.is_embedded()
 vocab = state.Vocabulary.from_options(store.filter_options())
 fields = state.figures_fields(vocab)
 notices = state.load("figures", fields)
 notices.append(state.dates_in_order(state.FIG_FROM, state.FIG_TO))
+notices.append(claim_notice)
 
-st.title("Figures")
+if not embedded:
+    st.title("Figures")
 widgets.notices(notices)
-with st.sidebar:
-    widgets.figures_filters(vocab)
+if not embedded:
+    with st.sidebar:
+        widgets.figures_filters(vocab)
 state.publish("figures", fields)
 f, show_retracted = state.figures_filter()
 
 metric_label = vocab.metrics[f.metric]
 place_name = vocab.places[f.place]
-st.markdown(
-    f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**, "
-    f"{state.KIND_PHRASES[st.session_state[state.FIG_KIND]]}. "
-    "Each point is one statement by one claimant; click it to see its source."
-)
+kind_phrase = state.KIND_PHRASES[st.session_state[state.FIG_KIND]]
+title = f"{metric_label} in {place_name}, {kind_phrase}"
+if not embedded:
+    st.markdown(
+        f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**, {kind_phrase}. "
+        "Each point is one statement by one claimant; click it to see its source."
+    )
 
-points = store.chart_points(f)
+chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
+points = chart.points
 if points.empty:
     st.info(
         widgets.md(f"No claims match: {f.describe()}.")
-        + " Try another place, kind of figure or claimant, or clear the dates (filters are in "
-        "the sidebar).",
+        + (
+            ""
+            if embedded
+            else " Try another place, kind of figure or claimant, or clear the "
+            "dates (filters are in the sidebar)."
+        ),
         icon=":material/filter_alt_off:",
     )
     st.stop()
 
+if chart.period:
+    # An aggregated chart says so wherever it travels: embeds and images carry the title.
+    title += f" (highest figure per claimant per {chart.period})"
+meta = store.export_meta(f)
+caption = sharing.chart_caption(title, meta, list(points["qualifier"]), store.chart_credits(f))
+revision = f"{f.metric}|{f.place}|{f.cumulative}"
+chart_config = {"displaylogo": False, "responsive": True}
+
+if embedded:
+    # The chart without the checks' rings (explained on the full page, not here).
+    st.plotly_chart(
+        charts.figures_chart(
+            points,
+            show_retracted=show_retracted,
+            y_title=metric_label,
+            revision=revision,
+            period=chart.period,
+            click_hint=False,  # a click in the embed opens nothing
+        ),
+        key=state.FIG_CHART,
+        config=chart_config,
+    )
+    sharing.caption_block(caption)
+    widgets.link_button(
+        "Full view: every source, quote and citation", sharing.view_url(), key="embed.back"
+    )
+    st.stop()
+
 chart_column, card_column = st.columns([3, 2], gap="medium")
+checked = store.chart_findings(f)
 with chart_column:
     figure = charts.figures_chart(
         points,
         show_retracted=show_retracted,
         y_title=metric_label,
-        revision=f"{f.metric}|{f.place}|{f.cumulative}",
-        findings=store.findings().by_claim,
+        revision=revision,
+        findings=checked.by_claim,
+        period=chart.period,
     )
     event = st.plotly_chart(
         figure,
         key=state.FIG_CHART,
         on_select="rerun",
         selection_mode="points",
-        config={"displaylogo": False, "responsive": True},
+        config=chart_config,
     )
-    total = store.count_statements(f)
-    shown = len(points)
-    st.caption(
-        f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} claim(s)"
-        + (f"; the latest {shown:,} of {total:,} are drawn" if total > shown else "")
-        + ". Lines join a claimant's own claims; nothing is interpolated."
-    )
+    if chart.period:
+        st.caption(
+            f"More than {chart.statements:,} statements match, so the chart is aggregated to "
+            f"{chart.period_plural}: max per claimant per {chart.period} (the highest figure "
+            f"among {int(points['n_claims'].sum()):,} claims; retracted ones left out). "
+            "Narrow the dates or claimants to see each statement and its sources."
+        )
+    else:
+        shown = len(points)
+        st.caption(
+            f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} "
+            "claim(s). Lines join a claimant's own claims; nothing is interpolated."
+            + (
+                ""
+                if checked.series_checked
+                else " Rings show each claim's own checks; series checks (decreases, jumps, "
+                "disagreements) over this many claims are on the Checks page."
+                if checked.checked
+                else " Too many claims to check on the fly: no rings; see the Checks page."
+            )
+        )
 
 with card_column:
-    plotted = {i for ids in points["claim_ids"] for i in ids}
+    plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
     selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
     claim = store.claim_detail(selected[0]) if selected else None
     if claim is None:
@@ -74,12 +142,35 @@ with card_column:
             icon=":material/touch_app:",
         )
     else:
-        widgets.claim_card(claim)
+        source_id = int(claim["source_id"])
+        widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
+
+st.subheader("Share this view", anchor=False)
+link_tab, image_tab, data_tab = st.tabs(["Link and embed", "Chart image", "Data"])
+with link_tab:
+    sharing.link_and_embed(title)
+with image_tab:
+    # The image without the checks' rings: a picture travels without the page's key to them.
+    sharing.image_downloads(
+        charts.figures_chart(
+            points,
+            show_retracted=show_retracted,
+            y_title=metric_label,
+            revision=revision,
+            period=chart.period,
+        ),
+        caption,
+        sharing.image_stem(f, meta),
+        key="figures.image",
+    )
+with data_tab:
+    sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
 st.subheader("Latest figure per claimant")
 latest = store.latest_per_claimant(f)
 if latest.empty:
     st.info("Every claim in this view is retracted: there is no current figure to cite.")
+sources = store.citation_sources(tuple(int(i) for i in latest["source_id"]))
 for row in latest.to_dict("records"):
     with st.container(border=True):
         st.markdown(
@@ -88,4 +179,11 @@ for row in latest.to_dict("records"):
             + (f" · reported by {row['n_sources']} sources" if row["n_sources"] > 1 else "")
         )
         widgets.status_line(row)
-        widgets.citation_box(row)
+        widgets.citation_box(row, sources.get(int(row["source_id"])))
+        st.button(
+            "This claim's page",
+            icon=":material/link:",
+            on_click=state.open_claim,
+            args=(int(row["claim_id"]),),
+            key=f"figures.latest_{row['claim_id']}",
+        )
