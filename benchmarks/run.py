@@ -211,6 +211,9 @@ def store_of_size(db: str, size: int, workdir: Path, pg_url: str) -> Store:
     else:
         store = Store(db, pg_schema_url(pg_url, full), schema=full)
     if claims_in(store.url) == size:
+        engine = make_engine(store.url)
+        init_db(engine)  # a store kept from an older run gets this checkout's indexes
+        engine.dispose()
         return store
     store = empty_store(db, workdir, pg_url, name)
     print(f"  building the {db} store of {size:,} claims (tracker demo) ...", flush=True)
