@@ -90,10 +90,14 @@ class Row:
 
 
 ROWS: list[Row] = []
+OUT: list[Path] = []  # --out: rewritten after every row, so that a long run that is cut
+# short still leaves the rows it measured
 
 
 def record(row: Row) -> None:
     ROWS.append(row)
+    for path in OUT:
+        path.write_text(table() + "\n", encoding="utf-8")
     print(
         f"  [{row.section}] {row.db} {row.size:,} {row.what}: {row.value}"
         + (f" (floor {row.floor}, {row.ratio})" if row.floor else "")
@@ -207,6 +211,9 @@ def store_of_size(db: str, size: int, workdir: Path, pg_url: str) -> Store:
     else:
         store = Store(db, pg_schema_url(pg_url, full), schema=full)
     if claims_in(store.url) == size:
+        engine = make_engine(store.url)
+        init_db(engine)  # a store kept from an older run gets this checkout's indexes
+        engine.dispose()
         return store
     store = empty_store(db, workdir, pg_url, name)
     print(f"  building the {db} store of {size:,} claims (tracker demo) ...", flush=True)
@@ -470,7 +477,11 @@ class Recorder:
             self.on = False
 
 
+RECORDER: list[Recorder | None] = [None]
+
+
 def _wrap_queries(recorder: Recorder) -> None:
+    RECORDER[0] = recorder
     import functools
 
     from tracker import queries
@@ -487,8 +498,9 @@ def _wrap_queries(recorder: Recorder) -> None:
             continue
 
         def wrapper(*args: Any, __fn=fn, __name=name, **kwargs: Any) -> Any:
-            if recorder.on:
-                recorder.calls.append((__name, args, kwargs))
+            current = RECORDER[0]  # the recorder of this section's run, not the first one's
+            if current is not None and current.on:
+                current.calls.append((__name, args, kwargs))
             return __fn(*args, **kwargs)
 
         functools.update_wrapper(wrapper, fn)
@@ -914,6 +926,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p for p in args.pages.split(",") if p]
     args.workdir.mkdir(parents=True, exist_ok=True)
     PREFIX[0] = args.prefix
+    if args.out:
+        OUT.append(args.out)
     started = time.perf_counter()
     try:
         run_all(args, sizes, dbs, sections, pages)

@@ -424,3 +424,16 @@ def test_no_warning_on_a_store_of_real_data(open_app, dashboard_sqlite_url):
         at.switch_page(page).run()
         assert not at.exception, page
         assert not any("synthetic" in w.value for w in at.warning), page
+
+
+def test_readme_documents_the_demo_command_and_its_options():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    for option in ("--synthetic", "--seed", "--database", "--force"):
+        assert option in section, option
+    assert "make bench" in section
+    help_text = CliRunner().invoke(main, ["demo", "--help"]).output
+    for option in ("--synthetic", "--seed", "--database", "--force"):
+        assert option in help_text, option
