@@ -67,7 +67,9 @@ if chart.period:
     # An aggregated chart says so wherever it travels: embeds and images carry the title.
     title += f" (highest figure per claimant per {chart.period})"
 meta = store.export_meta(f)
-caption = sharing.chart_caption(title, meta, list(points["qualifier"]), store.chart_credits(f))
+# An aggregated chart draws plain markers: no qualifier shapes to explain.
+qualifiers = [] if chart.period else list(points["qualifier"])
+caption = sharing.chart_caption(title, meta, qualifiers, store.chart_credits(f))
 revision = f"{f.metric}|{f.place}|{f.cumulative}"
 chart_config = {"displaylogo": False, "responsive": True}
 
