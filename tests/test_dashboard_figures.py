@@ -209,3 +209,26 @@ def test_a_crowded_view_is_aggregated_and_the_caption_says_so(
     caption = " ".join(c.value for c in at.caption)
     assert "More than 10 statements match, so the chart is aggregated to" in caption
     assert "max per claimant per" in caption
+
+
+def test_an_aggregated_chart_also_opens_embedded(dashboard_sqlite_url, monkeypatch):
+    """The embed (`?embed=true`) of a crowded view draws the aggregated chart too."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+    from tests.dashboard_support import APP
+    from tracker import queries
+
+    monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", dashboard_sqlite_url)
+    data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.context = {"url": "http://localhost:8501/", "is_embedded": True}
+    at.run()
+    try:
+        assert not at.exception
+        spec = chart(at)
+        drawn = [t for t in spec["data"] if t.get("x") != [None]]
+        assert all("highest" in h for t in drawn for h in t["hovertext"])
+    finally:
+        data.clear()

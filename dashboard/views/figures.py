@@ -67,8 +67,8 @@ if chart.period:
     # An aggregated chart says so wherever it travels: embeds and images carry the title.
     title += f" (highest figure per claimant per {chart.period})"
 meta = store.export_meta(f)
-# An aggregated chart draws no qualifier marks (one highest figure per period): no legend.
-qualifiers = list(points["qualifier"]) if "qualifier" in points.columns else []
+# An aggregated chart draws plain markers (one highest figure per period): no legend.
+qualifiers = [] if chart.period else list(points["qualifier"])
 caption = sharing.chart_caption(title, meta, qualifiers, store.chart_credits(f))
 revision = f"{f.metric}|{f.place}|{f.cumulative}"
 chart_config = {"displaylogo": False, "responsive": True}
