@@ -155,7 +155,7 @@ def test_tables_from_another_version_are_an_error_page_saying_to_run_init(
             monkeypatch,
             "un-migrated schema",
             backend,
-            "schema revision 0000_older, this version needs 0001",
+            f"schema revision 0000_older, this version needs {head_revision()}",
             "`tracker init`",
         )
     finally:  # the PostgreSQL schema is shared by the process's tests: put it back

@@ -57,7 +57,8 @@ VALID_TEXT = yaml.safe_dump(source_doc(), sort_keys=False)
 EDITOR = Actor("hostile-editor", Role.editor)
 # Fields a rule ties together: a problem may name any of the group.
 RELATED = {
-    ("claim", "value"): {"value", "low", "high"},
+    # A new figure may also be refused because its quote does not state it (tracker.quotes).
+    ("claim", "value"): {"value", "low", "high", "quote"},
     ("claim", "period_start"): {"period_start", "period_end"},
     ("claim", "period_end"): {"period_start", "period_end"},
     ("claim", "status"): {"status", "status_reason"},
