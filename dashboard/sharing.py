@@ -183,9 +183,12 @@ def caption_block(caption: ChartCaption) -> None:
 # --- downloads ------------------------------------------------------------------------------
 
 
-def image_downloads(figure: go.Figure, caption: ChartCaption, stem: str, key: str) -> None:
+def image_downloads(
+    figure: Callable[[], go.Figure], caption: ChartCaption, stem: str, key: str
+) -> None:
     """PNG and SVG buttons whose images carry the caption. Without a Chromium to draw
-    with, the reason and what to install, instead of buttons that would fail."""
+    with, the reason and what to install, instead of buttons that would fail. `figure`
+    builds the chart only when a button is clicked: a reader's rerun never pays for it."""
     try:
         find_browser()
     except TrackerError as exc:
@@ -214,10 +217,12 @@ def image_downloads(figure: go.Figure, caption: ChartCaption, stem: str, key: st
             )
 
 
-def _image_maker(figure: go.Figure, caption: Caption, fmt: str) -> Callable[[], bytes]:
+def _image_maker(
+    figure: Callable[[], go.Figure], caption: Caption, fmt: str
+) -> Callable[[], bytes]:
     def make() -> bytes:
         return chart_image(
-            figure, caption, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE
+            figure(), caption, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE
         )
 
     return make

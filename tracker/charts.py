@@ -200,7 +200,7 @@ def figures_chart(
     colours = claimant_colours(list(visible["claimant_key"]))
     cumulative = points["cumulative"].astype(bool).to_numpy()
     keys = points["claimant_key"].to_numpy()
-    names = {k: _name(visible, k) for k in visible["claimant_key"].unique()}
+    names = _names(visible)
     traces: list[dict[str, Any]] = []
     for key in sorted(names, key=lambda k: names[k].lower()):
         mine = (keys == key) & ~retracted
@@ -381,12 +381,13 @@ def aggregated_chart(
     if points.empty:
         return _layout(go.Figure(), y_title, revision)
     colours = claimant_colours(list(points["claimant_key"]))
-    names = {k: _name(points, k) for k in points["claimant_key"].unique()}
+    names = _names(points)
     traces = []
+    groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
     for key in sorted(names, key=lambda k: names[k].lower()):
         for cumulative in (True, False):
-            rows = points[(points["claimant_key"] == key) & (points["cumulative"] == cumulative)]
-            if not rows.empty:
+            rows = groups.get((key, cumulative))
+            if rows is not None and not rows.empty:
                 traces.append(_aggregate_trace(rows, names[key], key, colours[key], period))
     return _layout(go.Figure(data=traces, _validate=False), y_title, revision)
 
@@ -560,10 +561,17 @@ def _shorten(text: str, limit: int = 280) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _name(rows: pd.DataFrame, key: str) -> str:
-    row = rows[rows["claimant_key"] == key].iloc[0]
-    short = row.get("claimant_short")
-    return short if _present(short) else row["claimant_name"]
+def _names(rows: pd.DataFrame) -> dict[str, str]:
+    """Each claimant's legend name (short name if it has one), from its first row: one
+    pass, not a filter of the whole frame per claimant (50 claimants cost 0.6 s that way)."""
+    first = rows.drop_duplicates("claimant_key")
+    shorts = first["claimant_short"] if "claimant_short" in first else [None] * len(first)
+    return {
+        key: short if _present(short) else name
+        for key, short, name in zip(
+            first["claimant_key"], shorts, first["claimant_name"], strict=True
+        )
+    }
 
 
 def _present(value: Any) -> bool:

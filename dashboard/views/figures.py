@@ -154,7 +154,7 @@ with link_tab:
 with image_tab:
     # The image without the checks' rings: a picture travels without the page's key to them.
     sharing.image_downloads(
-        charts.figures_chart(
+        lambda: charts.figures_chart(
             points,
             show_retracted=show_retracted,
             y_title=metric_label,
