@@ -277,6 +277,10 @@ def _stored_as_validated(engine, path, where: str, field: str) -> None:
             )
         elif field in ("metric", "place", "id", "published_at", "retrieved_at"):
             pass  # resolved to vocabulary / keys, or stored as naive UTC: the re-plan checks them
+        elif field == "cumulative" and claim_in.cumulative is None:
+            # Left out, a claim is cumulative as its metric usually is (tracker.store).
+            metric = s.get(Metric, claims[0].metric_id)
+            assert claims[0].cumulative == metric.cumulative
         else:
             stored, wanted = getattr(row, field), getattr(model, field)
             if hasattr(wanted, "value"):  # an enum member
