@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker import history, queries
+from tracker import charts, history, queries
 from tracker.chart_images import chart_credits
 from tracker.checks import Finding, findings_by_claim, findings_for_claims
 from tracker.config import database_url, shown_url
@@ -81,6 +82,20 @@ class Store:
     def chart(self, f: ClaimFilter) -> queries.Chart:
         """The Figures chart's points, bounded (tracker.queries.chart)."""
         return _chart(self.url, self.version, f)
+
+    def figures_chart(
+        self,
+        f: ClaimFilter,
+        *,
+        show_retracted: bool,
+        y_title: str,
+        rings: bool = True,
+        click_hint: bool = True,
+    ) -> go.Figure:
+        """The Figures chart of `f`, built once per data version and view and shared: a
+        chart of 20,000 points takes a second to build, a reader's rerun should not pay it.
+        Callers must not change the figure (Streamlit copies it before sending it)."""
+        return _figures_chart(self.url, self.version, f, show_retracted, y_title, rings, click_hint)
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
         """Findings of the claims the chart for `f` plots (checks run for those claims and
@@ -232,6 +247,7 @@ def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
     _findings.clear()
+    _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
     _ready.clear()
@@ -289,6 +305,28 @@ def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
     return queries.chart(engine(url), f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figures_chart(
+    url: str,
+    version: int,
+    f: ClaimFilter,
+    show_retracted: bool,
+    y_title: str,
+    rings: bool,
+    click_hint: bool,
+) -> go.Figure:
+    chart = _chart(url, version, f)
+    return charts.figures_chart(
+        chart.points,
+        show_retracted=show_retracted,
+        y_title=y_title,
+        revision=f"{f.metric}|{f.place}|{f.cumulative}",
+        findings=_chart_findings(url, version, f).by_claim if rings else None,
+        period=chart.period,
+        click_hint=click_hint,
+    )
 
 
 @st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)

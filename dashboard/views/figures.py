@@ -70,18 +70,16 @@ meta = store.export_meta(f)
 # An aggregated chart draws plain markers (one highest figure per period): no legend.
 qualifiers = [] if chart.period else list(points["qualifier"])
 caption = sharing.chart_caption(title, meta, qualifiers, store.chart_credits(f))
-revision = f"{f.metric}|{f.place}|{f.cumulative}"
 chart_config = {"displaylogo": False, "responsive": True}
 
 if embedded:
     # The chart without the checks' rings (explained on the full page, not here).
     st.plotly_chart(
-        charts.figures_chart(
-            points,
+        store.figures_chart(
+            f,
             show_retracted=show_retracted,
             y_title=metric_label,
-            revision=revision,
-            period=chart.period,
+            rings=False,
             click_hint=False,  # a click in the embed opens nothing
         ),
         key=state.FIG_CHART,
@@ -96,14 +94,7 @@ if embedded:
 chart_column, card_column = st.columns([3, 2], gap="medium")
 checked = store.chart_findings(f)
 with chart_column:
-    figure = charts.figures_chart(
-        points,
-        show_retracted=show_retracted,
-        y_title=metric_label,
-        revision=revision,
-        findings=checked.by_claim,
-        period=chart.period,
-    )
+    figure = store.figures_chart(f, show_retracted=show_retracted, y_title=metric_label)
     event = st.plotly_chart(
         figure,
         key=state.FIG_CHART,
@@ -154,12 +145,8 @@ with link_tab:
 with image_tab:
     # The image without the checks' rings: a picture travels without the page's key to them.
     sharing.image_downloads(
-        lambda: charts.figures_chart(
-            points,
-            show_retracted=show_retracted,
-            y_title=metric_label,
-            revision=revision,
-            period=chart.period,
+        lambda: store.figures_chart(
+            f, show_retracted=show_retracted, y_title=metric_label, rings=False
         ),
         caption,
         sharing.image_stem(f, meta),
