@@ -10,9 +10,12 @@ the run to settle; nothing waits on the clock.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -35,6 +38,21 @@ def find_chromium() -> str | None:
         if Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
+
+
+@contextmanager
+def system_chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (`executable_path`): never a downloaded
+    browser. Without one, the test module is skipped with what to install."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no system Chromium found (install Debian's package: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def wait_for_app(page: Page) -> None:

@@ -24,16 +24,15 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from dashboard.sharing import EMBED_HEIGHT, IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     TIMEOUT_MS,
-    find_chromium,
     point_position,
+    system_chromium,
     wait_for_app,
     wait_for_chart,
 )
@@ -49,7 +48,6 @@ from tracker.store import SYSTEM
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = find_chromium()
 POLICE_URL = (
     "https://anews.com.tr/world/2022/06/13/"
     "ukrainian-police-more-than-12000-civilians-killed-in-war-so-far/amp"
@@ -83,12 +81,8 @@ def app_url(browser_db_url):
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("no system Chromium found (install Debian's package: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with system_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

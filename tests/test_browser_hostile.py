@@ -27,14 +27,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     TIMEOUT_MS,
-    find_chromium,
     point_position,
+    system_chromium,
     wait_for_app,
     wait_for_chart,
 )
@@ -50,7 +49,6 @@ from tracker.store import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = find_chromium()
 EDITOR, EDITOR_PASSWORD = "hana", "a long test passphrase"
 
 #: Elements and attributes only injected markup would create. Streamlit's own scripts are
@@ -113,12 +111,8 @@ def app_url(hostile_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("no system Chromium found (install Debian's package: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with system_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
