@@ -337,10 +337,16 @@ def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
     ids = [i for ids in chart.points["claim_ids"] for i in ids]
     if len(ids) > RING_CHECK_LIMIT:
         return ChartFindings({}, series_checked=False, checked=False)
-    group = ClaimFilter(metric=f.metric, place=f.place)
-    at_most = SERIES_CHECK_LIMIT + 1
-    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    series = _series_is_small(url, f.metric, f.place)
     return ChartFindings(findings_for_claims(engine(url), ids, series=series), series)
+
+
+def _series_is_small(url: str, metric: str, place: str) -> bool:
+    """Whether the series rules can run on a page view for this metric and place: their
+    claims are counted up to SERIES_CHECK_LIMIT and no further."""
+    group = ClaimFilter(metric=metric, place=place)
+    at_most = SERIES_CHECK_LIMIT + 1
+    return queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -416,7 +422,5 @@ def _revision_authors(url: str, version: int) -> list[str]:
 def _claim_findings(
     url: str, version: int, claim_id: int, metric: str, place: str
 ) -> ChartFindings:
-    group = ClaimFilter(metric=metric, place=place)
-    at_most = SERIES_CHECK_LIMIT + 1
-    series = queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
+    series = _series_is_small(url, metric, place)
     return ChartFindings(findings_for_claims(engine(url), [claim_id], series=series), series)
