@@ -14,6 +14,7 @@ outcome (acknowledged, or refused and why) as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -282,7 +283,8 @@ class Writers:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
-            proc.stdin.close()
+            with contextlib.suppress(BrokenPipeError):  # it may have exited with input unread
+                proc.stdin.close()
             proc.stdout.close()
 
     def go(self) -> None:
@@ -307,10 +309,17 @@ class Writers:
         self.acks[self._turn] = int(line.split()[1])
 
     def stop(self) -> None:
-        """Ask every writer to finish the write in hand and stop."""
+        """Ask every writer to finish the write in hand and stop.
+
+        A writer that reached its own limit (time or operations) first has already
+        exited and closed its end of the pipe: there is nothing to tell it.
+        """
         for proc in self.procs:
-            proc.stdin.write("stop\n")
-            proc.stdin.flush()
+            if proc.poll() is not None:
+                continue
+            with contextlib.suppress(BrokenPipeError):  # it may exit between poll and write
+                proc.stdin.write("stop\n")
+                proc.stdin.flush()
 
     def wait(self) -> LoadRun:
         run = LoadRun(writers=len(self.procs))
