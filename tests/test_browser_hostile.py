@@ -47,7 +47,8 @@ from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Source
 from tracker.store import SYSTEM
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker runs the whole module (make test: --dist loadgroup): one server, one browser.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_hostile")]
 
 EDITOR, EDITOR_PASSWORD = "hana", "a long test passphrase"
 
