@@ -42,7 +42,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.yaml"]
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
-TABLES = ["revision", "claim", "source", "claimant", "place", "metric", '"user"', "meta"]
+TABLES = [
+    "revision",
+    "claim",
+    "source",
+    "claimant",
+    "place",
+    "metric",
+    '"user"',
+    "meta",
+    "finding_claim",
+    "finding",
+    "findings_state",
+]
 # Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
 # the curation pages' (a database with accounts, `open_as`).
 pytest_plugins = ["tests.dashboard_support", "tests.curation_support"]
