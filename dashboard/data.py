@@ -5,14 +5,17 @@ cached data keyed on the database URL, the store's data version and the argument
 write bumps the version (tracker.store), so a curator's save shows on the next rerun while a
 reader's reruns cost nothing. The version itself is read once per page run (one row).
 
-The checks' findings are a cached resource on the same key: computed once per data version
-(the first time with a spinner: a full run on a large store takes a while; after a write,
-`findings_by_claim` recomputes only what the write can have changed) and shared, not
-copied, by every session and rerun.
+The Checks page reads the findings stored in the database (`tracker.finding_store`): their
+counts and one page at a time, cached on the stamp of the last refresh (a refresh does not
+bump the data version). A curator's save refreshes them (`refresh_findings`): at once when
+little has to be checked again, otherwise in a background thread, the page saying so
+meanwhile. A reader's view never writes.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +25,22 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker import charts, history, queries
+from tracker import charts, finding_store, history, queries
 from tracker.chart_images import chart_credits
-from tracker.checks import Finding, findings_by_claim, findings_for_claims
+from tracker.checks import Finding, findings_for_claims
 from tracker.config import database_url, shown_url
 from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
-from tracker.errors import DatabaseUnavailable
+from tracker.errors import DatabaseUnavailable, TrackerError
 from tracker.filters import ClaimFilter
-from tracker.findings import ClaimReference, claim_references, distinct_findings
+from tracker.findings import (
+    CheckedState,
+    ClaimReference,
+    changes_since_checked,
+    checked_state,
+    claim_references,
+    finding_counts,
+    findings_page,
+)
 from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
@@ -39,6 +50,11 @@ SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
 # page runs on the fly, a few seconds at most; a chart plotting more shows no rings.
 RING_CHECK_LIMIT = 5_000
+# Claims a refresh of the stored findings may check while a curator waits after a save
+# (about a second); beyond that it runs in the background.
+REFRESH_NOW = 5_000
+
+log = logging.getLogger(__name__)
 
 
 def _dispose(eng: Engine) -> None:
@@ -147,8 +163,22 @@ class Store:
         """One claim's findings for its own page, without checking the whole store."""
         return _claim_findings(self.url, self.version, claim_id, metric, place)
 
-    def findings(self) -> Findings:
-        return _findings(self.url, self.version)
+    def checked(self) -> CheckedState:
+        """What the stored findings cover: one row, read on every run (never cached: a
+        refresh in the background changes it without a new data version)."""
+        return checked_state(self.engine)
+
+    def changes_since_checked(self, checked: CheckedState) -> int:
+        return _changes_since_checked(self.url, self.version, checked)
+
+    def finding_counts(self, checked: CheckedState) -> dict[tuple[str, str], int]:
+        """(check, severity) -> how many stored findings."""
+        return _finding_counts(self.url, checked.stamp)
+
+    def findings_page(
+        self, checked: CheckedState, rule: str, severities: tuple[str, ...], limit: int, offset: int
+    ) -> list[Finding]:
+        return _findings_page(self.url, checked.stamp, rule, severities, limit, offset)
 
     def claim_references(self, claim_ids: tuple[int, ...]) -> dict[int, ClaimReference]:
         return _claim_references(self.url, self.version, claim_ids)
@@ -168,15 +198,6 @@ class Store:
 
     def revision_authors(self) -> list[str]:
         return _revision_authors(self.url, self.version)
-
-
-@dataclass(frozen=True)
-class Findings:
-    """The checks' findings at one data version: per claim (for the chart's marks) and
-    each once, in `run_checks` order (for the Checks page). Shared: never mutate."""
-
-    by_claim: dict[int, list[Finding]]
-    all: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -246,21 +267,75 @@ _ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped
 def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
-    _findings.clear()
     _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
     _ready.clear()
 
 
-@st.cache_resource(
-    show_spinner="Running the consistency checks (the first run on a large database takes "
-    "a while)…",
-    max_entries=4,
-)
-def _findings(url: str, version: int) -> Findings:
-    by_claim = findings_by_claim(engine(url))
-    return Findings(by_claim, tuple(distinct_findings(by_claim)))
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _changes_since_checked(url: str, version: int, checked: CheckedState) -> int:
+    return changes_since_checked(engine(url), checked)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _finding_counts(url: str, stamp: str) -> dict[tuple[str, str], int]:
+    return finding_counts(engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _findings_page(
+    url: str, stamp: str, rule: str, severities: tuple[str, ...], limit: int, offset: int
+) -> list[Finding]:
+    return findings_page(engine(url), rule, severities, limit=limit, offset=offset)
+
+
+# --- keeping the stored findings current after a curator's save ----------------------------
+
+_refreshing: dict[str, threading.Thread] = {}
+_refreshing_lock = threading.Lock()
+
+
+def refresh_findings(url: str | None = None) -> str:
+    """After a curator's save: bring the stored findings up to date, at once when at most
+    REFRESH_NOW claims have to be checked again, else in a background thread (one per
+    database). The save is done whatever happens here: a refresh that fails (a busy
+    database) leaves the findings as they were, and the Checks page says they are older.
+    Returns the refresh's status ("current", "refreshed", "background", "failed")."""
+    url = url or database_url()
+    try:
+        done = finding_store.refresh_findings(engine(url), budget=REFRESH_NOW)
+    except TrackerError as exc:
+        log.warning("the stored findings were not refreshed: %s", exc)
+        return "failed"
+    if done.status != "deferred":
+        return done.status
+    with _refreshing_lock:
+        running = _refreshing.get(url)
+        if running is None or not running.is_alive():
+            thread = threading.Thread(
+                target=_refresh_in_background,
+                args=(engine(url),),
+                name="refresh-findings",
+                daemon=True,
+            )
+            _refreshing[url] = thread
+            thread.start()
+    return "background"
+
+
+def _refresh_in_background(eng: Engine) -> None:
+    try:
+        finding_store.refresh_findings(eng)
+    except Exception:  # noqa: BLE001  (a thread's error has nowhere else to go)
+        log.exception("refreshing the stored findings in the background failed")
+
+
+def findings_refreshing(url: str) -> bool:
+    """Whether this process is refreshing the stored findings in the background."""
+    with _refreshing_lock:
+        thread = _refreshing.get(url)
+    return thread is not None and thread.is_alive()
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
