@@ -38,7 +38,6 @@ from tracker.findings import (
     changes_since_checked,
     checked_state,
     claim_references,
-    finding_counts,
     findings_page,
 )
 from tracker.interchange import ExportMeta, export_meta
@@ -169,11 +168,7 @@ class Store:
         return checked_state(self.engine)
 
     def changes_since_checked(self, checked: CheckedState) -> int:
-        return _changes_since_checked(self.url, self.version, checked)
-
-    def finding_counts(self, checked: CheckedState) -> dict[tuple[str, str], int]:
-        """(check, severity) -> how many stored findings."""
-        return _finding_counts(self.url, checked.stamp)
+        return _changes_since_checked(self.url, self.version, checked.revision_id)
 
     def findings_page(
         self, checked: CheckedState, rule: str, severities: tuple[str, ...], limit: int, offset: int
@@ -274,13 +269,8 @@ def clear() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _changes_since_checked(url: str, version: int, checked: CheckedState) -> int:
-    return changes_since_checked(engine(url), checked)
-
-
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _finding_counts(url: str, stamp: str) -> dict[tuple[str, str], int]:
-    return finding_counts(engine(url))
+def _changes_since_checked(url: str, version: int, revision_id: int | None) -> int:
+    return changes_since_checked(engine(url), revision_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -25,6 +25,7 @@ Findings are derived data: replacing their rows is not a deletion of anything re
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,10 +94,10 @@ def has_stored_findings(engine: Any) -> bool:
 
 def summary(engine: Any) -> str:
     """ "13 findings: 0 errors, 8 warnings, 5 info", as `tracker check` ends."""
-    from tracker.findings import finding_counts
+    from tracker.findings import checked_state
 
     counts = dict.fromkeys(("error", "warning", "info"), 0)
-    for (_rule, severity), n in finding_counts(engine).items():
+    for (_rule, severity), n in checked_state(engine).counts.items():
         counts[severity] += n
     return (
         f"{sum(counts.values())} findings: {counts['error']} errors, "
@@ -213,17 +214,29 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
-def _remove(session: Session, parts: list[str] | None) -> None:
-    """Drop the stored findings computed from `parts` (all of them when None)."""
+def count_key(rule: str, severity: str) -> str:
+    return f"{rule}|{severity}"
+
+
+def _remove(session: Session, parts: list[str] | None) -> Counter[str]:
+    """Drop the stored findings computed from `parts` (all of them when None); returns
+    how many of each check and severity went."""
+    gone: Counter[str] = Counter()
     if parts is None:
         session.execute(delete(FindingClaim))
         session.execute(delete(StoredFinding))
-        return
+        return gone
     for chunk in _chunks(sorted(parts)):
-        ids = session.exec(select(StoredFinding.id).where(StoredFinding.part.in_(chunk))).all()
-        for id_chunk in _chunks(list(ids)):
+        rows = session.exec(
+            select(StoredFinding.id, StoredFinding.rule, StoredFinding.severity).where(
+                StoredFinding.part.in_(chunk)
+            )
+        ).all()
+        gone.update(count_key(rule, severity) for _id, rule, severity in rows)
+        for id_chunk in _chunks([id_ for id_, _rule, _severity in rows]):
             session.execute(delete(FindingClaim).where(FindingClaim.finding_id.in_(id_chunk)))
             session.execute(delete(StoredFinding).where(StoredFinding.id.in_(id_chunk)))
+    return gone
 
 
 def _store(session: Session, rows: list[tuple[str, Finding]]) -> None:
@@ -268,10 +281,14 @@ def _write(
     ).first()
     if _state_tuple(state) != read_state:
         return False
-    _remove(session, remove)
+    gone = _remove(session, remove)
     _store(session, rows)
     if state is None:
         state = FindingsState(id=STATE_ID)
+    counts = Counter() if remove is None else Counter(state.counts)
+    counts.subtract(gone)
+    counts.update(count_key(f.rule, str(f.severity)) for _part, f in rows)
+    state.counts = {key: n for key, n in sorted(counts.items()) if n > 0}
     state.revision_id, state.revision_at = seen.revision if seen.revision else (None, None)
     state.revision_count = seen.revision_count
     state.data_version = seen.version

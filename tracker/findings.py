@@ -197,13 +197,14 @@ SEVERITY_OF_RANK = {rank: str(severity) for severity, rank in SEVERITY_RANK.item
 
 @dataclass(frozen=True)
 class CheckedState:
-    """When the stored findings were computed, and at which data version. `stamp` changes
-    with every refresh: the page's cached reads key on it (a refresh does not bump the
-    data version, which is the store's, not the findings')."""
+    """When the stored findings were computed, at which data version, and how many of each
+    check and severity there are. `stamp` changes with every refresh: the page's cached
+    reads key on it (a refresh does not bump the data version, which is the store's)."""
 
     checked_at: datetime | None  # None: never checked
     data_version: int
     revision_id: int | None
+    counts: dict[tuple[str, str], int]  # (check, severity) -> findings
 
     @property
     def stamp(self) -> str:
@@ -215,23 +216,25 @@ def checked_state(engine: Engine) -> CheckedState:
     with read_session(engine) as session:
         state = session.get(FindingsState, 1)
     if state is None:
-        return CheckedState(None, 0, None)
-    return CheckedState(state.checked_at, state.data_version, state.revision_id)
+        return CheckedState(None, 0, None, {})
+    counts = {tuple(key.split("|", 1)): n for key, n in state.counts.items()}
+    return CheckedState(state.checked_at, state.data_version, state.revision_id, counts)
 
 
-def changes_since_checked(engine: Engine, state: CheckedState, at_most: int = 10_000) -> int:
-    """How many changes to claims and sources (revisions) came after the stored findings,
-    counted up to `at_most` + 1 and no further."""
+def changes_since_checked(engine: Engine, revision_id: int | None, at_most: int = 10_000) -> int:
+    """How many changes to claims and sources (revisions) came after the revision the
+    stored findings cover, counted up to `at_most` + 1 and no further."""
     with read_session(engine) as session:
         after = select(Revision.id)
-        if state.revision_id is not None:
-            after = after.where(Revision.id > state.revision_id)
+        if revision_id is not None:
+            after = after.where(Revision.id > revision_id)
         bounded = after.limit(at_most + 1).subquery()
         return session.exec(select(func.count()).select_from(bounded)).one()
 
 
 def finding_counts(engine: Engine) -> dict[tuple[str, str], int]:
-    """(check, severity) -> how many stored findings: one scan of `ix_finding_page`."""
+    """(check, severity) -> how many stored findings, counted from the rows (one scan of
+    `ix_finding_page`); the page reads the same counts kept in `checked_state`."""
     with read_session(engine) as session:
         rows = session.exec(
             select(StoredFinding.rule, StoredFinding.severity_rank, func.count()).group_by(

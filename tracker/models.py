@@ -281,3 +281,6 @@ class FindingsState(SQLModel, table=True):
     # every message depends on them.
     vocabulary: str = Field(default="", max_length=64)
     checked_at: datetime | None = None
+    # Findings per "check|severity", kept with every refresh: the page's counts are this
+    # row, not a scan of a million findings.
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -25,7 +25,11 @@ SEVERITY_HEADINGS = {
     "warning": ("Warnings", "Records disagree: each may be right, but a reader needs a note."),
     "info": ("Notes", "Worth knowing before publishing (info)."),
 }
-PER_CHECK = 25  # findings listed under one check, or per page when one check is listed
+# Findings listed under each check when several are listed (an overview, worst first), and
+# per page when one check is listed. Each card is a dozen elements: the overview's length
+# is most of a rerun's cost.
+PER_CHECK = 10
+PER_PAGE = 25
 # Links per finding: a claimant pair that keeps disagreeing is one finding over dozens of
 # claims, whose links would bury the page.
 LINKED_CLAIMS = 6
@@ -163,7 +167,7 @@ else:
         icon=":material/update:",
     )
 
-counts = store.finding_counts(checked)
+counts = checked.counts
 for column, severity in zip(st.columns(len(SEVERITIES)), SEVERITIES, strict=True):
     heading, meaning = SEVERITY_HEADINGS[severity]
     total = sum(n for (_, s), n in counts.items() if s == severity)
@@ -189,7 +193,7 @@ severity_column.multiselect(
 severities = tuple(st.session_state[state.CHECKS_SEVERITIES])
 groups = rules_in_view(counts, st.session_state[state.CHECKS_RULES], list(severities))
 # One check listed: its findings page by page. Several: the first page of each.
-pages = max(1, math.ceil(groups[0][1] / PER_CHECK)) if len(groups) == 1 else 1
+pages = max(1, math.ceil(groups[0][1] / PER_PAGE)) if len(groups) == 1 else 1
 page_notice = None
 if st.session_state[state.CHECKS_PAGE] > pages:
     if len(groups) == 1:
@@ -223,11 +227,9 @@ st.caption(
     "`tracker check` prints the same list; `--format json` for a file."
 )
 
-page = st.session_state[state.CHECKS_PAGE]
-offset = (page - 1) * PER_CHECK
-listed = [
-    store.findings_page(checked, rule_id, severities, PER_CHECK, offset) for rule_id, _ in groups
-]
+limit = PER_PAGE if len(groups) == 1 else PER_CHECK
+offset = (st.session_state[state.CHECKS_PAGE] - 1) * limit
+listed = [store.findings_page(checked, rule_id, severities, limit, offset) for rule_id, _ in groups]
 linked = {c for items in listed for f in items for c in f.claims[:LINKED_CLAIMS]}
 refs = store.claim_references(tuple(sorted(linked)))
 for (rule_id, n), items in zip(groups, listed, strict=True):
