@@ -248,41 +248,49 @@ def _ranks(severities: Iterable[str]) -> list[int]:
     return sorted(SEVERITY_RANK[Severity(s)] for s in severities)
 
 
+_COLUMNS = (
+    StoredFinding.rule,
+    StoredFinding.severity,
+    StoredFinding.message,
+    StoredFinding.claims,
+    StoredFinding.sources,
+)
+_IN_ORDER = (StoredFinding.severity_rank, StoredFinding.sort_key, StoredFinding.id)
+
+
 def findings_page(
     engine: Engine, rule: str, severities: Iterable[str] = (), *, limit: int, offset: int = 0
 ) -> list[Finding]:
     """One page of one check's stored findings (of these severities; all when none), worst
     first and then in `run_checks` order: a seek on `ix_finding_page` that reads only the
-    rows shown."""
-    query = select(
-        StoredFinding.rule,
-        StoredFinding.severity,
-        StoredFinding.message,
-        StoredFinding.claims,
-        StoredFinding.sources,
-    ).where(StoredFinding.rule == rule)
+    rows shown. Two severities of three are read one after the other (an IN list would
+    make SQLite sort every finding of the check to find the page)."""
     ranks = _ranks(severities)
-    if ranks:
-        query = query.where(StoredFinding.severity_rank.in_(ranks))
-    query = (
-        query.order_by(StoredFinding.severity_rank, StoredFinding.sort_key, StoredFinding.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    if len(ranks) == len(SEVERITY_RANK):
+        ranks = []
+    out: list[Finding] = []
     with read_session(engine) as session:
-        rows = session.exec(query).all()
-    return [Finding(r, s, m, tuple(c), tuple(u)) for r, s, m, c, u in rows]
+        for rank in ranks or [None]:
+            query = select(*_COLUMNS).where(StoredFinding.rule == rule)
+            if rank is not None:
+                query = query.where(StoredFinding.severity_rank == rank)
+            rows = session.exec(
+                query.order_by(*_IN_ORDER).limit(limit - len(out)).offset(offset)
+            ).all()
+            out += [Finding(r, s, m, tuple(c), tuple(u)) for r, s, m, c, u in rows]
+            if len(out) == limit:
+                break
+            if rows:
+                offset = 0
+            elif offset:  # the whole severity was before this page: skip past it
+                skipped = query.with_only_columns(StoredFinding.id).limit(offset).subquery()
+                offset -= session.exec(select(func.count()).select_from(skipped)).one()
+    return out
 
 
 def stored_findings(engine: Engine, rules: Iterable[str] = ()) -> list[Finding]:
     """Every stored finding (of these checks; all when none), in `run_checks` order."""
-    query = select(
-        StoredFinding.rule,
-        StoredFinding.severity,
-        StoredFinding.message,
-        StoredFinding.claims,
-        StoredFinding.sources,
-    ).order_by(StoredFinding.id)
+    query = select(*_COLUMNS).order_by(StoredFinding.id)
     wanted = list(rules)
     if wanted:
         query = query.where(StoredFinding.rule.in_(wanted))
