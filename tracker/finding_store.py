@@ -241,30 +241,30 @@ def _remove(session: Session, parts: list[str] | None) -> Counter[str]:
 
 def _store(session: Session, rows: list[tuple[str, Finding]]) -> None:
     """Insert the findings with ids of our own (the state row's lock, or SQLite's write
-    lock, keeps refreshes one at a time) so that their claim links go in the same pass."""
+    lock, keeps refreshes one at a time) so that their claim links go in the same pass;
+    in batches, so that a million findings are never all in memory twice."""
     next_id = (session.exec(select(func.max(StoredFinding.id))).one() or 0) + 1
-    findings: list[dict[str, Any]] = []
-    links: list[dict[str, int]] = []
-    for part, f in rows:
-        findings.append(
-            {
-                "id": next_id,
-                "rule": f.rule,
-                "severity": str(f.severity),
-                "severity_rank": SEVERITY_RANK[Severity(f.severity)],
-                "sort_key": sort_key(f.claims),
-                "message": f.message,
-                "claims": list(f.claims),
-                "sources": list(f.sources),
-                "part": part,
-            }
-        )
-        links += [{"finding_id": next_id, "claim_id": c} for c in dict.fromkeys(f.claims)]
-        next_id += 1
-    for chunk in _chunks(findings, BATCH):
-        session.execute(insert(StoredFinding), chunk)
-    for chunk in _chunks(links, BATCH * 4):
-        session.execute(insert(FindingClaim), chunk)
+    for chunk in _chunks(rows, BATCH):
+        findings: list[dict[str, Any]] = []
+        links: list[dict[str, int]] = []
+        for part, f in chunk:
+            findings.append(
+                {
+                    "id": next_id,
+                    "rule": f.rule,
+                    "severity": str(f.severity),
+                    "severity_rank": SEVERITY_RANK[Severity(f.severity)],
+                    "sort_key": sort_key(f.claims),
+                    "message": f.message,
+                    "claims": list(f.claims),
+                    "sources": list(f.sources),
+                    "part": part,
+                }
+            )
+            links += [{"finding_id": next_id, "claim_id": c} for c in dict.fromkeys(f.claims)]
+            next_id += 1
+        session.execute(insert(StoredFinding), findings)
+        session.execute(insert(FindingClaim), links)
 
 
 def _write(
