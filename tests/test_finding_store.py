@@ -21,9 +21,16 @@ from tracker.findings import (
     findings_page,
     stored_findings,
 )
-from tracker.models import Claim, FindingClaim, Revision, Source, StoredFinding
+from tracker.models import Claim, Claimant, FindingClaim, Revision, Source, StoredFinding
 from tracker.schemas import ClaimantIn
-from tracker.store import SYSTEM, add_claimant, set_claim_status, update_claim, update_source
+from tracker.store import (
+    SYSTEM,
+    add_claimant,
+    bump_data_version,
+    set_claim_status,
+    update_claim,
+    update_source,
+)
 
 
 def keys(engine) -> dict[str, Claim]:  # noqa: ANN001
@@ -174,14 +181,23 @@ def test_a_refresh_over_its_budget_is_deferred_and_writes_nothing(sample_engine)
     assert refresh_findings(sample_engine, budget=10**6).status == "refreshed"
 
 
-def test_a_new_claimant_rewords_nothing_but_is_checked_in_full(sample_engine):
-    """The vocabulary's words are in every message: a change to it is a full refresh."""
+def test_a_new_claimant_changes_no_finding_but_a_renamed_one_rewords_them_all(sample_engine):
+    """The vocabulary's words are in every message: renaming a claimant is a full refresh;
+    adding one (it has no claims yet) is not."""
     refresh_findings(sample_engine)
     with write_session(sample_engine) as s:
         add_claimant(s, SYSTEM, ClaimantIn(key="new_monitor", name="New Monitor"))
     done = refresh_findings(sample_engine)
+    assert (done.status, done.full, done.claims) == ("refreshed", False, 0)
+    assert refresh_findings(sample_engine).status == "current"
+
+    with write_session(sample_engine) as s:
+        s.execute(update(Claimant).where(Claimant.key == "ohchr").values(short_name="UN rights"))
+        bump_data_version(s)
+    done = refresh_findings(sample_engine)
     assert (done.status, done.full) == ("refreshed", True)
     assert_stored_equals_a_full_run(sample_engine)
+    assert any("UN rights" in f.message for f in stored_findings(sample_engine))
 
 
 def test_a_change_committed_below_the_newest_revision_seen_is_not_missed(sample_engine):

@@ -1051,20 +1051,41 @@ _cache: dict[str, _Snapshot] = {}
 _cache_lock = threading.Lock()
 
 
-def vocabulary_digest(session: Session) -> str:
+def vocabulary_digest(session: Session, upto: tuple[int, int, int] | None = None) -> str:
     """Changes when a metric, place or claimant is added or renamed, or a place moves:
     the words of every message and the place scopes depend on them (small tables). A
-    digest, not `hash()`, so that it can be stored and compared by another process."""
+    digest, not `hash()`, so that it can be stored and compared by another process.
+
+    With `upto` (the newest metric, place and claimant ids when an earlier digest was
+    taken), only the rows up to those count: a row added since rewords no finding about
+    the claims that were there before it."""
+    metric, place, claimant = upto or (None, None, None)
+
+    def upto_id(query: Any, column: Any, newest: int | None) -> Any:
+        return query if newest is None else query.where(column <= newest)
+
     rows = (
-        tuple(session.exec(select(Metric.id, Metric.noun, Metric.label).order_by(Metric.id))),
         tuple(
             session.exec(
-                select(Place.id, Place.name, Place.level, Place.parent_id).order_by(Place.id)
+                upto_id(select(Metric.id, Metric.noun, Metric.label), Metric.id, metric).order_by(
+                    Metric.id
+                )
             )
         ),
         tuple(
             session.exec(
-                select(Claimant.id, Claimant.name, Claimant.short_name).order_by(Claimant.id)
+                upto_id(
+                    select(Place.id, Place.name, Place.level, Place.parent_id), Place.id, place
+                ).order_by(Place.id)
+            )
+        ),
+        tuple(
+            session.exec(
+                upto_id(
+                    select(Claimant.id, Claimant.name, Claimant.short_name),
+                    Claimant.id,
+                    claimant,
+                ).order_by(Claimant.id)
             )
         ),
     )

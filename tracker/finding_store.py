@@ -5,8 +5,8 @@ them on a reader's view: it reads the findings stored here (tables `finding`,
 `finding_claim` and `findings_state`, migration 0003) with small indexed queries
 (`tracker.findings`). A refresh brings them up to date:
 
-- in full when nothing is stored yet, the vocabulary changed (every message names
-  metrics, places and claimants), the store was emptied and refilled, a revision appeared
+- in full when nothing is stored yet, a metric, place or claimant was renamed or a place
+  moved (every message names them; adding one changes nothing stored), the store was emptied and refilled, a revision appeared
   below the newest one seen (PostgreSQL commits out of id order), or more than
   `tracker.checks.REFRESH_LIMIT` claims changed;
 - otherwise only for what the revisions since the last refresh can have changed
@@ -49,7 +49,17 @@ from tracker.checks import (
     vocabulary_digest,
 )
 from tracker.db import read_session, write_session
-from tracker.models import Claim, FindingClaim, FindingsState, Revision, StoredFinding, utcnow
+from tracker.models import (
+    Claim,
+    Claimant,
+    FindingClaim,
+    FindingsState,
+    Metric,
+    Place,
+    Revision,
+    StoredFinding,
+    utcnow,
+)
 from tracker.store import data_version
 
 STATE_ID = 1
@@ -119,13 +129,38 @@ def _state_tuple(state: FindingsState | None) -> tuple[Any, ...] | None:
     return (state.revision_id, state.revision_at, state.revision_count, state.data_version)
 
 
+def _vocabulary_mark(session: Session, upto: tuple[int, int, int] | None = None) -> str:
+    """ "<metric id>:<place id>:<claimant id>:<digest>": the newest id of each vocabulary
+    table and the digest of the rows up to them (`vocabulary_digest`). Compared later
+    with the rows up to those same ids, so that adding a claimant, a place or a metric
+    (common; it has no claims yet) does not make every finding be checked again, while
+    renaming one (every message about its claims changes) does."""
+    if upto is None:
+        upto = (
+            session.exec(select(func.max(Metric.id))).one() or 0,
+            session.exec(select(func.max(Place.id))).one() or 0,
+            session.exec(select(func.max(Claimant.id))).one() or 0,
+        )
+    return ":".join(str(i) for i in upto) + ":" + vocabulary_digest(session, upto)
+
+
+def _same_vocabulary(session: Session, mark: str) -> bool:
+    """Whether the vocabulary rows `mark` covered still read as they did then."""
+    try:
+        metric, place, claimant, _digest = mark.split(":")
+        upto = (int(metric), int(place), int(claimant))
+    except ValueError:
+        return False
+    return _vocabulary_mark(session, upto) == mark
+
+
 def _seen(session: Session) -> _Seen:
     newest = session.exec(
         select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
     ).first()
     revision = (newest[0], newest[1]) if newest else None
     count = _revisions_up_to(session, revision[0]) if revision else 0
-    return _Seen(data_version(session), revision, count, vocabulary_digest(session))
+    return _Seen(data_version(session), revision, count, _vocabulary_mark(session))
 
 
 def _revisions_up_to(session: Session, revision_id: int) -> int:
@@ -150,7 +185,7 @@ def _can_build_on(session: Session, state: FindingsState | None, seen: _Seen) ->
     since below the newest one they saw."""
     if state is None or state.checked_at is None or state.revision_id is None:
         return False
-    if state.vocabulary != seen.vocabulary:
+    if not _same_vocabulary(session, state.vocabulary):
         return False
     row = session.get(Revision, state.revision_id)
     if row is None or row.changed_at != state.revision_at:

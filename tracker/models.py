@@ -277,9 +277,9 @@ class FindingsState(SQLModel, table=True):
     # commit after a later one, and its revision then appears below revision_id.
     revision_count: int = 0
     data_version: int = 0
-    # A digest of the metrics', places' and claimants' wording and of the place scopes:
-    # every message depends on them.
-    vocabulary: str = Field(default="", max_length=64)
+    # The newest metric, place and claimant ids and a digest of their wording and of the
+    # place scopes up to them: every message depends on them (tracker.finding_store).
+    vocabulary: str = Field(default="", max_length=100)
     checked_at: datetime | None = None
     # Findings per "check|severity", kept with every refresh: the page's counts are this
     # row, not a scan of a million findings.

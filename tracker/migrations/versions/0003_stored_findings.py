@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("revision_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("revision_count", sa.Integer(), nullable=False),
         sa.Column("data_version", sa.Integer(), nullable=False),
-        sa.Column("vocabulary", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("vocabulary", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("checked_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("counts", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
