@@ -4,6 +4,7 @@ fresh full run, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import update
@@ -240,3 +241,13 @@ def test_a_change_committed_below_the_newest_revision_seen_is_not_missed(sample_
         for f in stored_findings(sample_engine)
         if police.id in f.claims and f.rule == "cumulative-decrease"
     ]
+
+
+def test_refreshes_running_at_once_store_each_finding_once(sample_engine):
+    """Two curators' saves, a `tracker check` and a background refresh may overlap: the
+    first to write stores the findings, the others find them stored and start again."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = list(pool.map(lambda _: refresh_findings(sample_engine), range(3)))
+    assert [d.status for d in done].count("refreshed") >= 1
+    assert {d.status for d in done} <= {"refreshed", "current"}
+    assert_stored_equals_a_full_run(sample_engine)

@@ -49,6 +49,7 @@ from tracker.checks import (
     vocabulary_digest,
 )
 from tracker.db import read_session, write_session
+from tracker.errors import DatabaseBusy
 from tracker.models import (
     Claim,
     Claimant,
@@ -75,9 +76,10 @@ ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Refresh:
-    """What a refresh did. `status`: "current" (nothing to do), "refreshed", or
-    "deferred" (more to check than the budget allowed; nothing written). `claims` is how
-    many claims it had to check (all of them for a full refresh)."""
+    """What a refresh did. `status`: "current" (nothing to do), "refreshed", "deferred"
+    (more to check than the budget allowed; nothing written) or "superseded" (other
+    refreshes stored theirs first, every time it tried). `claims` is how many claims it
+    had to check (all of them for a full refresh)."""
 
     status: str
     full: bool = False
@@ -123,10 +125,18 @@ def _state(session: Session) -> FindingsState | None:
     return session.get(FindingsState, STATE_ID)
 
 
-def _state_tuple(state: FindingsState | None) -> tuple[Any, ...] | None:
+def _state_tuple(state: FindingsState | None) -> tuple[Any, ...]:
+    """What a refresh compares before writing (a missing row reads as a new, empty one)."""
     if state is None:
-        return None
-    return (state.revision_id, state.revision_at, state.revision_count, state.data_version)
+        state = FindingsState(id=STATE_ID)
+    return (
+        state.revision_id,
+        state.revision_at,
+        state.revision_count,
+        state.data_version,
+        state.vocabulary,
+        state.checked_at,
+    )
 
 
 def _vocabulary_mark(session: Session, upto: tuple[int, int, int] | None = None) -> str:
@@ -304,7 +314,7 @@ def _store(session: Session, rows: list[tuple[str, Finding]]) -> None:
 
 def _write(
     session: Session,
-    read_state: tuple[Any, ...] | None,
+    read_state: tuple[Any, ...],
     seen: _Seen,
     remove: list[str] | None,
     rows: list[tuple[str, Finding]],
@@ -314,12 +324,10 @@ def _write(
     state = session.exec(
         select(FindingsState).where(FindingsState.id == STATE_ID).with_for_update()
     ).first()
-    if _state_tuple(state) != read_state:
+    if state is None or _state_tuple(state) != read_state:
         return False
     gone = _remove(session, remove)
     _store(session, rows)
-    if state is None:
-        state = FindingsState(id=STATE_ID)
     counts = Counter() if remove is None else Counter(state.counts)
     counts.subtract(gone)
     counts.update(count_key(f.rule, str(f.severity)) for _part, f in rows)
@@ -372,13 +380,30 @@ def refresh_findings(engine: Any, *, budget: int | None = None) -> Refresh:
                     + [f"statement:{k}" for k in statements]
                 )
             rows = _rows(session, check_parts(ctx))
+        busy = None
         try:
+            _ensure_state_row(engine)
             with write_session(engine) as session:
                 written = _write(session, read_state, seen, remove, rows)
                 if not written:
                     session.rollback()
-        except IntegrityError:
-            written = False  # another refresh created the state row first
+        except DatabaseBusy as exc:  # another refresh wrote at the same moment
+            written, busy = False, exc
         if written:
             return Refresh("refreshed", full=changes is None, claims=work, findings=len(rows))
-    return Refresh("current")  # others kept refreshing: they are up to date at least as we
+    if busy is not None:
+        raise busy
+    return Refresh("superseded")  # others kept writing first: theirs are stored
+
+
+def _ensure_state_row(engine: Any) -> None:
+    """The state row exists before a refresh locks it: on PostgreSQL `FOR UPDATE` on a
+    missing row locks nothing, and two first refreshes would both write."""
+    with read_session(engine) as session:
+        if _state(session) is not None:
+            return
+    try:
+        with write_session(engine) as session:
+            session.add(FindingsState(id=STATE_ID))
+    except (IntegrityError, DatabaseBusy):
+        pass  # another refresh created it
