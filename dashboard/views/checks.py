@@ -154,11 +154,15 @@ if checked.data_version == store.version:
     st.caption(f"Checked as of {checked_when(checked.checked_at)}, on the data as it is now.")
 else:
     changes = store.changes_since_checked(checked)
-    changed = f"more than {changes - 1:,}" if changes > 10_000 else f"{changes:,}"
+    if changes > 10_000:
+        changed = f"more than {changes - 1:,} change(s) to claims and sources"
+    elif changes:
+        changed = f"{changes:,} change(s) to claims and sources"
+    else:
+        changed = "its claimants, places or metrics"
     st.warning(
         f"These findings were checked as of {checked_when(checked.checked_at)}; the store has "
-        f"changed since ({changed} change(s) to claims and sources), and what changed is not "
-        "checked yet. "
+        f"changed since ({changed}), and what changed is not checked yet. "
         + (
             "It is being checked now: reload this page in a while."
             if refreshing
