@@ -27,10 +27,12 @@ unknown one is refused, naming the source and claim.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -56,50 +58,51 @@ from tracker.vocab import Role
 BATCH = 10_000
 _VARYING = object()  # marks a column whose value differs from row to row
 
-#: The columns of a claim row as `BulkLoader._claim_row` builds it, then the shared stamp.
+#: The columns of a claim row as `BulkLoader._claim_row` builds it, then the shared stamp:
+#: the table's own order, which the compiled INSERT lists, so rows need no reordering.
 CLAIM_COLUMNS = (
     "id",
     "key",
     "source_id",
-    "metric_id",
     "claimant_id",
+    "metric_id",
     "place_id",
-    "cumulative",
-    "statement_key",
     "value",
     "low",
     "high",
+    "qualifier",
     "period_start",
     "period_end",
+    "cumulative",
+    "date_basis",
     "quote",
     "quote_language",
     "quote_translation",
+    "status",
     "status_reason",
     "relayed_by",
     "duplicate_of",
     "statement_id",
+    "statement_key",
     "notes",
     "check_override",
-    "qualifier",
-    "date_basis",
-    "status",
     "version",
     "created_at",
     "created_by",
     "updated_at",
     "updated_by",
 )
-#: A "create" revision: what differs per row, then what every revision of a load shares.
+#: A "create" revision: what differs per row around what every revision of a load shares.
 REVISION_COLUMNS = (
     "entity",
     "entity_id",
-    "after",
     "action",
     "version",
     "changed_at",
     "changed_by",
     "reason",
     "before",
+    "after",
 )
 
 #: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
@@ -271,13 +274,23 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _js(value: str | None) -> str:
+    """A string as json.dumps writes it (ASCII, escaped), or null."""
+    return "null" if value is None else encode_basestring_ascii(value)
+
+
+def _jn(value: int | None) -> str:
+    """A whole figure as json.dumps writes it, or null."""
+    return "null" if value is None else repr(value)
+
+
 def _fixed(writer: RowWriter, table: Table, values: dict[str, Any]) -> tuple:
     """Values every row of a load shares, through their bind processors once, in order."""
     return tuple(writer.bind(table, k)(v) for k, v in values.items())
 
 
 class _DriverDates(dict):
-    """A date's stored form (its bind processor's output) and its ISO text for the
+    """A date's stored form (its bind processor's output) and its ISO text as JSON for the
     revision, computed once per distinct date: a million claims have a few thousand."""
 
     def __init__(self, bind: Callable[[Any], Any]) -> None:
@@ -285,7 +298,7 @@ class _DriverDates(dict):
         self.bind = bind
 
     def __missing__(self, day: date) -> tuple[Any, str]:
-        self[day] = found = (self.bind(day), day.isoformat())
+        self[day] = found = (self.bind(day), f'"{day.isoformat()}"')
         return found
 
 
@@ -342,6 +355,12 @@ class BulkLoader:
         self._claim_tail = _fixed(w, claim, self._stamp)
         self._revision_tail = _fixed(w, revision, self._revision_constants)
         self._to_json = w.bind(revision, "after")
+        # The claims' snapshots are written as JSON text (`_claim_row`); a dialect whose JSON
+        # column wants something else than json.dumps' text gets them decoded again.
+        stores_text = self._to_json({"a": [1, None]}) == json.dumps({"a": [1, None]})
+        self._json_text = _identity if stores_text else self._reencode
+        self._vocab_json: dict[tuple[str, str, str], str] = {}
+        self._tail_json: dict[tuple, str] = {}  # the snapshot's fields that mostly repeat
         self._dates = _DriverDates(w.bind(claim, "period_end"))
         as_bool = w.bind(claim, "cumulative")
         self._bools = {True: as_bool(True), False: as_bool(False)}
@@ -388,19 +407,20 @@ class BulkLoader:
         claim_rows: list[tuple] = []
         revisions: list[tuple] = []
         to_json, claim_tail, revision_tail = self._to_json, self._claim_tail, self._revision_tail
+        json_text = self._json_text
         claim_row = self._claim_row
         next_claim = iter(claim_ids)
         for (source, claims), source_id in zip(batch, source_ids, strict=True):
             values = SOURCE_DEFAULTS | source
             source_rows.append({"id": source_id, **values, **self._stamp})
             after = {f: _iso(values[f]) for f in SOURCE_FIELDS}
-            revisions.append(("source", source_id, to_json(after), *revision_tail))
+            revisions.append(("source", source_id, *revision_tail, to_json(after)))
             url = values["url"]
             for i, claim in enumerate(claims):
                 claim_id = next(next_claim)
                 row, after = claim_row(claim, url, source_id, i)
                 claim_rows.append((claim_id, *row, *claim_tail))
-                revisions.append(("claim", claim_id, to_json(after), *revision_tail))
+                revisions.append(("claim", claim_id, *revision_tail, json_text(after)))
         self.writer.insert(Source.__table__, source_rows, self._stamp)
         self.writer.insert_values(Claim.__table__, CLAIM_COLUMNS, claim_rows)
         self.writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions)
@@ -412,10 +432,10 @@ class BulkLoader:
 
     def _claim_row(
         self, claim: dict[str, Any], url: str, source_id: int, index: int
-    ) -> tuple[tuple, dict[str, Any]]:
+    ) -> tuple[tuple, str]:
         """What `tracker.store.claim_row` makes of the same input, as a tuple in
         `CLAIM_COLUMNS` order ready for the driver, and its revision's snapshot
-        (`claim_snapshot`), without a pydantic model per row. A field the input leaves out
+        (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input leaves out
         takes its `CLAIM_DEFAULTS` value, as `CLAIM_DEFAULTS | claim` would give it."""
         get = claim.get
         metric = self._metric(get("metric"))
@@ -452,54 +472,73 @@ class BulkLoader:
         row = (
             key,
             source_id,
-            metric.id,
             claimant_id,
+            metric.id,
             place.id,
-            self._bools[cumulative],
-            statement_key(claimant_key, metric.key, place.key, start, end, value, low, high),
             value,
             low,
             high,
+            qualifier,
             None if start is None else dates[start][0],
             dates[end][0],
+            self._bools[cumulative],
+            date_basis,
             quote,
             quote_language,
             quote_translation,
+            status,
+            status_reason,
+            relayed_by,
+            duplicate_of,
+            statement_id,
+            statement_key(claimant_key, metric.key, place.key, start, end, value, low, high),
+            notes,
+            check_override,
+        )
+        # The revision's snapshot (`claim_snapshot`'s fields) as the JSON text json.dumps
+        # would write for it: a third of the loader's Python went into encoding a dict per
+        # claim, most of whose values (vocabulary, dates, defaults) repeat.
+        vocab = self._vocab_json.get((metric.key, claimant_key, place.key))
+        if vocab is None:
+            vocab = self._vocab_json[metric.key, claimant_key, place.key] = (
+                f'"metric": {_js(metric.key)}, "claimant": {_js(claimant_key)}, '
+                f'"place": {_js(place.key)}'
+            )
+        tail_key = (
+            cumulative,
+            date_basis,
+            quote_language,
+            quote_translation,
+            status,
             status_reason,
             relayed_by,
             duplicate_of,
             statement_id,
             notes,
             check_override,
-            qualifier,
-            date_basis,
-            status,
         )
-        after = {
-            "key": key,
-            "metric": metric.key,
-            "claimant": claimant_key,
-            "place": place.key,
-            "value": value,
-            "low": low,
-            "high": high,
-            "qualifier": qualifier,
-            "period_start": None if start is None else dates[start][1],
-            "period_end": dates[end][1],
-            "cumulative": cumulative,
-            "date_basis": date_basis,
-            "quote": quote,
-            "quote_language": quote_language,
-            "quote_translation": quote_translation,
-            "status": status,
-            "status_reason": status_reason,
-            "relayed_by": relayed_by,
-            "duplicate_of": duplicate_of,
-            "statement_id": statement_id,
-            "notes": notes,
-            "check_override": check_override,
-        }
+        tail = self._tail_json.get(tail_key)
+        if tail is None:
+            tail = (
+                f'"cumulative": {"true" if cumulative else "false"}, "date_basis": '
+                f'{_js(date_basis)}, "quote_language": {_js(quote_language)}, '
+                f'"quote_translation": {_js(quote_translation)}, "status": {_js(status)}, '
+                f'"status_reason": {_js(status_reason)}, "relayed_by": {_js(relayed_by)}, '
+                f'"duplicate_of": {_js(duplicate_of)}, "statement_id": {_js(statement_id)}, '
+                f'"notes": {_js(notes)}, "check_override": {_js(check_override)}'
+            )
+            if duplicate_of is None and len(self._tail_json) < 10_000:  # bounded memo
+                self._tail_json[tail_key] = tail
+        after = (
+            f'{{"key": {_js(key)}, {vocab}, "value": {_jn(value)}, "low": {_jn(low)}, '
+            f'"high": {_jn(high)}, "qualifier": {_js(qualifier)}, "period_start": '
+            f'{"null" if start is None else dates[start][1]}, "period_end": {dates[end][1]}, '
+            f'"quote": {_js(quote)}, {tail}}}'
+        )
         return row, after
+
+    def _reencode(self, text: str) -> Any:
+        return self._to_json(json.loads(text))
 
     def _metric(self, word: Any) -> _Ref | None:
         try:
