@@ -14,6 +14,11 @@ store gives:
 - it all happens inside the caller's transaction, so an error anywhere stores nothing;
 - the data version is bumped once, at the end, so caches see one change.
 
+`BulkLoader` also defers the indexes' upkeep to the end of the load (`tracker.upkeep`: the
+FTS5 terms in one INSERT ... SELECT, and for a load that at least doubles the store, the
+secondary indexes rebuilt), which was most of the database's work, and builds claim rows and
+their revisions' JSON straight in the driver's form.
+
 Ids are reserved up front rather than read back with RETURNING, so that claims can name
 their source and revisions their claim without a round trip per batch: on SQLite the write
 lock is held from BEGIN IMMEDIATE (tracker.db), so max(id)+1 onwards is ours; on
