@@ -13,8 +13,9 @@ copied, by every session and rerun.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,6 +35,9 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+# Charts (their points, findings and figures) kept per process: each can hold 20,000 points
+# with their hovers, so a few dozen views, not hundreds (what the dashboard's memory holds).
+CHART_ENTRIES = 32
 CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
@@ -247,6 +251,8 @@ def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
     _findings.clear()
+    _chart.clear()
+    _chart_findings.clear()
     _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
@@ -302,12 +308,44 @@ def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
     return queries.chart_points(engine(url), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+# The chart's points and their findings are resources, shared and not copied: cached data
+# is unpickled on every rerun, and a chart's points (each with its sources and quotes) and
+# findings cost a warm Figures rerun more to unpickle than anything else it reads. The
+# pages only read them.
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
     return queries.chart(engine(url), f)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+class SharedFigure(go.Figure):
+    """A chart shared by every session and rerun, whose `to_dict()` is computed once.
+
+    `st.plotly_chart` calls `figure.to_dict()` and then `plotly.io.to_json` of that dict on
+    every rerun. `to_dict` deep-copies every trace and base64-encodes each of its arrays,
+    and the JSON encoder then calls back into Python for every array left (dates, hover
+    texts, customdata): together most of a warm Figures rerun. Here `to_dict` returns the
+    figure's JSON read back once (plain lists, strings and numbers; numeric arrays stay
+    plotly's base64 specs), which the encoder writes in C, to the same JSON as before.
+    The figure is read-only (a change would not reach the dict); a copy (`go.Figure(
+    shared)`, as the chart images make) is an ordinary figure again."""
+
+    _sent: dict[str, Any]
+
+    @classmethod
+    def of(cls, figure: go.Figure) -> SharedFigure:
+        sent = json.loads(figure.to_json())
+        # The same object, not a copy: copying a 20,000-point figure costs what building
+        # it did. The subclass only adds `to_dict`, so the object stays a valid figure.
+        figure.__class__ = cls
+        shared = cast(SharedFigure, figure)
+        shared._sent = sent
+        return shared
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._sent
+
+
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _figures_chart(
     url: str,
     version: int,
@@ -316,9 +354,9 @@ def _figures_chart(
     y_title: str,
     rings: bool,
     click_hint: bool,
-) -> go.Figure:
+) -> SharedFigure:
     chart = _chart(url, version, f)
-    return charts.figures_chart(
+    figure = charts.figures_chart(
         chart.points,
         show_retracted=show_retracted,
         y_title=y_title,
@@ -327,9 +365,13 @@ def _figures_chart(
         period=chart.period,
         click_hint=click_hint,
     )
+    return SharedFigure.of(figure)
 
 
-@st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)
+@st.cache_resource(
+    show_spinner="Running the consistency checks on the plotted claims…",
+    max_entries=CHART_ENTRIES,
+)
 def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
     chart = _chart(url, version, f)
     if chart.period is not None or chart.points.empty:
