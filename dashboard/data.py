@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,9 +35,10 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
-# Charts (their points, findings and figures) kept per process: each can hold 20,000 points
-# with their hovers, so a few dozen views, not hundreds (what the dashboard's memory holds).
-CHART_ENTRIES = 32
+# Chart views (points, findings, what is sent) kept per process. A view of MAX_CHART_POINTS
+# statements holds ~25 MB (points with their sources and quotes, hovers, findings), so a
+# handful of views, not hundreds: the dashboard's memory is bounded by this, not by the store.
+CHART_ENTRIES = 8
 CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
@@ -95,11 +96,18 @@ class Store:
         y_title: str,
         rings: bool = True,
         click_hint: bool = True,
-    ) -> go.Figure:
-        """The Figures chart of `f`, built once per data version and view and shared: a
-        chart of 20,000 points takes a second to build, a reader's rerun should not pay it.
-        Callers must not change the figure (Streamlit copies it before sending it)."""
+    ) -> SharedFigure:
+        """The Figures chart of `f` as `st.plotly_chart` sends it, built once per data
+        version and view and shared: a chart of thousands of points takes a second to
+        build, a reader's rerun should not pay it (see SharedFigure)."""
         return _figures_chart(self.url, self.version, f, show_retracted, y_title, rings, click_hint)
+
+    def chart_figure(self, f: ClaimFilter, *, show_retracted: bool, y_title: str) -> go.Figure:
+        """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
+        built on each call: for the chart images, drawn only when their button is clicked."""
+        return _build_figure(
+            self.url, self.version, f, show_retracted=show_retracted, y_title=y_title, rings=False
+        )
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
         """Findings of the claims the chart for `f` plots (checks run for those claims and
@@ -318,31 +326,50 @@ def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
 
 
 class SharedFigure(go.Figure):
-    """A chart shared by every session and rerun, whose `to_dict()` is computed once.
+    """What `st.plotly_chart` sends of a chart, computed once and shared by every session
+    and rerun: an empty figure whose `to_dict()` is the chart's JSON, read back.
 
     `st.plotly_chart` calls `figure.to_dict()` and then `plotly.io.to_json` of that dict on
     every rerun. `to_dict` deep-copies every trace and base64-encodes each of its arrays,
     and the JSON encoder then calls back into Python for every array left (dates, hover
-    texts, customdata): together most of a warm Figures rerun. Here `to_dict` returns the
-    figure's JSON read back once (plain lists, strings and numbers; numeric arrays stay
-    plotly's base64 specs), which the encoder writes in C, to the same JSON as before.
-    The figure is read-only (a change would not reach the dict); a copy (`go.Figure(
-    shared)`, as the chart images make) is an ordinary figure again."""
+    texts, customdata): together most of a warm Figures rerun. The JSON read back is plain
+    lists, strings and numbers (numeric arrays stay plotly's base64 specs), which the
+    encoder writes in C, to the same JSON as before. The plotly figure itself is not kept:
+    its traces held as much again in memory. So `data` is empty: read the chart from
+    `to_dict()`, and never change the dict."""
 
     _sent: dict[str, Any]
 
     @classmethod
     def of(cls, figure: go.Figure) -> SharedFigure:
-        sent = json.loads(figure.to_json())
-        # The same object, not a copy: copying a 20,000-point figure costs what building
-        # it did. The subclass only adds `to_dict`, so the object stays a valid figure.
-        figure.__class__ = cls
-        shared = cast(SharedFigure, figure)
-        shared._sent = sent
+        shared = cls()
+        shared._sent = json.loads(figure.to_json())
         return shared
 
     def to_dict(self) -> dict[str, Any]:
         return self._sent
+
+
+def _build_figure(
+    url: str,
+    version: int,
+    f: ClaimFilter,
+    *,
+    show_retracted: bool,
+    y_title: str,
+    rings: bool,
+    click_hint: bool = True,
+) -> go.Figure:
+    chart = _chart(url, version, f)
+    return charts.figures_chart(
+        chart.points,
+        show_retracted=show_retracted,
+        y_title=y_title,
+        revision=f"{f.metric}|{f.place}|{f.cumulative}",
+        findings=_chart_findings(url, version, f).by_claim if rings else None,
+        period=chart.period,
+        click_hint=click_hint,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
@@ -355,14 +382,13 @@ def _figures_chart(
     rings: bool,
     click_hint: bool,
 ) -> SharedFigure:
-    chart = _chart(url, version, f)
-    figure = charts.figures_chart(
-        chart.points,
+    figure = _build_figure(
+        url,
+        version,
+        f,
         show_retracted=show_retracted,
         y_title=y_title,
-        revision=f"{f.metric}|{f.place}|{f.cumulative}",
-        findings=_chart_findings(url, version, f).by_claim if rings else None,
-        period=chart.period,
+        rings=rings,
         click_hint=click_hint,
     )
     return SharedFigure.of(figure)

@@ -525,11 +525,13 @@ def selected_claim_ids(
 
 
 def _figure_customdata(figure: go.Figure, point: Mapping[str, Any]) -> Any:
+    # From the figure's dict, not its trace objects: the dashboard's shared chart keeps only
+    # the dict it sends (dashboard.data.SharedFigure).
     curve = point.get("curve_number")
     index = point.get("point_index", point.get("point_number"))
     try:
-        return figure.data[int(curve)].customdata[int(index)]
-    except (TypeError, ValueError, IndexError):
+        return figure.to_dict()["data"][int(curve)]["customdata"][int(index)]
+    except (TypeError, ValueError, IndexError, KeyError):
         return None
 
 

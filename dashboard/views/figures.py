@@ -145,9 +145,7 @@ with link_tab:
 with image_tab:
     # The image without the checks' rings: a picture travels without the page's key to them.
     sharing.image_downloads(
-        lambda: store.figures_chart(
-            f, show_retracted=show_retracted, y_title=metric_label, rings=False
-        ),
+        lambda: store.chart_figure(f, show_retracted=show_retracted, y_title=metric_label),
         caption,
         sharing.image_stem(f, meta),
         key="figures.image",
