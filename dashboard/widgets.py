@@ -421,12 +421,12 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
 
 def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.DataFrame:
     """`queries.latest_per_claimant` as one table: each claimant's latest figure, its
-    period, status (and why, when disputed), how many sources carry it and a link to the
+    period, status (and why, when one is disputed), how many sources carry it and a link to the
     claim's page. One table instead of a card per claimant: fifty cards, each with its
     citations, were most of a Figures rerun; the citations are one choice away
     (`latest_label`)."""
     records = latest.to_dict("records")
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "Claimant": [claimant_text(r) for r in records],
             "Latest figure": [figure_text(r) for r in records],
@@ -437,6 +437,7 @@ def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.D
             "Claim": [claim_link(int(r["claim_id"])) for r in records],
         }
     )
+    return frame if frame["Why"].any() else frame.drop(columns="Why")
 
 
 def latest_label(row: Mapping[str, Any]) -> str:
@@ -444,9 +445,9 @@ def latest_label(row: Mapping[str, Any]) -> str:
     return f"{claimant_text(row)}: {figure_text(row)}, {period_text(row)}"
 
 
-def _reason(row: Mapping[str, Any]) -> str | None:
+def _reason(row: Mapping[str, Any]) -> str:
     reason = row.get("status_reason")
-    return str(reason) if row.get("status") == "disputed" and present(reason) else None
+    return str(reason) if row.get("status") == "disputed" and present(reason) else ""
 
 
 LATEST_COLUMN_CONFIG = {

@@ -392,6 +392,8 @@ def test_latest_figure_per_claimant_is_one_table_and_each_cites_in_the_four_form
     [table] = at.dataframe
     assert list(table.value["Claim"]) == [f"{ADDRESS}?claim={i}" for i in ids]
     assert list(table.value["Status"]) == list(latest["status"])
+    # "Why" (a dispute's reason) only when one of them is disputed.
+    assert ("Why" in table.value.columns) == bool((latest["status"] == "disputed").any())
     choice = at.selectbox(key="figures.cite")
     assert choice.value == ids[0] and len(choice.options) == len(ids)
     assert codes(at)[-4:] == expected_citations(dashboard_url, ids[0])
