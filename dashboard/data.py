@@ -14,6 +14,7 @@ meanwhile. A reader's view never writes.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+# Chart views (points, findings, what is sent) kept per process. A view of MAX_CHART_POINTS
+# statements holds ~25 MB (points with their sources and quotes, hovers, findings), so a
+# handful of views, not hundreds: the dashboard's memory is bounded by this, not by the store.
+CHART_ENTRIES = 8
 CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
@@ -106,11 +111,18 @@ class Store:
         y_title: str,
         rings: bool = True,
         click_hint: bool = True,
-    ) -> go.Figure:
-        """The Figures chart of `f`, built once per data version and view and shared: a
-        chart of 20,000 points takes a second to build, a reader's rerun should not pay it.
-        Callers must not change the figure (Streamlit copies it before sending it)."""
+    ) -> SharedFigure:
+        """The Figures chart of `f` as `st.plotly_chart` sends it, built once per data
+        version and view and shared: a chart of thousands of points takes a second to
+        build, a reader's rerun should not pay it (see SharedFigure)."""
         return _figures_chart(self.url, self.version, f, show_retracted, y_title, rings, click_hint)
+
+    def chart_figure(self, f: ClaimFilter, *, show_retracted: bool, y_title: str) -> go.Figure:
+        """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
+        built on each call: for the chart images, drawn only when their button is clicked."""
+        return _build_figure(
+            self.url, self.version, f, show_retracted=show_retracted, y_title=y_title, rings=False
+        )
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
         """Findings of the claims the chart for `f` plots (checks run for those claims and
@@ -262,6 +274,8 @@ _ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped
 def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
+    _chart.clear()
+    _chart_findings.clear()
     _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
@@ -367,20 +381,49 @@ def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
     return queries.chart_points(engine(url), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+# The chart's points and their findings are resources, shared and not copied: cached data
+# is unpickled on every rerun, and a chart's points (each with its sources and quotes) and
+# findings cost a warm Figures rerun more to unpickle than anything else it reads. The
+# pages only read them.
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
     return queries.chart(engine(url), f)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _figures_chart(
+class SharedFigure(go.Figure):
+    """What `st.plotly_chart` sends of a chart, computed once and shared by every session
+    and rerun: an empty figure whose `to_dict()` is the chart's JSON, read back.
+
+    `st.plotly_chart` calls `figure.to_dict()` and then `plotly.io.to_json` of that dict on
+    every rerun. `to_dict` deep-copies every trace and base64-encodes each of its arrays,
+    and the JSON encoder then calls back into Python for every array left (dates, hover
+    texts, customdata): together most of a warm Figures rerun. The JSON read back is plain
+    lists, strings and numbers (numeric arrays stay plotly's base64 specs), which the
+    encoder writes in C, to the same JSON as before. The plotly figure itself is not kept:
+    its traces held as much again in memory. So `data` is empty: read the chart from
+    `to_dict()`, and never change the dict."""
+
+    _sent: dict[str, Any]
+
+    @classmethod
+    def of(cls, figure: go.Figure) -> SharedFigure:
+        shared = cls()
+        shared._sent = json.loads(figure.to_json())
+        return shared
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._sent
+
+
+def _build_figure(
     url: str,
     version: int,
     f: ClaimFilter,
+    *,
     show_retracted: bool,
     y_title: str,
     rings: bool,
-    click_hint: bool,
+    click_hint: bool = True,
 ) -> go.Figure:
     chart = _chart(url, version, f)
     return charts.figures_chart(
@@ -394,7 +437,32 @@ def _figures_chart(
     )
 
 
-@st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
+def _figures_chart(
+    url: str,
+    version: int,
+    f: ClaimFilter,
+    show_retracted: bool,
+    y_title: str,
+    rings: bool,
+    click_hint: bool,
+) -> SharedFigure:
+    figure = _build_figure(
+        url,
+        version,
+        f,
+        show_retracted=show_retracted,
+        y_title=y_title,
+        rings=rings,
+        click_hint=click_hint,
+    )
+    return SharedFigure.of(figure)
+
+
+@st.cache_resource(
+    show_spinner="Running the consistency checks on the plotted claims…",
+    max_entries=CHART_ENTRIES,
+)
 def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
     chart = _chart(url, version, f)
     if chart.period is not None or chart.points.empty:

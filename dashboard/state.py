@@ -40,6 +40,7 @@ FIG_FROM = "figures.from"
 FIG_TO = "figures.to"
 FIG_RETRACTED = "figures.retracted"
 FIG_CHART = "figures.chart"  # the chart's selection state
+FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 
 CLAIMS_METRIC = "claims.metric"
 CLAIMS_PLACE = "claims.place"
