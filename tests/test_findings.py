@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from tracker.checks import RULES, Finding, findings_by_claim, run_checks
+from tracker import findings as findings_module
+from tracker import queries
+from tracker.checks import RULES, Finding, findings_by_claim, findings_for_claims, run_checks
 from tracker.db import read_session
+from tracker.filters import ClaimFilter
+from tracker.finding_store import refresh_findings
 from tracker.findings import (
     GUIDE,
     SEVERITIES,
     claim_findings,
     claim_references,
     distinct_findings,
+    findings_of_claims,
     group_by_rule,
     severity_counts,
 )
@@ -81,3 +86,31 @@ def test_the_findings_map_gives_back_the_full_run_with_links_to_claims_and_sourc
     first = refs[keys["ohchr-2023-02-12-killed"]]
     assert (first.claimant, str(first.period_end)) == ("OHCHR", "2023-02-12")
     assert first.source_publisher == "OHCHR" and str(first.source_published) == "2023-02-13"
+
+
+def test_stored_findings_of_any_claims_equal_a_fresh_run_of_those_claims(
+    sample_engine, monkeypatch
+):
+    """What the Figures rings and a claim's page read once the findings are stored: the
+    same map, finding for finding and in the same order, as checking those claims."""
+    refresh_findings(sample_engine)
+    with read_session(sample_engine) as s:
+        keys = dict(s.exec(select(Claim.key, Claim.id)).all())
+    every = sorted(keys.values())
+    killed = ClaimFilter(metric="civilian_killed", place="UA", cumulative=True)
+    plotted = [i for ids in queries.chart(sample_engine, killed).points["claim_ids"] for i in ids]
+    jump = keys["ohchr-2023-02-12-killed"]
+    for ids in (every, plotted, [jump], every[::3], []):
+        assert findings_of_claims(sample_engine, ids) == findings_for_claims(sample_engine, ids)
+    one = findings_of_claims(sample_engine, [jump])
+    assert [f.rule for f in one[jump]] and "sudden-jump" in {f.rule for f in one[jump]}
+    assert findings_of_claims(sample_engine, [10**9]) == {}
+
+    # Read in several statements, a finding about claims of two of them is still one
+    # object under each of its claims, as in a fresh run.
+    monkeypatch.setattr(findings_module, "_CLAIMS_PER_QUERY", 7)
+    by_claim = findings_of_claims(sample_engine, every)
+    assert by_claim == findings_for_claims(sample_engine, every)
+    assert distinct_findings(by_claim) == run_checks(sample_engine)
+    shared = next(f for f in distinct_findings(by_claim) if len(set(f.claims)) > 1)
+    assert all(any(x is shared for x in by_claim[c]) for c in shared.claims)

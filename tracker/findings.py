@@ -21,7 +21,15 @@ from sqlmodel import select
 
 from tracker.checks import RULES, SEVERITY_RANK, Finding, Severity
 from tracker.db import read_session
-from tracker.models import Claim, Claimant, FindingsState, Revision, Source, StoredFinding
+from tracker.models import (
+    Claim,
+    Claimant,
+    FindingClaim,
+    FindingsState,
+    Revision,
+    Source,
+    StoredFinding,
+)
 
 SEVERITIES = tuple(s.value for s in Severity)  # worst first
 
@@ -210,6 +218,12 @@ class CheckedState:
     def stamp(self) -> str:
         return f"{self.revision_id}|{self.checked_at.isoformat() if self.checked_at else ''}"
 
+    def covers(self, version: int) -> bool:
+        """Whether the stored findings were computed on the store at data `version` (every
+        write bumps it, a vocabulary change too): then they are what a fresh run of every
+        check would find, and `findings_of_claims` may stand in for one."""
+        return self.checked_at is not None and self.data_version == version
+
 
 def checked_state(engine: Engine) -> CheckedState:
     """One row, read by primary key on every Checks page run."""
@@ -298,3 +312,42 @@ def stored_findings(engine: Engine, rules: Iterable[str] = ()) -> list[Finding]:
         rows = session.exec(query).all()
     found = [Finding(r, s, m, tuple(c), tuple(u)) for r, s, m, c, u in rows]
     return sorted(found, key=_order)
+
+
+# Claim ids per IN (...) list when reading stored findings: a chart's few thousand plotted
+# claims in one statement, well under SQLite's (32,766) and PostgreSQL's (65,535) limits.
+_CLAIMS_PER_QUERY = 10_000
+
+
+def findings_of_claims(engine: Engine, claim_ids: Iterable[int]) -> dict[int, list[Finding]]:
+    """The stored findings of these claims, mapped as `tracker.checks.findings_for_claims`
+    maps a fresh run (claim id -> its findings, in `run_checks` order; a finding about
+    several of them is the same object under each). Equal to that run only while the
+    stored findings are current (`CheckedState.covers`), and then complete at any size of
+    store or series, where the run on a page view has to give up.
+
+    One statement per 10,000 claims: the findings whose `finding_claim` rows name any of
+    them (a seek on `ix_finding_claim_claim` per id), each finding read once by its key
+    however many of the claims it is about."""
+    ids = sorted({int(i) for i in claim_ids})
+    wanted = set(ids)
+    found: dict[int, Finding] = {}
+    with read_session(engine) as session:
+        for start in range(0, len(ids), _CLAIMS_PER_QUERY):
+            about = select(FindingClaim.finding_id).where(
+                FindingClaim.claim_id.in_(ids[start : start + _CLAIMS_PER_QUERY])
+            )
+            rows = session.exec(
+                select(StoredFinding.id, *_COLUMNS)
+                .where(StoredFinding.id.in_(about))
+                .order_by(*_IN_ORDER)
+            )
+            for id_, r, s, m, c, u in rows:
+                if id_ not in found:
+                    found[id_] = Finding(r, s, m, tuple(c), tuple(u))
+    out: dict[int, list[Finding]] = {}
+    for finding in sorted(found.values(), key=_order):
+        for claim_id in finding.claims:
+            if claim_id in wanted:
+                out.setdefault(claim_id, []).append(finding)
+    return out
