@@ -7,7 +7,9 @@ reader's reruns cost nothing. The version itself is read once per page run (one 
 
 The Checks page reads the findings stored in the database (`tracker.finding_store`): their
 counts and one page at a time, cached on the stamp of the last refresh (a refresh does not
-bump the data version). A curator's save refreshes them (`refresh_findings`): at once when
+bump the data version); so do the Figures chart's rings and a claim's checks while the
+stored findings cover the current data version (else the checks run on the fly, as far
+as a page view can). A curator's save refreshes them (`refresh_findings`): at once when
 little has to be checked again, otherwise in a background thread, the page saying so
 meanwhile. A reader's view never writes.
 """
@@ -39,6 +41,7 @@ from tracker.findings import (
     changes_since_checked,
     checked_state,
     claim_references,
+    findings_of_claims,
     findings_page,
 )
 from tracker.interchange import ExportMeta, export_meta
@@ -115,19 +118,37 @@ class Store:
         """The Figures chart of `f` as `st.plotly_chart` sends it, built once per data
         version and view and shared: a chart of thousands of points takes a second to
         build, a reader's rerun should not pay it (see SharedFigure)."""
-        return _figures_chart(self.url, self.version, f, show_retracted, y_title, rings, click_hint)
+        stamp = self.findings_stamp() if rings else ""
+        return _figures_chart(
+            self.url, self.version, stamp, f, show_retracted, y_title, rings, click_hint
+        )
 
     def chart_figure(self, f: ClaimFilter, *, show_retracted: bool, y_title: str) -> go.Figure:
         """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
         built on each call: for the chart images, drawn only when their button is clicked."""
         return _build_figure(
-            self.url, self.version, f, show_retracted=show_retracted, y_title=y_title, rings=False
+            self.url,
+            self.version,
+            "",
+            f,
+            show_retracted=show_retracted,
+            y_title=y_title,
+            rings=False,
         )
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
-        """Findings of the claims the chart for `f` plots (checks run for those claims and
-        their series only, not the whole store); none for an aggregated chart."""
-        return _chart_findings(self.url, self.version, f)
+        """Findings of the claims the chart for `f` plots: read from the stored findings
+        when they are current, else the checks run for those claims and their series only
+        (not the whole store); none for an aggregated chart (its points are not claims)."""
+        return _chart_findings(self.url, self.version, self.findings_stamp(), f)
+
+    def findings_stamp(self) -> str:
+        """The stored findings' stamp when they cover this data version, else "": the key
+        of the rings' and claim checks' caches, so that a refresh finishing in the
+        background (which does not bump the data version) is read on the next rerun. One
+        row, read by primary key."""
+        checked = checked_state(self.engine)
+        return checked.stamp if checked.covers(self.version) else ""
 
     def count_statements(self, f: ClaimFilter) -> int:
         return _count_statements(self.url, self.version, f)
@@ -172,7 +193,9 @@ class Store:
 
     def claim_findings(self, claim_id: int, metric: str, place: str) -> ChartFindings:
         """One claim's findings for its own page, without checking the whole store."""
-        return _claim_findings(self.url, self.version, claim_id, metric, place)
+        return _claim_findings(
+            self.url, self.version, self.findings_stamp(), claim_id, metric, place
+        )
 
     def checked(self) -> CheckedState:
         """What the stored findings cover: one row, read on every run (never cached: a
@@ -209,11 +232,14 @@ class Store:
 
 @dataclass(frozen=True)
 class ChartFindings:
-    """The findings of a chart's points (claim id -> findings). `series_checked` is False
-    when the chart's metric and place hold more than SERIES_CHECK_LIMIT claims: the series
-    rules (decreases, jumps, disagreements) are then left to the Checks page and `tracker
-    check`, as they would take minutes on a reader's first view. `checked` is False when
-    the chart plots more than RING_CHECK_LIMIT claims or is aggregated: no rings at all."""
+    """The findings of a chart's points (claim id -> findings). Read from the stored
+    findings when they are current: complete, whatever the size of the chart or series.
+    Otherwise run on the fly, and then `series_checked` is False when the chart's metric
+    and place hold more than SERIES_CHECK_LIMIT claims: the series rules (decreases,
+    jumps, disagreements) are left to the Checks page and `tracker check`, as they would
+    take minutes on a reader's first view; `checked` is False when the chart plots more
+    than RING_CHECK_LIMIT claims. An aggregated chart has no rings (its points are
+    periods, not claims)."""
 
     by_claim: dict[int, list[Finding]]
     series_checked: bool = True
@@ -275,7 +301,8 @@ def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
     _chart.clear()
-    _chart_findings.clear()
+    _stored_chart_findings.clear()
+    _checked_chart_findings.clear()
     _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
@@ -418,6 +445,7 @@ class SharedFigure(go.Figure):
 def _build_figure(
     url: str,
     version: int,
+    stamp: str,
     f: ClaimFilter,
     *,
     show_retracted: bool,
@@ -431,7 +459,7 @@ def _build_figure(
         show_retracted=show_retracted,
         y_title=y_title,
         revision=f"{f.metric}|{f.place}|{f.cumulative}",
-        findings=_chart_findings(url, version, f).by_claim if rings else None,
+        findings=_chart_findings(url, version, stamp, f).by_claim if rings else None,
         period=chart.period,
         click_hint=click_hint,
     )
@@ -441,6 +469,7 @@ def _build_figure(
 def _figures_chart(
     url: str,
     version: int,
+    stamp: str,
     f: ClaimFilter,
     show_retracted: bool,
     y_title: str,
@@ -450,6 +479,7 @@ def _figures_chart(
     figure = _build_figure(
         url,
         version,
+        stamp,
         f,
         show_retracted=show_retracted,
         y_title=y_title,
@@ -459,11 +489,29 @@ def _figures_chart(
     return SharedFigure.of(figure)
 
 
+def _chart_findings(url: str, version: int, stamp: str, f: ClaimFilter) -> ChartFindings:
+    """`stamp`: the stored findings' when they cover `version` (Store.findings_stamp): read
+    them, complete at any scale; else "": run the checks on the fly, as far as a page view
+    can (right after a curator's save, before the refresh, or on a store never checked)."""
+    if stamp:
+        return _stored_chart_findings(url, version, stamp, f)
+    return _checked_chart_findings(url, version, f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
+def _stored_chart_findings(url: str, version: int, stamp: str, f: ClaimFilter) -> ChartFindings:
+    chart = _chart(url, version, f)
+    if chart.period is not None or chart.points.empty:
+        return ChartFindings({}, series_checked=False, checked=chart.points.empty)
+    ids = [i for ids in chart.points["claim_ids"] for i in ids]
+    return ChartFindings(findings_of_claims(engine(url), ids))
+
+
 @st.cache_resource(
     show_spinner="Running the consistency checks on the plotted claims…",
     max_entries=CHART_ENTRIES,
 )
-def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
+def _checked_chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
     chart = _chart(url, version, f)
     if chart.period is not None or chart.points.empty:
         return ChartFindings({}, series_checked=False, checked=chart.points.empty)
@@ -551,8 +599,22 @@ def _revision_authors(url: str, version: int) -> list[str]:
     return history.revision_authors(engine(url))
 
 
-@st.cache_data(show_spinner="Running the consistency checks on this claim…", max_entries=64)
 def _claim_findings(
+    url: str, version: int, stamp: str, claim_id: int, metric: str, place: str
+) -> ChartFindings:
+    """Read from the stored findings when `stamp` says they cover `version`, else run."""
+    if stamp:
+        return _stored_claim_findings(url, version, stamp, claim_id)
+    return _checked_claim_findings(url, version, claim_id, metric, place)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _stored_claim_findings(url: str, version: int, stamp: str, claim_id: int) -> ChartFindings:
+    return ChartFindings(findings_of_claims(engine(url), [claim_id]))
+
+
+@st.cache_data(show_spinner="Running the consistency checks on this claim…", max_entries=64)
+def _checked_claim_findings(
     url: str, version: int, claim_id: int, metric: str, place: str
 ) -> ChartFindings:
     series = _series_is_small(url, metric, place)

@@ -273,3 +273,71 @@ def test_reruns_send_the_same_chart(open_app, dashboard_sqlite_url):
     at.run()
     assert not at.exception
     assert at.get("plotly_chart")[0].proto.spec == first
+
+
+def ringed(spec: dict) -> list[str]:
+    """The claim ids (customdata[0]) of the points the checks' rings mark."""
+    from tracker.charts import CHECK_KEY
+
+    return sorted(c[0] for t in spec["data"] if t["name"] == CHECK_KEY for c in t["customdata"])
+
+
+def test_rings_and_a_claims_checks_come_from_the_stored_findings_while_they_are_current(
+    open_app, vocab_engine, database_url, tmp_path, monkeypatch
+):
+    """With the findings stored for the data as it is, the rings and a claim's checks are
+    read from them, whatever the size of the chart or series (here both limits of the
+    on-the-fly checks are 0). After a write the on-the-fly run takes over, and says what it
+    left out; the refresh that follows (no new data version) brings the rings back."""
+    from dashboard import data
+    from tracker.finding_store import refresh_findings
+
+    monkeypatch.setattr(data, "RING_CHECK_LIMIT", 0)
+    monkeypatch.setattr(data, "SERIES_CHECK_LIMIT", 0)
+
+    def add(name: str, value: int, end: str) -> None:
+        doc = source_doc(
+            claims=[
+                claim(
+                    id=name,
+                    claimant="Example Monitor",
+                    value=value,
+                    qualifier="exact",
+                    period_start=None,
+                    period_end=end,
+                    quote=f"{value:,} civilians killed",
+                )
+            ],
+            url=f"https://example.org/news/{name}",
+            published=end,
+        )
+        import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / f"{name}.yaml", doc)])
+
+    add("first", 1000, "2023-02-12")
+    add("lower", 900, "2023-02-13")  # a running total that went down: a series finding
+    refresh_findings(vocab_engine)
+
+    at = open_app(database_url)
+    assert not at.exception
+    spec = chart(at)
+    first, lower = (str(ids[0]) for ids in plotted_ids(spec)["Example Monitor"])
+    assert ringed(spec) == sorted([first, lower])
+    caption = " ".join(c.value for c in at.caption)
+    assert "Rings show each claim's own checks" not in caption
+    assert "Too many claims" not in caption
+
+    add("later", 1100, "2023-02-14")  # not checked yet: the page checks on the fly
+    at.run()
+    assert not at.exception
+    assert ringed(chart(at)) == []
+    assert "Too many claims to check on the fly: no rings" in " ".join(c.value for c in at.caption)
+
+    refresh_findings(vocab_engine)
+    at.run()
+    assert ringed(chart(at)) == sorted([first, lower])
+    assert "Too many claims" not in " ".join(c.value for c in at.caption)
+
+    at = open_app(database_url, claim=lower)
+    assert not at.exception
+    assert "Checks (1)" in [h.value for h in at.subheader]
+    assert not any("series checks" in c.value for c in at.caption)

@@ -309,3 +309,22 @@ def test_the_checks_pages_counts_and_state_are_one_row(checked_plan_engine):
 
     [(_, plan)] = plans(checked_plan_engine, lambda: findings.checked_state(checked_plan_engine))
     assert "SEARCH findings_state USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+
+
+def test_the_figures_rings_read_the_plotted_claims_findings_by_claim_and_by_key(
+    checked_plan_engine,
+):
+    """The rings of a chart of thousands of claims: a seek on ix_finding_claim_claim per
+    plotted claim and each finding read by its key; neither findings table is scanned."""
+    from tracker import findings
+
+    ids = [
+        i for ids in queries.chart_points(checked_plan_engine, KILLED_UA)["claim_ids"] for i in ids
+    ]
+    found = plans(
+        checked_plan_engine, lambda: findings.findings_of_claims(checked_plan_engine, ids)
+    )
+    [(_, plan)] = [(s, p) for s, p in found if "FROM finding" in s]
+    assert "USING COVERING INDEX ix_finding_claim_claim (claim_id=?)" in plan, plan
+    assert "SEARCH finding USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    assert not re.search(r"SCAN finding(_claim)?\b", plan), plan
