@@ -29,8 +29,10 @@ def row(**fields) -> dict:
 
 
 def csv_of(*rows: dict, columns=None) -> str:
-    chosen = FLAT_COLUMNS if columns is None else tuple(
-        c for name in columns for c in FLAT_COLUMNS if c.name == name
+    chosen = (
+        FLAT_COLUMNS
+        if columns is None
+        else tuple(c for name in columns for c in FLAT_COLUMNS if c.name == name)
     )
     return write_table(list(rows), chosen).decode("utf-8")
 
