@@ -106,9 +106,9 @@ _PLAIN_TAGS = frozenset(
 )
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-#: Plain scalars that are not text (dates, numbers, booleans, nulls), constructed once:
-#: the same dates and small numbers recur across thousands of claims. Bounded, and every
-#: value in it is immutable.
+#: Plain scalars that could be other than text (dates, numbers, booleans, nulls), resolved
+#: and constructed once: the same dates, numbers and keys recur across thousands of claims.
+#: Bounded, and every value in it is immutable.
 _PLAIN_VALUES: dict[str, Any] = {}
 _PLAIN_VALUES_MAX = 100_000
 
@@ -116,17 +116,20 @@ _PLAIN_VALUES_MAX = 100_000
 def _plain_scalar(value: str) -> Any:
     """A plain (unquoted) scalar's value, resolved and constructed exactly as SafeLoader
     does (YAML 1.1 implicit tags, PyYAML's own constructors)."""
+    resolvers = _RESOLVERS.get(value[0] if value else "")
+    if resolvers is None:
+        return value  # text that starts as no other kind can (most keys, most quotes)
     try:
         return _PLAIN_VALUES[value]
     except KeyError:
         pass
-    resolvers = _RESOLVERS.get(value[0] if value else "", ())
     tag = next((tag for tag, regexp in resolvers if regexp.match(value)), None)
     if tag is None:
-        return value  # text: the commonest case, and nothing to construct
-    if tag not in _PLAIN_TAGS:
+        result = value
+    elif tag in _PLAIN_TAGS:
+        result = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    else:
         raise _Unusual
-    result = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
     if len(_PLAIN_VALUES) >= _PLAIN_VALUES_MAX:
         _PLAIN_VALUES.clear()
     _PLAIN_VALUES[value] = result
