@@ -161,9 +161,15 @@ def _load_plain(text: str) -> tuple[Any, dict[int, int]]:
         yaml.SequenceStartEvent,
     )
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    resolvers = _RESOLVERS
     starts: dict[int, int] = {}
     root: Any = None
-    stack: list[list[Any]] = []  # [container, key waiting for its value]
+    # The collection being filled, whether it is a list, and (in a mapping) the key that
+    # waits for its value; the enclosing ones wait on the stack.
+    container: Any = None
+    is_list = False
+    key: Any = _NO_KEY
+    stack: list[tuple[Any, bool, Any]] = []
     documents = 0
     try:
         while True:
@@ -172,8 +178,24 @@ def _load_plain(text: str) -> tuple[Any, dict[int, int]]:
             if kind is scalar:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     raise _Unusual
-                value = _plain_scalar(event.value) if event.implicit[0] else event.value
-            elif kind is mapping_start or kind is sequence_start:
+                value = event.value
+                if event.implicit[0] and value[:1] in resolvers:
+                    value = _plain_scalar(value)
+                if is_list:
+                    container.append(value)
+                elif container is None:
+                    root = value
+                elif key is _NO_KEY:
+                    # A key, said once (the full loader names a repeated key; NaN equals
+                    # nothing, not even a repeat of itself).
+                    if value in container or value != value:
+                        raise _Unusual
+                    key = value
+                else:
+                    container[key] = value
+                    key = _NO_KEY
+                continue
+            if kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     raise _Unusual
                 if kind is mapping_start:
@@ -181,38 +203,27 @@ def _load_plain(text: str) -> tuple[Any, dict[int, int]]:
                     starts[id(value)] = event.start_mark.line + 1
                 else:
                     value = []
+                if is_list:
+                    container.append(value)
+                elif container is None:
+                    root = value
+                elif key is _NO_KEY:
+                    raise _Unusual  # a key that is a mapping or a list
+                else:
+                    container[key] = value
+                    key = _NO_KEY
+                stack.append((container, is_list, key))
+                container, is_list, key = value, kind is sequence_start, _NO_KEY
             elif kind in collection_end:
-                stack.pop()
-                continue
+                container, is_list, key = stack.pop()
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _Unusual
-                continue
             elif kind is yaml.StreamEndEvent:
                 return root, starts
-            elif kind is yaml.DocumentEndEvent or kind is yaml.StreamStartEvent:
-                continue
-            else:  # an alias
-                raise _Unusual
-            if not stack:
-                root = value
-            else:
-                top = stack[-1]
-                container = top[0]
-                if type(container) is list:
-                    container.append(value)
-                elif top[1] is _NO_KEY:
-                    # A key: a scalar, said once (the full loader names a repeated key;
-                    # NaN equals nothing, not even a repeat of itself).
-                    if kind is not scalar or value in container or value != value:
-                        raise _Unusual
-                    top[1] = value
-                else:
-                    container[top[1]] = value
-                    top[1] = _NO_KEY
-            if kind is not scalar:
-                stack.append([value, _NO_KEY])
+            elif kind is not yaml.DocumentEndEvent and kind is not yaml.StreamStartEvent:
+                raise _Unusual  # an alias
     finally:
         loader.dispose()
 
