@@ -280,7 +280,8 @@ class _YamlLines(LineMap):
         return super().line(path)
 
     def start(self, mapping: dict, path: tuple) -> int | None:
-        """The first line of `mapping`, a value of this file at `path`."""
+        """The first line of `mapping`, a value of this file at `path` (while the values
+        read are still alive: `starts` is keyed by their ids)."""
         found = self.starts.get(id(mapping))
         return found if found is not None else self.line(path)
 
@@ -407,9 +408,13 @@ def parse_document(text: str, name: str) -> SourceFile | VocabFile:
             ]
         )
     vocab_keys = [k for k in VOCAB_KINDS if k in data]
-    if vocab_keys and "source" not in data:
-        return _parse_vocab(data, lines, name, vocab_keys)
-    return _parse_source(data, lines, name)
+    try:
+        if vocab_keys and "source" not in data:
+            return _parse_vocab(data, lines, name, vocab_keys)
+        return _parse_source(data, lines, name)
+    finally:
+        if isinstance(lines, _YamlLines):
+            lines.starts.clear()  # keyed by the ids of `data`'s mappings, soon freed
 
 
 def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
