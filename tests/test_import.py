@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 from sqlmodel import func, select
 
@@ -81,23 +79,6 @@ def test_one_bad_file_refuses_the_whole_import(vocab_engine, tmp_path):
     problems = refused(vocab_engine, [tmp_path])
     assert problems == [f"{tmp_path / 'bad.yaml'}:9 claims[0].value: cannot be negative"]
     assert count(vocab_engine, Source) == 0 and count(vocab_engine, Claim) == 0
-
-
-def test_an_import_leaves_the_cycle_collector_as_it_found_it(vocab_engine, tmp_path):
-    # The importer pauses it while it holds the claims it read (a large import's heap).
-    good = write_doc(tmp_path / "good" / "a.yaml", source_doc())
-    bad = write_doc(tmp_path / "bad" / "b.yaml", source_doc([claim(value=-3)]))
-    assert gc.isenabled()
-    refused(vocab_engine, [bad])
-    assert gc.isenabled()
-    import_paths(vocab_engine, SYSTEM, [good])
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        import_paths(vocab_engine, SYSTEM, [good])
-        assert not gc.isenabled()  # not switched on behind the caller's back either
-    finally:
-        gc.enable()
 
 
 def test_problems_name_file_line_and_field_for_every_claim(vocab_engine, tmp_path):

@@ -10,10 +10,8 @@ Re-importing a file that has not changed plans nothing; a changed file plans rev
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -603,37 +601,6 @@ def import_paths(
 ) -> ImportPlan:
     """Validate, plan and (unless `dry_run`) apply an import of files and folders, in one
     transaction: either every file lands or none does."""
-    with _no_cycle_collection():
-        return _import_paths(
-            engine, actor, paths, dry_run=dry_run, reason=reason, progress=progress
-        )
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """CPython's cycle collector paused while an import runs. A large import holds every
-    claim it read (values, models, planned rows) until it commits, none of them in a
-    cycle, and the collector re-scanned that growing heap over and over: a tenth of the
-    CPU time of 100,000 claims. Reference counting still frees what is let go; the
-    collector runs again, as it was, when the import ends or fails."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _import_paths(
-    engine: Engine,
-    actor: Actor,
-    paths: list[str | Path],
-    *,
-    dry_run: bool,
-    reason: str | None,
-    progress: Callable[[int, int], None] | None,
-) -> ImportPlan:
     vocab_files, source_files = read_files(paths, lenient=True)
     if dry_run:
         from tracker.db import read_session
