@@ -32,7 +32,7 @@ format: install
 	$(BIN)/ruff format tracker tests dashboard scripts
 
 test: install lint
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The speed benchmark (issue #6): prints each figure beside its floor. Choose with
 #   make bench BENCH_ARGS="--sizes 10000,100000,1000000 --db sqlite,postgres --sections a,b,c,d,e,f"

@@ -5,14 +5,18 @@ cached data keyed on the database URL, the store's data version and the argument
 write bumps the version (tracker.store), so a curator's save shows on the next rerun while a
 reader's reruns cost nothing. The version itself is read once per page run (one row).
 
-The checks' findings are a cached resource on the same key: computed once per data version
-(the first time with a spinner: a full run on a large store takes a while; after a write,
-`findings_by_claim` recomputes only what the write can have changed) and shared, not
-copied, by every session and rerun.
+The Checks page reads the findings stored in the database (`tracker.finding_store`): their
+counts and one page at a time, cached on the stamp of the last refresh (a refresh does not
+bump the data version). A curator's save refreshes them (`refresh_findings`): at once when
+little has to be checked again, otherwise in a background thread, the page saying so
+meanwhile. A reader's view never writes.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,23 +26,39 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker import charts, history, queries
+from tracker import charts, finding_store, history, queries
 from tracker.chart_images import chart_credits
-from tracker.checks import Finding, findings_by_claim, findings_for_claims
+from tracker.checks import Finding, findings_for_claims
 from tracker.config import database_url, shown_url
 from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
-from tracker.errors import DatabaseUnavailable
+from tracker.errors import DatabaseUnavailable, TrackerError
 from tracker.filters import ClaimFilter
-from tracker.findings import ClaimReference, claim_references, distinct_findings
+from tracker.findings import (
+    CheckedState,
+    ClaimReference,
+    changes_since_checked,
+    checked_state,
+    claim_references,
+    findings_page,
+)
 from tracker.interchange import ExportMeta, export_meta
 from tracker.lookup import Vocabulary
 
 CACHE_ENTRIES = 512
+# Chart views (points, findings, what is sent) kept per process. A view of MAX_CHART_POINTS
+# statements holds ~25 MB (points with their sources and quotes, hovers, findings), so a
+# handful of views, not hundreds: the dashboard's memory is bounded by this, not by the store.
+CHART_ENTRIES = 8
 CLAIM_HISTORY = 50  # revisions on a claim's card; the History page pages through more
 SERIES_CHECK_LIMIT = 20_000
 # Claims whose own checks (figure in quote, quote in source, dates, duplicates) the Figures
 # page runs on the fly, a few seconds at most; a chart plotting more shows no rings.
 RING_CHECK_LIMIT = 5_000
+# Claims a refresh of the stored findings may check while a curator waits after a save
+# (about a second); beyond that it runs in the background.
+REFRESH_NOW = 5_000
+
+log = logging.getLogger(__name__)
 
 
 def _dispose(eng: Engine) -> None:
@@ -91,11 +111,18 @@ class Store:
         y_title: str,
         rings: bool = True,
         click_hint: bool = True,
-    ) -> go.Figure:
-        """The Figures chart of `f`, built once per data version and view and shared: a
-        chart of 20,000 points takes a second to build, a reader's rerun should not pay it.
-        Callers must not change the figure (Streamlit copies it before sending it)."""
+    ) -> SharedFigure:
+        """The Figures chart of `f` as `st.plotly_chart` sends it, built once per data
+        version and view and shared: a chart of thousands of points takes a second to
+        build, a reader's rerun should not pay it (see SharedFigure)."""
         return _figures_chart(self.url, self.version, f, show_retracted, y_title, rings, click_hint)
+
+    def chart_figure(self, f: ClaimFilter, *, show_retracted: bool, y_title: str) -> go.Figure:
+        """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
+        built on each call: for the chart images, drawn only when their button is clicked."""
+        return _build_figure(
+            self.url, self.version, f, show_retracted=show_retracted, y_title=y_title, rings=False
+        )
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
         """Findings of the claims the chart for `f` plots (checks run for those claims and
@@ -147,8 +174,18 @@ class Store:
         """One claim's findings for its own page, without checking the whole store."""
         return _claim_findings(self.url, self.version, claim_id, metric, place)
 
-    def findings(self) -> Findings:
-        return _findings(self.url, self.version)
+    def checked(self) -> CheckedState:
+        """What the stored findings cover: one row, read on every run (never cached: a
+        refresh in the background changes it without a new data version)."""
+        return checked_state(self.engine)
+
+    def changes_since_checked(self, checked: CheckedState) -> int:
+        return _changes_since_checked(self.url, self.version, checked.revision_id)
+
+    def findings_page(
+        self, checked: CheckedState, rule: str, severities: tuple[str, ...], limit: int, offset: int
+    ) -> list[Finding]:
+        return _findings_page(self.url, checked.stamp, rule, severities, limit, offset)
 
     def claim_references(self, claim_ids: tuple[int, ...]) -> dict[int, ClaimReference]:
         return _claim_references(self.url, self.version, claim_ids)
@@ -168,15 +205,6 @@ class Store:
 
     def revision_authors(self) -> list[str]:
         return _revision_authors(self.url, self.version)
-
-
-@dataclass(frozen=True)
-class Findings:
-    """The checks' findings at one data version: per claim (for the chart's marks) and
-    each once, in `run_checks` order (for the Checks page). Shared: never mutate."""
-
-    by_claim: dict[int, list[Finding]]
-    all: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -246,21 +274,72 @@ _ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped
 def clear() -> None:
     """Forget results and dispose of the engines (tests point the app at a new database)."""
     st.cache_data.clear()
-    _findings.clear()
+    _chart.clear()
+    _chart_findings.clear()
     _figures_chart.clear()
     _vocabulary.clear()
     engine.clear()
     _ready.clear()
 
 
-@st.cache_resource(
-    show_spinner="Running the consistency checks (the first run on a large database takes "
-    "a while)…",
-    max_entries=4,
-)
-def _findings(url: str, version: int) -> Findings:
-    by_claim = findings_by_claim(engine(url))
-    return Findings(by_claim, tuple(distinct_findings(by_claim)))
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _changes_since_checked(url: str, version: int, revision_id: int | None) -> int:
+    return changes_since_checked(engine(url), revision_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _findings_page(
+    url: str, stamp: str, rule: str, severities: tuple[str, ...], limit: int, offset: int
+) -> list[Finding]:
+    return findings_page(engine(url), rule, severities, limit=limit, offset=offset)
+
+
+# --- keeping the stored findings current after a curator's save ----------------------------
+
+_refreshing: dict[str, threading.Thread] = {}
+_refreshing_lock = threading.Lock()
+
+
+def refresh_findings(url: str | None = None) -> str:
+    """After a curator's save: bring the stored findings up to date, at once when at most
+    REFRESH_NOW claims have to be checked again, else in a background thread (one per
+    database). The save is done whatever happens here: a refresh that fails (a busy
+    database) leaves the findings as they were, and the Checks page says they are older.
+    Returns the refresh's status ("current", "refreshed", "background", "failed")."""
+    url = url or database_url()
+    try:
+        done = finding_store.refresh_findings(engine(url), budget=REFRESH_NOW)
+    except TrackerError as exc:
+        log.warning("the stored findings were not refreshed: %s", exc)
+        return "failed"
+    if done.status != "deferred":
+        return done.status
+    with _refreshing_lock:
+        running = _refreshing.get(url)
+        if running is None or not running.is_alive():
+            thread = threading.Thread(
+                target=_refresh_in_background,
+                args=(engine(url),),
+                name="refresh-findings",
+                daemon=True,
+            )
+            _refreshing[url] = thread
+            thread.start()
+    return "background"
+
+
+def _refresh_in_background(eng: Engine) -> None:
+    try:
+        finding_store.refresh_findings(eng)
+    except Exception:  # noqa: BLE001  (a thread's error has nowhere else to go)
+        log.exception("refreshing the stored findings in the background failed")
+
+
+def findings_refreshing(url: str) -> bool:
+    """Whether this process is refreshing the stored findings in the background."""
+    with _refreshing_lock:
+        thread = _refreshing.get(url)
+    return thread is not None and thread.is_alive()
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -302,20 +381,49 @@ def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
     return queries.chart_points(engine(url), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+# The chart's points and their findings are resources, shared and not copied: cached data
+# is unpickled on every rerun, and a chart's points (each with its sources and quotes) and
+# findings cost a warm Figures rerun more to unpickle than anything else it reads. The
+# pages only read them.
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(url: str, version: int, f: ClaimFilter) -> queries.Chart:
     return queries.chart(engine(url), f)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _figures_chart(
+class SharedFigure(go.Figure):
+    """What `st.plotly_chart` sends of a chart, computed once and shared by every session
+    and rerun: an empty figure whose `to_dict()` is the chart's JSON, read back.
+
+    `st.plotly_chart` calls `figure.to_dict()` and then `plotly.io.to_json` of that dict on
+    every rerun. `to_dict` deep-copies every trace and base64-encodes each of its arrays,
+    and the JSON encoder then calls back into Python for every array left (dates, hover
+    texts, customdata): together most of a warm Figures rerun. The JSON read back is plain
+    lists, strings and numbers (numeric arrays stay plotly's base64 specs), which the
+    encoder writes in C, to the same JSON as before. The plotly figure itself is not kept:
+    its traces held as much again in memory. So `data` is empty: read the chart from
+    `to_dict()`, and never change the dict."""
+
+    _sent: dict[str, Any]
+
+    @classmethod
+    def of(cls, figure: go.Figure) -> SharedFigure:
+        shared = cls()
+        shared._sent = json.loads(figure.to_json())
+        return shared
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._sent
+
+
+def _build_figure(
     url: str,
     version: int,
     f: ClaimFilter,
+    *,
     show_retracted: bool,
     y_title: str,
     rings: bool,
-    click_hint: bool,
+    click_hint: bool = True,
 ) -> go.Figure:
     chart = _chart(url, version, f)
     return charts.figures_chart(
@@ -329,7 +437,32 @@ def _figures_chart(
     )
 
 
-@st.cache_data(show_spinner="Running the consistency checks on the plotted claims…", max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
+def _figures_chart(
+    url: str,
+    version: int,
+    f: ClaimFilter,
+    show_retracted: bool,
+    y_title: str,
+    rings: bool,
+    click_hint: bool,
+) -> SharedFigure:
+    figure = _build_figure(
+        url,
+        version,
+        f,
+        show_retracted=show_retracted,
+        y_title=y_title,
+        rings=rings,
+        click_hint=click_hint,
+    )
+    return SharedFigure.of(figure)
+
+
+@st.cache_resource(
+    show_spinner="Running the consistency checks on the plotted claims…",
+    max_entries=CHART_ENTRIES,
+)
 def _chart_findings(url: str, version: int, f: ClaimFilter) -> ChartFindings:
     chart = _chart(url, version, f)
     if chart.period is not None or chart.points.empty:

@@ -678,13 +678,15 @@ def draft_check(claim_in: ClaimIn | None, source: Any) -> QuoteCheck | None:
 
 
 def handle(form: str, action: Callable[[], str | None]) -> bool:
-    """Run a save; its message or its refusal becomes the form's feedback. True if saved."""
+    """Run a save; its message or its refusal becomes the form's feedback. True if saved.
+    A save brings the stored findings of the checks up to date (the Checks page)."""
     try:
         message = action()
     except (TrackerError, ValidationError) as exc:  # a form's input, or the store's refusal
         refused(form, exc)
         return False
     set_feedback(form, Feedback(saved=message))
+    data.refresh_findings()
     return True
 
 

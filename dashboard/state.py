@@ -40,6 +40,7 @@ FIG_FROM = "figures.from"
 FIG_TO = "figures.to"
 FIG_RETRACTED = "figures.retracted"
 FIG_CHART = "figures.chart"  # the chart's selection state
+FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 
 CLAIMS_METRIC = "claims.metric"
 CLAIMS_PLACE = "claims.place"
@@ -59,6 +60,7 @@ SOURCES_CORRECT = "sources.correct_claim"  # a source's claim chosen for correct
 
 CHECKS_RULES = "checks.rules"
 CHECKS_SEVERITIES = "checks.severities"
+CHECKS_PAGE = "checks.page"  # pages through one check's findings
 
 # Curation. The forms' widgets are keyed `<form>.<field>` (e.g. `entry.quote`); what a form
 # remembers besides its widgets is below. FEEDBACK holds each form's last outcome (problems
@@ -441,7 +443,7 @@ def sources_fields() -> list[Field]:
 
 def checks_fields(rules: Mapping[str, str], severities: Sequence[str]) -> list[Field]:
     """The Checks page: which checks (`rule`, by id) and which severities (`severity`) to
-    list; none chosen means all."""
+    list, none chosen meaning all, and the page when one check is listed."""
     return [
         Field("rule", CHECKS_RULES, _many_of(rules, "check", closed=True), _enc_many, _const([])),
         Field(
@@ -451,6 +453,7 @@ def checks_fields(rules: Mapping[str, str], severities: Sequence[str]) -> list[F
             _enc_many,
             _const([]),
         ),
+        Field("page", CHECKS_PAGE, _positive_int, _enc_one, _const(1)),
     ]
 
 

@@ -8,7 +8,7 @@ and a URL becomes a link only when it is http(s) (`tracker.urls.is_safe_link`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -417,6 +417,46 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
             ["As of", "Figure", "Claimant", "Place", "Status", "Source", "Published", "Link"]
         ]
     return frame
+
+
+def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.DataFrame:
+    """`queries.latest_per_claimant` as one table: each claimant's latest figure, its
+    period, status (and why, when one is disputed), how many sources carry it and a link to the
+    claim's page. One table instead of a card per claimant: fifty cards, each with its
+    citations, were most of a Figures rerun; the citations are one choice away
+    (`latest_label`)."""
+    records = latest.to_dict("records")
+    frame = pd.DataFrame(
+        {
+            "Claimant": [claimant_text(r) for r in records],
+            "Latest figure": [figure_text(r) for r in records],
+            "Period": [period_text(r) for r in records],
+            "Status": [r.get("status") or "unverified" for r in records],
+            "Why": [_reason(r) for r in records],
+            "Sources": [int(r["n_sources"]) for r in records],
+            "Claim": [claim_link(int(r["claim_id"])) for r in records],
+        }
+    )
+    return frame if frame["Why"].any() else frame.drop(columns="Why")
+
+
+def latest_label(row: Mapping[str, Any]) -> str:
+    """A latest figure as one line of a choice list (plain text: options render no markup)."""
+    return f"{claimant_text(row)}: {figure_text(row)}, {period_text(row)}"
+
+
+def _reason(row: Mapping[str, Any]) -> str:
+    reason = row.get("status_reason")
+    return str(reason) if row.get("status") == "disputed" and present(reason) else ""
+
+
+LATEST_COLUMN_CONFIG = {
+    "Latest figure": st.column_config.TextColumn(width="medium"),
+    "Why": st.column_config.TextColumn("Why disputed", width="medium"),
+    "Claim": st.column_config.LinkColumn(
+        "Claim's page", display_text="open ↗", help="Its link, checks and history (new tab)"
+    ),
+}
 
 
 CLAIMS_COLUMN_CONFIG = {

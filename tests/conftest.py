@@ -11,12 +11,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlmodel import SQLModel
 
 from tracker.db import init_db, make_engine
 from tracker.importer import import_paths
@@ -40,7 +42,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.yaml"]
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
-TABLES = ["revision", "claim", "source", "claimant", "place", "metric", '"user"', "meta"]
+TABLES = [
+    "revision",
+    "claim",
+    "source",
+    "claimant",
+    "place",
+    "metric",
+    '"user"',
+    "meta",
+    "finding_claim",
+    "finding",
+    "findings_state",
+]
 # Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
 # the curation pages' (a database with accounts, `open_as`).
 pytest_plugins = ["tests.dashboard_support", "tests.curation_support"]
@@ -60,27 +74,103 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _pg_base() -> tuple[URL, Engine]:
+    """The server's URL (psycopg 3) and an autocommit engine for creating schemas."""
+    base = make_url(PG_URL)
+    if base.drivername == "postgresql":
+        base = base.set(drivername="postgresql+psycopg")
+    return base, create_engine(base, isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def _pg_schema(name: str) -> Iterator[str]:
+    """A migrated PostgreSQL schema `name` for this test process, dropped afterwards."""
+    base, admin = _pg_base()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    url = base.update_query_dict({"options": f"-csearch_path={name}"})
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    init_db(engine)
+    engine.dispose()
+    try:
+        yield url_text
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def _schema_name() -> str:
+    return f"t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+
 @pytest.fixture(scope="session")
 def pg_schema_url() -> Iterator[str]:
     """A PostgreSQL schema private to this test process, migrated once."""
     if not PG_URL:
         pytest.skip("PostgreSQL tests skipped: TRACKER_TEST_POSTGRES_URL is not set")
-    schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    base = make_url(PG_URL)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-    url_text = url.render_as_string(hide_password=False)
-    engine = make_engine(url_text)
-    init_db(engine)
-    engine.dispose()
-    yield url_text
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with _pg_schema(_schema_name()) as url:
+        yield url
+
+
+# What `vocab_engine` and `sample_engine` hold, imported once per test process into a
+# template and copied into each test's database: importing them costs about half a second
+# a test, copying a few milliseconds, and hundreds of tests start from one or the other.
+FILLINGS = {"vocab": VOCAB_FILES, "sample": [DATA]}
+
+
+@pytest.fixture(scope="session")
+def sqlite_filled(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Database files holding each filling, imported through the real importer."""
+    folder = tmp_path_factory.mktemp("filled")
+    paths = {}
+    for kind, files in FILLINGS.items():
+        path = paths[kind] = folder / f"{kind}.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(_sqlite_url(path))
+        import_paths(engine, SYSTEM, files)
+        engine.dispose()
+    return paths
+
+
+@pytest.fixture(scope="session")
+def pg_filled(pg_schema_url: str) -> Iterator[dict[str, str]]:
+    """PostgreSQL schemas holding each filling, imported through the real importer."""
+    with ExitStack() as stack:
+        schemas = {}
+        for kind, files in FILLINGS.items():
+            schemas[kind] = _schema_name()
+            engine = make_engine(stack.enter_context(_pg_schema(schemas[kind])))
+            import_paths(engine, SYSTEM, files)
+            engine.dispose()
+        yield schemas
+
+
+def _fill(engine: Engine, request: pytest.FixtureRequest, kind: str) -> Engine:
+    """Give the test's empty database the rows of the `kind` template, ids included."""
+    if engine.dialect.name == "sqlite":
+        engine.dispose()  # no connection may hold the file we replace
+        path = Path(engine.url.database)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copy(request.getfixturevalue("sqlite_filled")[kind], path)
+        return engine
+    schema = request.getfixturevalue("pg_filled")[kind]
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:  # parents before children
+            name = f'"{table.name}"'
+            conn.execute(text(f'INSERT INTO {name} SELECT * FROM "{schema}".{name}'))
+            if "id" in table.c:
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
+                    )
+                )
+    return engine
 
 
 @pytest.fixture(params=BACKENDS)
@@ -106,17 +196,15 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def vocab_engine(engine: Engine) -> Engine:
+def vocab_engine(engine: Engine, request: pytest.FixtureRequest) -> Engine:
     """A database holding the project's vocabularies (metrics, places, claimants)."""
-    import_paths(engine, SYSTEM, VOCAB_FILES)
-    return engine
+    return _fill(engine, request, "vocab")
 
 
 @pytest.fixture
-def sample_engine(engine: Engine) -> Engine:
+def sample_engine(engine: Engine, request: pytest.FixtureRequest) -> Engine:
     """A database holding the whole shipped sample dataset."""
-    import_paths(engine, SYSTEM, [DATA])
-    return engine
+    return _fill(engine, request, "sample")
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import DATA, PG_URL
 from tests.helpers import claim, source_doc, write_doc
 from tracker.db import init_db, make_engine
+from tracker.finding_store import refresh_findings
 from tracker.importer import import_paths
 from tracker.store import SYSTEM
 
@@ -86,12 +87,14 @@ EXTRA_DOCS = {
 
 
 def load_dashboard_data(url: str, folder: Path) -> None:
-    """Migrate `url` and import the sample and the extra fictional sources into it."""
+    """Migrate `url` and import the sample and the extra fictional sources into it, then
+    store the checks' findings, as `tracker import` does."""
     for name, doc in EXTRA_DOCS.items():
         write_doc(folder / name, doc)
     engine = make_engine(url)
     init_db(engine)
     import_paths(engine, SYSTEM, [DATA, folder])
+    refresh_findings(engine)
     engine.dispose()
 
 

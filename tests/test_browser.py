@@ -46,7 +46,9 @@ from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Source
 from tracker.store import SYSTEM
 
-pytestmark = pytest.mark.browser
+# One worker runs the whole module (make test: --dist loadgroup), so that one server and one
+# browser serve it instead of one per worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 POLICE_URL = (
     "https://anews.com.tr/world/2022/06/13/"

@@ -42,12 +42,14 @@ from tests.hostile import MARKUP, payloads, store_hostile
 from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.accounts import create_user
 from tracker.db import make_engine, read_session, write_session
+from tracker.finding_store import refresh_findings
 from tracker.importer import import_paths
 from tracker.markup import WORD_JOINER
 from tracker.models import Claim, Source
 from tracker.store import SYSTEM
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker runs the whole module (make test: --dist loadgroup): one server, one browser.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_hostile")]
 
 EDITOR, EDITOR_PASSWORD = "hana", "a long test passphrase"
 
@@ -93,6 +95,7 @@ def hostile_db(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     engine = make_engine(url)
     import_paths(engine, SYSTEM, VOCAB_FILES)
     store_hostile(engine, folder)
+    refresh_findings(engine)  # the Checks page shows their findings, as after `tracker import`
     with write_session(engine) as session:
         create_user(session, SYSTEM, EDITOR, "editor", EDITOR_PASSWORD)
     with read_session(engine) as session:

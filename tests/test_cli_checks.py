@@ -33,6 +33,38 @@ def test_check_on_the_sample_lists_findings_by_rule_and_exits_0(cli_env):
     assert result.output.rstrip().endswith("findings: 0 errors, 8 warnings, 5 info")
 
 
+def test_import_and_check_keep_the_findings_for_the_checks_page(cli_env, tmp_path):
+    from tracker.checks import run_checks
+    from tracker.db import make_engine
+    from tracker.findings import checked_state, stored_findings
+
+    run("init")
+    result = run("import", str(DATA))
+    assert result.output.rstrip().endswith(
+        "checked: 13 findings: 0 errors, 8 warnings, 5 info (`tracker check` lists them)"
+    )
+    engine = make_engine(cli_env)
+    try:
+        assert checked_state(engine).checked_at is not None
+        assert stored_findings(engine) == run_checks(engine)
+        # A write outside the CLI is checked by the next `tracker check`, which prints the
+        # same as a fresh run of every check and keeps the result.
+        from tracker.importer import import_paths
+        from tracker.store import SYSTEM
+
+        bad = claim(claimant="Example Monitor", value=7201, quote="it had recorded 7,199 deaths")
+        import_paths(engine, SYSTEM, [write_doc(tmp_path / "a.yaml", source_doc([bad]))])
+        before = checked_state(engine)
+        result = run("check", "--format", "json")
+        assert result.exit_code == 1
+        assert json.loads(result.output) == [f.as_dict() for f in run_checks(engine)]
+        after = checked_state(engine)
+        assert after.checked_at > before.checked_at
+        assert after.counts[("figure-not-in-quote", "error")] == 1
+    finally:
+        engine.dispose()
+
+
 def test_check_json_is_a_list_of_the_five_fields_and_an_error_exits_1(cli_env, tmp_path):
     run("init")
     run("import", *map(str, VOCAB_FILES))

@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import select
 
 from tests.dashboard_support import infos_text, warnings_text
+from tests.dbstate import everything
 from tests.helpers import claim, source_doc, write_doc
 from tracker.charts import CHECK_KEY
 from tracker.checks import RULES, findings_by_claim, run_checks
 from tracker.db import make_engine, read_session
+from tracker.finding_store import refresh_findings
 from tracker.findings import GUIDE, group_by_rule, severity_counts
 from tracker.importer import import_paths
 from tracker.markup import escape_markdown
@@ -40,6 +42,12 @@ def full_run(url: str) -> list:
         return run_checks(engine)
     finally:
         engine.dispose()
+
+
+def import_and_check(engine, paths: list) -> None:  # noqa: ANN001
+    """What `tracker import` does: import, then store the checks' findings."""
+    import_paths(engine, SYSTEM, paths)
+    refresh_findings(engine)
 
 
 def links(at) -> list[tuple[str, str, str]]:
@@ -150,7 +158,7 @@ def test_a_store_without_findings_says_so_and_messages_stay_text(
     calm = source_doc(
         claims=[claim(id="calm", claimant="Example Monitor", value=10, quote="10 deaths")]
     )
-    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "calm.yaml", calm)])
+    import_and_check(vocab_engine, [write_doc(tmp_path / "calm.yaml", calm)])
     at = open_app(database_url, PAGE)
     assert not at.exception
     assert [m.value for m in at.metric] == ["0", "0", "0"]
@@ -164,7 +172,7 @@ def test_a_store_without_findings_says_so_and_messages_stay_text(
         url="https://example.org/news/odd",
         publisher="Example Wire <i>",
     )
-    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "odd.yaml", doc)])
+    import_and_check(vocab_engine, [write_doc(tmp_path / "odd.yaml", doc)])
     at.run()
     assert not at.exception
     assert at.metric[0].value == "1"
@@ -174,34 +182,115 @@ def test_a_store_without_findings_says_so_and_messages_stay_text(
     assert escape_markdown("Example Wire <i>, 14 Feb 2023") in [label for label, _, _ in links(at)]
 
 
-def test_findings_are_computed_once_per_data_version(
-    open_app, vocab_engine, database_url, tmp_path, monkeypatch
+def test_the_page_says_when_nothing_was_checked_yet(open_app, vocab_engine, database_url, tmp_path):
+    calm = source_doc(
+        claims=[claim(id="calm", claimant="Example Monitor", value=10, quote="no figure")]
+    )
+    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "calm.yaml", calm)])
+    at = open_app(database_url, PAGE)
+    assert not at.exception
+    assert "The checks have not been run on this store yet. `tracker check`" in infos_text(at)
+    assert not at.metric
+
+
+def test_the_page_shows_the_stored_findings_and_says_when_the_store_changed_since(
+    open_app, vocab_engine, database_url, tmp_path
 ):
-    from dashboard import data
-
-    calls: list[int] = []
-
-    def counted(engine):
-        calls.append(1)
-        return findings_by_claim(engine)
-
-    monkeypatch.setattr(data, "findings_by_claim", counted)
     first = source_doc(
         claims=[claim(id="a", claimant="Example Monitor", value=10, quote="10 deaths")]
     )
-    import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "a.yaml", first)])
+    import_and_check(vocab_engine, [write_doc(tmp_path / "a.yaml", first)])
     at = open_app(database_url, PAGE)
-    at.multiselect(key="checks.severities").set_value(["error"]).run()
-    at.run()
-    assert not at.exception and len(calls) == 1  # reruns and filters reuse them
+    assert at.metric[0].value == "0"
+    assert any(c.value.startswith("Checked as of ") for c in at.caption)
+    assert not at.warning
+
+    # A write that did not check (a script calling the library): the page keeps showing
+    # what was checked, and says what is not checked yet and how to check it. Viewing it
+    # writes nothing.
     later = source_doc(
         claims=[claim(id="b", claimant="Example Monitor", value=12, quote="no figure here")],
         url="https://example.org/news/later",
     )
     import_paths(vocab_engine, SYSTEM, [write_doc(tmp_path / "b.yaml", later)])
+    before = everything(vocab_engine)
     at.run()
-    assert len(calls) == 2  # a write bumps the version: the new finding shows
-    assert at.metric[0].value == "1"
+    assert not at.exception
+    assert at.metric[0].value == "0"
+    notice = warnings_text(at)
+    assert "the store has changed since (2 change(s) to claims and sources)" in notice
+    assert "Run `tracker check`" in notice
+    assert everything(vocab_engine) == before
+
+    refresh_findings(vocab_engine)  # `tracker check`
+    at.run()
+    assert at.metric[0].value == "1"  # the figure missing from its quote
+    assert not at.warning
+
+
+def many_errors(vocab_engine, tmp_path, n: int) -> None:  # noqa: ANN001
+    """`n` claims whose figure is not in their quote (n errors), and one decrease."""
+    claims = [
+        claim(
+            id=f"e{i:02d}",
+            claimant="Example Monitor",
+            value=100 + i,
+            qualifier="exact",
+            period_end=f"2023-01-{i + 1:02d}",
+            quote=f"no figure in quote {i}",
+        )
+        for i in range(n)
+    ]
+    claims.append(
+        claim(
+            id="down",
+            claimant="Example Monitor",
+            value=5,
+            qualifier="exact",
+            period_end="2023-02-10",
+            quote="5 deaths",
+        )
+    )
+    import_and_check(vocab_engine, [write_doc(tmp_path / "many.yaml", source_doc(claims=claims))])
+
+
+def cards(at) -> list[str]:  # noqa: ANN001
+    """The messages of the findings listed."""
+    return [m.value for m in at.markdown if "does not contain" in m.value or "went down" in m.value]
+
+
+def test_one_check_is_listed_page_by_page_with_the_page_in_the_link(
+    open_app, vocab_engine, database_url, tmp_path
+):
+    many_errors(vocab_engine, tmp_path, 30)
+    errors = [f for f in full_run(database_url) if f.rule == "figure-not-in-quote"]
+    assert len(errors) == 30
+
+    # All checks: the first ten errors, and a way to list that check alone.
+    at = open_app(database_url, PAGE)
+    assert not at.exception
+    assert subheaders(at)[0] == f"{RULES['figure-not-in-quote'].title} (30)"
+    shown = cards(at)
+    assert shown[:10] == [escape_markdown(f.message) for f in errors[:10]]
+    assert "went down" in shown[10]  # then the next check's
+    at.button(key="checks.only.figure-not-in-quote").click().run()
+    assert at.multiselect(key="checks.rules").value == ["figure-not-in-quote"]
+    assert at.number_input(key="checks.page").value == 1
+    assert at.query_params == {"rule": "figure-not-in-quote"}
+
+    # 25 a page; page 2 has the last five, in the order of `tracker check`.
+    assert cards(at) == [escape_markdown(f.message) for f in errors[:25]]
+    at.number_input(key="checks.page").set_value(2).run()
+    assert not at.exception
+    assert cards(at) == [escape_markdown(f.message) for f in errors[25:]]
+    assert at.query_params == {"rule": "figure-not-in-quote", "page": "2"}
+    assert "Findings 26 to 30 of 30." in [c.value for c in at.caption]
+
+    # A link to a page past the end shows the last one, saying so.
+    at = open_app(database_url, PAGE, rule="figure-not-in-quote", page="9")
+    assert not at.exception
+    assert "There are 2 page(s) of findings; showing the last one." in infos_text(at)
+    assert at.number_input(key="checks.page").value == 2
 
 
 def test_a_claim_link_opened_on_this_page_goes_to_the_claims_own_view(
@@ -268,7 +357,7 @@ def test_a_finding_over_many_claims_links_the_first_few_and_counts_the_rest(
                 published=f"2023-03-0{day}",
             )
             paths.append(write_doc(tmp_path / f"{claimant[:3]}-{day}.yaml", doc))
-    import_paths(vocab_engine, SYSTEM, paths)
+    import_and_check(vocab_engine, paths)
     at = open_app(database_url, PAGE, rule="claimant-disagreement")
     assert not at.exception
     [finding] = [f for f in full_run(database_url) if f.rule == "claimant-disagreement"]
@@ -278,3 +367,26 @@ def test_a_finding_over_many_claims_links_the_first_few_and_counts_the_rest(
     assert len([q for _, p, q in shown if p == "sources"]) == 4
     assert len([p for _, p, _ in shown if p.startswith("https://")]) == 4
     assert any("And 4 more claim(s) and 6 more source(s)" in c.value for c in at.caption)
+
+
+def test_a_curators_correction_shows_on_the_checks_page_at_once(open_as, curation_db):
+    from tests.test_dashboard_corrections import LONGER, correct, enter_claim
+
+    url, source_id = curation_db
+    enter_claim(url, source_id)  # 7,199 killed as of 13 Feb 2023
+    # 11,756 entered as killed as of 10 Feb: the running total seems to go down by 13 Feb.
+    wrong = enter_claim(url, source_id, value=11756, period_end="2023-02-10", quote=LONGER)
+    engine = make_engine(url)
+    refresh_findings(engine)
+    engine.dispose()
+    at = open_as(url, "cora", PAGE)
+    assert [m.value for m in at.metric] == ["0", "1", "0"]
+    assert subheaders(at) == [f"{RULES['cumulative-decrease'].title} (1)"]
+
+    at = open_as(url, "cora", "views/edit_claim.py", claim=str(wrong))
+    correct(at, LONGER, reason="11,756 is the wounded", metric="civilian_injured")
+    assert not at.exception and not at.error
+    at.query_params.clear()  # the correction's ?claim=
+    at.switch_page(PAGE).run()
+    assert [m.value for m in at.metric] == ["0", "0", "0"]
+    assert not at.warning  # checked on the data as it is now

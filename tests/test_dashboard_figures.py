@@ -232,3 +232,44 @@ def test_an_aggregated_chart_also_opens_embedded(dashboard_sqlite_url, monkeypat
         assert all("highest" in h for t in drawn for h in t["hovertext"])
     finally:
         data.clear()
+
+
+def test_a_shared_chart_sends_exactly_the_json_plotly_writes_for_its_figure(dashboard_sqlite_url):
+    """The chart's dict is computed once and shared (dashboard.data.SharedFigure); what
+    st.plotly_chart sends from it is, byte for byte, plotly's JSON of the figure, and a
+    click on a point that comes back without its customdata still finds its claims."""
+    import plotly.io
+    import plotly.tools
+
+    from dashboard.data import SharedFigure
+    from tracker import charts, queries
+    from tracker.checks import findings_by_claim
+    from tracker.filters import ClaimFilter
+
+    engine = make_engine(dashboard_sqlite_url)
+    try:
+        points = queries.chart(engine, ClaimFilter(metric="civilian_killed", place="UA")).points
+        findings = findings_by_claim(engine)
+    finally:
+        engine.dispose()
+    figure = charts.figures_chart(points, y_title="Civilians killed", findings=findings)
+    expected = plotly.io.to_json(figure, validate=False)
+    assert "\\u003cbr\\u003e" in expected and '"bdata"' in expected  # hovers, typed arrays
+    first = figure.data[0].customdata[0][0]
+
+    shared = SharedFigure.of(figure)
+    # What st.plotly_chart does with a figure: to_dict, then plotly's JSON of that dict.
+    sent = plotly.tools.return_figure_from_figure_or_data(shared, validate_figure=True)
+    assert plotly.io.to_json(sent, validate=False) == expected
+    assert plotly.io.to_json(shared.to_dict(), validate=False) == expected  # every time
+    assert not shared.data  # the traces are not kept twice
+    click = {"selection": {"points": [{"curve_number": 0, "point_index": 0}]}}
+    assert charts.selected_claim_ids(click, shared) == [int(i) for i in first.split(",")]
+
+
+def test_reruns_send_the_same_chart(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    first = at.get("plotly_chart")[0].proto.spec
+    at.run()
+    assert not at.exception
+    assert at.get("plotly_chart")[0].proto.spec == first

@@ -36,7 +36,7 @@ PAGES = {
         "page",
     ),
     "views/sources.py": ("q", "page", "source"),
-    "views/checks.py": ("rule", "severity"),
+    "views/checks.py": ("rule", "severity", "page"),
     "views/history.py": ("kind", "claim", "source", "user", "page"),
     "views/edit_claim.py": ("claim",),
     "views/edit_source.py": ("source",),

@@ -375,7 +375,11 @@ def test_claim_page_citations_are_exactly_the_library_forms(open_page, dashboard
     assert item["container-title"] == "OHCHR" and item["URL"].startswith("https://www.ohchr")
 
 
-def test_latest_figure_per_claimant_offers_the_four_citation_forms(open_page, dashboard_url):
+def test_latest_figure_per_claimant_is_one_table_and_each_cites_in_the_four_forms(
+    open_page, dashboard_url
+):
+    """Every claimant's latest figure is a row (figure, period, status, a link to the
+    claim's page); choosing one shows its four citation forms, exactly the library's."""
     at = open_page(dashboard_url)
     assert not at.exception
     engine = make_engine(dashboard_url)
@@ -384,10 +388,20 @@ def test_latest_figure_per_claimant_offers_the_four_citation_forms(open_page, da
         latest = latest_per_claimant(engine, f)
     finally:
         engine.dispose()
-    shown = codes(at)
-    first = shown.index(expected_citations(dashboard_url, int(latest["claim_id"][0]))[0])
-    per_claimant = [shown[first + 4 * i : first + 4 * i + 4] for i in range(len(latest))]
-    assert per_claimant == [expected_citations(dashboard_url, int(i)) for i in latest["claim_id"]]
+    ids = [int(i) for i in latest["claim_id"]]
+    [table] = at.dataframe
+    assert list(table.value["Claim"]) == [f"{ADDRESS}?claim={i}" for i in ids]
+    assert list(table.value["Status"]) == list(latest["status"])
+    # "Why" (a dispute's reason) only when one of them is disputed.
+    assert ("Why" in table.value.columns) == bool((latest["status"] == "disputed").any())
+    choice = at.selectbox(key="figures.cite")
+    assert choice.value == ids[0] and len(choice.options) == len(ids)
+    assert codes(at)[-4:] == expected_citations(dashboard_url, ids[0])
+    for claim_id in ids[1:]:
+        at.selectbox(key="figures.cite").set_value(claim_id).run()
+        assert not at.exception
+        assert codes(at)[-4:] == expected_citations(dashboard_url, claim_id)
+        assert at.button(key="figures.latest_open").proto.label == "This claim's page"
 
 
 # --- link, embed, images and exports of a view ------------------------------------------------

@@ -266,3 +266,46 @@ def test_bulk_inserted_claims_are_in_the_full_text_index(plan_engine):
             text("INSERT INTO claim_fts(claim_fts, rank) VALUES ('integrity-check', 1)")
         )
         check.close()
+
+
+@pytest.fixture(scope="module")
+def checked_plan_engine(plan_engine: Engine) -> Engine:
+    """The plan store with its findings stored (as `tracker check` leaves it)."""
+    from tracker.finding_store import refresh_findings
+
+    refresh_findings(plan_engine)
+    with plan_engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return plan_engine
+
+
+def test_the_checks_page_seeks_one_page_of_a_check_on_the_findings_index(checked_plan_engine):
+    from tracker import findings
+
+    found = plans(
+        checked_plan_engine,
+        lambda: findings.findings_page(
+            checked_plan_engine, "claimant-disagreement", ["warning"], limit=25, offset=25
+        ),
+    )
+    [(_, plan)] = [(s, p) for s, p in found if "FROM finding" in s]
+    assert "SEARCH finding USING INDEX ix_finding_page (rule=? AND severity_rank=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # read in order off the index, not sorted
+    # Two severities: one seek each, still in index order.
+    found = plans(
+        checked_plan_engine,
+        lambda: findings.findings_page(
+            checked_plan_engine, "claimant-disagreement", ["warning", "info"], limit=25
+        ),
+    )
+    assert found
+    for _, plan in found:
+        assert "USING INDEX ix_finding_page (rule=? AND severity_rank=?)" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_checks_pages_counts_and_state_are_one_row(checked_plan_engine):
+    from tracker import findings
+
+    [(_, plan)] = plans(checked_plan_engine, lambda: findings.checked_state(checked_plan_engine))
+    assert "SEARCH findings_state USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan

@@ -367,6 +367,12 @@ def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
     try:
         assert totals(engine)["claims"] == 300
         assert is_synthetic_loaded(engine)
+        # The checks ran and their findings are kept for the Checks page.
+        from tracker.checks import run_checks
+        from tracker.findings import stored_findings
+
+        assert "checked: " in result.stdout
+        assert stored_findings(engine) == run_checks(engine)
     finally:
         engine.dispose()
 

@@ -14,6 +14,11 @@ store gives:
 - it all happens inside the caller's transaction, so an error anywhere stores nothing;
 - the data version is bumped once, at the end, so caches see one change.
 
+`BulkLoader` also defers the indexes' upkeep to the end of the load (`tracker.upkeep`: the
+FTS5 terms in one INSERT ... SELECT, and for a load that at least doubles the store, the
+secondary indexes rebuilt), which was most of the database's work, and builds claim rows and
+their revisions' JSON straight in the driver's form.
+
 Ids are reserved up front rather than read back with RETURNING, so that claims can name
 their source and revisions their claim without a round trip per batch: on SQLite the write
 lock is held from BEGIN IMMEDIATE (tracker.db), so max(id)+1 onwards is ours; on
@@ -27,10 +32,13 @@ unknown one is refused, naming the source and claim.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, func, select, text
@@ -41,7 +49,6 @@ from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary, new_key
 from tracker.models import Claim, Revision, Source, utcnow
 from tracker.store import (
-    CLAIM_FIELDS,
     SOURCE_FIELDS,
     Actor,
     bump_data_version,
@@ -50,10 +57,58 @@ from tracker.store import (
     require,
     statement_key,
 )
+from tracker.upkeep import DeferredUpkeep
 from tracker.vocab import Role
 
 BATCH = 10_000
 _VARYING = object()  # marks a column whose value differs from row to row
+
+#: The columns of a claim row as `BulkLoader._claim_row` builds it, then the shared stamp:
+#: the table's own order, which the compiled INSERT lists, so rows need no reordering.
+CLAIM_COLUMNS = (
+    "id",
+    "key",
+    "source_id",
+    "claimant_id",
+    "metric_id",
+    "place_id",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "date_basis",
+    "quote",
+    "quote_language",
+    "quote_translation",
+    "status",
+    "status_reason",
+    "relayed_by",
+    "duplicate_of",
+    "statement_id",
+    "statement_key",
+    "notes",
+    "check_override",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+)
+#: A "create" revision: what differs per row around what every revision of a load shares.
+REVISION_COLUMNS = (
+    "entity",
+    "entity_id",
+    "action",
+    "version",
+    "changed_at",
+    "changed_by",
+    "reason",
+    "before",
+    "after",
+)
 
 #: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
 CLAIM_DEFAULTS: dict[str, Any] = {
@@ -166,20 +221,7 @@ class RowWriter:
         if not rows:
             return
         keys = tuple(rows[0])
-        cached = self._statements.get((table.name, keys))
-        if cached is None:
-            dialect = self.conn.dialect
-            compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
-            order = list(compiled.positiontup or keys)
-            missing = set(order) - set(keys)
-            if missing:  # a column default SQLAlchemy would fill in: give it in the rows
-                raise AssertionError(f"bulk rows of {table.name} lack {sorted(missing)}")
-            processors = {
-                k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order
-            }
-            cached = (str(compiled), order, processors, compiled.positiontup is not None)
-            self._statements[table.name, keys] = cached
-        sql, order, processors, positional = cached
+        sql, order, processors, positional = self._compiled(table, keys)
         fixed = {
             k: (processors[k](v) if processors[k] else v)
             for k, v in (constants or {}).items()
@@ -193,6 +235,76 @@ class RowWriter:
             ]
             params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
         self.conn.exec_driver_sql(sql, params)
+
+    def insert_values(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """One executemany of rows already in the driver's form: tuples in `columns` order,
+        each value already through `bind(table, column)`. For the loader's hot path, which
+        builds its rows that way (dates processed once per distinct date, shared values once
+        per load) instead of running a processor on every value of every row."""
+        if not rows:
+            return
+        sql, order, _processors, positional = self._compiled(table, columns)
+        if not positional:  # PostgreSQL's driver takes named parameters
+            self.conn.exec_driver_sql(sql, [dict(zip(columns, r, strict=True)) for r in rows])
+            return
+        if list(columns) != order:  # the compiled INSERT lists columns in table order
+            reorder = itemgetter(*(columns.index(k) for k in order))
+            rows = [reorder(r) for r in rows]
+        self.conn.exec_driver_sql(sql, rows)
+
+    def bind(self, table: Table, column: str) -> Callable[[Any], Any]:
+        """The column type's bind processor on this dialect (identity when it has none)."""
+        dialect = self.conn.dialect
+        processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        return processor or _identity
+
+    def _compiled(self, table: Table, keys: tuple[str, ...]) -> tuple:
+        cached = self._statements.get((table.name, keys))
+        if cached is None:
+            dialect = self.conn.dialect
+            compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
+            order = list(compiled.positiontup or keys)
+            missing = set(order) - set(keys)
+            if missing:  # a column default SQLAlchemy would fill in: give it in the rows
+                raise AssertionError(f"bulk rows of {table.name} lack {sorted(missing)}")
+            processors = {
+                k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order
+            }
+            cached = (str(compiled), order, processors, compiled.positiontup is not None)
+            self._statements[table.name, keys] = cached
+        return cached
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _js(value: str | None) -> str:
+    """A string as json.dumps writes it (ASCII, escaped), or null."""
+    return "null" if value is None else encode_basestring_ascii(value)
+
+
+def _jn(value: int | None) -> str:
+    """A whole figure as json.dumps writes it, or null."""
+    return "null" if value is None else repr(value)
+
+
+def _fixed(writer: RowWriter, table: Table, values: dict[str, Any]) -> tuple:
+    """Values every row of a load shares, through their bind processors once, in order."""
+    return tuple(writer.bind(table, k)(v) for k, v in values.items())
+
+
+class _DriverDates(dict):
+    """A date's stored form (its bind processor's output) and its ISO text as JSON for the
+    revision, computed once per distinct date: a million claims have a few thousand."""
+
+    def __init__(self, bind: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.bind = bind
+
+    def __missing__(self, day: date) -> tuple[Any, str]:
+        self[day] = found = (self.bind(day), f'"{day.isoformat()}"')
+        return found
 
 
 class BulkLoader:
@@ -235,8 +347,36 @@ class BulkLoader:
             "reason": reason,
             "before": None,
         }
+        self._stamp = {
+            "version": 1,
+            "created_at": self.now,
+            "created_by": actor.name,
+            "updated_at": self.now,
+            "updated_by": actor.name,
+        }
+        # Values shared by every row, through their bind processors once (`_fixed`), and the
+        # processors the hot path runs itself: dates once per distinct date (`_DriverDates`).
+        w, claim, revision = self.writer, Claim.__table__, Revision.__table__
+        self._claim_tail = _fixed(w, claim, self._stamp)
+        self._revision_tail = _fixed(w, revision, self._revision_constants)
+        self._to_json = w.bind(revision, "after")
+        # The claims' snapshots are written as JSON text (`_claim_row`); a dialect whose JSON
+        # column wants something else than json.dumps' text gets them decoded again.
+        stores_text = self._to_json({"a": [1, None]}) == json.dumps({"a": [1, None]})
+        self._json_text = _identity if stores_text else self._reencode
+        self._vocab_json: dict[tuple[str, str, str], str] = {}
+        self._tail_json: dict[tuple, str] = {}  # the snapshot's fields that mostly repeat
+        self._dates = _DriverDates(w.bind(claim, "period_end"))
+        as_bool = w.bind(claim, "cumulative")
+        self._bools = {True: as_bool(True), False: as_bool(False)}
         self._duplicates = False
         self.sources = self.claims = self.revisions = 0
+        # Every table gets at most `total` new rows per claim count; that estimate decides
+        # whether indexes are rebuilt rather than maintained row by row (tracker.upkeep).
+        self.upkeep = DeferredUpkeep(
+            self.conn, {t: total or 0 for t in ("source", "claim", "revision")}
+        )
+        self.upkeep.start()
 
     # --- input ---------------------------------------------------------------------------
 
@@ -251,6 +391,7 @@ class BulkLoader:
         self.flush()
         if self._duplicates:
             self._settle_duplicates()
+        self.upkeep.finish()
         if self.sources or self.claims:
             bump_data_version(self.session)
         return BulkReport(
@@ -267,118 +408,142 @@ class BulkLoader:
         claim_ids = self.writer.take_ids(Claim.__table__, sum(len(c) for _, c in batch))
         if self._first_claim_id is None and claim_ids:
             self._first_claim_id = claim_ids[0]
-        source_rows, claim_rows, revisions = [], [], []
-        stamp = {
-            "version": 1,
-            "created_at": self.now,
-            "created_by": self.actor.name,
-            "updated_at": self.now,
-            "updated_by": self.actor.name,
-        }
+        source_rows: list[dict[str, Any]] = []
+        claim_rows: list[tuple] = []
+        revisions: list[tuple] = []
+        to_json, claim_tail, revision_tail = self._to_json, self._claim_tail, self._revision_tail
+        json_text = self._json_text
+        claim_row = self._claim_row
         next_claim = iter(claim_ids)
         for (source, claims), source_id in zip(batch, source_ids, strict=True):
             values = SOURCE_DEFAULTS | source
-            source_rows.append({"id": source_id, **values, **stamp})
-            revisions.append(
-                self._revision("source", source_id, {f: _iso(values[f]) for f in SOURCE_FIELDS})
-            )
+            source_rows.append({"id": source_id, **values, **self._stamp})
+            after = {f: _iso(values[f]) for f in SOURCE_FIELDS}
+            revisions.append(("source", source_id, *revision_tail, to_json(after)))
+            url = values["url"]
             for i, claim in enumerate(claims):
                 claim_id = next(next_claim)
-                row, snapshot = self._claim_row(claim, values["url"], source_id, i)
-                claim_rows.append({"id": claim_id, **row, **stamp})
-                revisions.append(self._revision("claim", claim_id, snapshot))
-        self.writer.insert(Source.__table__, source_rows, stamp)
-        self.writer.insert(Claim.__table__, claim_rows, stamp)
-        self.writer.insert(Revision.__table__, revisions, self._revision_constants)
+                row, after = claim_row(claim, url, source_id, i)
+                claim_rows.append((claim_id, *row, *claim_tail))
+                revisions.append(("claim", claim_id, *revision_tail, json_text(after)))
+        self.writer.insert(Source.__table__, source_rows, self._stamp)
+        self.writer.insert_values(Claim.__table__, CLAIM_COLUMNS, claim_rows)
+        self.writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions)
         self.sources += len(source_rows)
         self.claims += len(claim_rows)
         self.revisions += len(revisions)
         if self.progress:
             self.progress(self.claims, self.total or self.claims)
 
-    def _revision(self, entity: str, entity_id: int, after: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": "create",
-            "version": 1,
-            "changed_at": self.now,
-            "changed_by": self.actor.name,
-            "reason": self.reason,
-            "before": None,
-            "after": after,
-        }
-
     def _claim_row(
         self, claim: dict[str, Any], url: str, source_id: int, index: int
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """What `tracker.store.claim_row` makes of the same input, and its revision's
-        snapshot (`claim_snapshot`), without a pydantic model per row."""
-        c = CLAIM_DEFAULTS | claim
-        metric = self._metric(c.get("metric"))
-        place = self._place(c.get("place"))
+    ) -> tuple[tuple, str]:
+        """What `tracker.store.claim_row` makes of the same input, as a tuple in
+        `CLAIM_COLUMNS` order ready for the driver, and its revision's snapshot
+        (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input leaves out
+        takes its `CLAIM_DEFAULTS` value, as `CLAIM_DEFAULTS | claim` would give it."""
+        get = claim.get
+        metric = self._metric(get("metric"))
+        place = self._place(get("place"))
         if metric is None or place is None:
             field = "metric" if metric is None else "place"
             raise ValidationFailed(
                 [
                     Problem(
-                        f"unknown {field} {c.get(field)!r} in {url}",
+                        f"unknown {field} {get(field)!r} in {url}",
                         field=f"claims[{index}].{field}",
                     )
                 ]
             )
-        claimant_key, claimant_id = self._claimant(str(c["claimant"]))
-        cumulative = metric.cumulative if c["cumulative"] is None else c["cumulative"]
-        key = c.get("id") or natural_claim_key(
-            url, c["metric"], claimant_key, place.key, c["period_start"], c["period_end"]
-        )
-        if c["duplicate_of"]:
+        claimant_key, claimant_id = self._claimant(str(claim["claimant"]))
+        cumulative = get("cumulative")
+        if cumulative is None:
+            cumulative = metric.cumulative
+        start, end = get("period_start"), claim["period_end"]
+        value, low, high = get("value"), get("low"), get("high")
+        duplicate_of = get("duplicate_of")
+        if duplicate_of:
             self._duplicates = True
-        row = {
-            "key": key,
-            "source_id": source_id,
-            "metric_id": metric.id,
-            "claimant_id": claimant_id,
-            "place_id": place.id,
-            "cumulative": cumulative,
-            "statement_key": statement_key(
-                claimant_key,
-                metric.key,
-                place.key,
-                c["period_start"],
-                c["period_end"],
-                c["value"],
-                c["low"],
-                c["high"],
-            ),
-            "value": c["value"],
-            "low": c["low"],
-            "high": c["high"],
-            "period_start": c["period_start"],
-            "period_end": c["period_end"],
-            "quote": c["quote"],
-            "quote_language": c["quote_language"],
-            "quote_translation": c["quote_translation"],
-            "status_reason": c["status_reason"],
-            "relayed_by": c["relayed_by"],
-            "duplicate_of": c["duplicate_of"],
-            "statement_id": c["statement_id"],
-            "notes": c["notes"],
-            "check_override": c["check_override"],
-            "qualifier": c["qualifier"],
-            "date_basis": c["date_basis"],
-            "status": c["status"],
-        }
-        snapshot = {f: row.get(f) for f in CLAIM_FIELDS}
-        snapshot["metric"], snapshot["claimant"], snapshot["place"] = (
-            metric.key,
-            claimant_key,
-            place.key,
+        key = get("id") or natural_claim_key(
+            url, claim["metric"], claimant_key, place.key, start, end
         )
-        snapshot["period_end"] = row["period_end"].isoformat()
-        if row["period_start"] is not None:
-            snapshot["period_start"] = row["period_start"].isoformat()
-        return row, snapshot
+        quote = claim["quote"]
+        quote_language, quote_translation = get("quote_language"), get("quote_translation")
+        status, status_reason = get("status", "unverified"), get("status_reason")
+        relayed_by, statement_id = get("relayed_by"), get("statement_id")
+        notes, check_override = get("notes"), get("check_override")
+        qualifier, date_basis = get("qualifier", "exact"), get("date_basis", "stated")
+        dates = self._dates
+        row = (
+            key,
+            source_id,
+            claimant_id,
+            metric.id,
+            place.id,
+            value,
+            low,
+            high,
+            qualifier,
+            None if start is None else dates[start][0],
+            dates[end][0],
+            self._bools[cumulative],
+            date_basis,
+            quote,
+            quote_language,
+            quote_translation,
+            status,
+            status_reason,
+            relayed_by,
+            duplicate_of,
+            statement_id,
+            statement_key(claimant_key, metric.key, place.key, start, end, value, low, high),
+            notes,
+            check_override,
+        )
+        # The revision's snapshot (`claim_snapshot`'s fields) as the JSON text json.dumps
+        # would write for it: a third of the loader's Python went into encoding a dict per
+        # claim, most of whose values (vocabulary, dates, defaults) repeat.
+        vocab = self._vocab_json.get((metric.key, claimant_key, place.key))
+        if vocab is None:
+            vocab = self._vocab_json[metric.key, claimant_key, place.key] = (
+                f'"metric": {_js(metric.key)}, "claimant": {_js(claimant_key)}, '
+                f'"place": {_js(place.key)}'
+            )
+        tail_key = (
+            cumulative,
+            date_basis,
+            quote_language,
+            quote_translation,
+            status,
+            status_reason,
+            relayed_by,
+            duplicate_of,
+            statement_id,
+            notes,
+            check_override,
+        )
+        tail = self._tail_json.get(tail_key)
+        if tail is None:
+            tail = (
+                f'"cumulative": {"true" if cumulative else "false"}, "date_basis": '
+                f'{_js(date_basis)}, "quote_language": {_js(quote_language)}, '
+                f'"quote_translation": {_js(quote_translation)}, "status": {_js(status)}, '
+                f'"status_reason": {_js(status_reason)}, "relayed_by": {_js(relayed_by)}, '
+                f'"duplicate_of": {_js(duplicate_of)}, "statement_id": {_js(statement_id)}, '
+                f'"notes": {_js(notes)}, "check_override": {_js(check_override)}'
+            )
+            if duplicate_of is None and len(self._tail_json) < 10_000:  # bounded memo
+                self._tail_json[tail_key] = tail
+        after = (
+            f'{{"key": {_js(key)}, {vocab}, "value": {_jn(value)}, "low": {_jn(low)}, '
+            f'"high": {_jn(high)}, "qualifier": {_js(qualifier)}, "period_start": '
+            f'{"null" if start is None else dates[start][1]}, "period_end": {dates[end][1]}, '
+            f'"quote": {_js(quote)}, {tail}}}'
+        )
+        return row, after
+
+    def _reencode(self, text: str) -> Any:
+        return self._to_json(json.loads(text))
 
     def _metric(self, word: Any) -> _Ref | None:
         try:

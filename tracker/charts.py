@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -79,12 +78,9 @@ HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 WEBGL_POINTS = 2_000
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
-# chart a few hundred as-of dates): babel formats each once. Profiling 500 points under
-# load put most of the old 1.5-2.6 s in these calls and in plotly validating Python lists
-# element by element; traces now get numpy arrays.
-_format_figure = lru_cache(maxsize=65_536)(format_figure)
-_format_day = lru_cache(maxsize=65_536)(format_day)
-_format_period = lru_cache(maxsize=65_536)(format_period)
+# chart a few hundred as-of dates): tracker.citations formats each once (its functions are
+# cached). Profiling 500 points under load put most of the old 1.5-2.6 s in those calls and
+# in plotly validating Python lists element by element; traces now get numpy arrays.
 
 
 def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
@@ -121,14 +117,14 @@ def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
     claimant = (
         row["claimant_short"] if _present(row.get("claimant_short")) else row["claimant_name"]
     )
-    figure = _format_figure(
+    figure = format_figure(
         _int(row.get("value")),
         _int(row.get("low")),
         _int(row.get("high")),
         row.get("qualifier") or "exact",
     )
     start = _day(row.get("period_start"))
-    period = _format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
+    period = format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
     lines = [
         f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
         f"{escape_plotly(row.get('metric_noun') or '')}",
@@ -146,7 +142,7 @@ def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
     for s in sources[:HOVER_SOURCES]:
         own = s.get("status") or "unverified"
         tag = f" <b>({escape_plotly(own)})</b>" if own != status else ""
-        published = _format_day(_day(s.get("published")))
+        published = format_day(_day(s.get("published")))
         lines.append(
             wrap_plotly(f"• {s.get('publisher') or ''}, {published}: {s.get('title') or ''}") + tag
         )
@@ -394,8 +390,8 @@ def aggregated_chart(
 
 def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, period: str) -> dict:
     cumulative = bool(rows["cumulative"].iloc[0])
-    starts = [_format_day(_day(d)) for d in rows["period_start"]]
-    ends = [_format_day(_day(d)) for d in rows["period_end"]]
+    starts = [format_day(_day(d)) for d in rows["period_start"]]
+    ends = [format_day(_day(d)) for d in rows["period_end"]]
     hover = [
         f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
         f" figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}<br>"
@@ -529,11 +525,13 @@ def selected_claim_ids(
 
 
 def _figure_customdata(figure: go.Figure, point: Mapping[str, Any]) -> Any:
+    # From the figure's dict, not its trace objects: the dashboard's shared chart keeps only
+    # the dict it sends (dashboard.data.SharedFigure).
     curve = point.get("curve_number")
     index = point.get("point_index", point.get("point_number"))
     try:
-        return figure.data[int(curve)].customdata[int(index)]
-    except (TypeError, ValueError, IndexError):
+        return figure.to_dict()["data"][int(curve)]["customdata"][int(index)]
+    except (TypeError, ValueError, IndexError, KeyError):
         return None
 
 

@@ -30,6 +30,7 @@ fed one (metric, place) group at a time from a single ordered, streamed query.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import threading
@@ -970,9 +971,10 @@ def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
 
 
 @dataclass
-class _Parts:
+class Parts:
     """Findings kept apart by what they depend on, so that a refresh after an edit replaces
-    only what the edit can have changed."""
+    only what the edit can have changed (here, and in the stored findings of
+    `tracker.finding_store`)."""
 
     by_claim: dict[int, list[Finding]] = field(default_factory=dict)  # per-claim rules
     by_group: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)  # series
@@ -987,8 +989,8 @@ class _Parts:
         return out
 
 
-def _run(ctx: Context, selected: list[str]) -> _Parts:
-    parts = _Parts()
+def _run(ctx: Context, selected: list[str]) -> Parts:
+    parts = Parts()
     for rid in selected:
         rule = RULES[rid]
         if rule.claim:
@@ -1003,6 +1005,13 @@ def _run(ctx: Context, selected: list[str]) -> _Parts:
             if found:
                 parts.by_group[key] = found
     return parts
+
+
+def check_parts(ctx: Context) -> Parts:
+    """Every rule over what `ctx` selects (its `only_*` sets; the whole store when they
+    are unset), the findings kept apart by what they depend on (`tracker.finding_store`
+    stores them so)."""
+    return _run(ctx, list(RULES))
 
 
 def rule_ids() -> list[str]:
@@ -1033,8 +1042,8 @@ REFRESH_LIMIT = 20_000
 class _Snapshot:
     version: int
     revision: tuple[int, Any] | None  # (id, changed_at) of the newest revision seen
-    vocabulary: int
-    parts: _Parts
+    vocabulary: str
+    parts: Parts
     by_claim: dict[int, list[Finding]]
 
 
@@ -1042,26 +1051,48 @@ _cache: dict[str, _Snapshot] = {}
 _cache_lock = threading.Lock()
 
 
-def _vocabulary_fingerprint(session: Session) -> int:
+def vocabulary_digest(session: Session, upto: tuple[int, int, int] | None = None) -> str:
     """Changes when a metric, place or claimant is added or renamed, or a place moves:
-    the words of every message and the place scopes depend on them (small tables)."""
+    the words of every message and the place scopes depend on them (small tables). A
+    digest, not `hash()`, so that it can be stored and compared by another process.
+
+    With `upto` (the newest metric, place and claimant ids when an earlier digest was
+    taken), only the rows up to those count: a row added since rewords no finding about
+    the claims that were there before it."""
+    metric, place, claimant = upto or (None, None, None)
+
+    def upto_id(query: Any, column: Any, newest: int | None) -> Any:
+        return query if newest is None else query.where(column <= newest)
+
     rows = (
-        tuple(session.exec(select(Metric.id, Metric.noun, Metric.label).order_by(Metric.id))),
         tuple(
             session.exec(
-                select(Place.id, Place.name, Place.level, Place.parent_id).order_by(Place.id)
+                upto_id(select(Metric.id, Metric.noun, Metric.label), Metric.id, metric).order_by(
+                    Metric.id
+                )
             )
         ),
         tuple(
             session.exec(
-                select(Claimant.id, Claimant.name, Claimant.short_name).order_by(Claimant.id)
+                upto_id(
+                    select(Place.id, Place.name, Place.level, Place.parent_id), Place.id, place
+                ).order_by(Place.id)
+            )
+        ),
+        tuple(
+            session.exec(
+                upto_id(
+                    select(Claimant.id, Claimant.name, Claimant.short_name),
+                    Claimant.id,
+                    claimant,
+                ).order_by(Claimant.id)
             )
         ),
     )
-    return hash(rows)
+    return hashlib.sha1(repr(rows).encode()).hexdigest()
 
 
-def _changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[int, int]]] | None:
+def changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[int, int]]] | None:
     """Claims whose findings may have changed since a revision, and the (metric, scope)
     groups they were or are in; None when so much changed that a full run is simpler.
 
@@ -1103,7 +1134,7 @@ def _changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[
     return claims, groups
 
 
-def _by_claim(parts: _Parts) -> dict[int, list[Finding]]:
+def _by_claim(parts: Parts) -> dict[int, list[Finding]]:
     out: dict[int, list[Finding]] = {}
     for finding in parts.all():
         for claim_id in finding.claims:
@@ -1127,7 +1158,7 @@ def findings_by_claim(engine: Engine) -> dict[int, list[Finding]]:
             select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
         ).first()
         newest = tuple(newest) if newest else None
-        vocabulary = _vocabulary_fingerprint(session)
+        vocabulary = vocabulary_digest(session)
         with _cache_lock:
             snap = _cache.get(url)
         if snap and (snap.version, snap.revision, snap.vocabulary) == (version, newest, vocabulary):
@@ -1135,14 +1166,14 @@ def findings_by_claim(engine: Engine) -> dict[int, list[Finding]]:
         ctx = Context.load(session, CheckConfig())
         changes = None
         if snap is not None and snap.vocabulary == vocabulary and _still_there(session, snap):
-            changes = _changes_since(ctx, snap.revision[0]) if snap.revision else None
+            changes = changes_since(ctx, snap.revision[0]) if snap.revision else None
         if changes is None:
             parts = _run(ctx, list(RULES))
         else:
             claims, groups = changes
             ctx.only_claims, ctx.only_groups = claims, groups
             fresh = _run(ctx, list(RULES))
-            parts = _Parts(
+            parts = Parts(
                 by_claim={k: v for k, v in snap.parts.by_claim.items() if k not in claims}
                 | fresh.by_claim,
                 by_group={k: v for k, v in snap.parts.by_group.items() if k not in groups}

@@ -148,6 +148,18 @@ def import_(paths: tuple[str, ...], reason: str | None, verbose: bool) -> None:
         f"{t['claims_added']} claims added, {t['claims_changed']} changed, "
         f"{t['claims_unchanged']} unchanged"
     )
+    _check_stored(engine)
+
+
+def _check_stored(engine: Any) -> None:
+    """Bring the findings the Checks page shows up to date (only what changed is checked
+    again) and say what they are; `tracker check` lists them."""
+    from tracker.finding_store import has_stored_findings, refresh_findings, summary
+
+    if not has_stored_findings(engine):
+        return
+    refresh_findings(engine)
+    click.echo(f"checked: {summary(engine)} (`tracker check` lists them)")
 
 
 @main.command()

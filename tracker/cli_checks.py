@@ -73,6 +73,9 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
     from its quote, a quote missing from its source, a period ending after publication),
     0 otherwise: disagreements and revisions are warnings and notes, not errors.
 
+    With the default thresholds the findings are also kept in the database for the
+    dashboard's Checks page, and only what changed since the last check is checked again.
+
     \b
     The checks:
       figure-not-in-quote       the claim's figure is not in its quote
@@ -86,12 +89,22 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
 
     Example: tracker check --rule sudden-jump --format json
     """
-    from tracker.checks import CheckConfig, run_checks
+    from tracker.checks import RULES, CheckConfig, run_checks
+    from tracker.cli import _engine
+    from tracker.finding_store import has_stored_findings, refresh_findings
+    from tracker.findings import stored_findings
 
     overrides = {k: v for k, v in (("window_days", window_days), ("share", share)) if v is not None}
-    from tracker.cli import _engine
-
-    findings = run_checks(_engine(), rules or None, CheckConfig(**overrides))
+    engine = _engine()
+    unknown = [r for r in rules if r not in RULES]
+    if overrides or unknown or not has_stored_findings(engine):
+        # Other thresholds are a question, not the store's findings: run them afresh.
+        findings = run_checks(engine, rules or None, CheckConfig(**overrides))
+    else:
+        # The findings the dashboard shows, brought up to date (only what changed since
+        # the last check is checked again) and kept for it.
+        refresh_findings(engine)
+        findings = stored_findings(engine, dict.fromkeys(rules))
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:

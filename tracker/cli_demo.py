@@ -100,3 +100,7 @@ def demo(n: int, seed: int, database: str | None, force: bool) -> None:
         f"(seed {seed}) in {report.seconds:.1f}s ({report.claims_per_second:,.0f} claims/s): "
         f"{engine.url.render_as_string(hide_password=True)}"
     )
+    from tracker.cli import _check_stored
+
+    click.echo("running the consistency checks for the Checks page ...", err=True)
+    _check_stored(engine)

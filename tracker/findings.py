@@ -3,23 +3,25 @@ the findings counted, filtered and grouped by check, and the claims and sources 
 at.
 
 `tracker.checks` finds; this module explains and arranges, for the dashboard's Checks page
-and the marks on the Figures chart. The pages use `findings_by_claim` (incremental, cheap
-after its first run) rather than `run_checks`: `distinct_findings` turns its map back into
-the list `run_checks` would return, so one computation serves the chart and the page.
+and the marks on the Figures chart. The Checks page reads the findings stored by
+`tracker.finding_store` with the queries at the end of this module: the counts per check
+and severity, and one page of one check's findings, each an indexed read of the `finding`
+table (`ix_finding_page`), so that a store of a million claims costs what a small one does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from tracker.checks import RULES, SEVERITY_RANK, Finding, Severity
 from tracker.db import read_session
-from tracker.models import Claim, Claimant, Source
+from tracker.models import Claim, Claimant, FindingsState, Revision, Source, StoredFinding
 
 SEVERITIES = tuple(s.value for s in Severity)  # worst first
 
@@ -186,3 +188,113 @@ def claim_references(engine: Engine, claim_ids: Iterable[int]) -> dict[int, Clai
                     source_published=published,
                 )
     return out
+
+
+# --- the stored findings (tracker.finding_store), as the Checks page reads them ------------
+
+SEVERITY_OF_RANK = {rank: str(severity) for severity, rank in SEVERITY_RANK.items()}
+
+
+@dataclass(frozen=True)
+class CheckedState:
+    """When the stored findings were computed, at which data version, and how many of each
+    check and severity there are. `stamp` changes with every refresh: the page's cached
+    reads key on it (a refresh does not bump the data version, which is the store's)."""
+
+    checked_at: datetime | None  # None: never checked
+    data_version: int
+    revision_id: int | None
+    counts: dict[tuple[str, str], int]  # (check, severity) -> findings
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.revision_id}|{self.checked_at.isoformat() if self.checked_at else ''}"
+
+
+def checked_state(engine: Engine) -> CheckedState:
+    """One row, read by primary key on every Checks page run."""
+    with read_session(engine) as session:
+        state = session.get(FindingsState, 1)
+    if state is None:
+        return CheckedState(None, 0, None, {})
+    counts = {tuple(key.split("|", 1)): n for key, n in state.counts.items()}
+    return CheckedState(state.checked_at, state.data_version, state.revision_id, counts)
+
+
+def changes_since_checked(engine: Engine, revision_id: int | None, at_most: int = 10_000) -> int:
+    """How many changes to claims and sources (revisions) came after the revision the
+    stored findings cover, counted up to `at_most` + 1 and no further."""
+    with read_session(engine) as session:
+        after = select(Revision.id)
+        if revision_id is not None:
+            after = after.where(Revision.id > revision_id)
+        bounded = after.limit(at_most + 1).subquery()
+        return session.exec(select(func.count()).select_from(bounded)).one()
+
+
+def finding_counts(engine: Engine) -> dict[tuple[str, str], int]:
+    """(check, severity) -> how many stored findings, counted from the rows (one scan of
+    `ix_finding_page`); the page reads the same counts kept in `checked_state`."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(StoredFinding.rule, StoredFinding.severity_rank, func.count()).group_by(
+                StoredFinding.rule, StoredFinding.severity_rank
+            )
+        ).all()
+    return {(rule, SEVERITY_OF_RANK[rank]): n for rule, rank, n in rows}
+
+
+def _ranks(severities: Iterable[str]) -> list[int]:
+    return sorted(SEVERITY_RANK[Severity(s)] for s in severities)
+
+
+_COLUMNS = (
+    StoredFinding.rule,
+    StoredFinding.severity,
+    StoredFinding.message,
+    StoredFinding.claims,
+    StoredFinding.sources,
+)
+_IN_ORDER = (StoredFinding.severity_rank, StoredFinding.sort_key, StoredFinding.id)
+
+
+def findings_page(
+    engine: Engine, rule: str, severities: Iterable[str] = (), *, limit: int, offset: int = 0
+) -> list[Finding]:
+    """One page of one check's stored findings (of these severities; all when none), worst
+    first and then in `run_checks` order: a seek on `ix_finding_page` that reads only the
+    rows shown. Two severities of three are read one after the other (an IN list would
+    make SQLite sort every finding of the check to find the page)."""
+    ranks = _ranks(severities)
+    if len(ranks) == len(SEVERITY_RANK):
+        ranks = []
+    out: list[Finding] = []
+    with read_session(engine) as session:
+        for rank in ranks or [None]:
+            query = select(*_COLUMNS).where(StoredFinding.rule == rule)
+            if rank is not None:
+                query = query.where(StoredFinding.severity_rank == rank)
+            rows = session.exec(
+                query.order_by(*_IN_ORDER).limit(limit - len(out)).offset(offset)
+            ).all()
+            out += [Finding(r, s, m, tuple(c), tuple(u)) for r, s, m, c, u in rows]
+            if len(out) == limit:
+                break
+            if rows:
+                offset = 0
+            elif offset:  # the whole severity was before this page: skip past it
+                skipped = query.with_only_columns(StoredFinding.id).limit(offset).subquery()
+                offset -= session.exec(select(func.count()).select_from(skipped)).one()
+    return out
+
+
+def stored_findings(engine: Engine, rules: Iterable[str] = ()) -> list[Finding]:
+    """Every stored finding (of these checks; all when none), in `run_checks` order."""
+    query = select(*_COLUMNS).order_by(StoredFinding.id)
+    wanted = list(rules)
+    if wanted:
+        query = query.where(StoredFinding.rule.in_(wanted))
+    with read_session(engine) as session:
+        rows = session.exec(query).all()
+    found = [Finding(r, s, m, tuple(c), tuple(u)) for r, s, m, c, u in rows]
+    return sorted(found, key=_order)

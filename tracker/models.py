@@ -218,3 +218,69 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: int = 0
+
+
+class StoredFinding(SQLModel, table=True):
+    """A finding of the consistency checks (`tracker.checks.Finding`) as last computed.
+
+    Derived data, not a record: `tracker.finding_store` replaces the rows an edit can have
+    changed (the `part` they were computed from) and nothing else, so the Checks page reads
+    counts and one page of findings at a million claims instead of running every check."""
+
+    __tablename__ = "finding"
+    __table_args__ = (
+        # The Checks page: counts per check and severity (a covering scan), and one page of
+        # a check's findings in `run_checks` order (a seek on rule, severity, sort key).
+        Index("ix_finding_page", "rule", "severity_rank", "sort_key"),
+        # A refresh replaces what one claim, one (metric, place) series or one statement
+        # produced.
+        Index("ix_finding_part", "part"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=64)
+    severity: str = Field(max_length=16)
+    severity_rank: int  # 0 error, 1 warning, 2 info: worst first
+    # The claim ids, zero-padded and concatenated (the first ten): ordering by it is
+    # ordering by the claims tuple, as `run_checks` does.
+    sort_key: str = Field(max_length=120)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    claims: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What the finding was computed from: "claim:<id>", "series:<metric>:<place scope>"
+    # or "statement:<key>".
+    part: str = Field(max_length=120)
+
+
+class FindingClaim(SQLModel, table=True):
+    """Which claims a stored finding is about: a claim's findings in one indexed lookup."""
+
+    __tablename__ = "finding_claim"
+    __table_args__ = (Index("ix_finding_claim_claim", "claim_id", "finding_id"),)
+
+    finding_id: int = Field(foreign_key="finding.id", primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+
+
+class FindingsState(SQLModel, table=True):
+    """What the stored findings cover (one row, id 1): the newest revision seen and the data
+    version they were computed at. Every change to a claim or source writes a revision, so
+    the revisions after this one are exactly what a refresh has to look at."""
+
+    __tablename__ = "findings_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int | None = None
+    # That revision's time: a store emptied and refilled reuses revision ids.
+    revision_at: datetime | None = None
+    # Revisions with ids up to revision_id when checked: on PostgreSQL a transaction can
+    # commit after a later one, and its revision then appears below revision_id.
+    revision_count: int = 0
+    data_version: int = 0
+    # The newest metric, place and claimant ids and a digest of their wording and of the
+    # place scopes up to them: every message depends on them (tracker.finding_store).
+    vocabulary: str = Field(default="", max_length=100)
+    checked_at: datetime | None = None
+    # Findings per "check|severity", kept with every refresh: the page's counts are this
+    # row, not a scan of a million findings.
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -76,8 +76,11 @@ def totals(engine: Engine) -> dict[str, int]:
 # what one article carries.
 
 # Points sent to the browser at most: beyond this the chart is aggregated (see `chart`).
-# plotly's JSON for 20,000 points is ~1 MB; a million would be 33 MB and half a second.
-MAX_CHART_POINTS = 20_000
+# A point's hover carries its sources and quotes: ~700 bytes of JSON each, so 5,000 points
+# are ~3.5 MB for the browser to parse and draw (20,000 were 14 MB), and a chart about
+# 1,000 px wide shows five of them per pixel column already. The server holds each view
+# it keeps (dashboard.data) at this size too.
+MAX_CHART_POINTS = 5_000
 PAGE_SIZE = 50
 # The claims table counts up to this many matches exactly ("more than 10,000" beyond):
 # the count reads at most this many index entries, not every matching row.

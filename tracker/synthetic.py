@@ -263,11 +263,29 @@ def _rate(rng: random.Random, metric: SyntheticMetric, place: SyntheticPlace) ->
 
 
 class _DayWords(dict):
-    """ "12 March 2023" for a date, formatted once per date (strftime is slow)."""
+    """ "12 March 2023" for a date, formatted once per date (strftime is slow), and the
+    quotes' "since ... as of ..." and "on ..." phrases likewise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._since: dict[date, str] = {}
+        self._on: dict[date, str] = {}
 
     def __missing__(self, d: date) -> str:
         self[d] = words = f"{d.day} {d:%B %Y}"
         return words
+
+    def since(self, end: date) -> str:
+        phrase = self._since.get(end)
+        if phrase is None:
+            phrase = self._since[end] = f"since {self[START]} as of {self[end]}"
+        return phrase
+
+    def on(self, end: date) -> str:
+        phrase = self._on.get(end)
+        if phrase is None:
+            phrase = self._on[end] = f"on {self[end]}"
+        return phrase
 
 
 def _claim(
@@ -279,7 +297,10 @@ def _claim(
     series: _Series,
     days: _DayWords,
 ) -> dict[str, Any]:
-    end = day - _LAGS[int(rng.random() * 3)]
+    # rng.uniform(a, b) is a + (b - a) * rng.random(), written out: the same draws, without
+    # a Python call each (the generator makes a million claims).
+    random_ = rng.random
+    end = day - _LAGS[int(random_() * 3)]
     if end <= START:
         end = START + _LAGS[1]
     previous = series.claim
@@ -287,15 +308,16 @@ def _claim(
         start = START
         last = (previous.get("value") or previous.get("high") or 0) if previous else 0
         elapsed = (end - previous["period_end"]).days if previous else (end - START).days
-        if previous and rng.random() < REVISION_SHARE:
+        if previous and random_() < REVISION_SHARE:
             figure = max(0, last - rng.randint(1, max(1, last // 100)))
         else:
-            figure = last + max(0, round(series.rate * max(elapsed, 0) * rng.uniform(0.7, 1.3)))
-        when = f"since {days[START]} as of {days[end]}"
+            growth = series.rate * max(elapsed, 0) * (0.7 + 0.6 * random_())
+            figure = last + max(0, round(growth))
+        when = days.since(end)
     else:
         start = end
-        figure = max(0, round(series.rate * rng.uniform(0.2, 1.8)))
-        when = f"on {days[end]}"
+        figure = max(0, round(series.rate * (0.2 + 1.6 * random_())))
+        when = days.on(end)
     claim: dict[str, Any] = {
         "metric": metric.key,
         "claimant": name,
@@ -304,7 +326,7 @@ def _claim(
         "period_end": end,
         "quote_language": "en",
     }
-    if figure >= 10 and rng.random() < RANGE_SHARE:
+    if figure >= 10 and random_() < RANGE_SHARE:
         low, high = figure, figure + max(1, figure // 20)
         claim["low"], claim["high"] = low, high
         said = f"between {low:,} and {high:,}"

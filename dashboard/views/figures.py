@@ -145,9 +145,7 @@ with link_tab:
 with image_tab:
     # The image without the checks' rings: a picture travels without the page's key to them.
     sharing.image_downloads(
-        lambda: store.figures_chart(
-            f, show_retracted=show_retracted, y_title=metric_label, rings=False
-        ),
+        lambda: store.chart_figure(f, show_retracted=show_retracted, y_title=metric_label),
         caption,
         sharing.image_stem(f, meta),
         key="figures.image",
@@ -159,20 +157,32 @@ st.subheader("Latest figure per claimant")
 latest = store.latest_per_claimant(f)
 if latest.empty:
     st.info("Every claim in this view is retracted: there is no current figure to cite.")
-sources = store.citation_sources(tuple(int(i) for i in latest["source_id"]))
-for row in latest.to_dict("records"):
-    with st.container(border=True):
-        st.markdown(
-            f"**{widgets.md(widgets.claimant_text(row))}**: {widgets.md(widgets.figure_text(row))}"
-            f" · {widgets.md(widgets.period_text(row))}"
-            + (f" · reported by {row['n_sources']} sources" if row["n_sources"] > 1 else "")
-        )
-        widgets.status_line(row)
-        widgets.citation_box(row, sources.get(int(row["source_id"])))
-        st.button(
-            "This claim's page",
-            icon=":material/link:",
-            on_click=state.open_claim,
-            args=(int(row["claim_id"]),),
-            key=f"figures.latest_{row['claim_id']}",
-        )
+    st.stop()
+address = sharing.page_address()
+st.dataframe(
+    widgets.latest_frame(latest, lambda claim_id: sharing.claim_url(claim_id, address)),
+    hide_index=True,
+    width="stretch",
+    column_config=widgets.LATEST_COLUMN_CONFIG,
+)
+# The citation forms of one figure at a time: four forms for every claimant were most of a
+# rerun's work and of the page's length; the choice keeps each one a click away.
+latest_rows = {int(r["claim_id"]): r for r in latest.to_dict("records")}
+cited_id = st.selectbox(
+    "Cite a latest figure: the sentence, Markdown, CSL-JSON and BibTeX",
+    options=list(latest_rows),
+    format_func=lambda claim_id: widgets.latest_label(latest_rows[claim_id]),
+    key=state.FIG_CITE,
+)
+cited = latest_rows[cited_id if cited_id in latest_rows else next(iter(latest_rows))]
+cited_source = int(cited["source_id"])
+with st.container(border=True):
+    widgets.status_line(cited)
+    widgets.citation_box(cited, store.citation_sources((cited_source,)).get(cited_source))
+    st.button(
+        "This claim's page",
+        icon=":material/link:",
+        on_click=state.open_claim,
+        args=(int(cited["claim_id"]),),
+        key="figures.latest_open",
+    )

@@ -12,7 +12,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import forms, state, widgets
+from dashboard import data, forms, state, widgets
 from tracker import curation
 from tracker.errors import TrackerError
 from tracker.vocab import Role
@@ -174,6 +174,7 @@ if st.button("Import", type="primary", key=f"{state.IMPORT}.go", icon=":material
                 f"{result['claims_changed']:,} changed, {result['sources_added']:,} new source(s)."
             ),
         )
+        data.refresh_findings()  # the Checks page's findings, for what the files changed
         st.session_state[state.IMPORT_ROUND] = round_ + 1  # an empty uploader
         st.session_state.pop(state.IMPORT_REPORT, None)
         st.rerun()

@@ -12,6 +12,8 @@ of a million synthetic claims (tests/test_query_plans.py keeps them in use):
   FTS5 tables holding no text of their own (`content=`, the text stays in `claim` and
   `source`), kept in step by triggers, because the bulk loader writes with Core inserts
   that no ORM hook sees; on PostgreSQL, GIN indexes on `to_tsvector('simple', ...)`.
+  (tracker.upkeep drops the insert triggers for the length of a bulk load and adds the
+  loaded rows' terms in one statement at its end; it re-creates them from the SQL below.)
 
 A later SQLite migration that rebuilds `claim` or `source` (batch mode copies the table)
 drops these triggers with the old table: it must create them again and run the FTS5
