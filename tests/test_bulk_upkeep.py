@@ -104,3 +104,22 @@ def test_a_load_of_unknown_size_keeps_the_indexes_in_place(vocab_engine):
         loader = BulkLoader(session, SYSTEM, reason="test")
         assert loader.upkeep.dropped_indexes == []
         loader.finish()
+
+
+def test_an_import_defers_the_same_upkeep_and_every_claim_is_found(vocab_engine, tmp_path):
+    """`tracker import` writes through the same deferred upkeep: afterwards the schema is
+    as it was, the full-text index is in step, and every imported claim is found; a second,
+    smaller import onto the stored rows adds only its own terms."""
+    from tracker.importer import import_paths
+    from tracker.synthetic import write_yaml
+
+    vocab = synthetic_vocab(vocab_engine)
+    before = schema(vocab_engine)
+    write_yaml(generate(300, seed=6, vocab=vocab), tmp_path / "first")
+    import_paths(vocab_engine, SYSTEM, [tmp_path / "first"])
+    write_yaml(generate(50, seed=7, vocab=vocab), tmp_path / "second")
+    import_paths(vocab_engine, SYSTEM, [tmp_path / "second"])
+    assert schema(vocab_engine) == before
+    fts_is_in_step(vocab_engine)
+    found = queries.count_claims(vocab_engine, ClaimFilter(text="synthetic, fictional figure"))
+    assert found == 350

@@ -40,3 +40,13 @@ def test_only_http_links_are_safe_to_render():
     assert not is_safe_link("javascript:alert(1)")
     assert not is_safe_link("data:text/html;base64,AAAA")
     assert not is_safe_link(None)
+
+
+def test_every_space_and_control_character_is_refused_inside_a_url():
+    # Every character str.isspace() calls a space (Unicode's last is U+3000, the ideographic
+    # space) and every one below 32; a soft hyphen is neither.
+    refused = [chr(i) for i in range(0x3100) if chr(i).isspace() or i < 32]
+    for c in refused:
+        with pytest.raises(BadURL, match="spaces or control characters"):
+            normalise_url(f"https://example.org/a{c}b")
+    assert normalise_url("https://example.org/a\u00adb") == "https://example.org/a\u00adb"

@@ -95,26 +95,135 @@ def _no_anchor(mark: yaml.Mark) -> yaml.MarkedYAMLError:
     return yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed in data files", mark)
 
 
-def _check_events(text: str) -> None:
-    """The safety checks `_StrictLoader` makes while composing, made on libyaml's event
-    stream before anything is composed: the C composer recurses (a file of ten thousand `[`
-    must be refused before it reaches it) and keeps no record of anchors."""
-    loader = _CSafeLoader(text)
+class _Unusual(Exception):
+    """The single-pass reader leaves this file to a full loader (see `_load_plain`)."""
+
+
+#: The tags a plain scalar of a data file resolves to; anything else (`<<` merge keys, `=`)
+#: sends the file to the full loader, which reports or constructs it as it always has.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")
+)
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: Plain scalars that could be other than text (dates, numbers, booleans, nulls), resolved
+#: and constructed once: the same dates, numbers and keys recur across thousands of claims.
+#: Bounded, and every value in it is immutable.
+_PLAIN_VALUES: dict[str, Any] = {}
+_PLAIN_VALUES_MAX = 100_000
+
+
+def _plain_scalar(value: str) -> Any:
+    """A plain (unquoted) scalar's value, resolved and constructed exactly as SafeLoader
+    does (YAML 1.1 implicit tags, PyYAML's own constructors)."""
+    resolvers = _RESOLVERS.get(value[0] if value else "")
+    if resolvers is None:
+        return value  # text that starts as no other kind can (most keys, most quotes)
     try:
-        depth = 0
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
-                raise _no_alias(event.start_mark)
-            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
-                if getattr(event, "anchor", None):
-                    raise _no_anchor(event.start_mark)
-                if depth >= MAX_DEPTH:
-                    raise _too_deep(event.start_mark)
-                if isinstance(event, yaml.CollectionStartEvent):
-                    depth += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        return _PLAIN_VALUES[value]
+    except KeyError:
+        pass
+    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), None)
+    if tag is None:
+        result = value
+    elif tag in _PLAIN_TAGS:
+        result = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    else:
+        raise _Unusual
+    if len(_PLAIN_VALUES) >= _PLAIN_VALUES_MAX:
+        _PLAIN_VALUES.clear()
+    _PLAIN_VALUES[value] = result
+    return result
+
+
+_NO_KEY = object()
+
+
+def _load_plain(text: str) -> tuple[Any, dict[int, int]]:
+    """libyaml's events turned straight into Python values, in one pass, for the files a
+    data file is: block mappings, lists and untagged scalars. Also returns the line each
+    mapping starts on, by the mapping's id (claims are named by their first line).
+
+    Composing libyaml's node tree and then constructing it with PyYAML's Python
+    constructor cost most of an import (every scalar resolved by a Python call, a node and
+    two marks per value); this reads each event once. It makes the safety checks of
+    `_StrictLoader` (no anchors or aliases, nesting at most MAX_DEPTH) on the way, and
+    raises `_Unusual` for anything else it does not handle itself, the same as SafeLoader
+    would: tags, complex or repeated keys, a second document. The caller then parses the
+    file with a full loader, so an unusual or bad file gets exactly the value or message
+    it always got.
+    """
+    loader = _CSafeLoader(text)
+    get_event = loader.get_event
+    scalar, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    resolvers = _RESOLVERS
+    starts: dict[int, int] = {}
+    root: Any = None
+    # The collection being filled, whether it is a list, and (in a mapping) the key that
+    # waits for its value; the enclosing ones wait on the stack.
+    container: Any = None
+    is_list = False
+    key: Any = _NO_KEY
+    stack: list[tuple[Any, bool, Any]] = []
+    documents = 0
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Unusual
+                value = event.value
+                if event.implicit[0] and value[:1] in resolvers:
+                    value = _plain_scalar(value)
+                if is_list:
+                    container.append(value)
+                elif container is None:
+                    root = value
+                elif key is _NO_KEY:
+                    # A key, said once (the full loader names a repeated key; NaN equals
+                    # nothing, not even a repeat of itself).
+                    if value in container or value != value:
+                        raise _Unusual
+                    key = value
+                else:
+                    container[key] = value
+                    key = _NO_KEY
+                continue
+            if kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Unusual
+                if kind is mapping_start:
+                    value = {}
+                    starts[id(value)] = event.start_mark.line + 1
+                else:
+                    value = []
+                if is_list:
+                    container.append(value)
+                elif container is None:
+                    root = value
+                elif key is _NO_KEY:
+                    raise _Unusual  # a key that is a mapping or a list
+                else:
+                    container[key] = value
+                    key = _NO_KEY
+                stack.append((container, is_list, key))
+                container, is_list, key = value, kind is sequence_start, _NO_KEY
+            elif kind in collection_end:
+                container, is_list, key = stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Unusual
+            elif kind is yaml.StreamEndEvent:
+                return root, starts
+            elif kind is not yaml.DocumentEndEvent and kind is not yaml.StreamStartEvent:
+                raise _Unusual  # an alias
     finally:
         loader.dispose()
 
@@ -147,6 +256,34 @@ class LineMap:
             else:
                 return best
         return best
+
+
+@dataclass
+class _YamlLines(LineMap):
+    """The `LineMap` of a file read by `_load_plain`: the node tree is composed from the
+    text only when a line is asked for, which is when a problem is reported (most files
+    have none). Mappings' first lines are known without it."""
+
+    root: Any = None
+    text: str = ""
+    starts: dict[int, int] = field(default_factory=dict)
+    composed: bool = False
+
+    def line(self, path: tuple) -> int | None:
+        if not self.composed:
+            loader = _FastStrictLoader(self.text)
+            try:
+                self.root = loader.get_single_node()
+            finally:
+                loader.dispose()
+            self.composed = True
+        return super().line(path)
+
+    def start(self, mapping: dict, path: tuple) -> int | None:
+        """The first line of `mapping`, a value of this file at `path` (while the values
+        read are still alive: `starts` is keyed by their ids)."""
+        found = self.starts.get(id(mapping))
+        return found if found is not None else self.line(path)
 
 
 @dataclass
@@ -216,21 +353,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
 
 
 def _parse_fast(text: str) -> tuple[Any, LineMap] | None:
-    """libyaml's parse of a file, or None when libyaml refuses it: the pure-Python loader
-    then parses it again and reports the problem, so that a bad file gets the same message
-    whichever parser is installed (bad files are rare; good ones take the fast path)."""
-    loader = None
+    """libyaml's parse of a file, or None when libyaml refuses it (or it is unusual, see
+    `_load_plain`): the pure-Python loader then parses it again and reports the problem, so
+    that a bad file gets the same message whichever parser is installed (bad files are
+    rare; good ones take the fast path)."""
     try:
-        _check_events(text)
-        loader = _FastStrictLoader(text)
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        data, starts = _load_plain(text)
+    except (_Unusual, yaml.YAMLError, RecursionError, ValueError, OverflowError):
         return None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return data, LineMap(node)
+    return data, _YamlLines(text=text, starts=starts)
 
 
 def _plain(exc: Exception) -> str:
@@ -277,9 +408,13 @@ def parse_document(text: str, name: str) -> SourceFile | VocabFile:
             ]
         )
     vocab_keys = [k for k in VOCAB_KINDS if k in data]
-    if vocab_keys and "source" not in data:
-        return _parse_vocab(data, lines, name, vocab_keys)
-    return _parse_source(data, lines, name)
+    try:
+        if vocab_keys and "source" not in data:
+            return _parse_vocab(data, lines, name, vocab_keys)
+        return _parse_source(data, lines, name)
+    finally:
+        if isinstance(lines, _YamlLines):
+            lines.starts.clear()  # keyed by the ids of `data`'s mappings, soon freed
 
 
 def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
@@ -348,7 +483,7 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
             )
             continue
         claims.append(claim)
-        claim_lines.append(lines.line(("claims", i)))
+        claim_lines.append(_start(lines, raw, ("claims", i)))
         if source is not None and claim.period_end > source.published:
             soft.append(
                 Problem(
@@ -378,6 +513,10 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
     return SourceFile(
         path=name, source=source, claims=claims, lines=lines, claim_lines=claim_lines, problems=soft
     )
+
+
+def _start(lines: LineMap, mapping: dict, path: tuple) -> int | None:
+    return lines.start(mapping, path) if isinstance(lines, _YamlLines) else lines.line(path)
 
 
 def _parse_vocab(data: dict, lines: LineMap, name: str, kinds: list[str]) -> VocabFile:

@@ -10,8 +10,10 @@ Re-importing a file that has not changed plans nothing; a changed file plans rev
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +34,21 @@ from tracker.store import (
     claim_key,
     claim_row,
     claim_snapshot,
+    ensure_claimants,
     require,
     resolve_claim,
     source_snapshot,
     source_values_snapshot,
 )
+from tracker.upkeep import DeferredUpkeep
 from tracker.vocab import Role
 
 CHUNK = 500
+#: The claim fields that hold dates (the others are text, numbers and flags): a snapshot
+#: writes them as ISO text.
+_DATE_FIELDS = ("period_start", "period_end")
+#: Keys of a planned claim's row that are not columns of the claim table.
+_NOT_COLUMNS = ("metric", "claimant", "place", "id", "version")
 
 
 @dataclass
@@ -72,6 +81,10 @@ class FilePlan:
     def count(self, action: str) -> int:
         return sum(1 for c in self.claims if c.action == action)
 
+    def counts(self) -> Counter[str]:
+        """How many claims of each action, in one pass over them."""
+        return Counter(c.action for c in self.claims)
+
 
 @dataclass
 class ImportPlan:
@@ -80,12 +93,15 @@ class ImportPlan:
     new_claimants: dict[str, str] = field(default_factory=dict)  # key -> name as written
 
     def totals(self) -> dict[str, int]:
+        claims: Counter[str] = Counter()
+        for f in self.files:
+            claims.update(f.counts())
         return {
             "sources_added": sum(f.source_action == "add" for f in self.files),
             "sources_changed": sum(f.source_action == "change" for f in self.files),
-            "claims_added": sum(f.count("add") for f in self.files),
-            "claims_changed": sum(f.count("change") for f in self.files),
-            "claims_unchanged": sum(f.count("same") for f in self.files),
+            "claims_added": claims["add"],
+            "claims_changed": claims["change"],
+            "claims_unchanged": claims["same"],
             "claimants_added": len(self.new_claimants),
         }
 
@@ -96,10 +112,11 @@ class ImportPlan:
 
 
 def _row_as_snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for f in CLAIM_FIELDS:
-        v = row.get(f)
-        out[f] = v.isoformat() if hasattr(v, "isoformat") else v
+    out = {f: row.get(f) for f in CLAIM_FIELDS}
+    for f in _DATE_FIELDS:
+        v = out[f]
+        if isinstance(v, date):  # a datetime is a date too
+            out[f] = v.isoformat()
     return out
 
 
@@ -357,10 +374,7 @@ def apply_import(
     now = utcnow()
     _apply_vocab(session, plan.vocab)
     vocab = Vocabulary.load(session)
-    from tracker.store import ensure_claimant
-
-    for key, name in plan.new_claimants.items():
-        ensure_claimant(session, vocab, key, name)
+    ensure_claimants(session, vocab, plan.new_claimants)
     ids = {
         "metric": {k: m.id for k, m in vocab.metrics.items()},
         "claimant": {k: c.id for k, c in vocab.claimants.items()},
@@ -371,19 +385,31 @@ def apply_import(
     revisions: list[dict[str, Any]] = []
     new_claims: list[tuple[dict[str, Any], dict[str, Any]]] = []
     writer = RowWriter(session.connection())
-    added = _add_sources(writer, actor, plan, now, reason, revisions)
+    whys = {fp.path: _reason(reason, fp) for fp in plan.files}
+    totals = plan.totals()
+    # The full-text and index upkeep of the new rows deferred to the end, as the bulk loader
+    # does (tracker.upkeep: FTS5 terms flushed once, not per row; for an import that at
+    # least doubles a table, its secondary indexes rebuilt rather than maintained).
+    upkeep = DeferredUpkeep(
+        writer.conn,
+        {
+            "source": totals["sources_added"],
+            "claim": totals["claims_added"],
+            "revision": sum(v for k, v in totals.items() if k.endswith(("_added", "_changed"))),
+        },
+    )
+    upkeep.start()
+    added = _add_sources(writer, actor, plan, now, whys, revisions)
     for fp in plan.files:
-        why = _reason(reason, fp)
+        why = whys[fp.path]
         source_id = added.get(fp.url) or _apply_source(session, actor, fp, now, why, revisions)
         for cp in fp.claims:
             done += 1
             if cp.action == "same":
                 continue
-            row = {
-                k: v
-                for k, v in cp.row.items()
-                if k not in ("metric", "claimant", "place", "id", "version")
-            }
+            row = dict(cp.row)
+            for k in _NOT_COLUMNS:
+                row.pop(k, None)
             row.update(
                 source_id=source_id,
                 metric_id=ids["metric"][cp.row["metric"]],
@@ -439,11 +465,12 @@ def apply_import(
         writer.insert(Claim.__table__, [row for row, _ in new_claims[i : i + BATCH]])
     for i in range(0, len(revisions), BATCH):
         writer.insert(Revision.__table__, revisions[i : i + BATCH])
+    upkeep.finish()
     if progress:
         progress(total, total)
-    if plan.changes_anything:
-        bump_data_version(session)
-    return plan.totals()
+    if plan.vocab or any(v for k, v in totals.items() if k != "claims_unchanged"):
+        bump_data_version(session)  # as `plan.changes_anything`, without counting twice
+    return totals
 
 
 def _reason(reason: str | None, fp: FilePlan) -> str:
@@ -455,7 +482,7 @@ def _add_sources(
     actor: Actor,
     plan: ImportPlan,
     now: Any,
-    reason: str | None,
+    whys: dict[str, str],
     revisions: list[dict[str, Any]],
 ) -> dict[str, int]:
     """Insert the plan's new sources in bulk, each with its "create" revision: an import
@@ -482,7 +509,7 @@ def _add_sources(
                 version=1,
                 changed_at=now,
                 changed_by=actor.name,
-                reason=_reason(reason, fp),
+                reason=whys[fp.path],
                 before=None,
                 after=source_values_snapshot(fp.source_values),
             )

@@ -8,6 +8,7 @@ extraction assistant, because a wrong silent match would put a figure in someone
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Container
@@ -21,8 +22,12 @@ from tracker.models import Claimant, Metric, Place
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_name(text: str) -> str:
-    """The form aliases are compared in: 'The U.N. Human-Rights Office' -> 'un human rights office'."""
+    """The form aliases are compared in: 'The U.N. Human-Rights Office' -> 'un human rights office'.
+
+    Cached: an import resolves every claim's claimant and place, and a large one names the
+    same few hundred over and over (five regular expressions a name, each time)."""
     t = text.translate(_QUOTES).casefold().strip()
     t = re.sub(r"(?<=\b\w)\.(?=\w\.)|(?<=\b\w)\.(?=\s|$)", "", t)  # U.N. -> un, U.K. -> uk
     t = t.replace("-", " ").replace("_", " ")
@@ -41,6 +46,7 @@ class Vocabulary:
     claimants: dict[str, Claimant] = field(default_factory=dict)
     _place_names: dict[str, str] = field(default_factory=dict)
     _claimant_names: dict[str, str] = field(default_factory=dict)
+    _new_claimant_keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
@@ -64,6 +70,7 @@ class Vocabulary:
 
     def add_claimant(self, claimant: Claimant) -> None:
         self.claimants[claimant.key] = claimant
+        self._new_claimant_keys.clear()  # a key they were given may be taken now
         for name in (claimant.key, claimant.name, claimant.short_name, *(claimant.aliases or [])):
             if name:
                 self._claimant_names.setdefault(normalise_name(name), claimant.key)
@@ -93,6 +100,14 @@ class Vocabulary:
 
     def suggest_metric(self, word: str) -> str | None:
         return _suggest(word, {k: k for k in self.metrics}, lambda k: k)
+
+    def new_claimant_key(self, name: str) -> str:
+        """`new_key(name, self.claimants)`, worked out once per name while no claimant is
+        added: an import that names a new claimant in thousands of claims keys it once."""
+        key = self._new_claimant_keys.get(name)
+        if key is None:
+            key = self._new_claimant_keys[name] = new_key(name, self.claimants)
+        return key
 
     def claimant_label(self, key: str) -> str:
         c = self.claimants.get(key)

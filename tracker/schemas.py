@@ -9,6 +9,7 @@ programmers, and every problem names its field.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -100,6 +101,9 @@ def _day(value: Any) -> Any:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(value: Any) -> Any:
     if value is None:
         return None
@@ -108,7 +112,7 @@ def _text(value: Any) -> Any:
     text = str(value)
     if "\x00" in text:
         raise ValueError("contains a NUL character")
-    if any("\ud800" <= c <= "\udfff" for c in text):
+    if not text.isascii() and _SURROGATE.search(text):
         # Only a broken "\uD800" escape makes one; no database can store it as UTF-8.
         raise ValueError("contains an invalid character (a lone UTF-16 surrogate)")
     return text
