@@ -377,6 +377,25 @@ def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
         engine.dispose()
 
 
+def test_demo_command_can_leave_the_checks_for_later(database_url):
+    """A million claims load in about a minute; checking them takes minutes more."""
+    from tracker.db import make_engine
+    from tracker.findings import checked_state
+
+    result = CliRunner().invoke(
+        main, ["demo", "--synthetic", "50", "--no-check", "--database", database_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "stored 50 synthetic claims from" in result.stdout
+    assert "not checked: `tracker check` stores the findings" in result.stdout
+    engine = make_engine(database_url)
+    try:
+        assert checked_state(engine).checked_at is None
+        assert totals(engine)["claims"] == 50
+    finally:
+        engine.dispose()
+
+
 def test_demo_command_refuses_a_store_with_real_data_in_one_line(sample_engine, database_url):
     result = CliRunner().invoke(main, ["demo", "--synthetic", "10", "--database", database_url])
     assert result.exit_code == 1
@@ -437,9 +456,9 @@ def test_readme_documents_the_demo_command_and_its_options():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
-    for option in ("--synthetic", "--seed", "--database", "--force"):
+    for option in ("--synthetic", "--seed", "--database", "--force", "--no-check"):
         assert option in section, option
     assert "make bench" in section
     help_text = CliRunner().invoke(main, ["demo", "--help"]).output
-    for option in ("--synthetic", "--seed", "--database", "--force"):
+    for option in ("--synthetic", "--seed", "--database", "--force", "--no-check"):
         assert option in help_text, option
