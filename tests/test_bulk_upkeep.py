@@ -91,7 +91,10 @@ def test_an_error_in_a_late_batch_restores_the_indexes_and_triggers(vocab_engine
     items[-2].claims[0] = dict(items[-2].claims[0], place="no_such_place")
     with pytest.raises(ValidationFailed), write_session(vocab_engine) as session:
         loader = BulkLoader(session, SYSTEM, reason="test", batch_size=50, total=300)
-        assert loader.upkeep.dropped_indexes  # a large load: the indexes were dropped
+        # A large load: SQLite's indexes were dropped; PostgreSQL keeps its own, so that
+        # readers never wait for a load.
+        sqlite = vocab_engine.dialect.name == "sqlite"
+        assert bool(loader.upkeep.dropped_indexes) == sqlite
         for item in items:
             loader.add(item.source, item.claims)
         loader.finish()
