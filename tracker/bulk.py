@@ -64,51 +64,13 @@ BATCH = 10_000
 _VARYING = object()  # marks a column whose value differs from row to row
 
 #: The columns of a claim row as `BulkLoader._claim_row` builds it, then the shared stamp:
-#: the table's own order, which the compiled INSERT lists, so rows need no reordering.
-CLAIM_COLUMNS = (
-    "id",
-    "key",
-    "source_id",
-    "claimant_id",
-    "metric_id",
-    "place_id",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "status",
-    "status_reason",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "statement_key",
-    "notes",
-    "check_override",
-    "version",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
+#: the table's own order, which the compiled INSERT lists, so rows need no reordering. A new
+#: claim has not been reviewed, so the review stamp stays NULL.
+CLAIM_COLUMNS = tuple(
+    c.name for c in Claim.__table__.columns if c.name not in ("reviewed_at", "reviewed_by")
 )
-#: A "create" revision: what differs per row around what every revision of a load shares.
-REVISION_COLUMNS = (
-    "entity",
-    "entity_id",
-    "action",
-    "version",
-    "changed_at",
-    "changed_by",
-    "reason",
-    "before",
-    "after",
-)
+#: A "create" revision: every column but the id the database gives it.
+REVISION_COLUMNS = tuple(c.name for c in Revision.__table__.columns if c.name != "id")
 
 #: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
 CLAIM_DEFAULTS: dict[str, Any] = {
