@@ -209,6 +209,11 @@ def test_a_crowded_view_is_aggregated_and_the_caption_says_so(
     caption = " ".join(c.value for c in at.caption)
     assert "More than 10 statements match, so the chart is aggregated to" in caption
     assert "max per claimant per" in caption
+    # An aggregated point is not one statement: the page never promises a source on click.
+    intro = at.markdown[0].value
+    assert "highest figure in a" in intro and "click it to see its source" not in intro
+    assert "This view is aggregated to" in at.info[0].value
+    assert not any("Click a point on the chart" in i.value for i in at.info)
 
 
 def test_an_aggregated_chart_also_opens_embedded(dashboard_sqlite_url, monkeypatch):

@@ -42,14 +42,19 @@ metric_label = vocab.metrics[f.metric]
 place_name = vocab.places[f.place]
 kind_phrase = state.KIND_PHRASES[st.session_state[state.FIG_KIND]]
 title = f"{metric_label} in {place_name}, {kind_phrase}"
+chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
+points = chart.points
 if not embedded:
     st.markdown(
         f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**, {kind_phrase}. "
-        "Each point is one statement by one claimant; click it to see its source."
+        + (
+            # An aggregated point stands for many claims: there is no one source to open.
+            f"Each point is a claimant's highest figure in a {chart.period}; narrow the "
+            "dates or claimants to see each statement and open its source."
+            if chart.period
+            else "Each point is one statement by one claimant; click it to see its source."
+        )
     )
-
-chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
-points = chart.points
 if points.empty:
     st.info(
         widgets.md(f"No claims match: {f.describe()}.")
@@ -128,7 +133,14 @@ with card_column:
     plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
     selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
     claim = store.claim_detail(selected[0]) if selected else None
-    if claim is None:
+    if claim is None and chart.period:
+        st.info(
+            f"This view is aggregated to {chart.period_plural}, so a point is not one "
+            "statement: narrow the dates or claimants, then click a point to see its source "
+            "card.",
+            icon=":material/zoom_in:",
+        )
+    elif claim is None:
         st.info(
             "Click a point on the chart to see its source card: the quote, the article, "
             "a citation and the other claims from that source.",
