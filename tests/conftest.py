@@ -42,19 +42,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.yaml"]
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
-TABLES = [
-    "revision",
-    "claim",
-    "source",
-    "claimant",
-    "place",
-    "metric",
-    '"user"',
-    "meta",
-    "finding_claim",
-    "finding",
-    "findings_state",
-]
+# Every table the models define (quoted: "user" is a keyword), emptied between PostgreSQL
+# tests; derived, so that a table added by a migration is never left out.
+TABLES = [f'"{table.name}"' for table in SQLModel.metadata.sorted_tables]
 # Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
 # the curation pages' (a database with accounts, `open_as`).
 pytest_plugins = ["tests.dashboard_support", "tests.curation_support"]

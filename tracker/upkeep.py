@@ -71,25 +71,25 @@ class DeferredUpkeep:
         return self.conn.dialect.name == "sqlite"
 
     def start(self) -> None:
-        if self.sqlite:
-            self.cache_size = int(self.conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
-            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
-        for table, rows in self.coming.items() if self.sqlite else ():
+        if not self.sqlite:
+            return  # PostgreSQL keeps its indexes (module docstring) and has no FTS triggers
+        self.cache_size = int(self.conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+        self.conn.exec_driver_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+        for table, rows in self.coming.items():
             if rows and rows >= self._rows_present(table):
                 for name, sql in self._secondary_indexes(table):
                     self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
                     self.dropped_indexes.append((name, sql))
-        if self.sqlite:
-            for fts, table, _columns in SQLITE_FTS:
-                row = self.conn.execute(
-                    text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
-                    {"n": f"{fts}_insert"},
-                ).first()
-                if row is None:  # a store migrated before 0002 (init_db upgrades it first)
-                    continue
-                self.conn.exec_driver_sql(f'DROP TRIGGER "{fts}_insert"')
-                self.dropped_triggers.append((f"{fts}_insert", row[0]))
-                self.first_ids[table] = self._next_id(table)
+        for fts, table, _columns in SQLITE_FTS:
+            row = self.conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+                {"n": f"{fts}_insert"},
+            ).first()
+            if row is None:  # a store migrated before 0002 (init_db upgrades it first)
+                continue
+            self.conn.exec_driver_sql(f'DROP TRIGGER "{fts}_insert"')
+            self.dropped_triggers.append((f"{fts}_insert", row[0]))
+            self.first_ids[table] = self._next_id(table)
 
     def finish(self) -> None:
         """Indexes back from their own definitions, then the new rows' full-text terms."""
@@ -125,26 +125,15 @@ class DeferredUpkeep:
         return self._rows_present(table) + 1
 
     def _secondary_indexes(self, table: str) -> list[tuple[str, str]]:
-        """The table's non-unique indexes as (name, CREATE statement); the primary key,
-        unique constraints and unique indexes are left alone."""
-        if self.sqlite:
-            rows = self.conn.execute(
-                text(
-                    "SELECT m.name, m.sql FROM sqlite_master m "
-                    "JOIN pragma_index_list(:t) l ON l.name = m.name "
-                    "WHERE m.type = 'index' AND m.tbl_name = :t AND m.sql IS NOT NULL "
-                    'AND l."unique" = 0 ORDER BY m.name'
-                ),
-                {"t": table},
-            ).all()
-        else:
-            rows = self.conn.execute(
-                text(
-                    "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-                    "JOIN pg_class i ON i.oid = x.indexrelid "
-                    "WHERE x.indrelid = to_regclass(:t) AND NOT x.indisunique "
-                    "AND NOT x.indisprimary ORDER BY i.relname"
-                ),
-                {"t": table},
-            ).all()
+        """The SQLite table's non-unique indexes as (name, CREATE statement); the primary
+        key, unique constraints and unique indexes are left alone."""
+        rows = self.conn.execute(
+            text(
+                "SELECT m.name, m.sql FROM sqlite_master m "
+                "JOIN pragma_index_list(:t) l ON l.name = m.name "
+                "WHERE m.type = 'index' AND m.tbl_name = :t AND m.sql IS NOT NULL "
+                'AND l."unique" = 0 ORDER BY m.name'
+            ),
+            {"t": table},
+        ).all()
         return [(name, sql) for name, sql in rows]
