@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -124,17 +125,23 @@ def median_time(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """Median wall-clock and median CPU time of this process (threads included) over
-    `repeat` runs. On a shared, overloaded machine the wall clock mostly measures the
-    neighbours; the CPU time is this work's own cost (for SQLite all of it is in-process;
+    """Median wall-clock and median CPU time of this process (threads included) and of the
+    child processes it waited for (the synthetic loader's second process) over `repeat`
+    runs. On a shared, overloaded machine the wall clock mostly measures the neighbours; the
+    CPU time is this work's own cost (for SQLite all of it is on this machine's cores;
     PostgreSQL's server time is not counted in it)."""
     walls, cpus = [], []
     for _ in range(repeat):
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall = _cpu_time(), time.perf_counter()
         fn()
         walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        cpus.append(_cpu_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def _cpu_time() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def both(wall: float, cpu: float) -> str:
@@ -292,8 +299,9 @@ def dump_rows(store: Store) -> dict[str, tuple[list[str], list[tuple]]]:
 
 def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> None:
     """One transaction of plain executemany per table: the fastest the driver goes, with
-    the same index upkeep the loader uses (tracker.upkeep), so that the floor is the same
-    work minus the Python: FTS5 insert triggers dropped and the rows' terms added in one
+    the same index upkeep and journal the loader uses (tracker.upkeep), so that the floor is
+    the same work minus the Python: a rollback journal instead of the WAL (the target is
+    empty), FTS5 insert triggers dropped and the rows' terms added in one
     INSERT ... SELECT, and the non-unique secondary indexes dropped and re-created (the
     target is empty), with the loader's page cache. Maintained row by row instead, the floor
     spent 3.5x the CPU at 100k claims on SQLite, mostly in FTS5 flushing a segment per
@@ -305,6 +313,8 @@ def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> 
         cur = conn if sqlite else conn.cursor()
         if sqlite:
             cur.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")  # as the loader's connection
+            # The target is empty: the loader's journal for a first load (tracker.upkeep).
+            cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("BEGIN IMMEDIATE")
             indexes = cur.execute(
                 "SELECT m.name, m.sql FROM sqlite_master m "
@@ -347,6 +357,7 @@ def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> 
                 listed = ", ".join(fts_columns)
                 cur.execute(f"INSERT INTO {fts}(rowid, {listed}) SELECT id, {listed} FROM {table}")
             cur.execute("COMMIT")
+            cur.execute("PRAGMA journal_mode = WAL")
         else:
             conn.commit()
 
@@ -395,7 +406,7 @@ def section_a(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
             f"{size / raw[0]:,.0f} claims/s ({both(*raw)})",
             _ratio_text(raw, load, "raw"),
             ">= 0.7x raw",
-            _at_least(raw, load, db, 0.7),
+            _at_least(raw, load, 0.7),
         )
     )
 
@@ -405,13 +416,13 @@ def _ratio_text(floor: tuple[float, float], value: tuple[float, float], what: st
     return f"{floor[0] / value[0]:.2f}x {what} (wall), {floor[1] / value[1]:.2f}x (cpu)"
 
 
-def _at_least(floor: tuple[float, float], value: tuple[float, float], db: str, goal: float) -> str:
-    """Judged on CPU time on SQLite (all in-process; the wall clock measures the
-    neighbours on a shared machine), on the wall clock on PostgreSQL (server work)."""
-    i = 1 if db == "sqlite" else 0
-    ratio = floor[i] / value[i]
-    basis = "cpu" if i else "wall"
-    return f"met ({basis})" if ratio >= goal else f"missed by {goal / ratio:.1f}x ({basis})"
+def _at_least(floor: tuple[float, float], value: tuple[float, float], goal: float) -> str:
+    """Judged on the wall clock: a large load builds its rows in a second process while
+    this one writes them (tracker.bulk_pipeline), so its throughput is rows per second of
+    waiting, not of one core; the CPU ratio beside it counts both processes. Measure on a
+    quiet machine (the table's header gives the load average)."""
+    ratio = floor[0] / value[0]
+    return "met (wall)" if ratio >= goal else f"missed by {goal / ratio:.1f}x (wall)"
 
 
 def _copy_claimants(source: Store, target: Store) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.conftest import VOCAB_FILES
+from tests.dbstate import stored_by_natural_keys
 from tracker.bulk import BulkLoader
 from tracker.checks import rule_ids, run_checks
 from tracker.cli import main
@@ -26,7 +27,7 @@ from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import ClaimFilter
 from tracker.importer import import_paths
 from tracker.lookup import Vocabulary
-from tracker.models import Claim, Claimant, Revision, Source
+from tracker.models import Claim, Revision, Source
 from tracker.queries import chart_points, claims_page, count_claims, latest_per_claimant, totals
 from tracker.quotes import require_quote_checks
 from tracker.schemas import ClaimIn, SourceIn
@@ -176,55 +177,11 @@ def _bulk_path(session: Session, items: list[Any]) -> None:
     loader.finish()
 
 
-VOLATILE = {"id", "source_id", "claimant_id", "created_at", "updated_at"}
-
-
-def _stored(session: Session) -> dict[str, Any]:
-    """Everything stored, keyed by natural keys, minus ids and clock times."""
-    urls = dict(session.execute(select(Source.id, Source.url)).all())
-    claim_keys = dict(session.execute(select(Claim.id, Claim.key)).all())
-    claimants = dict(session.execute(select(Claimant.id, Claimant.key)).all())
-    claims = {}
-    for row in session.execute(select(Claim.__table__)).mappings():
-        values = {k: v for k, v in row.items() if k not in VOLATILE}
-        values["source"], values["claimant"] = urls[row["source_id"]], claimants[row["claimant_id"]]
-        claims[row["key"]] = values
-    sources = {
-        row["url"]: {k: v for k, v in row.items() if k not in VOLATILE}
-        for row in session.execute(select(Source.__table__)).mappings()
-    }
-    revisions = sorted(
-        (
-            r.entity,
-            urls[r.entity_id] if r.entity == "source" else claim_keys[r.entity_id],
-            r.action,
-            r.version,
-            r.changed_by,
-            r.reason,
-            repr(r.before),
-            repr(sorted(r.after.items())),
-        )
-        for r in session.execute(select(Revision)).scalars()
-        if r.entity in ("source", "claim")
-    )
-    new_claimants = sorted(
-        (c.key, c.name, c.kind, c.side, tuple(c.aliases))
-        for c in session.execute(select(Claimant)).scalars()
-        if c.name.startswith("Synthetic")
-    )
-    return {
-        "claims": claims,
-        "sources": sources,
-        "revisions": revisions,
-        "claimants": new_claimants,
-    }
-
-
 def _written_by(engine, write, items) -> dict[str, Any]:
     with write_session(engine) as session:
         write(session, items)
         session.flush()
-        stored = _stored(session)
+        stored = stored_by_natural_keys(session)
         session.rollback()
     return stored
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
@@ -45,7 +45,7 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from tracker.errors import Problem, ValidationFailed
+from tracker.errors import Problem, TrackerError, ValidationFailed
 from tracker.lookup import Vocabulary, new_key
 from tracker.models import Claim, Revision, Source, utcnow
 from tracker.store import (
@@ -257,16 +257,28 @@ def _fixed(writer: RowWriter, table: Table, values: dict[str, Any]) -> tuple:
 
 
 class _DriverDates(dict):
-    """A date's stored form (its bind processor's output) and its ISO text as JSON for the
-    revision, computed once per distinct date: a million claims have a few thousand."""
+    """A date's stored form (its bind processor's output), its ISO text as JSON for the
+    revision, and its ISO text for the keys, computed once per distinct date: a million
+    claims have a few thousand."""
 
     def __init__(self, bind: Callable[[Any], Any]) -> None:
         super().__init__()
         self.bind = bind
 
-    def __missing__(self, day: date) -> tuple[Any, str]:
-        self[day] = found = (self.bind(day), f'"{day.isoformat()}"')
+    def __missing__(self, day: date) -> tuple[Any, str, str]:
+        iso = day.isoformat()
+        self[day] = found = (self.bind(day), f'"{iso}"', iso)
         return found
+
+
+class Prepared(NamedTuple):
+    """A batch's rows without their ids (`BulkLoader.prepare`): per source its column values
+    and its revision's snapshot as JSON text, and per claim its key, the rest of its row and
+    its snapshot; plus how many claims, and whether any is a relay (`duplicate_of`)."""
+
+    sources: list[tuple[dict[str, Any], str, list[tuple[str, tuple, str]]]]
+    claims: int
+    duplicates: bool
 
 
 class BulkLoader:
@@ -298,6 +310,9 @@ class BulkLoader:
         self._sources: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._pending = 0
         self._claimants: dict[str, tuple[str, int]] = {}
+        #: Off in a process that must not write (`tracker.bulk_pipeline`): every claimant
+        #: is then resolved up front with `resolve_claimants`.
+        self.creates_claimants = True
         self._metrics: dict[Any, _Ref | None] = {}
         self._places: dict[Any, _Ref | None] = {}
         self._first_claim_id: int | None = None
@@ -366,29 +381,46 @@ class BulkLoader:
         if not self._sources:
             return
         batch, self._sources, self._pending = self._sources, [], 0
-        source_ids = self.writer.take_ids(Source.__table__, len(batch))
-        claim_ids = self.writer.take_ids(Claim.__table__, sum(len(c) for _, c in batch))
+        self.write(self.prepare(batch))
+
+    def prepare(self, batch: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Prepared:
+        """The rows of a batch of sources with their claims, all but their ids: the Python
+        half of the load, which touches no database (`tracker.bulk_pipeline` runs it in a
+        second process while this one writes)."""
+        sources: list[tuple[dict[str, Any], str, list[tuple[str, tuple, str]]]] = []
+        claim_row = self._claim_row
+        count = 0
+        for source, claims in batch:
+            values = SOURCE_DEFAULTS | source
+            after = json.dumps({f: _iso(values[f]) for f in SOURCE_FIELDS})
+            url = values["url"]
+            sources.append((values, after, [claim_row(c, url, i) for i, c in enumerate(claims)]))
+            count += len(claims)
+        return Prepared(sources, count, self._duplicates)
+
+    def write(self, prepared: Prepared) -> None:
+        """A prepared batch given its ids and written: one executemany per table."""
+        self._duplicates |= prepared.duplicates
+        source_ids = self.writer.take_ids(Source.__table__, len(prepared.sources))
+        claim_ids = self.writer.take_ids(Claim.__table__, prepared.claims)
         if self._first_claim_id is None and claim_ids:
             self._first_claim_id = claim_ids[0]
         source_rows: list[dict[str, Any]] = []
         claim_rows: list[tuple] = []
         revisions: list[tuple] = []
-        to_json, claim_tail, revision_tail = self._to_json, self._claim_tail, self._revision_tail
-        json_text = self._json_text
-        claim_row = self._claim_row
+        claim_tail, revision_tail = self._claim_tail, self._revision_tail
+        json_text, stamp = self._json_text, self._stamp
         next_claim = iter(claim_ids)
-        for (source, claims), source_id in zip(batch, source_ids, strict=True):
-            values = SOURCE_DEFAULTS | source
-            source_rows.append({"id": source_id, **values, **self._stamp})
-            after = {f: _iso(values[f]) for f in SOURCE_FIELDS}
-            revisions.append(("source", source_id, *revision_tail, to_json(after)))
-            url = values["url"]
-            for i, claim in enumerate(claims):
+        for (values, source_after, claims), source_id in zip(
+            prepared.sources, source_ids, strict=True
+        ):
+            source_rows.append({"id": source_id, **values, **stamp})
+            revisions.append(("source", source_id, *revision_tail, json_text(source_after)))
+            for key, row, after in claims:
                 claim_id = next(next_claim)
-                row, after = claim_row(claim, url, source_id, i)
-                claim_rows.append((claim_id, *row, *claim_tail))
+                claim_rows.append((claim_id, key, source_id, *row, *claim_tail))
                 revisions.append(("claim", claim_id, *revision_tail, json_text(after)))
-        self.writer.insert(Source.__table__, source_rows, self._stamp)
+        self.writer.insert(Source.__table__, source_rows, stamp)
         self.writer.insert_values(Claim.__table__, CLAIM_COLUMNS, claim_rows)
         self.writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions)
         self.sources += len(source_rows)
@@ -397,13 +429,12 @@ class BulkLoader:
         if self.progress:
             self.progress(self.claims, self.total or self.claims)
 
-    def _claim_row(
-        self, claim: dict[str, Any], url: str, source_id: int, index: int
-    ) -> tuple[tuple, str]:
-        """What `tracker.store.claim_row` makes of the same input, as a tuple in
-        `CLAIM_COLUMNS` order ready for the driver, and its revision's snapshot
-        (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input leaves out
-        takes its `CLAIM_DEFAULTS` value, as `CLAIM_DEFAULTS | claim` would give it."""
+    def _claim_row(self, claim: dict[str, Any], url: str, index: int) -> tuple[str, tuple, str]:
+        """What `tracker.store.claim_row` makes of the same input: its key, the rest of the
+        row as a tuple in `CLAIM_COLUMNS` order ready for the driver (from the claimant on:
+        the id and the source's id are given at `write`), and its revision's snapshot
+        (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input
+        leaves out takes its `CLAIM_DEFAULTS` value, as `CLAIM_DEFAULTS | claim` would."""
         get = claim.get
         metric = self._metric(get("metric"))
         place = self._place(get("place"))
@@ -426,8 +457,11 @@ class BulkLoader:
         duplicate_of = get("duplicate_of")
         if duplicate_of:
             self._duplicates = True
+        # The dates' ISO text, formatted once per distinct date: what the keys hash.
+        start_text = None if start is None else self._dates[start][2]
+        end_text = self._dates[end][2]
         key = get("id") or natural_claim_key(
-            url, claim["metric"], claimant_key, place.key, start, end
+            url, claim["metric"], claimant_key, place.key, start_text, end_text
         )
         quote = claim["quote"]
         quote_language, quote_translation = get("quote_language"), get("quote_translation")
@@ -437,8 +471,6 @@ class BulkLoader:
         qualifier, date_basis = get("qualifier", "exact"), get("date_basis", "stated")
         dates = self._dates
         row = (
-            key,
-            source_id,
             claimant_id,
             metric.id,
             place.id,
@@ -458,7 +490,9 @@ class BulkLoader:
             relayed_by,
             duplicate_of,
             statement_id,
-            statement_key(claimant_key, metric.key, place.key, start, end, value, low, high),
+            statement_key(
+                claimant_key, metric.key, place.key, start_text, end_text, value, low, high
+            ),
             notes,
             check_override,
         )
@@ -502,7 +536,7 @@ class BulkLoader:
             f'{"null" if start is None else dates[start][1]}, "period_end": {dates[end][1]}, '
             f'"quote": {_js(quote)}, {tail}}}'
         )
-        return row, after
+        return key, row, after
 
     def _reencode(self, text: str) -> Any:
         return self._to_json(json.loads(text))
@@ -525,6 +559,11 @@ class BulkLoader:
             ref = self._places[word] = _Ref(found.id, found.key, True) if found else None
             return ref
 
+    def resolve_claimants(self, names: Iterable[str]) -> None:
+        """Find or create these claimants now, before the rows that name them are built."""
+        for name in names:
+            self._claimant(name)
+
     def _claimant(self, name: str) -> tuple[str, int]:
         """A claimant by any of its names; one the store lacks is created as the importer
         creates it (`ensure_claimant`: kind "other", its name as written)."""
@@ -532,6 +571,8 @@ class BulkLoader:
         if known:
             return known
         claimant = self.vocab.claimant(name)
+        if claimant is None and not self.creates_claimants:
+            raise TrackerError(f"claimant {name!r} was not created before the load started")
         if claimant is None:
             key = new_key(name.strip(), self.vocab.claimants)
             claimant = ensure_claimant(self.session, self.vocab, key, name.strip())

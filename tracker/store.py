@@ -147,15 +147,16 @@ def statement_key(
     claimant: str,
     metric: str,
     place: str,
-    period_start: date | None,
-    period_end: date,
+    period_start: date | str | None,
+    period_end: date | str,
     value: int | None,
     low: int | None,
     high: int | None,
 ) -> str:
     """Same claimant, metric, place, period and figure: one statement, however many outlets
     relayed it (DOMAIN.md). The qualifier is left out on purpose: an outlet that drops
-    "at least" is still relaying the same statement."""
+    "at least" is still relaying the same statement. A date may come as its ISO text (what
+    is hashed): the bulk loader formats each distinct date once."""
     # One f-string: the same text as "|".join(str(x) ...), at a third of the cost, which
     # counts at a million claims (tracker.bulk).
     raw = f"{claimant}|{metric}|{place}|{period_start}|{period_end}|{value}|{low}|{high}"
@@ -176,11 +177,12 @@ def natural_claim_key(
     metric: str,
     claimant: str,
     place: str,
-    period_start: date | None,
-    period_end: date,
+    period_start: date | str | None,
+    period_end: date | str,
 ) -> str:
     """The key of a claim written without `id` (its source and natural identity), shared
-    with the bulk loader so that both paths key the same claim alike."""
+    with the bulk loader so that both paths key the same claim alike (dates as in
+    `statement_key`)."""
     raw = f"{source_url}|{metric}|{claimant}|{place}|{period_start}|{period_end}"
     return "c-" + hashlib.sha1(raw.encode()).hexdigest()[:16]
 

@@ -417,14 +417,19 @@ def load_synthetic(
     force: bool = False,
     batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    two_processes: bool | None = None,
 ) -> BulkReport:
     """Store the synthetic dataset of `n` claims for `seed`, in one transaction.
 
     Refused when the store holds real (non-synthetic) sources, unless `force`: fictional
-    figures next to real ones is how invented numbers end up in a story."""
+    figures next to real ones is how invented numbers end up in a story. A large load builds
+    its rows in a second process while this one writes them (`tracker.bulk_pipeline`);
+    `two_processes` forces that choice either way (the stored rows are the same)."""
+    from tracker import bulk_pipeline
     from tracker.bulk import BATCH, BulkLoader
     from tracker.db import write_session
     from tracker.store import SYSTEM
+    from tracker.upkeep import first_load_journal
 
     actor = actor or SYSTEM
     if n < 1:
@@ -439,18 +444,27 @@ def load_synthetic(
             f"the synthetic dataset with seed {seed} is already stored; use another --seed"
         )
     ensure_vocabulary(engine, actor)
-    with write_session(engine) as session:
+    if two_processes is None:
+        two_processes = n >= bulk_pipeline.MIN_CLAIMS and bulk_pipeline.can_fork()
+    with first_load_journal(engine), write_session(engine) as session:
         vocab = SyntheticVocabulary.from_vocabulary(Vocabulary.load(session))
         loader = BulkLoader(
             session,
             actor,
             reason=f"synthetic demo data (seed {seed}, {n} claims): fictional figures",
-            batch_size=batch_size or BATCH,
+            batch_size=batch_size or (bulk_pipeline.BATCH if two_processes else BATCH),
             total=n,
             progress=progress,
         )
-        for item in generate(n, seed=seed, vocab=vocab):
-            loader.add(item.source, item.claims)
+        items = ((item.source, item.claims) for item in generate(n, seed=seed, vocab=vocab))
+        if two_processes:
+            # Every claimant up front: the process building the rows may not create any. A
+            # dataset this large names each of them (one bulletin in fifty is each one's).
+            loader.resolve_claimants(claimant_name(i) for i in range(1, CLAIMANTS + 1))
+            bulk_pipeline.load_in_two_processes(loader, items)
+        else:
+            for source, claims in items:
+                loader.add(source, claims)
         return loader.finish()
 
 
