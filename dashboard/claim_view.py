@@ -94,7 +94,7 @@ def show(store: data.Store, claim_id: int) -> bool:
     st.subheader("Link and citation", anchor=False)
     st.caption("The link to this page; it keeps working whatever happens to the claim.")
     st.code(sharing.claim_url(claim_id), language=None, wrap_lines=True)
-    widgets.citation_box(claim, source)
+    widgets.citation_box(claim, source, key="claim.cite_form")
 
     same = claim["same_statement"]
     st.subheader(f"The same statement in other sources ({len(same)})", anchor=False)

@@ -259,19 +259,28 @@ def link_button(label: str, url: Any, key: str | None = None) -> None:
 CITATION_FORMS = ("Sentence", "Markdown", "CSL-JSON", "BibTeX")
 
 
-def citation_box(row: Mapping[str, Any], source: Mapping[str, Any] | None = None) -> None:
+def citation_box(
+    row: Mapping[str, Any], source: Mapping[str, Any] | None = None, *, key: str
+) -> None:
     """The citation in the forms a journalist pastes: a plain sentence and a Markdown link
     (the figure, from `row`), and CSL-JSON and BibTeX (the source, when `source`, a row of
     `queries.citation_sources`, is given). One tab each, each in a code box, whose copy
-    button copies it in one click and which renders no markup."""
+    button copies it in one click and which renders no markup. Only the open tab's box is
+    drawn (the others on a click, `key` remembering which is open): every code box costs the
+    browser its highlighter's work before the page's chart appears."""
     cited = CitedFigure.from_row(row)
     names = CITATION_FORMS if source else CITATION_FORMS[:2]
-    tabs = st.tabs(list(names))
-    tabs[0].code(citation_line(cited), language=None, wrap_lines=True)
-    tabs[1].code(markdown_citation(cited), language="markdown", wrap_lines=True)
-    if source:
-        tabs[2].code(csl_json_text([source]), language="json")
-        tabs[3].code(bibtex(source), language="latex")
+    tabs = st.tabs(list(names), key=key, on_change="rerun")
+    forms = (
+        lambda: st.code(citation_line(cited), language=None, wrap_lines=True),
+        lambda: st.code(markdown_citation(cited), language="markdown", wrap_lines=True),
+        lambda: st.code(csl_json_text([source]), language="json"),
+        lambda: st.code(bibtex(source), language="latex"),
+    )
+    for tab, form in zip(tabs, forms, strict=False):
+        if tab.open:
+            with tab:
+                form()
 
 
 def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None) -> None:
@@ -304,7 +313,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
                     claim.get("source_archive_url"),
                     key=f"archive_{claim['claim_id']}",
                 )
-        citation_box(claim, source)
+        citation_box(claim, source, key=f"claim_card_{claim['claim_id']}.cite")
         st.button(
             "Open this claim's page: link, checks, history",
             icon=":material/link:",

@@ -184,6 +184,31 @@ def codes(at: AppTest) -> list[str]:
     return [c.value for c in at.code]
 
 
+FORMS = ["Sentence", "Markdown", "CSL-JSON", "BibTeX"]  # the citation box's tabs
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Click the tab `label` of the tab set `key` (only the open tab is drawn)."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
+def citation_forms(at: AppTest, key: str) -> list[str]:
+    """The citation box's forms, its tabs opened one after the other: each time the open
+    form is the page's last code box, and the only one of the box."""
+    forms = []
+    before = None
+    for label in FORMS:
+        shown = codes(open_tab(at, key, label))
+        if before is not None:
+            assert len(shown) == before  # one form at a time
+        before = len(shown)
+        forms.append(shown[-1])
+    return forms
+
+
 def link_buttons(at: AppTest) -> dict[str, str]:
     return {b.proto.label: b.proto.url for b in at.get("link_button")}
 
@@ -364,8 +389,9 @@ def test_claim_page_citations_are_exactly_the_library_forms(open_page, dashboard
     at = open_page(dashboard_url, claim=str(claim_id))
     assert not at.exception
     expected = expected_citations(dashboard_url, claim_id)
-    assert codes(at)[1:5] == expected
-    assert [t.label for t in at.tabs][:4] == ["Sentence", "Markdown", "CSL-JSON", "BibTeX"]
+    assert [t.label for t in at.tabs][:4] == FORMS
+    assert codes(at)[1:] == expected[:1]  # the sentence: the open tab, and only it
+    assert citation_forms(at, "claim.cite_form") == expected
     assert expected[0] == (
         "OHCHR: 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 (OHCHR, "
         "13 Feb 2023, https://www.ohchr.org/en/news/2023/02/"
@@ -396,11 +422,13 @@ def test_latest_figure_per_claimant_is_one_table_and_each_cites_in_the_four_form
     assert ("Why" in table.value.columns) == bool((latest["status"] == "disputed").any())
     choice = at.selectbox(key="figures.cite")
     assert choice.value == ids[0] and len(choice.options) == len(ids)
-    assert codes(at)[-4:] == expected_citations(dashboard_url, ids[0])
+    assert citation_forms(at, "figures.cite_form") == expected_citations(dashboard_url, ids[0])
     for claim_id in ids[1:]:
         at.selectbox(key="figures.cite").set_value(claim_id).run()
         assert not at.exception
-        assert codes(at)[-4:] == expected_citations(dashboard_url, claim_id)
+        assert citation_forms(at, "figures.cite_form") == expected_citations(
+            dashboard_url, claim_id
+        )
         assert at.button(key="figures.latest_open").proto.label == "This claim's page"
 
 
@@ -470,9 +498,13 @@ def test_chart_images_and_exports_are_offered_for_the_view(
     except TrackerError:
         pytest.skip("no Chromium: the hint is tested below")
     at = open_page(dashboard_sqlite_url)
-    assert download_labels(at) == [
+    assert download_labels(at) == []  # drawn when their tab is opened
+    assert download_labels(open_tab(at, "figures.share", "Chart image")) == [
         "PNG image",
         "SVG image",
+    ]
+    assert "2000 × 1200 px PNG or SVG" in text_of(at)
+    assert download_labels(open_tab(at, "figures.share", "Data")) == [
         "CSV",
         "CSV for Excel",
         "HXL",
@@ -481,18 +513,17 @@ def test_chart_images_and_exports_are_offered_for_the_view(
         "JSON",
         "YAML (zip)",
     ]
-    assert "2000 × 1200 px PNG or SVG" in text_of(at)
 
 
 def test_without_chromium_the_image_tab_says_what_to_install(
     open_page, dashboard_sqlite_url, monkeypatch
 ):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    at = open_page(dashboard_sqlite_url)
-    assert not at.exception
+    at = open_tab(open_page(dashboard_sqlite_url), "figures.share", "Chart image")
     assert any("Chart images are not available here" in i.value for i in at.info)
     assert "apt-get install chromium" in codes(at)
-    assert "PNG image" not in download_labels(at)
+    assert download_labels(at) == []
+    at = open_tab(at, "figures.share", "Data")
     assert download_labels(at)[0] == "CSV"  # the exports do not need a browser
 
 

@@ -151,19 +151,27 @@ with card_column:
         widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
 
 st.subheader("Share this view", anchor=False)
-link_tab, image_tab, data_tab = st.tabs(["Link and embed", "Chart image", "Data"])
-with link_tab:
-    sharing.link_and_embed(title)
-with image_tab:
-    # The image without the checks' rings: a picture travels without the page's key to them.
-    sharing.image_downloads(
-        lambda: store.chart_figure(f, show_retracted=show_retracted, y_title=metric_label),
-        caption,
-        sharing.image_stem(f, meta),
-        key="figures.image",
-    )
-with data_tab:
-    sharing.export_downloads(store.engine, f, meta, key="figures.export")
+# Only the open tab is drawn (the others on a click): what the browser draws beside the
+# chart delays the chart itself.
+link_tab, image_tab, data_tab = st.tabs(
+    ["Link and embed", "Chart image", "Data"], key=state.FIG_SHARE, on_change="rerun"
+)
+if link_tab.open:
+    with link_tab:
+        sharing.link_and_embed(title)
+if image_tab.open:
+    with image_tab:
+        # The image without the checks' rings: a picture travels without the page's key to
+        # them.
+        sharing.image_downloads(
+            lambda: store.chart_figure(f, show_retracted=show_retracted, y_title=metric_label),
+            caption,
+            sharing.image_stem(f, meta),
+            key="figures.image",
+        )
+if data_tab.open:
+    with data_tab:
+        sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
 st.subheader("Latest figure per claimant")
 latest = store.latest_per_claimant(f)
@@ -190,7 +198,11 @@ cited = latest_rows[cited_id if cited_id in latest_rows else next(iter(latest_ro
 cited_source = int(cited["source_id"])
 with st.container(border=True):
     widgets.status_line(cited)
-    widgets.citation_box(cited, store.citation_sources((cited_source,)).get(cited_source))
+    widgets.citation_box(
+        cited,
+        store.citation_sources((cited_source,)).get(cited_source),
+        key=state.FIG_CITE_FORM,
+    )
     st.button(
         "This claim's page",
         icon=":material/link:",
