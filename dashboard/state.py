@@ -42,6 +42,7 @@ FIG_RETRACTED = "figures.retracted"
 FIG_CHART = "figures.chart"  # the chart's selection state
 FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 FIG_CITE_FORM = "figures.cite_form"  # which of its citation forms is open
+FIG_SHARE_OPEN = "figures.share_open"  # whether "Share this view" is open
 FIG_SHARE = "figures.share"  # which way of sharing the view is open
 
 CLAIMS_METRIC = "claims.metric"

@@ -346,6 +346,7 @@ def test_the_chart_downloads_as_a_png_of_the_stated_size_and_the_view_as_csv(
     finally:
         engine.dispose()
 
+    main.get_by_text("Share this view").click()  # drawn when opened
     main.get_by_role("tab", name="Chart image").click()
     png_button = main.get_by_test_id("stDownloadButton").filter(has_text="PNG image")
     expect(png_button).to_be_visible()
@@ -401,6 +402,7 @@ def test_the_embed_snippet_pasted_into_a_page_shows_the_chart_without_the_app(
     page.goto(f"{app_url}/?metric=children_killed")
     wait_for_app(page)
     wait_for_chart(page)
+    page.get_by_test_id("stMain").get_by_text("Share this view").click()  # drawn when opened
     snippet = page.get_by_test_id("stCode").filter(has_text="<iframe").first.inner_text().strip()
     assert snippet.startswith(f'<iframe src="{app_url}/?metric=children_killed&amp;embed=true"')
     (folder / "story.html").write_text(

@@ -195,6 +195,12 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     return at
 
 
+def open_sharing(at: AppTest, tab: str = "Link and embed") -> AppTest:
+    """Open "Share this view" under the chart, on its tab `tab` (drawn only when open)."""
+    at.session_state["figures.share_open"] = True
+    return open_tab(at, "figures.share", tab)
+
+
 def citation_forms(at: AppTest, key: str) -> list[str]:
     """The citation box's forms, its tabs opened one after the other: each time the open
     form is the page's last code box, and the only one of the box."""
@@ -435,6 +441,20 @@ def test_latest_figure_per_claimant_is_one_table_and_each_cites_in_the_four_form
 # --- link, embed, images and exports of a view ------------------------------------------------
 
 
+def test_sharing_is_drawn_only_when_asked_for(open_page, dashboard_sqlite_url):
+    """Under the chart, "Share this view" starts closed and draws nothing inside (its code
+    boxes and buttons would delay the chart's drawing); opened, it draws its open tab."""
+    at = open_page(dashboard_sqlite_url)
+    assert not at.exception
+    [share] = [e for e in at.expander if e.label.startswith("Share this view")]
+    assert not share.children
+    assert not [c for c in codes(at) if "embed=true" in c] and not download_labels(at)
+    at = open_sharing(at)
+    [share] = [e for e in at.expander if e.label.startswith("Share this view")]
+    assert [t.label for t in share.tabs] == ["Link and embed", "Chart image", "Data"]
+    assert any("embed=true" in c for c in codes(at)) and not download_labels(at)
+
+
 def test_every_view_shows_its_link_and_embed_form(open_page, dashboard_sqlite_url):
     at = open_page(dashboard_sqlite_url, metric="children_killed", claimant="pgo")
     assert not at.exception
@@ -442,7 +462,7 @@ def test_every_view_shows_its_link_and_embed_form(open_page, dashboard_sqlite_ur
     assert "Click the point for its source card" in chart.proto.spec  # (not in the embed)
     link = f"{ADDRESS}?metric=children_killed&claimant=pgo"
     embed = f"{link}&embed=true"
-    shown = codes(at)
+    shown = codes(open_sharing(at))
     assert shown[:3] == [
         link,
         '<iframe src="http://localhost:8501/?metric=children_killed&amp;claimant=pgo&amp;'
@@ -498,13 +518,14 @@ def test_chart_images_and_exports_are_offered_for_the_view(
     except TrackerError:
         pytest.skip("no Chromium: the hint is tested below")
     at = open_page(dashboard_sqlite_url)
-    assert download_labels(at) == []  # drawn when their tab is opened
-    assert download_labels(open_tab(at, "figures.share", "Chart image")) == [
+    assert download_labels(at) == []  # drawn when "Share this view" and their tab are opened
+    assert download_labels(open_sharing(at, "Link and embed")) == []
+    assert download_labels(open_sharing(at, "Chart image")) == [
         "PNG image",
         "SVG image",
     ]
     assert "2000 × 1200 px PNG or SVG" in text_of(at)
-    assert download_labels(open_tab(at, "figures.share", "Data")) == [
+    assert download_labels(open_sharing(at, "Data")) == [
         "CSV",
         "CSV for Excel",
         "HXL",
@@ -519,11 +540,11 @@ def test_without_chromium_the_image_tab_says_what_to_install(
     open_page, dashboard_sqlite_url, monkeypatch
 ):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    at = open_tab(open_page(dashboard_sqlite_url), "figures.share", "Chart image")
+    at = open_sharing(open_page(dashboard_sqlite_url), "Chart image")
     assert any("Chart images are not available here" in i.value for i in at.info)
     assert "apt-get install chromium" in codes(at)
     assert download_labels(at) == []
-    at = open_tab(at, "figures.share", "Data")
+    at = open_sharing(at, "Data")
     assert download_labels(at)[0] == "CSV"  # the exports do not need a browser
 
 
@@ -561,4 +582,5 @@ def test_an_aggregated_view_embeds_and_says_so_without_a_qualifier_legend(
     assert len(captions) == 2 and captions[1].startswith(md("Source: "))
     at = open_page(dashboard_sqlite_url)
     assert not at.exception
-    assert "Share this view" in [s.value for s in at.subheader]  # the full page too
+    [share] = [e for e in at.expander if e.label.startswith("Share this view")]  # full page
+    assert "(highest figure per claimant per " in codes(open_sharing(at))[1]  # the embed

@@ -150,28 +150,38 @@ with card_column:
         source_id = int(claim["source_id"])
         widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
 
-st.subheader("Share this view", anchor=False)
-# Only the open tab is drawn (the others on a click): what the browser draws beside the
-# chart delays the chart itself.
-link_tab, image_tab, data_tab = st.tabs(
-    ["Link and embed", "Chart image", "Data"], key=state.FIG_SHARE, on_change="rerun"
+# Sharing is drawn when asked for (the expander and its open tab only): every code box
+# and button the browser draws beside the chart delays the chart itself, by a third of a
+# second for this section at a million claims. The address bar holds the view's link anyway.
+share = st.expander(
+    "Share this view: its link, an embed, the chart as an image, the data",
+    icon=":material/share:",
+    key=state.FIG_SHARE_OPEN,
+    on_change="rerun",
 )
-if link_tab.open:
-    with link_tab:
-        sharing.link_and_embed(title)
-if image_tab.open:
-    with image_tab:
-        # The image without the checks' rings: a picture travels without the page's key to
-        # them.
-        sharing.image_downloads(
-            lambda: store.chart_figure(f, show_retracted=show_retracted, y_title=metric_label),
-            caption,
-            sharing.image_stem(f, meta),
-            key="figures.image",
+if share.open:
+    with share:
+        link_tab, image_tab, data_tab = st.tabs(
+            ["Link and embed", "Chart image", "Data"], key=state.FIG_SHARE, on_change="rerun"
         )
-if data_tab.open:
-    with data_tab:
-        sharing.export_downloads(store.engine, f, meta, key="figures.export")
+        if link_tab.open:
+            with link_tab:
+                sharing.link_and_embed(title)
+        if image_tab.open:
+            with image_tab:
+                # The image without the checks' rings: a picture travels without the page's
+                # key to them.
+                sharing.image_downloads(
+                    lambda: store.chart_figure(
+                        f, show_retracted=show_retracted, y_title=metric_label
+                    ),
+                    caption,
+                    sharing.image_stem(f, meta),
+                    key="figures.image",
+                )
+        if data_tab.open:
+            with data_tab:
+                sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
 st.subheader("Latest figure per claimant")
 latest = store.latest_per_claimant(f)
