@@ -9,8 +9,10 @@ process stores nothing and says what went wrong, and the store is left in WAL mo
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from tests.dbstate import counts, everything, stored_by_natural_keys
 from tracker.bulk import BulkLoader
 from tracker.bulk_pipeline import load_in_two_processes
-from tracker.db import write_session
+from tracker.db import make_engine, write_session
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.lookup import Vocabulary
 from tracker.store import SYSTEM
@@ -130,10 +132,17 @@ def test_a_second_process_that_dies_stops_the_load_and_stores_nothing(vocab_engi
 
 
 @pytest.fixture
-def sqlite_vocab_engine(vocab_engine: Engine) -> Engine:
-    if vocab_engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL has no journal mode to choose")
-    return vocab_engine
+def sqlite_vocab_engine(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Engine]:
+    """An SQLite store holding the vocabularies (PostgreSQL has no journal mode to choose)."""
+    from tests.conftest import _fill
+
+    path = tmp_path / "first_load.db"
+    shutil.copy(sqlite_template, path)
+    engine = _fill(make_engine(f"sqlite:///{path}"), request, "vocab")
+    yield engine
+    engine.dispose()
 
 
 def test_a_first_load_leaves_the_store_in_wal_mode(sqlite_vocab_engine):
