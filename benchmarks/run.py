@@ -305,7 +305,9 @@ def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> 
     INSERT ... SELECT, and the non-unique secondary indexes dropped and re-created (the
     target is empty), with the loader's page cache. Maintained row by row instead, the floor
     spent 3.5x the CPU at 100k claims on SQLite, mostly in FTS5 flushing a segment per
-    inserted row."""
+    inserted row. On PostgreSQL the floor drops and re-creates the secondary indexes too,
+    which the loader does not (it would lock the dashboard's readers out, tracker.upkeep):
+    there the ratio includes that upkeep."""
     from tracker.upkeep import LOAD_CACHE_KIB, SQLITE_FTS
 
     with raw_connection(store) as conn:
