@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
 
 from tests.dbstate import counts, everything, stored_by_natural_keys
 from tracker.bulk import BulkLoader
@@ -27,9 +28,9 @@ from tracker.errors import TrackerError, ValidationFailed
 from tracker.lookup import Vocabulary
 from tracker.store import SYSTEM
 from tracker.synthetic import (
+    CLAIMANT_NAMES,
     CLAIMANTS,
     SyntheticVocabulary,
-    claimant_name,
     generate,
     load_synthetic,
 )
@@ -47,6 +48,23 @@ def stored(engine: Engine) -> dict[str, Any]:
 def items_of(session, n: int, seed: int) -> Iterator[tuple[dict, list[dict]]]:
     vocab = SyntheticVocabulary.from_vocabulary(Vocabulary.load(session))
     return ((i.source, i.claims) for i in generate(n, seed=seed, vocab=vocab))
+
+
+def load_in_two(
+    engine: Engine,
+    items: Callable[[Session], Iterator[tuple[dict, list[dict]]]],
+    *,
+    resolve_claimants: bool = True,
+    total: int | None = None,
+) -> None:
+    """`items(session)` loaded with the rows built in a forked child, in one transaction;
+    every synthetic claimant resolved before the fork unless told not to."""
+    with write_session(engine) as session:
+        loader = BulkLoader(session, SYSTEM, reason="test", batch_size=200, total=total)
+        if resolve_claimants:
+            loader.resolve_claimants(CLAIMANT_NAMES)
+        load_in_two_processes(loader, items(session))
+        loader.finish()
 
 
 def journal_mode(engine: Engine) -> str:
@@ -89,11 +107,8 @@ def test_an_unknown_metric_met_in_the_second_process_stores_nothing(vocab_engine
                 claims = [dict(claims[0], metric="no_such_metric"), *claims[1:]]
             yield source, claims
 
-    with pytest.raises(ValidationFailed) as exc, write_session(vocab_engine) as session:
-        loader = BulkLoader(session, SYSTEM, reason="test", batch_size=200, total=2000)
-        loader.resolve_claimants(claimant_name(i) for i in range(1, CLAIMANTS + 1))
-        load_in_two_processes(loader, items(session))
-        loader.finish()
+    with pytest.raises(ValidationFailed) as exc:
+        load_in_two(vocab_engine, items, total=2000)
     assert "unknown metric 'no_such_metric'" in str(exc.value)
     assert "https://example.org/synthetic/22/0000301" in str(exc.value)
     assert everything(vocab_engine) == before
@@ -101,10 +116,8 @@ def test_an_unknown_metric_met_in_the_second_process_stores_nothing(vocab_engine
 
 def test_a_claimant_not_resolved_before_the_fork_is_refused_not_created(vocab_engine):
     before = everything(vocab_engine)
-    with pytest.raises(TrackerError) as exc, write_session(vocab_engine) as session:
-        loader = BulkLoader(session, SYSTEM, reason="test", batch_size=200)
-        load_in_two_processes(loader, items_of(session, 500, seed=23))
-        loader.finish()
+    with pytest.raises(TrackerError) as exc:
+        load_in_two(vocab_engine, lambda s: items_of(s, 500, seed=23), resolve_claimants=False)
     assert "was not created before the load started" in str(exc.value)
     assert "Synthetic claimant" in str(exc.value)
     assert everything(vocab_engine) == before
@@ -119,11 +132,8 @@ def test_a_second_process_that_dies_stops_the_load_and_stores_nothing(vocab_engi
                 os._exit(3)  # as if the system killed it
             yield item
 
-    with pytest.raises(TrackerError) as exc, write_session(vocab_engine) as session:
-        loader = BulkLoader(session, SYSTEM, reason="test", batch_size=200)
-        loader.resolve_claimants(claimant_name(i) for i in range(1, CLAIMANTS + 1))
-        load_in_two_processes(loader, items(session))
-        loader.finish()
+    with pytest.raises(TrackerError) as exc:
+        load_in_two(vocab_engine, items)
     assert "stopped unexpectedly (exit code 3); nothing was stored" in str(exc.value)
     assert counts(vocab_engine) == {k: len(v) for k, v in before.items()}
 

@@ -88,6 +88,10 @@ def claimant_name(n: int) -> str:
     return f"Synthetic claimant {n:02d}"
 
 
+#: Every claimant a dataset may name, "Synthetic claimant 01" to "50".
+CLAIMANT_NAMES = tuple(claimant_name(n) for n in range(1, CLAIMANTS + 1))
+
+
 @dataclass(frozen=True)
 class SyntheticMetric:
     key: str
@@ -460,7 +464,7 @@ def load_synthetic(
         if two_processes:
             # Every claimant up front: the process building the rows may not create any. A
             # dataset this large names each of them (one bulletin in fifty is each one's).
-            loader.resolve_claimants(claimant_name(i) for i in range(1, CLAIMANTS + 1))
+            loader.resolve_claimants(CLAIMANT_NAMES)
             bulk_pipeline.load_in_two_processes(loader, items)
         else:
             for source, claims in items:
