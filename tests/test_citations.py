@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
+
+import pytest
 
 from tracker.citations import (
     CitedFigure,
     citation_line,
+    format_day,
     format_figure,
     format_period,
     markdown_citation,
@@ -56,6 +60,21 @@ def test_periods_read_as_a_journalist_writes_them():
     assert format_period(None, date(2023, 2, 12), True) == "as of 12 Feb 2023"
     assert format_period(None, date(2023, 2, 12), False) == "12 Feb 2023"
     assert format_period(date(2023, 1, 1), date(2023, 12, 31)) == "1 Jan – 31 Dec 2023"
+    assert format_period(date(2022, 2, 24), date(2023, 2, 12)) == "24 Feb 2022 – 12 Feb 2023"
+
+
+def test_the_house_date_style_does_not_follow_cldr_releases():
+    # CLDR has written September "Sep" and "Sept", and spaced intervals' dashes with thin
+    # spaces in some releases only: a printed citation must not change with babel.
+    assert format_day(date(2023, 9, 3)) == "3 Sep 2023"
+    assert format_period(date(2023, 9, 1), date(2023, 9, 30), False) == "1–30 Sep 2023"
+
+
+@pytest.mark.parametrize("locale", ["fr", "de", "uk", "ar"])
+def test_other_locales_use_plain_spaces_around_the_dash(locale: str):
+    spaced = format_period(date(2023, 1, 1), date(2023, 12, 31), locale=locale)
+    assert " – " in spaced
+    assert not re.search("[\u2009\u202f\u00a0]–|–[\u2009\u202f\u00a0]", spaced)
 
 
 def test_a_link_that_is_not_http_is_left_out():

@@ -11,6 +11,7 @@ own module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,9 +27,13 @@ from tracker.urls import is_safe_link
 from tracker.vocab import QUALIFIER_WORDS
 
 LOCALE = "en_GB"  # day-month-year, as wire services outside the US write dates
-# babel puts thin and narrow no-break spaces around the dash of an interval; plain spaces
-# paste safely into every CMS.
-_SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\u00a0": " "})
+# The house style in English is fixed here rather than taken from CLDR, whose abbreviations
+# ("Sep"/"Sept") and interval spacing change between babel releases: a printed citation must
+# read the same whatever was installed.
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Other locales go through babel; any spaces it puts around an interval's dash (thin, narrow
+# no-break) are replaced by the house rule below.
+_DASH = re.compile(r"\s*[\u2013\u2014-]\s*")
 
 
 def format_number(value: int, locale: str = LOCALE) -> str:
@@ -85,11 +90,24 @@ def format_figure(
     return f"{words} {number}" if words else number
 
 
+def _english(locale: str) -> bool:
+    return locale == "en" or locale.startswith(("en_", "en-"))
+
+
 @lru_cache(maxsize=FORMAT_CACHE)
 def format_day(day: date | datetime | None, locale: str = LOCALE) -> str:
+    """ "3 Sep 2023": no day/month order to misread."""
     if day is None:
         return "undated"
+    if _english(locale):
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     return format_date(day, "d MMM y", locale=locale)
+
+
+def _join(first: str, last: str) -> str:
+    """An en dash, closed between single terms ("13–14"), spaced when either side has a
+    space ("1 Jan – 31 Dec 2023")."""
+    return f"{first} – {last}" if " " in first or " " in last else f"{first}–{last}"
 
 
 @lru_cache(maxsize=FORMAT_CACHE)
@@ -102,7 +120,14 @@ def format_period(
         return f"as of {format_day(end, locale)}"
     if start is None or start == end:
         return format_day(end, locale)
-    return format_interval(start, end, "yMMMd", locale=locale).translate(_SPACES)
+    if not _english(locale):
+        parts = _DASH.split(format_interval(start, end, "yMMMd", locale=locale), maxsplit=1)
+        return _join(*parts) if len(parts) == 2 else parts[0]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{_join(str(start.day), str(end.day))} {_MONTHS_EN[end.month - 1]} {end.year}"
+    if start.year == end.year:
+        return f"{_join(f'{start.day} {_MONTHS_EN[start.month - 1]}', format_day(end, locale))}"
+    return _join(format_day(start, locale), format_day(end, locale))
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from tracker.citations import format_day
 from tracker.lookup import Vocabulary
 from tracker.schemas import ClaimIn
 from tracker.vocab import QUALIFIER_WORDS
 
-DATE_FORMAT = "d MMM y"  # 24 Feb 2022: no day/month order to misread
 _IRREGULAR = {"children": "child", "people": "person", "casualties": "casualty"}
 
 
@@ -28,7 +27,7 @@ def number(n: int, locale: str = "en") -> str:
 
 
 def day(d: date, locale: str = "en") -> str:
-    return format_date(d, DATE_FORMAT, locale=locale)
+    return format_day(d, locale)
 
 
 def figure_words(claim_in: ClaimIn, locale: str = "en") -> str:
