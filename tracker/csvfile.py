@@ -24,7 +24,7 @@ from tracker.datafiles import MAX_FILE_BYTES, LineMap, SourceFile
 from tracker.errors import Problem, ValidationFailed
 from tracker.export import CLAIM_KEYS, restore_formula
 from tracker.interchange.columns import FLAT_COLUMNS
-from tracker.schemas import ClaimIn, SourceIn, problems_from
+from tracker.schemas import ClaimIn, SourceIn, date_problems, problems_from
 from tracker.urls import BadURL, normalise_url
 
 #: The export's source columns and the source fields they hold.
@@ -147,15 +147,10 @@ def parse_csv(text: str, name: str) -> list[SourceFile]:
         group.claims.append(claim)
         group.rows.append(line)
         key = group.source.url if group.source else ""
-        if group.source is not None and claim.period_end > group.source.published:
-            soft.setdefault(key, []).append(
-                Problem(
-                    f"the figure's period ends {claim.period_end}, after the source was "
-                    f"published ({group.source.published})",
-                    file=name,
-                    line=line,
-                    field="period_end",
-                )
+        if group.source is not None:
+            soft.setdefault(key, []).extend(
+                p.located(file=name, line=line)
+                for p in date_problems(group.source.published, claim.period_end)
             )
         if claim.id:
             if claim.id in ids:

@@ -19,7 +19,15 @@ import yaml
 from pydantic import ValidationError
 
 from tracker.errors import Problem, ValidationFailed
-from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
+from tracker.schemas import (
+    ClaimantIn,
+    ClaimIn,
+    MetricIn,
+    PlaceIn,
+    SourceIn,
+    date_problems,
+    problems_from,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 20
@@ -484,16 +492,11 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
             continue
         claims.append(claim)
         claim_lines.append(_start(lines, raw, ("claims", i)))
-        if source is not None and claim.period_end > source.published:
-            soft.append(
-                Problem(
-                    f"the figure's period ends {claim.period_end}, after the source was "
-                    f"published ({source.published})",
-                    file=name,
-                    line=lines.line(("claims", i, "period_end")),
-                    field=f"{prefix}period_end",
-                )
-            )
+        if source is not None:
+            soft += [
+                p.located(file=name, line=lines.line(("claims", i, p.field)), prefix=prefix)
+                for p in date_problems(source.published, claim.period_end)
+            ]
     seen: dict[str, int] = {}
     for i, claim in enumerate(claims):
         if claim.id:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
@@ -50,6 +50,8 @@ MAX_PUBLISHER = 300
 MAX_NAME = 300
 MAX_LANGUAGE = 16
 MAX_KEY_REFERENCE = 200  # ids, duplicate_of, statement_id
+#: A source dated "tomorrow" in UTC may be today where it was published.
+PUBLICATION_GRACE = timedelta(days=1)
 EARLIEST_TIME = datetime(1900, 1, 2, tzinfo=UTC)  # a day inside the date range, any zone
 LATEST_TIME = datetime(2100, 12, 30, tzinfo=UTC)
 
@@ -167,6 +169,42 @@ def _required_text(max_length: int):
 Alias = Annotated[str, _required_text(MAX_NAME)]
 
 
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def date_problems(
+    published: date, period_end: date | None = None, *, today: date | None = None
+) -> list[Problem]:
+    """The dates rule, written once and called by every entry path (forms, YAML and CSV
+    imports, the bulk loader): a source cannot be published after today (with a day's grace
+    for time zones), and a claim cannot be dated after the source that reports it.
+
+    With `period_end`, the claim is checked against its source's `published` (the source's
+    own date was checked when it was entered). Problems name the field ("published" or
+    "period_end"); callers add the file, line and prefix."""
+    if period_end is not None:
+        if period_end > published:
+            return [
+                Problem(
+                    f"the figure's period ends {period_end}, after the source was published "
+                    f"({published})",
+                    field="period_end",
+                )
+            ]
+        return []
+    latest = (today or utc_today()) + PUBLICATION_GRACE
+    if published > latest:
+        return [
+            Problem(
+                f"{published} is in the future: a source cannot be published after today "
+                f"({latest - PUBLICATION_GRACE})",
+                field="published",
+            )
+        ]
+    return []
+
+
 class _Input(BaseModel):
     # Unknown keys are refused so that a typo ("vaule") is reported, not silently dropped.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
@@ -196,6 +234,13 @@ class SourceIn(_Input):
             data = dict(data)
             data.setdefault("published_at", data["published"])
         return data
+
+    @field_validator("published")
+    @classmethod
+    def _not_in_future(cls, v: date) -> date:
+        for problem in date_problems(v):
+            raise ValueError(problem.message)
+        return v
 
     @field_validator("published_at", "retrieved_at")
     @classmethod

@@ -24,7 +24,7 @@ from tracker.errors import EditConflict, NotFound, PermissionDenied, Problem, Va
 from tracker.lookup import Vocabulary, slugify
 from tracker.models import Claim, Claimant, Meta, Place, Revision, Source, utcnow
 from tracker.quotes import require_quote_checks
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn, date_problems
 from tracker.vocab import ROLE_RANK, STATUSES_NEEDING_REASON, ClaimantKind, Role, Status
 
 DATA_VERSION_KEY = "data_version"
@@ -482,16 +482,8 @@ def add_claim(
     source = _get(session, Source, source_id, "source")
     if claim_in.status != Status.unverified:
         require(actor, Role.editor, f"enter a claim as {claim_in.status.value}")
-    if claim_in.period_end > source.published:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the figure's period ends {claim_in.period_end}, after the source was published "
-                    f"({source.published})",
-                    field="period_end",
-                )
-            ]
-        )
+    if problems := date_problems(source.published, claim_in.period_end):
+        raise ValidationFailed(problems)
     vocab = vocab or Vocabulary.load(session)
     resolved, problems = resolve_claim(claim_in, vocab)
     if problems:
@@ -599,16 +591,8 @@ def update_claim(
         # A confirmation was given for the old figure or quote, not for the new one.
         claim_in = _validated(ClaimIn, merged | {"check_override": None})
     source = session.get(Source, claim.source_id)
-    if source and claim_in.period_end > source.published:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the figure's period ends {claim_in.period_end}, after the source was published "
-                    f"({source.published})",
-                    field="period_end",
-                )
-            ]
-        )
+    if source and (problems := date_problems(source.published, claim_in.period_end)):
+        raise ValidationFailed(problems)
     resolved, problems = resolve_claim(claim_in, vocab)
     if problems:
         raise ValidationFailed(problems)
