@@ -4,6 +4,7 @@ one transaction with a progress bar: every file lands or none does."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from tests.curation_support import (
     ARTICLE,
@@ -15,8 +16,9 @@ from tests.curation_support import (
     errors,
     plain,
     successes,
+    yaml_file,
 )
-from tests.helpers import claim
+from tests.helpers import claim, source_doc
 from tracker.db import make_engine, write_session
 from tracker.schemas import ClaimIn
 from tracker.store import Actor, add_claim
@@ -126,3 +128,53 @@ def test_a_change_to_the_store_after_the_report_is_caught_and_nothing_is_written
         f"claim id 'example-new-1' already belongs to {ARTICLE['url']}"
     ]
     assert counts(url) == before  # the file's other claim and its source were not written
+
+
+SECOND_SOURCE = yaml_file(
+    "monitor-april.yaml",
+    source_doc(
+        claims=[
+            claim(
+                id="example-april-1",
+                value=9100,
+                period_end="2023-04-01",
+                **MONITOR_CLAIM,
+                quote="9,100 civilians killed",
+            ),
+        ],
+        url="https://example.org/news/monitor-april",
+        title="Monitor's April count",
+        publisher="Example Wire",
+        published="2023-04-02",
+    ),
+)
+
+
+def fail_writing_claim(url: str, key: str) -> None:
+    """A database that fails as a full disk would, when the claim `key` is written: the
+    write of one file fails, whatever order or grouping the code writes rows in."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER fail_on_second_file BEFORE INSERT ON claim "
+                f"WHEN NEW.key = '{key}' "
+                "BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END"
+            )
+        )
+    engine.dispose()
+
+
+def test_an_upload_whose_write_fails_on_the_second_file_stores_nothing_of_the_first(
+    open_as, curation_sqlite
+):
+    url, _ = curation_sqlite
+    at = upload(open_as, url, NEW_SOURCE, SECOND_SOURCE)
+    assert [b for b in at.button if b.key == "import.go"]
+    fail_writing_claim(url, "example-april-1")  # a claim of the second file
+    before = counts(url)
+    at.button(key="import.go").click().run()
+    assert not at.exception
+    assert errors(at)[0] == "Nothing was imported:"
+    assert not successes(at)
+    assert counts(url) == before  # sources, claims and revisions: the first file too
