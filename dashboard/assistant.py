@@ -161,7 +161,7 @@ def claims_of(edited: pd.DataFrame) -> tuple[list[tuple[int, ClaimIn]], list[Pro
 def save(engine, source_id: int, edited: pd.DataFrame) -> bool:  # noqa: ANN001
     rows, problems = claims_of(edited)
     if problems:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return False
 
     def act() -> str:

@@ -156,6 +156,18 @@ class Feedback:
     conflict: str | None = None
     current: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The form's widget values when it was refused: a field's problem is shown only while
+    #: the field (or one it was checked against) still holds the value that was refused.
+    refused_values: dict[str, Any] = field(default_factory=dict)
+
+
+#: Fields checked against each other: changing either answers the other's problem.
+LINKED_FIELDS = {
+    "value": ("low", "high"),
+    "low": ("high", "value"),
+    "high": ("low", "value"),
+    "period_start": ("period_end",),
+}
 
 
 def feedback(form: str) -> Feedback:
@@ -185,7 +197,28 @@ def refused(form: str, exc: Exception) -> None:
     elif isinstance(exc, DatabaseUnavailable) and not isinstance(exc, DatabaseBusy):
         set_feedback(form, Feedback(problems=[Problem(not_saved(exc))]))
     else:
-        set_feedback(form, Feedback(problems=problems_of(exc)))
+        refuse(form, problems_of(exc))
+
+
+def refuse(form: str, problems: list[Problem]) -> None:
+    """Record the problems that refused a save, with the values they were found in."""
+    prefix = f"{form}."
+    values = {k: v for k, v in st.session_state.items() if str(k).startswith(prefix)}
+    set_feedback(form, Feedback(problems=problems, refused_values=values))
+
+
+def still_refused(form: str, problem: Problem) -> bool:
+    """False once the curator changed the field the problem is about (or a field it was
+    checked against): the old message must not stand under a corrected value."""
+    values = feedback(form).refused_values
+    base = base_field(problem.field)
+    if not values or not base:
+        return True
+    for name in (base, *LINKED_FIELDS.get(base, ())):
+        k = key(form, name)
+        if k in values and st.session_state.get(k) != values[k]:
+            return False
+    return True
 
 
 def not_saved(exc: DatabaseUnavailable) -> str:
@@ -227,7 +260,7 @@ def problem_text(problem: Problem) -> str:
 def field_errors(form: str, *names: str) -> None:
     """The problems of these fields, under them, each naming its field."""
     for problem in feedback(form).problems:
-        if base_field(problem.field) in names:
+        if base_field(problem.field) in names and still_refused(form, problem):
             st.error(md(f"{label(problem.field)}: {problem.message}"), icon=":material/error:")
 
 

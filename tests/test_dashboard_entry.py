@@ -207,7 +207,7 @@ def test_a_claim_field_left_empty_is_named_next_to_it(open_as, curation_sqlite):
     ("fields", "key", "message"),
     [
         ({"value": "seven"}, "entry.value", "Figure: must be a whole number, got 'seven'"),
-        ({"value": "-5"}, "entry.value", "Figure: must be a whole number, got '-5'"),
+        ({"value": "-5"}, "entry.value", "Figure: cannot be negative"),
         (
             {"value": "", "low": "50", "high": "40"},
             "entry.low",

@@ -24,7 +24,7 @@ from tracker.datafiles import MAX_FILE_BYTES, LineMap, SourceFile
 from tracker.errors import Problem, ValidationFailed
 from tracker.export import CLAIM_KEYS, restore_formula
 from tracker.interchange.columns import FLAT_COLUMNS
-from tracker.schemas import ClaimIn, SourceIn, date_problems, problems_from
+from tracker.schemas import ClaimIn, SourceIn, closest_name, date_problems, problems_from
 from tracker.urls import BadURL, normalise_url
 
 #: The export's source columns and the source fields they hold.
@@ -188,9 +188,14 @@ def _check_header(header: list[str], name: str) -> None:
     known = {c.name for c in FLAT_COLUMNS}
     for col in header:
         if col not in known:
+            hint = closest_name(col, known)
             problems.append(
                 Problem(
-                    "is not a column of the export format (a typo?)", file=name, line=1, field=col
+                    "is not a column of the export format"
+                    + (f"; did you mean {hint}?" if hint else " (a typo?)"),
+                    file=name,
+                    line=1,
+                    field=col,
                 )
             )
     for col in sorted({c for c in header if header.count(c) > 1}):

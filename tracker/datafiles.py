@@ -25,6 +25,7 @@ from tracker.schemas import (
     MetricIn,
     PlaceIn,
     SourceIn,
+    closest_name,
     date_problems,
     problems_from,
 )
@@ -429,9 +430,11 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
     problems: list[Problem] = []
     unknown = sorted(str(k) for k in data if k not in ("source", "claims"))
     for key in unknown:
+        hint = closest_name(key, ("source", "claims"))
         problems.append(
             Problem(
-                "is not a top-level key of a source file (a typo?)",
+                "is not a top-level key of a source file"
+                + (f"; did you mean {hint}?" if hint else " (a typo?)"),
                 file=name,
                 line=lines.line((key,)),
                 field=key,

@@ -26,7 +26,7 @@ from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary
 from tracker.models import Claim, Claimant, Metric, Place, Revision, Source, utcnow
-from tracker.schemas import MetricIn, PlaceIn
+from tracker.schemas import MetricIn, PlaceIn, reason_problems
 from tracker.store import (
     CLAIM_FIELDS,
     Actor,
@@ -371,6 +371,8 @@ def apply_import(
     """Write the plan inside the caller's transaction. New rows go in bulk (Core inserts in
     chunks, not one ORM object per row) because imports can be large."""
     require(actor, Role.editor, "import data files")
+    if problems := reason_problems(reason, required=False):
+        raise ValidationFailed(problems)
     now = utcnow()
     _apply_vocab(session, plan.vocab)
     vocab = Vocabulary.load(session)

@@ -24,7 +24,7 @@ from tracker.errors import EditConflict, NotFound, PermissionDenied, Problem, Va
 from tracker.lookup import Vocabulary, slugify
 from tracker.models import Claim, Claimant, Meta, Place, Revision, Source, utcnow
 from tracker.quotes import require_quote_checks
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn, date_problems
+from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn, date_problems, reason_problems
 from tracker.vocab import ROLE_RANK, STATUSES_NEEDING_REASON, ClaimantKind, Role, Status
 
 DATA_VERSION_KEY = "data_version"
@@ -199,6 +199,8 @@ def record_revision(
     before: dict | None,
     after: dict | None,
 ) -> None:
+    if problems := reason_problems(reason, required=False):
+        raise ValidationFailed(problems)
     session.add(
         Revision(
             entity=entity,
@@ -814,8 +816,8 @@ def suggest_key(name: str, taken: dict | set) -> str:
 
 
 def _require_reason(reason: str) -> None:
-    if not reason or not reason.strip():
-        raise ValidationFailed([Problem("say why this change is made", field="reason")])
+    if problems := reason_problems(reason):
+        raise ValidationFailed(problems)
 
 
 def _get(session: Session, model: type, id_: int, what: str):  # noqa: ANN202

@@ -69,7 +69,7 @@ def save(engine, source_id: int, opened: dict) -> None:  # noqa: ANN001
     if not reason:
         problems.append(Problem("say why this change is made", field="reason"))
     if problems:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return
 
     def act() -> str:

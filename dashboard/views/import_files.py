@@ -92,7 +92,7 @@ st.caption(
     "the export's columns. Every file is checked first; nothing is written until you "
     "import, and then all files land or none does."
 )
-forms.saved_message(FORM)
+last_import = st.empty()  # the last import's outcome, above the uploader
 round_ = st.session_state.get(state.IMPORT_ROUND, 0)
 uploads = st.file_uploader(
     "Files to import",
@@ -101,7 +101,11 @@ uploads = st.file_uploader(
     key=f"{state.IMPORT}.files.{round_}",
 )
 if not uploads:
+    with last_import.container():
+        forms.saved_message(FORM)
     st.stop()
+# A new batch: the last one's "Imported ..." must not stand above this one's verdict.
+forms.clear_feedback(FORM)
 files = [(u.name, u.getvalue()) for u in uploads]
 fingerprint = (
     tuple((name, hashlib.sha256(content).hexdigest()) for name, content in files),
