@@ -9,6 +9,7 @@ before their widgets exist (Streamlit refuses to change a drawn widget's value).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +18,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import data, state
-from dashboard.navigation import LOGIN
+from dashboard import data, login_cookie, state
 from dashboard.widgets import md
 from tracker import curation
 from tracker.config import database_url, without_secrets
@@ -92,14 +92,16 @@ def _a(word: str) -> str:
 
 
 def require_role(role: Role, doing: str) -> None:
-    """Stop the page with a refusal unless the user holds `role` (a viewer who opened the
-    page's address is asked to log in; the form is never drawn for them)."""
+    """Stop the page with a refusal unless the user holds `role`. A viewer (who opened the
+    page's address, perhaps from a colleague's link) can log in right here and stays on
+    this page, with its address and query, once logged in; the form is never drawn for
+    them before that."""
     current = state.current_role()
     if ROLE_RANK[current] >= ROLE_RANK[role]:
         return
     if current == Role.viewer:
         st.warning(f"Log in as {_a(role.value)} to {doing}.", icon=":material/lock:")
-        st.page_link(LOGIN, label="Log in", icon=":material/login:")
+        login_form("login.here")
     else:
         st.error(
             f"Your account is {_a(current.value)}: only {_a(role.value)} or above can {doing}.",
@@ -108,26 +110,81 @@ def require_role(role: Role, doing: str) -> None:
     st.stop()
 
 
+def login_form(form_key: str) -> None:
+    """Name and password; a login lasts (a cookie, `dashboard.login_cookie`) and the page
+    it was made on runs again, logged in. The password goes straight to
+    `tracker.curation.log_in` and is never shown, kept or logged."""
+    with st.form(form_key, clear_on_submit=True):
+        name = st.text_input("Account name", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Log in", type="primary", icon=":material/login:")
+    if not submitted:
+        return
+    if not name.strip() or not password:
+        st.error("Give your account name and password.", icon=":material/error:")
+        return
+    engine = data.engine(database_url())
+    try:
+        actor = curation.log_in(engine, name, password)
+        started = curation.start_login(engine, actor)
+    except TrackerError as exc:
+        # A refused login's message never says which of the two was wrong, and never
+        # contains the password; a back-off says how long to wait.
+        message = str(exc)
+        st.error(md(message[:1].upper() + message[1:] + "."), icon=":material/lock:")
+        return
+    clear_feedback(state.LOGIN)
+    state.log_in(actor.name, actor.role)
+    login_cookie.remember(started)
+    st.rerun()
+
+
+def log_out() -> None:
+    """End this login everywhere (its token is revoked, its cookie removed), then forget
+    the account in this tab."""
+    token = login_cookie.token()
+    if token:
+        # Without a database the tab is logged out all the same; the token expires.
+        with contextlib.suppress(DatabaseUnavailable):
+            curation.end_login(data.engine(database_url()), token)
+    login_cookie.forget()
+    state.log_out()
+
+
 def user() -> str | None:
     return state.current_user()
 
 
 def refresh_account() -> None:
     """Read the logged-in account again (once per run): an account disabled or demoted
-    since login loses its pages at once, not at its next write (which is refused anyway)."""
+    since login loses its pages at once, not at its next write (which is refused anyway),
+    and a login revoked elsewhere (logged out in another tab, a new password or role) or
+    expired ends here too."""
     name = state.current_user()
     if not name:
         return
+    engine = data.engine(database_url())
     try:
-        actor = curation.actor_of(data.engine(database_url()), name)
+        actor = curation.actor_of(engine, name)
+        token = login_cookie.token()
+        lasting = curation.resume_login(engine, token) if token else None
     except PermissionDenied:
-        actor = None
+        actor, token, lasting = None, None, None
     except DatabaseUnavailable:
         return  # the page says what is wrong with the database
     if actor is None or actor.disabled:
+        login_cookie.forget()
         state.log_out()
         st.warning(
             md(f"The account {name!r} is disabled or no longer exists: you are logged out."),
+            icon=":material/lock:",
+        )
+    elif token and (lasting is None or lasting.name != actor.name):
+        login_cookie.forget()
+        state.log_out()
+        st.warning(
+            "Your login has ended (logged out, expired, or the account's password or role "
+            "changed): log in again.",
             icon=":material/lock:",
         )
     elif Role(actor.role) != state.current_role():
@@ -140,7 +197,7 @@ def account_panel() -> None:
     if not name:
         return
     st.caption(md(f"Logged in as {name} ({state.current_role().value})"))
-    st.button("Log out", key="account.logout", on_click=state.log_out, icon=":material/logout:")
+    st.button("Log out", key="account.logout", on_click=log_out, icon=":material/logout:")
 
 
 # --- feedback: problems next to their fields ------------------------------------------------

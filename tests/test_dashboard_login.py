@@ -128,8 +128,10 @@ def test_a_viewer_opening_a_curation_page_is_refused_not_shown_the_form(
     assert not at.exception
     [warning] = at.warning
     assert warning.value.startswith("Log in as a")
-    assert not at.text_input and not at.text_area and not at.button
-    assert [p.proto.page for p in at.get("page_link")][-1] == "login"
+    # The only fields are the login form's, drawn right there: none of the page's own.
+    assert [w.label for w in at.text_input] == ["Account name", "Password"]
+    assert {w.form_id for w in at.text_input} == {"login.here"}
+    assert not at.text_area and [b.label for b in at.button] == ["Log in"]
 
 
 def test_a_curator_opening_the_import_page_is_refused(open_as, curation_sqlite):

@@ -2,7 +2,7 @@
 
 Viewers need no account. Everything here is enforced in the library, not only by hiding
 pages: only admins manage users (`tracker.store.require`), a disabled account cannot log
-in, and `current_actor` re-reads the account before each write so that a user disabled
+in (disabling it, or changing its password or role, ends its logins: `tracker.sessions`), and `current_actor` re-reads the account before each write so that a user disabled
 or demoted mid-session is refused at once.
 
 Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile) and never
@@ -33,6 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from tracker import sessions
 from tracker.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from tracker.models import Revision, User, utcnow
 from tracker.store import Actor, bump_data_version, record_revision, require
@@ -283,6 +284,7 @@ def set_password(
     session.add(user)
     session.flush()
     _record(session, actor, user, "password", "password changed", _snapshot(user))
+    sessions.revoke_all(session, user.id, sessions.PASSWORD_CHANGED)
     log.info("password of %r changed by %r", user.name, actor.name)
     return user
 
@@ -301,6 +303,7 @@ def disable_user(session: Session, actor: Actor, name: str, *, reason: str = "di
     session.add(user)
     session.flush()
     _record(session, actor, user, "disable", reason, before)
+    sessions.revoke_all(session, user.id, sessions.DISABLED)
     log.info("account %r disabled by %r", user.name, actor.name)
     return user
 
@@ -338,6 +341,7 @@ def set_role(session: Session, actor: Actor, name: str, role: Role | str, *, rea
     session.add(user)
     session.flush()
     _record(session, actor, user, "role", _reason(reason), before)
+    sessions.revoke_all(session, user.id, sessions.ROLE_CHANGED)
     log.info("account %r is now %s (by %r)", user.name, new_role.value, actor.name)
     return user
 

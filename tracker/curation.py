@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker import accounts, store
+from tracker import accounts, sessions, store
 from tracker.datafiles import SourceFile, VocabFile, read_texts
 from tracker.db import read_session, write_session
 from tracker.errors import PermissionDenied, Problem, ValidationFailed
@@ -45,6 +45,27 @@ def log_in(engine: Engine, name: str, password: str, *, clock: accounts.Clock = 
     message never says which of the two was wrong and never repeats the password."""
     with write_session(engine) as session:
         return accounts.authenticate(session, name, password, clock=clock)
+
+
+def start_login(engine: Engine, actor: Actor) -> sessions.Started:
+    """A lasting login for an account that has just logged in: the token for its cookie."""
+    with write_session(engine) as session:
+        return sessions.start(session, actor)
+
+
+def resume_login(engine: Engine, token: str | None) -> Actor | None:
+    """The account a login cookie's token stands for, or None (unknown, expired, revoked,
+    or the account disabled since)."""
+    if not token:
+        return None
+    with read_session(engine) as session:
+        return sessions.resume(session, token)
+
+
+def end_login(engine: Engine, token: str | None) -> None:
+    """Log out everywhere this login's token is kept (its cookie, other tabs)."""
+    with write_session(engine) as session:
+        sessions.end(session, token)
 
 
 def _actor(session: Session, user: str | None) -> Actor:
