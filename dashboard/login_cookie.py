@@ -1,6 +1,6 @@
 """The login cookie: a login lasts through reloads, new tabs and shared links.
 
-`tracker.sessions` makes the token and keeps its hash; this module keeps the token in a
+`tracker.store.sessions` makes the token and keeps its hash; this module keeps the token in a
 cookie. Streamlit reads cookies (`st.context.cookies`, those sent when the tab connected)
 but cannot set them, so the cookie is written by extra-streamlit-components'
 CookieManager (a small, maintained component, rather than hand-written JavaScript). The
@@ -20,8 +20,8 @@ import streamlit as st
 
 from dashboard import state
 from tracker import curation
-from tracker.errors import DatabaseUnavailable
-from tracker.sessions import Started
+from tracker.core.errors import DatabaseUnavailable
+from tracker.store.sessions import Started
 
 COOKIE = "tracker_login"
 TOKEN = "login.token"  # this tab's login token (also in the cookie)

@@ -16,11 +16,11 @@ from sqlmodel import select
 
 from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.accounts import create_user, disable_user
-from tracker.db import make_engine, read_session, write_session
-from tracker.models import Claim, LoginSession
-from tracker.sessions import token_hash
-from tracker.store import SYSTEM
+from tracker.domain.models import Claim, LoginSession
+from tracker.store.accounts import create_user, disable_user
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.sessions import token_hash
+from tracker.store.write import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -1,4 +1,4 @@
-"""Dates that cannot be in the future: one rule (`tracker.schemas.date_problems`), called by
+"""Dates that cannot be in the future: one rule (`tracker.domain.schemas.date_problems`), called by
 the forms, `tracker import` (YAML and CSV) and the bulk loader alike."""
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from sqlmodel import func, select
 from tests.conftest import VOCAB_FILES
 from tests.curation_support import counts, errors_after
 from tests.helpers import BASE_CLAIM, BASE_SOURCE, claim, source_doc, write_doc
-from tracker.bulk import BulkLoader
 from tracker.cli import main
-from tracker.db import read_session, write_session
-from tracker.errors import ValidationFailed
-from tracker.importer import import_paths
-from tracker.interchange.columns import FLAT_COLUMNS
-from tracker.interchange.tabular import write_table
-from tracker.models import Source
-from tracker.schemas import date_problems, utc_today
-from tracker.store import SYSTEM
+from tracker.core.errors import ValidationFailed
+from tracker.domain.models import Source
+from tracker.domain.schemas import date_problems, utc_today
+from tracker.files.importer import import_paths
+from tracker.files.interchange.columns import FLAT_COLUMNS
+from tracker.files.interchange.tabular import write_table
+from tracker.store.bulk import BulkLoader
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM
 
 FUTURE = "2099-01-01"
 
@@ -78,7 +78,7 @@ def run_import(path) -> tuple[int, str]:  # noqa: ANN001
 
 
 def stored_sources(url: str) -> int:
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -22,10 +22,10 @@ from tests.curation_support import (
 from tests.helpers import claim, source_doc, write_doc
 from tests.test_dashboard_entry import ADD_CLAIMS, ADD_SOURCE, fill_claim, fill_source
 from tracker.cli import main
-from tracker.errors import ValidationFailed
-from tracker.importer import import_paths
-from tracker.schemas import TEXT_LIMITS, ClaimIn, SourceIn, problems_from
-from tracker.store import SYSTEM
+from tracker.core.errors import ValidationFailed
+from tracker.domain.schemas import TEXT_LIMITS, ClaimIn, SourceIn, problems_from
+from tracker.files.importer import import_paths
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 

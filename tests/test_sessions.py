@@ -1,4 +1,4 @@
-"""Lasting logins (`tracker.sessions`): a random token for the cookie, only its hash
+"""Lasting logins (`tracker.store.sessions`): a random token for the cookie, only its hash
 stored with an expiry, and every way a login ends."""
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ import pytest
 from sqlmodel import select
 
 from tests.curation_support import CHEAP_HASHER
-from tracker import accounts, curation, sessions
-from tracker.config import DEFAULT_SESSION_HOURS, session_hours
-from tracker.db import read_session, write_session
-from tracker.models import LoginSession, utcnow
-from tracker.store import SYSTEM, Actor
-from tracker.vocab import Role
+from tracker import curation
+from tracker.core.config import DEFAULT_SESSION_HOURS, session_hours
+from tracker.domain.models import LoginSession, utcnow
+from tracker.domain.vocab import Role
+from tracker.store import accounts, sessions
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM, Actor
 
 PASSWORD = "correct horse battery"
 

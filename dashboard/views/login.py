@@ -1,12 +1,12 @@
 """Log in and out. A login lasts through reloads, new tabs and links for its lifetime
-(`dashboard.login_cookie`); the password goes straight to `tracker.accounts.authenticate`
+(`dashboard.login_cookie`); the password goes straight to `tracker.store.accounts.authenticate`
 and is never shown, kept or logged."""
 
 import streamlit as st
 
 from dashboard import forms, state, widgets
 from dashboard.navigation import ADD_CLAIMS, ADD_SOURCE, HISTORY, IMPORT
-from tracker.vocab import ROLE_RANK, Role
+from tracker.domain.vocab import ROLE_RANK, Role
 
 user = state.current_user()
 if user:
