@@ -170,3 +170,32 @@ def test_a_log_in_from_an_edit_link_returns_to_that_claim(context, app_url, db_u
     wait_for_app(page)
     assert f"claim={claim_id}" in page.url
     expect(main.get_by_text("Log in as a curator")).to_have_count(0)
+
+
+def test_the_review_inbox_disputes_two_claims_at_once(context, app_url, db_url):
+    engine = make_engine(db_url)
+    with read_session(engine) as session:
+        newest = session.exec(
+            select(Claim.id).where(Claim.status == "unverified").order_by(Claim.id.desc()).limit(2)
+        ).all()
+    page = open_page(context, f"{app_url}/review")
+    log_in(page, "eddie")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Review")).to_be_visible()
+    wait_for_app(page)
+    for claim_id in newest:
+        main.get_by_text(f"Select claim #{claim_id}", exact=True).click()
+        wait_for_app(page)
+    main.get_by_text("Dispute", exact=True).click()
+    main.get_by_label("Reason (kept with each claim)").fill("the bulletin was withdrawn")
+    main.get_by_label("Reason (kept with each claim)").press("Enter")
+    wait_for_app(page)
+    main.get_by_role("button", name="Apply").click()
+    expect(main.get_by_text("Marked disputed:")).to_be_visible()
+    wait_for_app(page)
+    with read_session(engine) as session:
+        stored = session.exec(select(Claim).where(Claim.id.in_(newest))).all()
+        assert {(c.status, c.status_reason) for c in stored} == {
+            ("disputed", "the bulletin was withdrawn")
+        }
+    engine.dispose()

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.core.errors import EditConflict, PermissionDenied, Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Source, utcnow
@@ -272,6 +272,43 @@ def review_claim(
             session, actor, claim_id, status, reason=reason, expected_version=expected_version
         )
         return claim.version
+
+
+def review_claims(
+    engine: Engine,
+    user: str | None,
+    claims: list[tuple[int, int]],
+    status: Status | str,
+    *,
+    reason: str,
+    reasons: dict[int, str] | None = None,
+) -> list[int]:
+    """Review several claims at once (the review inbox): each (claim id, version it was
+    read at) gets `status` with its own revision and reason (`reasons` per claim, else the
+    common `reason`). One transaction: if one is refused (someone changed it since, or an
+    editor would corroborate their own claim), none is changed, and the refusal names it."""
+    if not claims:
+        raise ValidationFailed([Problem("choose at least one claim", field="claims")])
+    reasons = reasons or {}
+    versions = []
+    with acting(engine, user) as (session, actor):
+        for claim_id, version in claims:
+            why = (reasons.get(claim_id) or "").strip() or reason
+            try:
+                claim = store.set_claim_status(
+                    session, actor, claim_id, status, reason=why, expected_version=version
+                )
+            except ValidationFailed as exc:
+                raise ValidationFailed(
+                    [
+                        Problem(f"claim #{claim_id}: {p.message}", field=p.field)
+                        for p in exc.problems
+                    ]
+                ) from None
+            except (PermissionDenied, EditConflict) as exc:
+                raise type(exc)(f"claim #{claim_id}: {exc}") from None
+            versions.append(claim.version)
+    return versions
 
 
 @dataclass(frozen=True)
