@@ -19,6 +19,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import data, login_cookie, state
+from dashboard.navigation import SOURCES as SOURCES_PAGE
 from dashboard.widgets import md
 from tracker import curation
 from tracker.core.config import database_url, without_secrets
@@ -429,6 +430,40 @@ DATE_BASIS_LABELS = {
 }
 
 
+#: Stored values in words, for the history and the import preview.
+KIND_WORDS = {True: "cumulative total", False: "per-period figure"}
+
+
+def value_words(name: str, value: Any, vocab: Vocabulary | None = None) -> str:
+    """A stored field's value as a curator reads it: vocabulary keys by name, qualifiers
+    and date bases in words, figures with separators, yes/no for flags, "—" for none."""
+    base = base_field(name) or name
+    if value is None or value == "":
+        return "—"
+    if vocab is not None:
+        if base == "metric" and value in vocab.metrics:
+            return vocab.metrics[value].label
+        if base == "claimant" and value in vocab.claimants:
+            c = vocab.claimants[value]
+            return claimant_label(c.name, c.short_name)
+        if base == "place" and value in vocab.places:
+            p = vocab.places[value]
+            return place_label(p.name, p.iso_code or value)
+    if base == "cumulative" and isinstance(value, bool):
+        return KIND_WORDS[value]
+    if base == "qualifier":
+        return QUALIFIER_LABELS.get(value, str(value))
+    if base == "date_basis":
+        return DATE_BASIS_LABELS.get(value, str(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if base in ("value", "low", "high") and isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
 # --- the claim's fields ---------------------------------------------------------------------
 
 #: Fields the claim form draws, for `other_errors`.
@@ -761,6 +796,32 @@ def confirm_mismatch(form: str, check: QuoteCheck | None) -> None:
     )
     with right:
         field_errors(form, "check_override")
+
+
+def same_statement_warning(
+    engine: Any, draft: ClaimIn, *, row: int | None = None, links: bool = True
+) -> None:
+    """Warn while entering that the draft's statement (claimant, metric, place, period and
+    figure) is already stored, with a link to each stored copy: a relay of it is worth
+    storing (as a duplicate of it), a second copy from the same source is not."""
+    stored = curation.same_statement(engine, draft)
+    if not stored:
+        return
+    where = f"Row {row}: " if row is not None else ""
+    copies = "; ".join(
+        f"claim #{s.claim_id} ({s.publisher}, {s.published:%d %b %Y}: {s.title})" for s in stored
+    )
+    st.warning(
+        md(f"{where}the same statement is already stored: {copies}."),
+        icon=":material/content_copy:",
+    )
+    for s in stored if links else []:
+        st.page_link(
+            SOURCES_PAGE,
+            label=f"Open claim #{s.claim_id}'s source",
+            icon=":material/article:",
+            query_params={"source": str(s.source_id)},
+        )
 
 
 def draft_check(claim_in: ClaimIn | None, source: Any) -> QuoteCheck | None:

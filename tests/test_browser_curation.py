@@ -1,6 +1,7 @@
 """Curation in a real browser (Debian's Chromium driven by Playwright): logins that last
 through reloads, new tabs and links, and end at logout or when the account is disabled;
-a log-in from an edit link that returns to it.
+a log-in from an edit link that returns to it; the review inbox disputing two claims at
+once; a claim reverted from its history.
 
 The app runs on a copy of the shared test database with a curator and an editor.
 """
@@ -16,7 +17,8 @@ from sqlmodel import select
 
 from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.domain.models import Claim, LoginSession
+from tracker import curation
+from tracker.domain.models import Claim, LoginSession, Revision
 from tracker.store.accounts import create_user, disable_user
 from tracker.store.db import make_engine, read_session, write_session
 from tracker.store.sessions import token_hash
@@ -199,3 +201,46 @@ def test_the_review_inbox_disputes_two_claims_at_once(context, app_url, db_url):
             ("disputed", "the bulletin was withdrawn")
         }
     engine.dispose()
+
+
+def test_a_claim_is_reverted_from_its_history(context, app_url, db_url):
+    engine = make_engine(db_url)
+    with read_session(engine) as session:
+        claim = session.exec(select(Claim).order_by(Claim.id)).first()
+    curation.edit_claim(
+        engine,
+        "eddie",
+        claim.id,
+        {"notes": "a note added by mistake"},
+        expected_version=claim.version,
+        reason="a note",
+    )
+    with read_session(engine) as session:
+        [created] = session.exec(
+            select(Revision.version).where(
+                Revision.entity == "claim",
+                Revision.entity_id == claim.id,
+                Revision.version == claim.version,
+            )
+        ).all()
+    page = open_page(context, f"{app_url}/history?claim={claim.id}")
+    log_in(page, "eddie")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="History")).to_be_visible()
+    wait_for_app(page)
+    main.get_by_text(f"Revert to version {created}", exact=True).click()
+    main.get_by_label("Why go back to this version?").fill("the note was meant for another claim")
+    main.get_by_label("Why go back to this version?").press("Enter")
+    wait_for_app(page)
+    main.get_by_role("button", name="Revert to this version").click()
+    expect(main.get_by_text(f"is back as it was in version {created}")).to_be_visible()
+    with read_session(engine) as session:
+        reverted = session.get(Claim, claim.id)
+        last = session.exec(
+            select(Revision)
+            .where(Revision.entity == "claim", Revision.entity_id == claim.id)
+            .order_by(Revision.id.desc())
+        ).first()
+    engine.dispose()
+    assert reverted.notes == claim.notes and reverted.version == claim.version + 2
+    assert last.reason == f"back to version {created}: the note was meant for another claim"

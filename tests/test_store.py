@@ -19,6 +19,8 @@ from tracker.store.write import (
     add_claimant,
     add_place,
     add_source,
+    revert_claim,
+    revert_source,
     set_claim_status,
     update_claim,
     update_source,
@@ -127,6 +129,12 @@ def test_retraction_is_a_status_with_a_reason_and_the_claim_stays(vocab_engine, 
     assert revisions(vocab_engine, claim_id)[-1].action == "status"
 
 
+def _first_revision(session, entity: str, entity_id: int) -> int:  # noqa: ANN001
+    return session.exec(
+        select(Revision.id).where(Revision.entity == entity, Revision.entity_id == entity_id)
+    ).first()
+
+
 # Every write function, called as a form would call it (the source and claim exist).
 WRITES = {
     "add_source": lambda s, actor, claim_id: add_source(
@@ -143,6 +151,12 @@ WRITES = {
     ),
     "set_claim_status": lambda s, actor, claim_id: set_claim_status(
         s, actor, claim_id, "disputed", reason="r", expected_version=1
+    ),
+    "revert_claim": lambda s, actor, claim_id: revert_claim(
+        s, actor, claim_id, _first_revision(s, "claim", claim_id), expected_version=1, reason="r"
+    ),
+    "revert_source": lambda s, actor, claim_id: revert_source(
+        s, actor, 1, _first_revision(s, "source", 1), expected_version=1, reason="r"
     ),
     "add_claimant": lambda s, actor, claim_id: add_claimant(
         s, actor, ClaimantIn(key="example_monitor", name="Example Monitor")

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.core.errors import EditConflict, PermissionDenied, Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
@@ -318,6 +318,81 @@ class EditableSource:
     fields: dict[str, Any]
     updated_by: str
     can_edit: bool
+
+
+def revert(
+    engine: Engine,
+    user: str | None,
+    entity: str,
+    entity_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+) -> int:
+    """Put a claim or source back as it was after a revision (the History page's "revert
+    to this version"): a new revision with the reason; returns the new version."""
+    with acting(engine, user) as (session, actor):
+        if entity == "claim":
+            record = store.revert_claim(
+                session,
+                actor,
+                entity_id,
+                revision_id,
+                expected_version=expected_version,
+                reason=reason,
+            )
+        elif entity == "source":
+            record = store.revert_source(
+                session,
+                actor,
+                entity_id,
+                revision_id,
+                expected_version=expected_version,
+                reason=reason,
+            )
+        else:
+            raise ValidationFailed([Problem(f"a {entity} cannot be reverted from its history")])
+        return record.version
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    """A stored claim making the same statement as a draft (a duplicate warning)."""
+
+    claim_id: int
+    source_id: int
+    publisher: str
+    title: str
+    published: date
+
+
+def same_statement(engine: Engine, claim_in: ClaimIn, *, limit: int = 5) -> list[StoredStatement]:
+    """Stored claims with the draft's statement (claimant, metric, place, period, figure):
+    warned about while entering, before a curator stores it a second time."""
+    with read_session(engine) as session:
+        vocab = Vocabulary.load(session)
+        resolved, _ = store.resolve_claim(claim_in, vocab, allow_new_claimant=False)
+        if resolved is None:
+            return []
+        key = store.statement_key(
+            resolved.claimant,
+            resolved.metric,
+            resolved.place,
+            claim_in.period_start,
+            claim_in.period_end,
+            claim_in.value,
+            claim_in.low,
+            claim_in.high,
+        )
+        rows = session.exec(
+            select(Claim.id, Source.id, Source.publisher, Source.title, Source.published)
+            .join(Source, Source.id == Claim.source_id)
+            .where(Claim.statement_key == key)
+            .order_by(Claim.id)
+            .limit(limit)
+        ).all()
+    return [StoredStatement(*row) for row in rows]
 
 
 def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:

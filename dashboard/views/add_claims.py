@@ -203,6 +203,8 @@ with one_claim:
         with_status=editor,
         kept=state.ENTRY_KEPT_FIELDS,
     )
+    if draft is not None:
+        forms.same_statement_warning(engine, draft)
 
     new_claimant, new_place = st.columns(2)
     with new_claimant.expander(

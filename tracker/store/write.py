@@ -616,6 +616,88 @@ def update_claim(
     )
 
 
+def _revision_to_restore(
+    session: Session, entity: str, entity_id: int, revision_id: int
+) -> Revision:
+    revision = session.get(Revision, revision_id)
+    if revision is None or revision.entity != entity or revision.entity_id != entity_id:
+        raise NotFound(f"no revision #{revision_id} of {entity} #{entity_id}")
+    if not revision.after:
+        raise ValidationFailed([Problem("this revision holds no version to go back to")])
+    return revision
+
+
+def revert_claim(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+    vocab: Vocabulary | None = None,
+) -> Claim:
+    """Put a claim back as it was after revision `revision_id`: a new revision (with the
+    reason, and which version it goes back to), never a delete. The same rules as any
+    correction apply (who may edit, status changes, the checks, stale copies refused)."""
+    require(actor, Role.curator, "revert claims")
+    _require_reason(reason)
+    revision = _revision_to_restore(session, "claim", claim_id, revision_id)
+    claim = _get(session, Claim, claim_id, "claim")
+    vocab = vocab or Vocabulary.load(session)
+    current = claim_snapshot(claim, vocab)
+    changes = {
+        f: revision.after.get(f)
+        for f in CLAIM_FIELDS
+        if f != "key" and revision.after.get(f) != current.get(f)
+    }
+    if not changes:
+        raise ValidationFailed(
+            [Problem(f"the claim is already as it was in version {revision.version}")]
+        )
+    return update_claim(
+        session,
+        actor,
+        claim_id,
+        changes,
+        expected_version=expected_version,
+        reason=f"back to version {revision.version}: {reason.strip()}",
+        vocab=vocab,
+    )
+
+
+def revert_source(
+    session: Session,
+    actor: Actor,
+    source_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+) -> Source:
+    """`revert_claim` for a source."""
+    require(actor, Role.curator, "revert sources")
+    _require_reason(reason)
+    revision = _revision_to_restore(session, "source", source_id, revision_id)
+    source = _get(session, Source, source_id, "source")
+    current = source_snapshot(source)
+    changes = {
+        f: revision.after.get(f) for f in SOURCE_FIELDS if revision.after.get(f) != current.get(f)
+    }
+    if not changes:
+        raise ValidationFailed(
+            [Problem(f"the source is already as it was in version {revision.version}")]
+        )
+    return update_source(
+        session,
+        actor,
+        source_id,
+        changes,
+        expected_version=expected_version,
+        reason=f"back to version {revision.version}: {reason.strip()}",
+    )
+
+
 def set_claim_status(
     session: Session,
     actor: Actor,
