@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from tests.curation_support import MONITOR_CLAIM, errors, plain, successes, warnings
 from tests.helpers import claim
+from tracker import curation
 from tracker.domain.models import Claim, Revision
 from tracker.domain.schemas import ClaimIn
 from tracker.domain.vocab import Role
@@ -96,12 +97,10 @@ def test_a_batch_is_all_or_nothing_and_names_the_claim_refused(open_as, curation
     url, source_id = curation_sqlite
     first, second = add_claims(url, source_id, 2)
     at = open_as(url, "eddie", REVIEW)
-    # Meanwhile the curator corrects the second claim: the editor's copy is stale.
+    # Meanwhile another editor reviews the second claim: the same field, another status.
     engine = make_engine(url)
-    from tracker import curation
-
-    curation.edit_claim(
-        engine, "cora", second, {"notes": "checked"}, expected_version=1, reason="note"
+    curation.review_claim(
+        engine, "ada", second, "disputed", reason="another bulletin", expected_version=1
     )
     engine.dispose()
     at.checkbox(key=f"review_inbox.pick.{first}").check()
@@ -111,11 +110,12 @@ def test_a_batch_is_all_or_nothing_and_names_the_claim_refused(open_as, curation
     at.button(key="review_inbox.apply").click().run()
     assert not at.exception
     [error] = errors(at)
-    assert error.startswith(f"Claim #{second}: this claim was changed by cora")
+    assert error.startswith(f"Claim #{second}: this claim was changed by ada")
     assert error.endswith("Nothing was changed.")
     engine = make_engine(url)
     with read_session(engine) as s:
-        assert {c.status for c in s.exec(select(Claim)).all()} == {"unverified"}
+        statuses = {c.id: c.status for c in s.exec(select(Claim)).all()}
+        assert (statuses[first], statuses[second]) == ("unverified", "disputed")
     engine.dispose()
 
 

@@ -97,6 +97,35 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(vocab_engine, claim_
     assert len(revisions(vocab_engine, claim_id)) == 2
 
 
+def test_edits_of_different_fields_from_the_same_version_are_both_kept(vocab_engine, claim_id):
+    with write_session(vocab_engine) as s:
+        update_claim(s, EDITOR, claim_id, {"notes": "checked"}, expected_version=1, reason="a")
+    with write_session(vocab_engine) as s:
+        update_claim(s, CURATOR, claim_id, {"qualifier": "about"}, expected_version=1, reason="b")
+    with read_session(vocab_engine) as s:
+        claim = s.get(Claim, claim_id)
+        assert (claim.notes, claim.qualifier, claim.version) == ("checked", "about", 3)
+    last = revisions(vocab_engine, claim_id)[-1]
+    assert (last.before["notes"], last.after["notes"]) == ("checked", "checked")
+    assert (last.before["qualifier"], last.after["qualifier"]) == ("at_least", "about")
+
+
+def test_the_same_field_set_to_the_same_value_meanwhile_is_no_conflict(vocab_engine, claim_id):
+    with write_session(vocab_engine) as s:
+        update_claim(s, EDITOR, claim_id, {"qualifier": "about"}, expected_version=1, reason="a")
+    with write_session(vocab_engine) as s:
+        update_claim(
+            s,
+            CURATOR,
+            claim_id,
+            {"qualifier": "about", "notes": "x"},
+            expected_version=1,
+            reason="b",
+        )
+    with read_session(vocab_engine) as s:
+        assert s.get(Claim, claim_id).notes == "x"
+
+
 def test_an_edit_is_validated_as_a_whole(vocab_engine, claim_id):
     with pytest.raises(ValidationFailed, match="above its high"), write_session(vocab_engine) as s:
         update_claim(

@@ -430,6 +430,10 @@ def update_source(
     _require_reason(reason)
     source = _get(session, Source, source_id, "source")
     before = source_snapshot(source)
+    if source.version != expected_version:
+        expected_version = _merge_stale(
+            session, "source", source, before, changes, expected_version
+        )
     merged = {k: v for k, v in before.items() if v is not None} | changes
     source_in = _validated(SourceIn, merged)
     if source_in.url != source.url:
@@ -574,8 +578,9 @@ def update_claim(
         )
     _require_reason(reason)
     if claim.version != expected_version:
-        # Before any validation: an editor working from a stale copy should reload first.
-        raise _conflict("claim", claim, before)
+        # Before any validation: someone saved since this copy was read. Their changes and
+        # these are merged when they touch different fields; the same field is refused.
+        expected_version = _merge_stale(session, "claim", claim, before, changes, expected_version)
     merged = {k: v for k, v in before.items() if v is not None and k != "key"} | changes
     merged["id"] = claim.key
     claim_in = _validated(ClaimIn, merged)
@@ -957,7 +962,47 @@ def _apply_update(
     return obj
 
 
-def _conflict(entity: str, obj: Any, current: dict) -> EditConflict:
+def _merge_stale(
+    session: Session,
+    entity: str,
+    obj: Any,
+    current: dict[str, Any],
+    changes: dict[str, Any],
+    read_version: int,
+) -> int:
+    """A three-way merge on fields, for a save made from a copy read at `read_version`
+    while someone else saved since: if none of the fields this save changes was changed by
+    them (compared with the record as it was at `read_version`, from its revision), both
+    changes are kept and the save goes on against the current version. Otherwise (the same
+    field changed by both, to different values, or no record of the base) it is refused
+    as a conflict, as before."""
+    base = session.exec(
+        select(Revision.after).where(
+            Revision.entity == entity,
+            Revision.entity_id == obj.id,
+            Revision.version == read_version,
+        )
+    ).first()
+    if not base:
+        raise _conflict(entity, obj, current)
+    clashing = [
+        f for f, mine in changes.items() if current.get(f) != base.get(f) and current.get(f) != mine
+    ]
+    if clashing:
+        raise _conflict(entity, obj, current, fields=clashing)
+    return obj.version
+
+
+def _conflict(
+    entity: str, obj: Any, current: dict, *, fields: list[str] | None = None
+) -> EditConflict:
+    if fields:
+        return EditConflict(
+            f"this {entity} was changed by {obj.updated_by} at {obj.updated_at:%Y-%m-%d %H:%M} "
+            f"UTC since you opened it, in the field(s) you changed too ({', '.join(fields)}; "
+            f"now version {obj.version}); reload it and apply your change again",
+            current=current,
+        )
     return EditConflict(
         f"this {entity} was changed by {obj.updated_by} at {obj.updated_at:%Y-%m-%d %H:%M} UTC "
         f"since you opened it (now version {obj.version}); reload it and apply your change again",
