@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from tracker.core.errors import TrackerError
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source
 from tracker.domain.vocab import Status
 from tracker.read.filters import LONGEST_SEARCHED, ClaimFilter, text_contains, where
@@ -711,20 +712,7 @@ def count_sources(engine: Engine, text: str | None = None) -> int:
         ).scalar_one()
 
 
-SOURCE_FIELDS = (
-    "id",
-    "url",
-    "title",
-    "publisher",
-    "published",
-    "published_basis",
-    "language",
-    "archive_url",
-    "retrieved_at",
-    "notes",
-    "synthetic",
-    "text",
-)
+SOURCE_FIELDS = ("id", *fields.names(fields.SOURCE_FIELDS, exported=True))
 
 
 def source_detail(engine: Engine, source_id: int) -> dict[str, Any] | None:

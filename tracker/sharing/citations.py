@@ -151,7 +151,7 @@ class CitedFigure:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CitedFigure:
-        """From a row of `tracker.queries` (claimant_short/claimant_name, metric_noun,
+        """From a row of `tracker.read.queries` (claimant_short/claimant_name, metric_noun,
         place_name, the figure's fields and source_publisher/published/url/title)."""
         return cls(
             claimant=_text_or_none(row.get("claimant_short")) or row["claimant_name"],
