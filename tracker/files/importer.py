@@ -487,9 +487,8 @@ def _add_sources(
     whys: dict[str, str],
     revisions: list[dict[str, Any]],
 ) -> dict[str, int]:
-    """Insert the plan's new sources in bulk, each with its "create" revision: an import
-    of many files used to spend more time adding sources one ORM flush at a time than
-    adding all their claims."""
+    """Insert the plan's new sources in bulk, each with its "create" revision (one ORM
+    flush per source would cost an import of many files more than all their claims)."""
     new = [fp for fp in plan.files if fp.source_action == "add"]
     ids: dict[str, int] = {}
     stamp = {

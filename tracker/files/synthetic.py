@@ -1,6 +1,6 @@
 """A clearly fictional dataset of any size, for demos and for measuring speed at scale.
 
-Nothing here may ever be mistaken for real data (common brief, issue #6): every claimant is
+Nothing here may ever be mistaken for real data: every claimant is
 "Synthetic claimant NN", every source lives under https://example.org/synthetic/, and every
 source carries `synthetic=True`, which the dashboard turns into a banner on every page.
 

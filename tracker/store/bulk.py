@@ -1,8 +1,7 @@
 """The bulk write path: many sources and claims in one transaction, near raw-driver speed.
 
 The form path (`tracker.store.write.add_claim`) writes one ORM object, one revision and one data
-version bump per claim: right for a curator, 11x slower than the driver for a million rows
-(issue #6). This module writes the same rows with SQLAlchemy Core `insert()` statements,
+version bump per claim: right for a curator, far too slow for a million rows. This module writes the same rows with SQLAlchemy Core `insert()` statements,
 compiled once and run as one executemany per table and batch of `BATCH` claims (values
 through each column's own bind processor, see `_insert`), and keeps every guarantee the
 store gives:
