@@ -32,6 +32,7 @@ from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
 from tracker.domain.vocab import Role, Status
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.importer import ImportPlan, apply_import, plan_import
+from tracker.files.importer import row_as_snapshot as store_snapshot_of
 from tracker.files.reading import read_texts
 from tracker.store import accounts, sessions
 from tracker.store import write as store
@@ -485,6 +486,15 @@ class FileReport:
 class UploadReport:
     files: list[FileReport]
     new_claimants: dict[str, str] = field(default_factory=dict)
+    #: Metrics and places the files' vocabulary lists add to the store (key -> name).
+    new_metrics: dict[str, str] = field(default_factory=dict)
+    new_places: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def adds_vocabulary(self) -> bool:
+        """Whether the import creates claimants, metrics or places: the page asks the editor
+        to confirm them before anything is written."""
+        return bool(self.new_claimants or self.new_metrics or self.new_places)
 
     @property
     def ok(self) -> bool:
@@ -545,23 +555,46 @@ def check_upload(engine: Engine, uploads: list[Upload]) -> UploadReport:
                 if still == good:  # nothing attributable: stop rather than loop
                     break
                 good = still
+    new_vocab: dict[str, dict[str, str]] = {"metrics": {}, "places": {}}
     if plan is not None:
+        with read_session(engine) as session:
+            stored = Vocabulary.load(session)
         for vf in plan.vocab:
             reports[vf.path].vocabulary.append(f"{len(vf.entries)} {vf.kind}")
+            known = {"metrics": stored.metrics, "places": stored.places}.get(vf.kind)
+            if known is None:
+                continue
+            for entry in vf.entries:
+                if entry.key not in known:
+                    new_vocab[vf.kind][entry.key] = getattr(entry, "label", None) or entry.name
         for fp in plan.files:
             report = reports[fp.path]
             report.sources.append({"url": fp.url, "action": fp.source_action, "kept": fp.kept})
             for cp in fp.claims:
-                entry = {"line": cp.line, "claim": cp.key}
+                # What the editor checks before importing: the claim in its own fields (as
+                # the revision will record it), and for a change each field before and after.
+                after = store_snapshot_of(cp.row)
+                entry = {"line": cp.line, "claim": cp.key, "values": after}
                 if cp.action == "add":
                     report.added.append(entry)
                 elif cp.action == "change":
-                    report.changed.append(entry | {"fields": cp.changed_fields})
+                    before = cp.before or {}
+                    report.changed.append(
+                        entry
+                        | {
+                            "fields": cp.changed_fields,
+                            "changes": [
+                                (f, before.get(f), after.get(f)) for f in cp.changed_fields
+                            ],
+                        }
+                    )
                 else:
                     report.unchanged += 1
     return UploadReport(
         files=list(reports.values()),
         new_claimants=dict(plan.new_claimants) if plan else {},
+        new_metrics=new_vocab["metrics"],
+        new_places=new_vocab["places"],
     )
 
 
@@ -572,10 +605,13 @@ def import_upload(
     *,
     reason: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    confirmed_new: set[str] | None = None,
 ) -> dict[str, int]:
     """Import uploaded files in one transaction: every file lands or none does. The files
     are planned again here, against the store as it is now, so that a change saved since
-    the report was shown cannot be overwritten by a stale plan."""
+    the report was shown cannot be overwritten by a stale plan. New claimants must be among
+    `confirmed_new` (their keys, as the report listed them): a claimant nobody confirmed is
+    not created behind the editor's back."""
     names = [name for name, _ in uploads]
     if len(set(names)) != len(names):
         raise ValidationFailed([Problem("two uploaded files have the same name; rename one")])
@@ -583,4 +619,18 @@ def import_upload(
         store.require(actor, Role.editor, "import data files")
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
+        unconfirmed = [
+            f"{name} ({key})"
+            for key, name in plan.new_claimants.items()
+            if key not in (confirmed_new or set())
+        ]
+        if unconfirmed:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "new claimant(s) not confirmed: " + ", ".join(unconfirmed),
+                        field="claimant",
+                    )
+                ]
+            )
         return apply_import(session, actor, plan, reason=reason, progress=progress)

@@ -113,6 +113,12 @@ class ImportPlan:
         return bool(self.vocab) or any(v for k, v in t.items() if k != "claims_unchanged")
 
 
+def row_as_snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    """A planned claim's row as its revision will record it (vocabulary by key, ISO dates):
+    what the import preview shows."""
+    return _row_as_snapshot(row)
+
+
 def _row_as_snapshot(row: dict[str, Any]) -> dict[str, Any]:
     out = {f: row.get(f) for f in CLAIM_FIELDS}
     for f in _DATE_FIELDS:
