@@ -80,6 +80,9 @@ FIELD_LABELS = {
     "side": "Side",
     "level": "Level",
     "source": "Source",
+    "password": "Password",
+    "again": "The password again",
+    "role": "Role",
 }
 
 DATE_LIMITS = {"min_value": state.DATE_MIN, "max_value": state.DATE_MAX, "format": "YYYY-MM-DD"}

@@ -34,6 +34,7 @@ EDIT_SOURCE = VIEWS / "edit_source.py"
 IMPORT = VIEWS / "import_files.py"
 HISTORY = VIEWS / "history.py"
 REVIEW = VIEWS / "review.py"
+ACCOUNTS = VIEWS / "accounts.py"
 
 #: Curation pages: (file, title, icon, URL path, the least role that sees it in the menu).
 #: The correction pages are reached from a claim's card or a source's page, never the menu.
@@ -43,6 +44,7 @@ CURATION_PAGES = (
     (REVIEW, "Review", ":material/inbox:", "review", Role.curator),
     (IMPORT, "Import files", ":material/upload_file:", "import", Role.editor),
     (HISTORY, "History", ":material/history:", "history", Role.curator),
+    (ACCOUNTS, "Accounts", ":material/manage_accounts:", "accounts", Role.admin),
     (EDIT_CLAIM, "Correct a claim", ":material/edit:", "edit-claim", None),
     (EDIT_SOURCE, "Correct a source", ":material/edit_note:", "edit-source", None),
 )

@@ -109,6 +109,8 @@ CURATION_PREFIXES = (
     "import.",
     "assist.",
     "history.",
+    "accounts.",
+    "review_inbox.",
 )
 
 DEFAULTS: dict[str, Any] = {

@@ -20,6 +20,7 @@ CURATION_VIEWS = [
     "views/import_files.py",
     "views/history.py",
     "views/review.py",
+    "views/accounts.py",
 ]
 
 
@@ -43,7 +44,7 @@ def test_curation_pages_join_the_menu_only_for_those_allowed():
         f"curator: {{{readers}, 'Curation': [{curation}, 'History'], 'Account': ['Account']}}",
         f"editor: {{{readers}, 'Curation': [{curation}, 'Import files', 'History'], "
         "'Account': ['Account']}",
-        f"admin: {{{readers}, 'Curation': [{curation}, 'Import files', 'History'], "
+        f"admin: {{{readers}, 'Curation': [{curation}, 'Import files', 'History', 'Accounts'], "
         "'Account': ['Account']}",
     ]
 

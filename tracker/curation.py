@@ -28,7 +28,7 @@ from tracker.core.errors import EditConflict, PermissionDenied, Problem, Validat
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Source, utcnow
-from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn, reason_problems
 from tracker.domain.vocab import Role, Status
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.importer import ImportPlan, apply_import, plan_import
@@ -388,6 +388,44 @@ def same_statement(engine: Engine, claim_in: ClaimIn, *, limit: int = 5) -> list
             .limit(limit)
         ).all()
     return [StoredStatement(*row) for row in rows]
+
+
+# --- accounts (admins): the same rules as `tracker user` -----------------------------------
+
+
+def list_accounts(engine: Engine, user: str | None) -> list[accounts.UserRecord]:
+    with acting(engine, user) as (session, actor):
+        return accounts.list_users(session, actor)
+
+
+def add_account(engine: Engine, user: str | None, name: str, role: str, password: str) -> str:
+    """A new account; returns its name as stored (lower case)."""
+    with acting(engine, user) as (session, actor):
+        return accounts.create_user(session, actor, name, role, password).name
+
+
+def change_account(
+    engine: Engine,
+    user: str | None,
+    name: str,
+    action: str,
+    *,
+    reason: str,
+    role: str | None = None,
+) -> None:
+    """Disable, enable or change the role of an account (each recorded with the reason;
+    disabling or a new role ends the account's logins)."""
+    with acting(engine, user) as (session, actor):
+        if action == "disable":
+            if problems := reason_problems(reason):
+                raise ValidationFailed(problems)
+            accounts.disable_user(session, actor, name, reason=reason.strip())
+        elif action == "enable":
+            accounts.enable_user(session, actor, name, reason=reason)
+        elif action == "role":
+            accounts.set_role(session, actor, name, role or "", reason=reason)
+        else:
+            raise ValidationFailed([Problem(f"unknown action {action!r}")])
 
 
 def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
