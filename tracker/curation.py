@@ -162,6 +162,21 @@ def add_claims(
     ids: list[int] = []
     with acting(engine, user) as (session, actor):
         vocab = Vocabulary.load(session)
+        source = session.get(Source, source_id)
+        if source is not None:
+            # Every row is checked before any is written, so that each refused row is
+            # named (five duplicates: five rows), not only the first.
+            problems: list[Problem] = []
+            taken: set[str] = set()
+            for row, claim_in in rows:
+                try:
+                    taken.add(
+                        store.check_new_claim(session, source, claim_in, vocab, taken=taken)[1]
+                    )
+                except ValidationFailed as exc:
+                    problems += [Problem(p.message, line=row, field=p.field) for p in exc.problems]
+            if problems:
+                raise ValidationFailed(problems)
         for row, claim_in in rows:
             try:
                 ids.append(store.add_claim(session, actor, source_id, claim_in, vocab=vocab).id)

@@ -422,6 +422,39 @@ def _not_own_source(session: Session, actor: Actor, source_id: int) -> bool:
 # --- claims -----------------------------------------------------------------------------
 
 
+def check_new_claim(
+    session: Session,
+    source: Source,
+    claim_in: ClaimIn,
+    vocab: Vocabulary,
+    *,
+    taken: set[str] | None = None,
+) -> tuple[Resolved, str]:
+    """Every check a new claim from `source` must pass, without writing anything: its
+    dates, its vocabulary, that the source has no claim of the same key yet (nor one of
+    `taken`, the keys of claims saved with it), and last the quote checks (so that hard
+    errors are fixed before a curator is asked to confirm a mismatch). Returns the resolved
+    vocabulary and the claim's key; raises ValidationFailed."""
+    if problems := date_problems(source.published, claim_in.period_end):
+        raise ValidationFailed(problems)
+    resolved, problems = resolve_claim(claim_in, vocab)
+    if problems:
+        raise ValidationFailed(problems)
+    assert resolved is not None
+    key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
+    if key in (taken or ()) or session.exec(select(Claim.id).where(Claim.key == key)).first():
+        raise ValidationFailed(
+            [
+                Problem(
+                    "this source already has a claim for the same metric, claimant, place and period",
+                    field="period_end",
+                )
+            ]
+        )
+    require_quote_checks(claim_in, source)
+    return resolved, key
+
+
 def add_claim(
     session: Session,
     actor: Actor,
@@ -436,27 +469,10 @@ def add_claim(
     source = _get(session, Source, source_id, "source")
     if claim_in.status != Status.unverified:
         require(actor, Role.editor, f"enter a claim as {claim_in.status.value}")
-    if problems := date_problems(source.published, claim_in.period_end):
-        raise ValidationFailed(problems)
     vocab = vocab or Vocabulary.load(session)
-    resolved, problems = resolve_claim(claim_in, vocab)
-    if problems:
-        raise ValidationFailed(problems)
-    assert resolved is not None
+    resolved, key = check_new_claim(session, source, claim_in, vocab)
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
-    key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
-    if session.exec(select(Claim.id).where(Claim.key == key)).first():
-        raise ValidationFailed(
-            [
-                Problem(
-                    "this source already has a claim for the same metric, claimant, place and period",
-                    field="period_end",
-                )
-            ]
-        )
-    # Last, so that hard errors are fixed before a curator is asked to confirm a mismatch.
-    require_quote_checks(claim_in, source)
     row = claim_row(claim_in, resolved, vocab, key=key, source_id=source.id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     now = utcnow()
