@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, forms, sharing, state, widgets
-from dashboard.navigation import CHECKS, SOURCES
+from dashboard.navigation import CHECKS, SOURCE
 from tracker.checks.rules import RULES, Finding
 from tracker.domain.vocab import ROLE_RANK, Role
 from tracker.read.filters import ClaimFilter
@@ -84,7 +84,7 @@ def show(store: data.Store, claim_id: int) -> bool:
                     "Archived copy", claim.get("source_archive_url"), key="claim.archive"
                 )
         st.page_link(
-            SOURCES,
+            SOURCE,
             label="Everything from this source",
             icon=":material/article:",
             query_params={"source": str(source_id)},

@@ -19,7 +19,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import data, login_cookie, state
-from dashboard.navigation import SOURCES as SOURCES_PAGE
+from dashboard.navigation import SOURCE as SOURCE_PAGE
 from dashboard.widgets import md
 from tracker import curation
 from tracker.core.config import database_url, without_secrets
@@ -167,8 +167,8 @@ def refresh_account() -> None:
     name = state.current_user()
     if not name:
         return
-    engine = data.engine(database_url())
     try:
+        engine = data.engine(database_url())
         actor = curation.actor_of(engine, name)
         token = login_cookie.token()
         lasting = curation.resume_login(engine, token) if token else None
@@ -820,7 +820,7 @@ def same_statement_warning(
     )
     for s in stored if links else []:
         st.page_link(
-            SOURCES_PAGE,
+            SOURCE_PAGE,
             label=f"Open claim #{s.claim_id}'s source",
             icon=":material/article:",
             query_params={"source": str(s.source_id)},

@@ -24,6 +24,7 @@ VIEWS = Path(__file__).resolve().parent / "views"
 FIGURES = VIEWS / "figures.py"
 CLAIMS = VIEWS / "claims.py"
 SOURCES = VIEWS / "sources.py"
+SOURCE = VIEWS / "source.py"
 CHECKS = VIEWS / "checks.py"
 ABOUT = VIEWS / "about.py"
 LOGIN = VIEWS / "login.py"
@@ -55,6 +56,13 @@ def reader_pages() -> list[st.Page]:
         st.Page(FIGURES, title="Figures", icon=":material/show_chart:", default=True),
         st.Page(CLAIMS, title="Claims", icon=":material/table_rows:", url_path="claims"),
         st.Page(SOURCES, title="Sources", icon=":material/article:", url_path="sources"),
+        st.Page(
+            SOURCE,
+            title="Source",
+            icon=":material/article:",
+            url_path="source",
+            visibility="hidden",
+        ),
         st.Page(CHECKS, title="Checks", icon=":material/rule:", url_path="checks"),
         st.Page(ABOUT, title="About", icon=":material/info:", url_path="about"),
     ]

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
+from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCE
 from tracker import curation
 from tracker.core.config import database_url, shown_url, without_secrets
 from tracker.core.errors import DatabaseUnavailable
@@ -322,7 +322,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
             key=f"open_claim_{claim['claim_id']}",
         )
         st.page_link(
-            SOURCES,
+            SOURCE,
             label="Everything from this source",
             icon=":material/article:",
             query_params={"source": str(int(claim["source_id"]))},
@@ -341,12 +341,19 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
 # --- ways into the curation forms, for those allowed -----------------------------------------
 
 
-def correction_link(claim_id: int) -> None:
+def correction_link(claim_id: int, *, explain: bool = False) -> None:
     """A link to the claim's correction form, shown only to a user who may correct it (an
     editor, or the curator who entered it, before review); the form checks again, and the
-    library refuses the write anyway."""
+    library refuses the write anyway. With `explain` (a claim the user picked to correct),
+    a user who may not is told why and whom to ask."""
     user = state.current_user()
-    if user and curation.may_edit_claim(data.engine(database_url()), user, claim_id):
+    if not user:
+        return
+    refusal = curation.why_not_edit_claim(data.engine(database_url()), user, claim_id)
+    if refusal is not None:
+        if explain:
+            st.info(md(f"You cannot correct this claim: {refusal}."), icon=":material/lock:")
+    else:
         st.page_link(
             EDIT_CLAIM,
             label="Correct this claim",
@@ -388,7 +395,7 @@ def source_curation_links(source_id: int, claims: pd.DataFrame) -> None:
         key=state.SOURCES_CORRECT,
     )
     if choice is not None:
-        correction_link(int(choice))
+        correction_link(int(choice), explain=True)
 
 
 # --- tables ---------------------------------------------------------------------------------

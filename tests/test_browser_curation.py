@@ -244,3 +244,17 @@ def test_a_claim_is_reverted_from_its_history(context, app_url, db_url):
     engine.dispose()
     assert reverted.notes == claim.notes and reverted.version == claim.version + 2
     assert last.reason == f"back to version {created}: the note was meant for another claim"
+
+
+def test_the_menus_sources_link_leads_back_to_the_list_from_a_source(context, app_url, db_url):
+    engine = make_engine(db_url)
+    with read_session(engine) as session:
+        source_id = session.exec(select(Claim.source_id).order_by(Claim.id)).first()
+    engine.dispose()
+    page = open_page(context, f"{app_url}/sources?source={source_id}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Claims taken from this source")).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sources").click()
+    expect(main.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+    wait_for_app(page)
+    expect(main.get_by_text("Claims taken from this source")).to_have_count(0)

@@ -287,7 +287,7 @@ def test_a_source_page_offers_corrections_only_to_those_allowed(open_as, curatio
     claim_id = enter_claim(url, source_id)
 
     def links(user: str | None) -> dict[str, str]:
-        at = open_as(url, user, "views/sources.py", source=str(source_id))
+        at = open_as(url, user, "views/source.py", source=str(source_id))
         if user:
             at.selectbox(key="sources.correct_claim").set_value(claim_id).run()
         assert not at.exception
@@ -404,3 +404,16 @@ def test_a_stale_source_correction_of_the_same_field_is_refused_with_the_other_c
     with read_session(engine) as session:
         assert session.get(Source, source_id).title == "Monitor raises its count"
     engine.dispose()
+
+
+def test_a_curator_who_picks_a_claim_they_may_not_correct_is_told_why(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    claim_id = enter_claim(url, source_id)  # entered by cora
+    at = open_as(url, "carl", "views/source.py", source=str(source_id))
+    at.selectbox(key="sources.correct_claim").set_value(claim_id).run()
+    assert not at.exception
+    [info] = [plain(i.value) for i in at.info if "cannot correct" in plain(i.value)]
+    assert info == (
+        f"You cannot correct this claim: claim #{claim_id} was entered by cora: a curator "
+        "corrects only the claims they entered; ask an editor."
+    )

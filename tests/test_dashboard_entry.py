@@ -84,7 +84,7 @@ def test_an_already_stored_url_is_caught_before_saving_with_a_link_to_it(open_as
         "“Monitor updates its count”."
     )
     links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
-    assert links["sources"] == f"source={source_id}"
+    assert links["source"] == f"source={source_id}"
     assert at.button(key="add_source.save").disabled
     assert counts(url)["sources"] == 1
 

@@ -131,5 +131,5 @@ def test_entering_a_statement_already_stored_warns_with_a_link(open_as, curation
     assert warning.startswith(
         f"the same statement is already stored: claim #{stored} (Example Wire"
     )
-    links = [p.proto.query_string for p in at.get("page_link") if p.proto.page == "sources"]
+    links = [p.proto.query_string for p in at.get("page_link") if p.proto.page == "source"]
     assert f"source={source_id}" in links

@@ -456,6 +456,37 @@ def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
         return claim is not None and store.can_edit_claim(actor, claim)
 
 
+def why_not_edit_claim(engine: Engine, user: str | None, claim_id: int) -> str | None:
+    """Why this user may not correct this claim, in words (None when they may): shown when
+    a curator picks a claim whose correction form they would be refused."""
+    if not user:
+        return "log in as a curator to correct claims"
+    with read_session(engine) as session:
+        claim = session.get(Claim, claim_id)
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied as exc:
+            return str(exc)
+        if claim is None:
+            return f"there is no claim #{claim_id}"
+        if store.can_edit_claim(actor, claim):
+            return None
+        if actor.disabled:
+            return "your account is disabled"
+        if Role(actor.role) != Role.curator:
+            return "only curators and editors correct claims"
+        if claim.created_by != actor.name:
+            return (
+                f"claim #{claim_id} was entered by {claim.created_by}: a curator corrects only "
+                "the claims they entered; ask an editor"
+            )
+        who = f" by {claim.reviewed_by}" if claim.reviewed_by else ""
+        return (
+            f"claim #{claim_id} has been reviewed ({claim.status}{who}): once reviewed, only an "
+            "editor corrects it; ask an editor"
+        )
+
+
 def may_edit_source(engine: Engine, user: str | None, source_id: int) -> bool:
     if not user:
         return False

@@ -7,7 +7,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import ADD_CLAIMS, SOURCES
+from dashboard.navigation import ADD_CLAIMS, SOURCE
 from tracker import curation
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.schemas import SourceIn
@@ -99,7 +99,7 @@ if duplicate is not None:
     )
     left, right = st.columns(2)
     left.page_link(
-        SOURCES,
+        SOURCE,
         label="Open the stored source",
         icon=":material/article:",
         query_params={"source": str(duplicate.id)},

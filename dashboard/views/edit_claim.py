@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import HISTORY, SOURCES
+from dashboard.navigation import HISTORY, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role, Status
@@ -169,7 +169,7 @@ if detail is not None:
     )
 links = st.columns(2)
 links[0].page_link(
-    SOURCES,
+    SOURCE,
     label="Its source",
     icon=":material/article:",
     query_params={"source": str(editable.source_id)},

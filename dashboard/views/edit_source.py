@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import HISTORY, SOURCES
+from dashboard.navigation import HISTORY, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import PublishedBasis, Role
@@ -107,7 +107,7 @@ if opened is None or opened["id"] != source_id or key("title") not in st.session
 
 links = st.columns(2)
 links[0].page_link(
-    SOURCES, label="Its page", icon=":material/article:", query_params={"source": str(source_id)}
+    SOURCE, label="Its page", icon=":material/article:", query_params={"source": str(source_id)}
 )
 links[1].page_link(
     HISTORY, label="Its history", icon=":material/history:", query_params={"source": str(source_id)}

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, forms, state, widgets
-from dashboard.navigation import EDIT_CLAIM, SOURCES
+from dashboard.navigation import EDIT_CLAIM, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role
@@ -115,7 +115,7 @@ def revision(r: RevisionRecord, vocab, engine, current: dict[int, int]) -> None:
             )
         elif r.entity == "source":
             st.page_link(
-                SOURCES,
+                SOURCE,
                 label="Open the source",
                 icon=":material/article:",
                 query_params={"source": str(r.entity_id)},

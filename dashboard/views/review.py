@@ -10,7 +10,7 @@ import math
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import EDIT_CLAIM, SOURCES
+from dashboard.navigation import EDIT_CLAIM, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import ROLE_RANK, Role, Status
@@ -53,7 +53,7 @@ def claim_body(c: review.InboxClaim) -> None:
     links = st.columns(2)
     with links[0]:
         st.page_link(
-            SOURCES,
+            SOURCE,
             label="Open the source",
             icon=":material/article:",
             query_params={"source": str(c.source_id)},

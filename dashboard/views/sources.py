@@ -1,76 +1,22 @@
-"""Sources: the articles claims were taken from, with their claim counts; `?source=<id>`
-opens one source: its metadata, every claim taken from it, and its stored text with each
-quoted passage highlighted."""
+"""Sources: the articles claims were taken from, with their claim counts; a row opens the
+source's own page (`views/source.py`), and so does `?source=<id>`, an older address."""
 
 import math
 
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.navigation import SOURCES
-from tracker.core.markup import highlighted_markdown
-from tracker.extraction.highlight import quote_segments
+from dashboard.navigation import SOURCE
 from tracker.read.queries import PAGE_SIZE
-from tracker.sharing.citations import format_day
 
 store = widgets.open_store()
 source_id, notice = state.requested_source()
-source = store.source_detail(source_id) if source_id is not None else None
-if source_id is not None and source is None:
-    notice = f"There is no source #{source_id}; here is the list of sources instead."
-    del st.query_params["source"]
-
-if source is not None:
-    # --- one source -------------------------------------------------------------------------
-    state.forget_sources_selection()
-    # A button, not a page link: a link to the page already shown keeps `?source=` in the
-    # address bar, while deleting the parameter updates it.
-    st.button(
-        "All sources", icon=":material/arrow_back:", type="tertiary", on_click=state.close_source
-    )
-    st.title(widgets.md(source["title"]), anchor=False)
-    if source["synthetic"]:
-        st.warning("Synthetic test data: not a real article.", icon=":material/science:")
-    st.markdown(
-        f"**{widgets.md(source['publisher'])}**, {widgets.md(format_day(source['published']))}"
-        + (" (date inferred)" if source["published_basis"] == "inferred" else "")
-    )
-    left, right = st.columns(2)
-    with left:
-        widgets.link_button("Read the article", source["url"], key="source.article")
-    with right:
-        if source["archive_url"]:
-            widgets.link_button("Archived copy", source["archive_url"], key="source.archive")
-    with st.expander("Details"):
-        st.text(f"URL: {source['url']}")
-        if source["archive_url"]:
-            st.text(f"Archived copy: {source['archive_url']}")
-        if source["language"]:
-            st.text(f"Language: {source['language']}")
-        if source["retrieved_at"]:
-            st.text(f"Retrieved: {source['retrieved_at']:%Y-%m-%d %H:%M} UTC")
-        if source["notes"]:
-            st.text(f"Notes: {source['notes']}")
-
-    claims = source["claims"]
-    st.subheader(f"Claims taken from this source ({len(claims)})")
-    if claims.empty:
-        st.info("No claims were taken from this source.")
-    else:
-        widgets.claims_table(claims, key="source.claims")
-    widgets.source_curation_links(int(source["id"]), claims)
-
-    st.subheader("Text")
-    if not source["text"]:
-        st.caption("The article's text is not stored; the quotes above are what was kept.")
-    else:
-        segments, missing = quote_segments(source["text"], list(claims["quote"]))
-        st.caption("Passages quoted by claims are highlighted.")
-        with st.container(border=True, key="source.text"):
-            st.markdown(highlighted_markdown(segments))
-        for quote in missing:
-            st.caption(widgets.md(f"Not found in the stored text: “{quote}”"))
-    st.stop()
+if source_id is not None:
+    st.switch_page(SOURCE, query_params={"source": str(source_id)})
+missing = st.query_params.get("missing")
+if missing:
+    notice = f"There is no source #{missing}; here is the list of sources instead."
+    del st.query_params["missing"]
 
 # --- the list ---------------------------------------------------------------------------------
 fields = state.sources_fields()
@@ -114,4 +60,4 @@ event = st.dataframe(
 )
 rows = event.selection.rows if event else []
 if rows:
-    st.switch_page(SOURCES, query_params={"source": str(int(sources.iloc[rows[0]]["source_id"]))})
+    st.switch_page(SOURCE, query_params={"source": str(int(sources.iloc[rows[0]]["source_id"]))})
