@@ -216,6 +216,7 @@ def stats() -> None:
 
 
 # Commands that live in modules of their own (one line each, so branches merge cleanly).
+from tracker.cli_articles import feed, fetch, inbox  # noqa: E402
 from tracker.cli_backup import backup, restore  # noqa: E402
 from tracker.cli_checks import check  # noqa: E402
 from tracker.cli_demo import demo  # noqa: E402
@@ -228,6 +229,9 @@ main.add_command(check)
 main.add_command(demo)
 main.add_command(export)
 main.add_command(extract)
+main.add_command(feed)
+main.add_command(fetch)
+main.add_command(inbox)
 main.add_command(restore)
 main.add_command(user)
 
