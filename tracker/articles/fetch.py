@@ -19,12 +19,15 @@ import ipaddress
 import os
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import certifi
 import httpx
 
 from tracker.errors import FetchFailed
@@ -111,6 +114,13 @@ class FetchedPage:
 
 
 Resolver = Callable[[str, int], list[str]]
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every fetch: building it (loading the CA bundle) costs
+    more than fetching a small page."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def allowed_hosts() -> frozenset[str]:
@@ -254,7 +264,9 @@ def fetch(
     }
     # trust_env=False: a proxy from the environment would connect instead of us, to an
     # address we never checked.
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, verify=_tls_context()
+    ) as client:
         while True:
             hops.append(current)
             address = checked_address(current, resolver, allowed)

@@ -46,16 +46,12 @@ class Article:
 def read_article(html: str, url: str) -> Article:
     """The article in `html`, a page fetched from `url`. Raises `FetchFailed` when the page
     holds no readable text (an index page, a video player, a page behind a login)."""
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        favor_precision=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    doc = _extract(html, url, precise=True)
+    if doc is None or not (doc.text or "").strip():
+        # Precision first: it keeps sidebars' figures out. A page it reads as nothing but
+        # boilerplate (a very long footer, an unusual layout) gets the balanced reading,
+        # whose text the curator checks in the form like any other.
+        doc = _extract(html, url, precise=False)
     if doc is None or not (doc.text or "").strip():
         raise FetchFailed(f"{url} holds no article text that could be read")
     title = _clean(doc.title)
@@ -71,6 +67,19 @@ def read_article(html: str, url: str) -> Article:
         language=_clean(doc.language) or _html_lang(html),
         description=_clean(doc.description),
         text=text,
+    )
+
+
+def _extract(html: str, url: str, *, precise: bool):  # noqa: ANN202
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        favor_precision=precise,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
 
 
