@@ -26,6 +26,7 @@ ARTICLES = {
     "/ledger/news/convoy-kherson": ("ledger_convoy.html", "text/html"),  # charset in <meta>
     "/gazette/stories/odesa-weekly-toll": ("gazette_odesa.html", HTML),
     "/wire/kharkiv-shelling-reprint": ("wire_kharkiv.html", HTML),
+    "/times/four-killed-near-kharkiv": ("syndicated_kharkiv.html", HTML),
     "/feeds/courier.rss": ("courier.rss", "application/rss+xml; charset=utf-8"),
     "/feeds/ledger.atom": ("ledger.atom", "application/atom+xml"),
     "/feeds/not-a-feed.xml": ("courier_kharkiv.html", "application/xml"),

@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 from tests.article_server import PAGES
 from tests.conftest import VOCAB_FILES
 from tracker.articles import fetch as fetching
-from tracker.articles.archive import archived_bytes, copies_of
+from tracker.articles.archive import archive_page, archived_bytes, copies_of
 from tracker.articles.fetch import checked_address, is_public
 from tracker.articles.intake import fetch_article, save_fetched_source
 from tracker.cli import main
@@ -32,6 +32,7 @@ COURIER = "/courier/2024/03/12/shelling-kharkiv"
 LEDGER = "/ledger/news/convoy-kherson"
 GAZETTE = "/gazette/stories/odesa-weekly-toll"
 WIRE = "/wire/kharkiv-shelling-reprint"
+SYNDICATED = "/times/four-killed-near-kharkiv"
 
 #: Numbers that sit only in the pages' cookie banners, menus, "most read" lists, tickers,
 #: promos and footers: none may become a draft claim.
@@ -116,7 +117,7 @@ def test_fetch_reads_the_date_from_a_time_element_and_the_publisher_from_the_tit
     assert {c["period_end"] for c in doc["candidates"]} == {"2024-10-20"}  # "last week"
 
 
-@pytest.mark.parametrize("path", [COURIER, LEDGER, GAZETTE, WIRE])
+@pytest.mark.parametrize("path", [COURIER, LEDGER, GAZETTE, WIRE, SYNDICATED])
 def test_no_boilerplate_reaches_the_text_or_the_drafts(fetch_allowed, path):
     doc = fetched_json(fetch_allowed.url(path))
     text = doc["source"]["text"]
@@ -302,6 +303,29 @@ def test_a_saved_source_keeps_the_page_it_was_read_from(vocab_engine, fetch_allo
         blob = session.get(ArchivedPage, copies[0].id).html_gzip
         assert stored.title.endswith("(corrected)") and stored.retrieved_at is not None
     assert len(blob) < len(served) and gzip.decompress(blob) == served
+
+
+def test_a_copy_of_an_archived_article_at_another_url_is_recognised_as_a_relay(
+    vocab_engine, fetch_allowed
+):
+    from tracker.db import write_session
+    from tracker.store import SYSTEM
+
+    vocab = load_vocabulary()
+    original = fetch_article(fetch_allowed.url(COURIER), vocab)
+    with write_session(vocab_engine) as session:
+        archive_page(session, original.page, original.article, SYSTEM.name)
+    # The same words, punctuated and spaced another way, or with a credit line added.
+    for path in (WIRE, SYNDICATED):
+        copy = fetch_article(fetch_allowed.url(path), vocab, engine=vocab_engine)
+        assert copy.relay_of == fetch_allowed.url(COURIER), path
+        assert copy.as_dict()["relay_of"] == fetch_allowed.url(COURIER)
+    # Another article on the same kind of event, in its own words, is not a relay.
+    other = fetch_article(fetch_allowed.url(GAZETTE), vocab, engine=vocab_engine)
+    assert other.relay_of is None
+    # Nor is the original page fetched again.
+    again = fetch_article(fetch_allowed.url(COURIER), vocab, engine=vocab_engine)
+    assert again.relay_of is None
 
 
 # --- feeds and the inbox ---------------------------------------------------------------------

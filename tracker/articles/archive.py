@@ -14,11 +14,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from rapidfuzz import fuzz
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.articles.fetch import FetchedPage
-from tracker.articles.reading import Article
+from tracker.articles.reading import Article, comparable, text_fingerprint
 from tracker.db import read_session
 from tracker.errors import NotFound
 from tracker.models import ArchivedPage
@@ -119,12 +121,45 @@ def archived_bytes(engine: Engine, page_id: int) -> bytes:
         return body
 
 
-def earlier_copy_elsewhere(session: Session, url: str, fingerprint: str) -> str | None:
+#: How alike two texts must be (rapidfuzz's ratio, 0-100, over their words) to be one
+#: article: an outlet that adds a credit line or drops a sentence still relays it, while
+#: two reports of the same event in their own words stay far below.
+RELAY_SIMILARITY = 90
+#: How many recent pages of about the same length a near-copy is looked for among: the
+#: relays of a wire story appear within hours, and a poll must not read the whole archive.
+RELAY_WINDOW = 300
+
+
+def earlier_copy_elsewhere(session: Session, url: str, text: str) -> str | None:
     """The URL of the first page archived with the same text at another URL: the article
-    `url` carries is then a relay of that one (a wire story on several outlets)."""
-    return session.exec(
+    at `url` is then a relay of that one (a wire story carried by several outlets). The
+    same words in any spacing, case or punctuation match at once (by fingerprint); a
+    near-copy (a credit line added, a sentence cut) by similarity among recent pages."""
+    exact = session.exec(
         select(ArchivedPage.url)
-        .where(ArchivedPage.text_fingerprint == fingerprint, ArchivedPage.url != url)
+        .where(ArchivedPage.text_fingerprint == text_fingerprint(text), ArchivedPage.url != url)
         .order_by(col(ArchivedPage.fetched_at), col(ArchivedPage.id))
         .limit(1)
     ).first()
+    if exact is not None:
+        return exact
+    words = comparable(text)
+    if not words:
+        return None
+    size = len(text)
+    recent = session.exec(
+        select(ArchivedPage.url, ArchivedPage.text)
+        .where(
+            ArchivedPage.url != url,
+            col(ArchivedPage.text).is_not(None),
+            func.length(ArchivedPage.text).between(int(size * 0.8), int(size * 1.25) + 1),
+        )
+        .order_by(col(ArchivedPage.id).desc())
+        .limit(RELAY_WINDOW)
+    ).all()
+    best: tuple[float, str] | None = None
+    for other_url, other_text in recent:
+        score = fuzz.ratio(words, comparable(other_text or ""), score_cutoff=RELAY_SIMILARITY)
+        if score and (best is None or score >= best[0]):
+            best = (score, other_url)  # newest first: a tie goes to the older page
+    return best[1] if best else None

@@ -334,9 +334,9 @@ def _store_item(
     title = article.title or " ".join(str(entry.get("title") or "").split()) or url
     try:
         with write_session(engine) as session:
-            relay_of = earlier_copy_elsewhere(session, fetched.url, article.fingerprint)
+            relay_of = earlier_copy_elsewhere(session, fetched.url, article.text)
             if relay_of is None and fetched.url != url:
-                relay_of = earlier_copy_elsewhere(session, url, article.fingerprint)
+                relay_of = earlier_copy_elsewhere(session, url, article.text)
             page = archive_page(session, fetched.page, article, actor.name)
             item = InboxItem(
                 feed_id=feed.id,

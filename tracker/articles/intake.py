@@ -132,9 +132,7 @@ def fetch_article(
     fetched = read_page(fetch(url, limits=limits), vocab)
     if engine is not None:
         with read_session(engine) as session:
-            fetched.relay_of = earlier_copy_elsewhere(
-                session, fetched.url, fetched.article.fingerprint
-            )
+            fetched.relay_of = earlier_copy_elsewhere(session, fetched.url, fetched.article.text)
     return fetched
 
 

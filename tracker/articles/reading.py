@@ -160,8 +160,13 @@ def _host(url: str) -> str | None:
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+def comparable(text: str) -> str:
+    """The text's words, lower-cased, one space apart: what two copies of one article share
+    however each outlet spaces, punctuates and quotes it."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
 def text_fingerprint(text: str) -> str:
     """Equal for two copies of one article that differ only in spacing, case, punctuation
     or quotation marks: how a wire story carried by several outlets is recognised."""
-    words = _NOT_WORD.sub(" ", text.casefold()).split()
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+    return hashlib.sha256(comparable(text).encode()).hexdigest()
