@@ -44,8 +44,6 @@ FEED_TYPES = frozenset(
         "application/rdf+xml",
         "application/xml",
         "text/xml",
-        "application/feed+json",
-        "application/json",
         "application/x-rss+xml",
     }
 )
