@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 from tracker.articles.fetch import fetch  # noqa: E402
 from tracker.articles.intake import fetch_article  # noqa: E402
 from tracker.articles.reading import read_article  # noqa: E402
-from tracker.extract import extract_candidates  # noqa: E402
-from tracker.lookup import load_vocabulary  # noqa: E402
+from tracker.extraction.extractor import extract_candidates  # noqa: E402
+from tracker.files.reading import load_vocabulary  # noqa: E402
 
 ARTICLE = (ROOT / "tests" / "fixtures" / "articles" / "courier_kharkiv.html").read_bytes()
 

@@ -21,12 +21,13 @@ from tests.conftest import VOCAB_FILES
 from tracker.articles import fetch as fetching
 from tracker.articles.archive import archive_page, archived_bytes, copies_of
 from tracker.articles.fetch import checked_address, is_public
-from tracker.articles.intake import fetch_article, save_fetched_source
+from tracker.articles.intake import fetch_article
 from tracker.cli import main
-from tracker.errors import FetchFailed
-from tracker.lookup import load_vocabulary
-from tracker.models import ArchivedPage, Claim, InboxItem, Source
-from tracker.schemas import SourceIn
+from tracker.core.errors import FetchFailed
+from tracker.curation import save_fetched_source
+from tracker.domain.models import ArchivedPage, Claim, InboxItem, Source
+from tracker.domain.schemas import SourceIn
+from tracker.files.reading import load_vocabulary
 
 COURIER = "/courier/2024/03/12/shelling-kharkiv"
 LEDGER = "/ledger/news/convoy-kherson"
@@ -154,7 +155,7 @@ def test_fetch_follows_a_redirect_and_gives_the_page_it_landed_on(fetch_allowed)
 def test_fetch_stores_nothing(cli_env, fetch_allowed):
     assert run("init").exit_code == 0
     fetched_json(fetch_allowed.url(COURIER))
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(cli_env)
     with Session(engine) as session:
@@ -281,10 +282,10 @@ def test_the_connection_goes_to_the_address_that_was_checked(article_server):
 
 
 def test_a_saved_source_keeps_the_page_it_was_read_from(vocab_engine, fetch_allowed):
-    from tracker.accounts import create_user
-    from tracker.db import write_session
-    from tracker.store import SYSTEM
-    from tracker.vocab import Role
+    from tracker.domain.vocab import Role
+    from tracker.store.accounts import create_user
+    from tracker.store.db import write_session
+    from tracker.store.write import SYSTEM
 
     with write_session(vocab_engine) as session:
         create_user(session, SYSTEM, "cora", Role.curator, "a long enough password")
@@ -308,8 +309,8 @@ def test_a_saved_source_keeps_the_page_it_was_read_from(vocab_engine, fetch_allo
 def test_a_copy_of_an_archived_article_at_another_url_is_recognised_as_a_relay(
     vocab_engine, fetch_allowed
 ):
-    from tracker.db import write_session
-    from tracker.store import SYSTEM
+    from tracker.store.db import write_session
+    from tracker.store.write import SYSTEM
 
     vocab = load_vocabulary()
     original = fetch_article(fetch_allowed.url(COURIER), vocab)
@@ -393,8 +394,8 @@ def test_poll_in_text_format_lists_the_new_articles_and_says_what_failed(feeds_d
 
 
 def test_an_article_already_stored_as_a_source_is_not_brought_in(feeds_db, cli_env):
-    from tracker.db import make_engine, write_session
-    from tracker.store import SYSTEM, add_source
+    from tracker.store.db import make_engine, write_session
+    from tracker.store.write import SYSTEM, add_source
 
     engine = make_engine(cli_env)
     with write_session(engine) as session:
@@ -456,7 +457,7 @@ def test_a_dismissed_item_keeps_its_reason_and_a_poll_does_not_bring_it_back(fee
 def test_polled_articles_are_archived_with_their_hash(feeds_db, cli_env):
     run("feed", "add", feeds_db.url("/feeds/courier.rss"))
     run("feed", "poll")
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(cli_env)
     copies = copies_of(engine, feeds_db.url(COURIER))

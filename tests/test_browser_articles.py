@@ -18,12 +18,12 @@ from sqlmodel import select
 from tests.article_server import HUGE_LIMIT, ArticleServer
 from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.accounts import create_user
 from tracker.articles.archive import copies_of
-from tracker.db import init_db, make_engine, read_session, write_session
-from tracker.importer import import_paths
-from tracker.models import Source
-from tracker.store import SYSTEM
+from tracker.domain.models import Source
+from tracker.files.importer import import_paths
+from tracker.store.accounts import create_user
+from tracker.store.db import init_db, make_engine, read_session, write_session
+from tracker.store.write import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -14,10 +14,10 @@ from tests.article_server import PAGES
 from tests.curation_support import errors_after, plain, successes, warnings
 from tracker.articles.archive import copies_of
 from tracker.articles.feeds import add_feed, inbox, poll_feeds
-from tracker.db import make_engine, read_session
-from tracker.lookup import load_vocabulary
-from tracker.models import InboxItem, Source
-from tracker.store import SYSTEM
+from tracker.domain.models import InboxItem, Source
+from tracker.files.reading import load_vocabulary
+from tracker.store.db import make_engine, read_session
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 

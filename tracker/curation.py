@@ -24,17 +24,21 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker import accounts, store
-from tracker.datafiles import SourceFile, VocabFile, read_texts
-from tracker.db import read_session, write_session
-from tracker.errors import PermissionDenied, Problem, ValidationFailed
-from tracker.importer import ImportPlan, apply_import, plan_import
-from tracker.lookup import Vocabulary
-from tracker.models import Claim, Source, utcnow
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
-from tracker.store import Actor
-from tracker.urls import BadURL, normalise_url
-from tracker.vocab import Role, Status
+from tracker.articles.feeds import dismiss
+from tracker.articles.intake import FetchedArticle, store_fetched_source
+from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Claim, Source, utcnow
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.vocab import Role, Status
+from tracker.files.datafiles import SourceFile, VocabFile
+from tracker.files.importer import ImportPlan, apply_import, plan_import
+from tracker.files.reading import read_texts
+from tracker.store import accounts
+from tracker.store import write as store
+from tracker.store.db import read_session, write_session
+from tracker.store.write import Actor
 
 # --- who is acting ------------------------------------------------------------------------
 
@@ -455,3 +459,26 @@ def import_upload(
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
         return apply_import(session, actor, plan, reason=reason, progress=progress)
+
+
+# --- articles in (tracker.articles) ---------------------------------------------------------
+
+
+def save_fetched_source(
+    engine: Engine,
+    user: str | None,
+    source_in: SourceIn,
+    fetched: FetchedArticle | None,
+    *,
+    inbox_item: int | None = None,
+) -> int:
+    """Add source from a fetched page or an inbox item: the source, the page archived and
+    the item marked taken, in one transaction."""
+    with acting(engine, user) as (session, actor):
+        return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
+
+
+def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
+    """The Inbox page's Dismiss: the item stays, with the reason, who and when."""
+    with acting(engine, user) as (session, actor):
+        dismiss(session, actor, item_id, reason)

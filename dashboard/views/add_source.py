@@ -15,13 +15,13 @@ from dashboard import assistant, forms, state, widgets
 from dashboard.navigation import ADD_CLAIMS, SOURCES
 from tracker import curation
 from tracker.articles.feeds import inbox_item
-from tracker.articles.intake import FetchedArticle, fetch_article, save_fetched_source
-from tracker.citations import format_day
-from tracker.errors import Problem, TrackerError
-from tracker.lookup import Vocabulary
-from tracker.schemas import SourceIn
-from tracker.urls import BadURL, normalise_url
-from tracker.vocab import PublishedBasis, Role
+from tracker.articles.intake import FetchedArticle, fetch_article
+from tracker.core.errors import Problem, TrackerError
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.schemas import SourceIn
+from tracker.domain.vocab import PublishedBasis, Role
+from tracker.sharing.citations import format_day
 
 FORM = state.ADD_SOURCE
 FIELDS = ("url", "title", "publisher", "language", "archive_url", "text", "notes")
@@ -112,7 +112,7 @@ def save(engine) -> None:  # noqa: ANN001
 
     def act() -> str:
         if fetched is not None or item is not None:
-            saved["id"] = save_fetched_source(
+            saved["id"] = curation.save_fetched_source(
                 engine, forms.user(), source_in, fetched, inbox_item=item
             )
         else:

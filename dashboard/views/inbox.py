@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard import forms, state, widgets
 from dashboard.navigation import ADD_SOURCE, SOURCES
-from tracker.articles.feeds import InboxEntry, dismiss_as, inbox, inbox_counts
-from tracker.checks import describe_figure
-from tracker.vocab import Role
+from tracker import curation
+from tracker.articles.feeds import InboxEntry, inbox, inbox_counts
+from tracker.checks.rules import describe_figure
+from tracker.domain.vocab import Role
 
 FORM = state.INBOX
 PAGE_SIZE = 20
@@ -22,7 +23,7 @@ def dismiss(engine, item_id: int) -> None:  # noqa: ANN001
     reason = st.session_state.get(f"{FORM}.reason.{item_id}") or ""
 
     def act() -> str:
-        dismiss_as(engine, forms.user(), item_id, reason)
+        curation.dismiss_inbox_item(engine, forms.user(), item_id, reason)
         return f"Dismissed inbox item #{item_id}; it stays under Dismissed with your reason."
 
     forms.handle(FORM, act)

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 
 from tracker.articles.fetch import FetchedPage
 from tracker.articles.reading import Article, comparable, text_fingerprint
-from tracker.db import read_session
-from tracker.errors import NotFound
-from tracker.models import ArchivedPage
-from tracker.urls import BadURL, normalise_url
+from tracker.core.errors import NotFound
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.models import ArchivedPage
+from tracker.store.db import read_session
 
 
 @dataclass(frozen=True)

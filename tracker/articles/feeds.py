@@ -10,7 +10,7 @@ the next poll tries it again.
 An article whose text (after spacing, case and punctuation) was archived before at another
 URL is a relay of that one: a wire story carried by several outlets. The item names the
 first URL (`relay_of`); its drafts, once saved, join the same statements in the store
-(`store.statement_key`: same claimant, metric, place, period and figure), so the charts
+(`tracker.store.write.statement_key`: same claimant, metric, place, period and figure), so the charts
 and checks count the statement once however many outlets carried it.
 
 Nothing in the inbox is a claim until a curator saves it; a dismissed item keeps its
@@ -34,13 +34,13 @@ from sqlmodel import Session, col, select
 from tracker.articles.archive import archive_page, earlier_copy_elsewhere
 from tracker.articles.fetch import FEED_TYPES, FetchedPage, FetchLimits, fetch
 from tracker.articles.intake import FetchedArticle, read_page
-from tracker.db import read_session, write_session
-from tracker.errors import FetchFailed, NotFound, Problem, TrackerError, ValidationFailed
-from tracker.lookup import Vocabulary
-from tracker.models import Feed, InboxItem, Source, utcnow
-from tracker.store import Actor, require
-from tracker.urls import BadURL, normalise_url
-from tracker.vocab import Role
+from tracker.core.errors import FetchFailed, NotFound, Problem, TrackerError, ValidationFailed
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Feed, InboxItem, Source, utcnow
+from tracker.domain.vocab import Role
+from tracker.store.db import read_session, write_session
+from tracker.store.write import Actor, require
 
 MAX_REASON = 2000
 INBOX_STATUSES = ("new", "taken", "dismissed")
@@ -452,12 +452,4 @@ def dismiss(session: Session, actor: Actor, item_id: int, reason: str) -> InboxI
 
 def dismiss_item(engine: Engine, actor: Actor, item_id: int, reason: str) -> None:
     with write_session(engine) as session:
-        dismiss(session, actor, item_id, reason)
-
-
-def dismiss_as(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
-    """The Inbox page's Dismiss: acting as the logged-in account, read afresh."""
-    from tracker.curation import acting
-
-    with acting(engine, user) as (session, actor):
         dismiss(session, actor, item_id, reason)

@@ -30,9 +30,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import certifi
 import httpx
 
-from tracker.errors import FetchFailed
-from tracker.models import utcnow
-from tracker.urls import BadURL, normalise_url
+from tracker.core.errors import FetchFailed
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.models import utcnow
 
 ALLOW_ENV = "TRACKER_FETCH_ALLOW"
 USER_AGENT = "claims-tracker/0.1 (newsroom fact-tracking; fetches one page a curator asked for)"

@@ -1,9 +1,10 @@
 """From a URL to a source's fields and draft claims, and from there to a stored source.
 
 `fetch_article` stores nothing: it fetches the page (`fetch`), reads it (`reading`) and
-runs the extraction assistant (`tracker.extract`) on its text, resolving relative dates
-against the page's own publication date. `save_fetched_source` then stores the source a
-curator corrected, with the page it was read from in the archive, in one transaction.
+runs the extraction assistant (`tracker.extraction`) on its text, resolving relative dates
+against the page's own publication date. `store_fetched_source` then stores the source a
+curator corrected, with the page it was read from in the archive, in one transaction
+(`tracker.curation.save_fetched_source` is the app's door to it).
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from tracker import curation, store
 from tracker.articles.archive import archive_page, earlier_copy_elsewhere
 from tracker.articles.fetch import FetchedPage, FetchLimits, fetch
 from tracker.articles.reading import Article, read_article
-from tracker.db import read_session
-from tracker.extract import Candidate, extract_candidates
-from tracker.lookup import Vocabulary
-from tracker.models import InboxItem, utcnow
-from tracker.schemas import SourceIn
-from tracker.vocab import PublishedBasis
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import InboxItem, utcnow
+from tracker.domain.schemas import SourceIn
+from tracker.domain.vocab import PublishedBasis
+from tracker.extraction.extractor import Candidate, extract_candidates
+from tracker.store.db import read_session
+from tracker.store.write import Actor
+from tracker.store.write import add_source as store_source
 
 #: The source fields a fetch fills in, in the order the form and the JSON show them.
 SOURCE_FIELDS = (
@@ -136,26 +139,26 @@ def fetch_article(
     return fetched
 
 
-def save_fetched_source(
-    engine: Engine,
-    user: str | None,
+def store_fetched_source(
+    session: Session,
+    actor: Actor,
     source_in: SourceIn,
     fetched: FetchedArticle | None,
     *,
     inbox_item: int | None = None,
 ) -> int:
-    """Store the source a curator checked, and in the same transaction the page it was
-    read from (archive) and, when it came from the inbox, the item as taken."""
-    with curation.acting(engine, user) as (session, actor):
-        source = store.add_source(session, actor, source_in)
-        if fetched is not None:
-            archive_page(session, fetched.page, fetched.article, actor.name)
-        if inbox_item is not None:
-            item = session.get(InboxItem, inbox_item)
-            if item is not None and item.status == "new":
-                item.status = "taken"
-                item.source_id = source.id
-                item.taken_by = actor.name
-                item.taken_at = utcnow()
-                session.add(item)
-        return source.id
+    """Store the source a curator checked (the one write path: roles, revision), and in
+    the same transaction the page it was read from (archive) and, when it came from the
+    inbox, the item as taken."""
+    source = store_source(session, actor, source_in)
+    if fetched is not None:
+        archive_page(session, fetched.page, fetched.article, actor.name)
+    if inbox_item is not None:
+        item = session.get(InboxItem, inbox_item)
+        if item is not None and item.status == "new":
+            item.status = "taken"
+            item.source_id = source.id
+            item.taken_by = actor.name
+            item.taken_at = utcnow()
+            session.add(item)
+    return source.id

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from tracker.errors import FetchFailed
+from tracker.core.errors import FetchFailed
 
 #: Paragraphs are separated by a blank line, which the extractor reads as paragraph breaks.
 PARAGRAPH_BREAK = "\n\n"
