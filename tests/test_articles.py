@@ -214,6 +214,23 @@ def test_every_bad_answer_is_one_clear_line(fetch_allowed, path, expected):
 
 @pytest.mark.parametrize(
     "url",
+    [
+        "http://[::1]/admin",
+        "http://[::ffff:127.0.0.1]:8080/admin",
+        "http://0x7f000001/",  # 127.0.0.1 written in hex
+        "http://2130706433/",  # and as one number
+        "http://127.1/",
+    ],
+)
+def test_loopback_written_any_other_way_is_refused(url, monkeypatch):
+    monkeypatch.delenv("TRACKER_FETCH_ALLOW", raising=False)
+    line = one_line_error(run("fetch", url))
+    assert line.startswith("Error: refused to fetch ")
+    assert "a loopback, private, link-local or reserved address" in line
+
+
+@pytest.mark.parametrize(
+    "url",
     ["ftp://files.example.org/a.html", "file:///etc/passwd", "javascript:alert(1)", "not a url"],
 )
 def test_only_http_and_https_are_fetched(url):

@@ -267,8 +267,11 @@ def fetch(
     ) as client:
         while True:
             hops.append(current)
-            address = checked_address(current, resolver, allowed)
-            target, host_header = _pinned(current, address)
+            try:
+                address = checked_address(current, resolver, allowed)
+                target, host_header = _pinned(current, address)
+            except ValueError as exc:  # a host or port urllib cannot read
+                raise FetchFailed(f"the URL {current[:200]!r} is not valid ({exc})") from None
             sni = urlsplit(current).hostname
             try:
                 with client.stream(
