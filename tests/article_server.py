@@ -27,6 +27,7 @@ ARTICLES = {
     "/gazette/stories/odesa-weekly-toll": ("gazette_odesa.html", HTML),
     "/wire/kharkiv-shelling-reprint": ("wire_kharkiv.html", HTML),
     "/times/four-killed-near-kharkiv": ("syndicated_kharkiv.html", HTML),
+    "/bulletins/sumy": ("undated_bulletin.html", HTML),
     "/feeds/courier.rss": ("courier.rss", "application/rss+xml; charset=utf-8"),
     "/feeds/ledger.atom": ("ledger.atom", "application/atom+xml"),
     "/feeds/not-a-feed.xml": ("courier_kharkiv.html", "application/xml"),
@@ -84,6 +85,11 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
                 except OSError:
                     return
+        elif path == "/menu-only":
+            body = (
+                b"<html><body><nav><a href='/'>Home</a> <a href='/a'>News</a></nav></body></html>"
+            )
+            self._send(200, body, HTML)
         elif path == "/report.pdf":
             self._send(200, b"%PDF-1.4\n% not an article\n", "application/pdf")
         elif path == "/slow":

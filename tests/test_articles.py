@@ -141,6 +141,43 @@ def test_fetch_as_text_names_the_fields_and_each_draft(fetch_allowed):
     assert result.output.rstrip().endswith("2 candidates")
 
 
+def test_a_page_without_a_date_takes_the_day_it_was_read_and_says_so(fetch_allowed):
+    from datetime import UTC, datetime
+
+    doc = fetched_json(fetch_allowed.url("/bulletins/sumy"))
+    today = datetime.now(UTC).date().isoformat()
+    assert (doc["source"]["published"], doc["source"]["published_basis"]) == (today, "inferred")
+    assert doc["source"]["publisher"] == "Example Bulletin Board"
+    assert [(c["value"], c["metric"], c["period_end"]) for c in doc["candidates"]] == [
+        (16, "civilian_injured", doc["candidates"][0]["period_end"])
+    ]
+    text = run("fetch", fetch_allowed.url("/bulletins/sumy")).output
+    assert f"published: {today} (not on the page: fetch date)" in text
+
+
+def test_a_page_with_no_article_text_is_one_line(fetch_allowed):
+    line = one_line_error(run("fetch", fetch_allowed.url("/menu-only")))
+    assert (
+        line == f"Error: {fetch_allowed.url('/menu-only')} holds no article text that could be read"
+    )
+
+
+def test_a_feed_on_a_private_address_is_refused_like_a_page(cli_env, article_server, monkeypatch):
+    monkeypatch.delenv("TRACKER_FETCH_ALLOW", raising=False)
+    assert run("init").exit_code == 0
+    line = one_line_error(run("feed", "add", article_server.url("/feeds/courier.rss")))
+    assert "refused to fetch" in line
+    assert "no feeds yet" in run("feed", "list").output
+
+
+def test_polling_a_feed_that_is_not_followed_says_so(feeds_db):
+    line = one_line_error(run("feed", "poll", "--feed", "https://elsewhere.example.org/rss"))
+    assert line == (
+        "Error: no feed is followed at https://elsewhere.example.org/rss; "
+        "add it with `tracker feed add`"
+    )
+
+
 def test_fetch_normalises_the_url_as_the_store_does(fetch_allowed):
     doc = fetched_json(fetch_allowed.url(COURIER + "/?utm_source=feed&fbclid=abc#comments"))
     assert doc["source"]["url"] == fetch_allowed.url(COURIER)

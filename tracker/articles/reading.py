@@ -23,6 +23,9 @@ from tracker.core.errors import FetchFailed
 
 #: Paragraphs are separated by a blank line, which the extractor reads as paragraph breaks.
 PARAGRAPH_BREAK = "\n\n"
+#: The fewest words a page's text must have to be taken for an article: a news brief has
+#: a few dozen; a menu, a login wall or a video's caption has a handful.
+MIN_ARTICLE_WORDS = 15
 
 
 @dataclass
@@ -47,12 +50,12 @@ def read_article(html: str, url: str) -> Article:
     """The article in `html`, a page fetched from `url`. Raises `FetchFailed` when the page
     holds no readable text (an index page, a video player, a page behind a login)."""
     doc = _extract(html, url, precise=True)
-    if doc is None or not (doc.text or "").strip():
+    if not _is_article(doc):
         # Precision first: it keeps sidebars' figures out. A page it reads as nothing but
         # boilerplate (a very long footer, an unusual layout) gets the balanced reading,
         # whose text the curator checks in the form like any other.
         doc = _extract(html, url, precise=False)
-    if doc is None or not (doc.text or "").strip():
+    if not _is_article(doc):
         raise FetchFailed(f"{url} holds no article text that could be read")
     title = _clean(doc.title)
     text = _body(doc.text, title)
@@ -68,6 +71,10 @@ def read_article(html: str, url: str) -> Article:
         description=_clean(doc.description),
         text=text,
     )
+
+
+def _is_article(doc) -> bool:  # noqa: ANN001
+    return doc is not None and len((doc.text or "").split()) >= MIN_ARTICLE_WORDS
 
 
 def _extract(html: str, url: str, *, precise: bool):  # noqa: ANN202
