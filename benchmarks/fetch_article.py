@@ -14,7 +14,9 @@ and 90th percentile of --repeat runs of:
   archive  gzip and SHA-256 of the page, as the archive stores it
   total    `fetch_article` end to end (fetch + read + drafts), as `tracker fetch` runs it
 
-plus the archived size. The network of a real outlet adds its own round trips (DNS, TLS,
+plus the archived size, and the whole `tracker fetch URL --format json` command as a
+user runs it (a new process: Python's start-up and imports included; median of 5), beside
+`tracker --help`, the start-up every command pays. The network of a real outlet adds its own round trips (DNS, TLS,
 the server's time), which no local figure can say; it is printed as measured here only.
 Nothing is asserted.
 """
@@ -26,6 +28,7 @@ import gzip
 import hashlib
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -143,6 +146,20 @@ def main() -> None:
             print(
                 f"{path.strip('/'):<10}{len(body) / 1000:>8.1f}kB{cells}{archived / 1000:>9.1f}kB"
             )
+        tracker = str(Path(sys.executable).parent / "tracker")
+        for label, command in (
+            ("tracker --help (start-up alone)", [tracker, "--help"]),
+            (
+                "tracker fetch URL --format json",
+                [tracker, "fetch", base + "/article", "--format", "json"],
+            ),
+        ):
+            runs = []
+            for _ in range(5):
+                started = time.perf_counter()
+                subprocess.run(command, check=True, capture_output=True)
+                runs.append(time.perf_counter() - started)
+            print(f"`{label}`, a new process: {statistics.median(runs):.2f} s (median of 5)")
     finally:
         httpd.shutdown()
         httpd.server_close()
