@@ -30,6 +30,7 @@ ARTICLES = {
     "/bulletins/sumy": ("undated_bulletin.html", HTML),
     "/feeds/courier.rss": ("courier.rss", "application/rss+xml; charset=utf-8"),
     "/feeds/ledger.atom": ("ledger.atom", "application/atom+xml"),
+    "/feeds/redirects.rss": ("redirects.rss", "application/rss+xml"),
     "/feeds/not-a-feed.xml": ("courier_kharkiv.html", "application/xml"),
 }
 #: The size the huge pages exceed (tests set TRACKER_FETCH_MAX_BYTES to it).

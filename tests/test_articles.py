@@ -436,6 +436,20 @@ def test_feed_add_then_poll_twice_adds_the_articles_once(feeds_db):
     assert "#2 Ledger" in listed.output
 
 
+def test_an_entry_whose_link_redirects_is_stored_at_the_article_and_not_fetched_again(
+    feeds_db,
+):
+    """No GUID, and a link through a redirector: the item's URL is where the article is
+    (the source's URL); the link is remembered, so the next poll does not follow it."""
+    run("feed", "add", feeds_db.url("/feeds/redirects.rss"))
+    [item] = json.loads(run("feed", "poll", "--format", "json").output)["items"]
+    assert (item["url"], item["link"]) == (feeds_db.url(COURIER), feeds_db.url("/go/courier"))
+    followed = feeds_db.requests.count("/go/courier")
+    again = json.loads(run("feed", "poll", "--format", "json").output)
+    assert (again["new"], again["seen"]) == (0, 1)
+    assert feeds_db.requests.count("/go/courier") == followed
+
+
 def test_poll_in_text_format_lists_the_new_articles_and_says_what_failed(feeds_db):
     run("feed", "add", feeds_db.url("/feeds/ledger.atom"))
     result = run("feed", "poll")  # the failures go to stderr, which `output` includes

@@ -79,7 +79,8 @@ class InboxEntry:
     """An inbox item as the CLI and the Inbox page show it."""
 
     id: int
-    url: str
+    url: str  # where the article was read (after redirects): the source's URL
+    link: str  # the feed's link to it
     title: str
     publisher: str
     published: date | None
@@ -228,7 +229,14 @@ def _entry_date(entry: Any) -> date | None:
 
 
 def _seen(session: Session, feed_id: int, url: str, guid: str | None) -> bool:
-    if session.exec(select(InboxItem.id).where(InboxItem.url == url)).first() is not None:
+    """Whether a feed's entry was brought in before (by its link, or the URL it led to, or
+    the feed's GUID), or is a stored source already."""
+    if (
+        session.exec(
+            select(InboxItem.id).where((InboxItem.link == url) | (InboxItem.url == url))
+        ).first()
+        is not None
+    ):
         return True
     if (
         guid
@@ -334,14 +342,15 @@ def _store_item(
     title = article.title or " ".join(str(entry.get("title") or "").split()) or url
     try:
         with write_session(engine) as session:
+            if fetched.url != url and _seen(session, feed.id, fetched.url, None):
+                return None  # the link redirected to an article already in or stored
             relay_of = earlier_copy_elsewhere(session, fetched.url, article.text)
-            if relay_of is None and fetched.url != url:
-                relay_of = earlier_copy_elsewhere(session, url, article.text)
             page = archive_page(session, fetched.page, article, actor.name)
             item = InboxItem(
                 feed_id=feed.id,
                 guid=guid,
-                url=url,
+                link=url,
+                url=fetched.url,
                 title=title,
                 publisher=(article.publisher or feed.name)[:300],
                 published=fetched.published,
@@ -367,6 +376,7 @@ def _entry(item: InboxItem, feed_name: str | None) -> InboxEntry:
     return InboxEntry(
         id=item.id,
         url=item.url,
+        link=item.link,
         title=item.title,
         publisher=item.publisher,
         published=item.published,

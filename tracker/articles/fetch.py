@@ -267,6 +267,10 @@ def fetch(
     ) as client:
         while True:
             hops.append(current)
+            if time.perf_counter() > deadline:  # a chain of slow redirects
+                raise FetchFailed(
+                    f"{requested} was too slow: no page within {limits.total_timeout:g} s"
+                )
             try:
                 address = checked_address(current, resolver, allowed)
                 target, host_header = _pinned(current, address)

@@ -338,7 +338,10 @@ class InboxItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     feed_id: int | None = Field(default=None, foreign_key="feed.id")
     guid: str | None = Field(default=None, max_length=2000)
-    url: str = Field(unique=True, max_length=2000)  # normalised
+    # The feed's link, normalised (seen again, it is not fetched again), and the URL the
+    # article was read at after redirects (a feed's tracking redirector is not the source).
+    link: str = Field(max_length=2000, index=True)
+    url: str = Field(unique=True, max_length=2000)
     title: str = Field(sa_column=Column(Text, nullable=False))
     publisher: str = Field(max_length=300)
     published: date | None = None

@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("feed_id", sa.Integer(), nullable=True),
         sa.Column("guid", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("link", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("publisher", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -99,6 +100,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("inbox_item", schema=None) as batch_op:
         batch_op.create_index("ix_inbox_item_feed_guid", ["feed_id", "guid"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbox_item_link"), ["link"], unique=False)
         batch_op.create_index("ix_inbox_item_status", ["status", "id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_inbox_item_text_fingerprint"), ["text_fingerprint"], unique=False
@@ -109,6 +111,7 @@ def downgrade() -> None:
     with op.batch_alter_table("inbox_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbox_item_text_fingerprint"))
         batch_op.drop_index("ix_inbox_item_status")
+        batch_op.drop_index(batch_op.f("ix_inbox_item_link"))
         batch_op.drop_index("ix_inbox_item_feed_guid")
 
     op.drop_table("inbox_item")
