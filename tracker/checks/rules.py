@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import threading
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
@@ -54,7 +53,6 @@ from tracker.domain.models import Claim, Claimant, Metric, Place, Revision, Sour
 from tracker.domain.vocab import QUALIFIER_WORDS, DateBasis, PlaceLevel, Qualifier, Status
 from tracker.extraction.numbers import figure_in_text
 from tracker.store.db import read_session
-from tracker.store.version import data_version
 
 INF = math.inf
 CHUNK = 500
@@ -211,7 +209,7 @@ class Context:
     places: dict[int, str] = field(default_factory=dict)
     scope: dict[int, int] = field(default_factory=dict)
     #: When set, per-claim rules look at these claims only and series rules at these
-    #: (metric, scope) groups only: the incremental refresh of `findings_by_claim`.
+    #: (metric, scope) groups only: the incremental refresh of the stored findings.
     only_claims: set[int] | None = None
     only_groups: set[tuple[int, int]] | None = None
     #: When set, store rules look at these statements only (`findings_for_claims`).
@@ -974,7 +972,7 @@ def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
 class Parts:
     """Findings kept apart by what they depend on, so that a refresh after an edit replaces
     only what the edit can have changed (here, and in the stored findings of
-    `tracker.finding_store`)."""
+    `tracker.checks.finding_store`)."""
 
     by_claim: dict[int, list[Finding]] = field(default_factory=dict)  # per-claim rules
     by_group: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)  # series
@@ -1009,7 +1007,7 @@ def _run(ctx: Context, selected: list[str]) -> Parts:
 
 def check_parts(ctx: Context) -> Parts:
     """Every rule over what `ctx` selects (its `only_*` sets; the whole store when they
-    are unset), the findings kept apart by what they depend on (`tracker.finding_store`
+    are unset), the findings kept apart by what they depend on (`tracker.checks.finding_store`
     stores them so)."""
     return _run(ctx, list(RULES))
 
@@ -1036,19 +1034,6 @@ def run_checks(
 
 #: Beyond this many changed claims a full run is as quick as working out what changed.
 REFRESH_LIMIT = 20_000
-
-
-@dataclass
-class _Snapshot:
-    version: int
-    revision: tuple[int, Any] | None  # (id, changed_at) of the newest revision seen
-    vocabulary: str
-    parts: Parts
-    by_claim: dict[int, list[Finding]]
-
-
-_cache: dict[str, _Snapshot] = {}
-_cache_lock = threading.Lock()
 
 
 def vocabulary_digest(session: Session, upto: tuple[int, int, int] | None = None) -> str:
@@ -1143,47 +1128,10 @@ def _by_claim(parts: Parts) -> dict[int, list[Finding]]:
 
 
 def findings_by_claim(engine: Engine) -> dict[int, list[Finding]]:
-    """Every claim with findings, mapped to them (all rules, default thresholds).
-
-    Cheap to call on every page render. On unchanged data it costs three small queries
-    (data version, newest revision, vocabulary). After edits, only what the edits can
-    have changed is recomputed: the per-claim rules for the edited claims (and the claims
-    of edited sources), the series rules for their (metric, place) groups, and the
-    whole-store duplicate aggregate; a new vocabulary, an emptied database or a very large
-    import recompute everything. Do not mutate the result: it is shared."""
-    url = engine.url.render_as_string(hide_password=True)
+    """Every claim with findings, mapped to them (all rules, default thresholds): a full
+    run. Pages read the stored findings instead (`tracker.checks.finding_store`)."""
     with read_session(engine) as session:
-        version = data_version(session)
-        newest = session.exec(
-            select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
-        ).first()
-        newest = tuple(newest) if newest else None
-        vocabulary = vocabulary_digest(session)
-        with _cache_lock:
-            snap = _cache.get(url)
-        if snap and (snap.version, snap.revision, snap.vocabulary) == (version, newest, vocabulary):
-            return snap.by_claim
-        ctx = Context.load(session, CheckConfig())
-        changes = None
-        if snap is not None and snap.vocabulary == vocabulary and _still_there(session, snap):
-            changes = changes_since(ctx, snap.revision[0]) if snap.revision else None
-        if changes is None:
-            parts = _run(ctx, list(RULES))
-        else:
-            claims, groups = changes
-            ctx.only_claims, ctx.only_groups = claims, groups
-            fresh = _run(ctx, list(RULES))
-            parts = Parts(
-                by_claim={k: v for k, v in snap.parts.by_claim.items() if k not in claims}
-                | fresh.by_claim,
-                by_group={k: v for k, v in snap.parts.by_group.items() if k not in groups}
-                | fresh.by_group,
-                store=fresh.store,
-            )
-        result = _by_claim(parts)
-    with _cache_lock:
-        _cache[url] = _Snapshot(version, newest, vocabulary, parts, result)
-    return result
+        return _by_claim(_run(Context.load(session, CheckConfig()), list(RULES)))
 
 
 def findings_for_claims(
@@ -1219,15 +1167,6 @@ def findings_for_claims(
             if claim_id in ids:
                 out.setdefault(claim_id, []).append(finding)
     return out
-
-
-def _still_there(session: Session, snap: _Snapshot) -> bool:
-    """The revision the snapshot saw last is still in the log, unchanged: the database was
-    not emptied or replaced since (ids restart after a reset)."""
-    if snap.revision is None:
-        return False
-    row = session.get(Revision, snap.revision[0])
-    return row is not None and row.changed_at == snap.revision[1]
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -1,5 +1,5 @@
 """`tracker check`: the consistency checks from the command line (a thin layer over
-`tracker.checks`)."""
+`tracker.checks.rules`)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from tracker.core.errors import TrackerError
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source
 from tracker.domain.vocab import Status
 from tracker.read.filters import LONGEST_SEARCHED, ClaimFilter, text_contains, where
@@ -76,9 +77,8 @@ def totals(engine: Engine) -> dict[str, int]:
 # what one article carries.
 
 # Points sent to the browser at most: beyond this the chart is aggregated (see `chart`).
-# A point's hover carries its sources and quotes: ~700 bytes of JSON each, so 5,000 points
-# are ~3.5 MB for the browser to parse and draw (20,000 were 14 MB), and a chart about
-# 1,000 px wide shows five of them per pixel column already. The server holds each view
+# A point's hover carries its sources and quotes, which the browser must parse and draw,
+# and a chart about 1,000 px wide shows five points per pixel column at this bound already. The server holds each view
 # it keeps (dashboard.data) at this size too.
 MAX_CHART_POINTS = 5_000
 PAGE_SIZE = 50
@@ -636,8 +636,8 @@ def claims_page(
 
     Two steps (a "deferred join"): the page's claim ids, sorted on the claim's own columns
     (plus the one table a sort by name needs), then the page's rows with everything joined.
-    Sorting a third of a million matches on ids and one key reads ix_claim_series alone;
-    sorting them with every column joined took 15 s. The default order (newest as-of date
+    Sorting on ids and one key reads ix_claim_series alone, where sorting with every column
+    joined would sort the whole match. The default order (newest as-of date
     first) walks ix_claim_period_end from its end and stops after the page."""
     order = _claim_order(sort)
     ids_stmt = select(Claim.id).select_from(Claim)
@@ -711,20 +711,7 @@ def count_sources(engine: Engine, text: str | None = None) -> int:
         ).scalar_one()
 
 
-SOURCE_FIELDS = (
-    "id",
-    "url",
-    "title",
-    "publisher",
-    "published",
-    "published_basis",
-    "language",
-    "archive_url",
-    "retrieved_at",
-    "notes",
-    "synthetic",
-    "text",
-)
+SOURCE_FIELDS = ("id", *fields.names(fields.SOURCE_FIELDS, exported=True))
 
 
 def source_detail(engine: Engine, source_id: int) -> dict[str, Any] | None:
