@@ -14,6 +14,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as hst
 from sqlmodel import Session, func, select
 
 from tests.article_server import PAGES
@@ -297,6 +299,32 @@ def test_only_http_and_https_are_fetched(url):
 )
 def test_non_public_addresses_are_recognised(address):
     assert not is_public(address)
+
+
+NON_PUBLIC_NETWORKS = [
+    "127.0.0.0/8",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "0.0.0.0/8",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+    "::ffff:10.0.0.0/104",
+    "::ffff:127.0.0.0/104",
+]
+
+
+@given(hst.one_of(*(hst.ip_addresses(network=network) for network in NON_PUBLIC_NETWORKS)))
+def test_every_address_of_a_non_public_range_is_refused(address):
+    assert not is_public(str(address))
+    with pytest.raises(FetchFailed, match="refused to fetch"):
+        checked_address("https://news.example.org/", lambda h, p: [str(address)], frozenset())
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700:4700::1111", "8.8.8.8"])

@@ -182,3 +182,43 @@ def test_the_sources_page_offers_the_archived_text(open_as, polled, fetch_allowe
     served = (PAGES / "courier_kharkiv.html").read_bytes()
     assert len(served) > 0
     engine.dispose()
+
+
+def test_markup_in_an_inbox_item_stays_text(open_as, curation_sqlite):
+    from dashboard.widgets import md
+    from tests.hostile import MARKUP
+    from tracker.domain.models import Feed
+    from tracker.store.db import write_session
+
+    url, _ = curation_sqlite
+    engine = make_engine(url)
+    with write_session(engine) as session:
+        feed = Feed(url="https://feeds.example.org/x.rss", name=MARKUP[0], added_by="cora")
+        session.add(feed)
+        session.flush()
+        for i, payload in enumerate(MARKUP):
+            session.add(
+                InboxItem(
+                    feed_id=feed.id,
+                    link=f"https://news.example.org/{i}",
+                    url=f"https://news.example.org/{i}",
+                    title=payload,
+                    publisher=payload,
+                    published=date(2024, 1, 1),
+                    text=f"{payload}\n\nMore text.",
+                    candidates=[],
+                    text_fingerprint=str(i),
+                    relay_of="javascript:alert(1)" if i == 0 else None,
+                )
+            )
+    engine.dispose()
+    at = open_as(url, "cora", INBOX)
+    assert not at.exception
+    markdown = [m.value for m in at.markdown]
+    texts = [t.value for t in at.text]
+    for payload in MARKUP:
+        assert f"**{md(payload)}**" in markdown  # the title, escaped: shown as typed
+        assert f"{payload}\n\nMore text." in texts  # the text, as text
+    # Links render only for http(s): the relay's address is shown as words, never a link.
+    links = [str(b.proto.url) for b in at.get("link_button")]
+    assert len(links) == len(MARKUP) and all(u.startswith("https://") for u in links)
