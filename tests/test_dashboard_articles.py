@@ -115,7 +115,7 @@ def test_the_inbox_shows_new_articles_with_their_drafts(open_as, polled):
     markdown = [plain(m.value) for m in at.markdown]
     assert "**Shelling kills four in Kharkiv region, monitor says**" in markdown
     assert "**Odesa region: health authority gives weekly toll**" in markdown
-    tables = [t.value for t in at.dataframe]
+    tables = [t.value for t in at.dataframe if "Figure" in t.value.columns]
     figures = sorted(tuple(t["Figure"]) for t in tables)
     assert figures == [("23", "57"), ("4", "11", "at least 35")]
 
@@ -182,6 +182,28 @@ def test_the_sources_page_offers_the_archived_text(open_as, polled, fetch_allowe
     served = (PAGES / "courier_kharkiv.html").read_bytes()
     assert len(served) > 0
     engine.dispose()
+
+
+def test_a_curator_polls_the_feeds_from_the_inbox(open_as, curation_db, fetch_allowed):
+    url, _ = curation_db
+    engine = make_engine(url)
+    add_feed(engine, SYSTEM, fetch_allowed.url("/feeds/ledger.atom"))
+    engine.dispose()
+    at = open_as(url, "cora", INBOX)
+    [feeds] = [t.value for t in at.dataframe if "Feed" in t.value.columns]
+    assert list(feeds["Last polled (UTC)"]) == ["never"]
+    at.button(key="inbox.poll").click().run()
+    assert not at.exception
+    removed = fetch_allowed.url("/ledger/news/removed-story")
+    assert successes(at) == [
+        f"Polled 1 feed(s): 2 new article(s). Not read: {removed} answered 404 Not Found."
+    ]
+    markdown = [plain(m.value) for m in at.markdown]
+    assert "**Convoy reaches Kherson villages after week of shelling**" in markdown
+    at.button(key="inbox.poll").click().run()
+    assert successes(at) == [
+        f"Polled 1 feed(s): 0 new article(s). Not read: {removed} answered 404 Not Found."
+    ]
 
 
 def test_markup_in_an_inbox_item_stays_text(open_as, curation_sqlite):

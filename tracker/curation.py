@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.articles.feeds import dismiss
+from tracker.articles.feeds import PollReport, dismiss, poll_feeds
 from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
@@ -470,6 +470,12 @@ def save_fetched_source(
     the item marked taken, in one transaction."""
     with acting(engine, user) as (session, actor):
         return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
+
+
+def poll_feeds_now(engine: Engine, user: str | None, vocab: Vocabulary) -> PollReport:
+    """The Inbox page's "Poll the feeds now": what `tracker feed poll` does, as this
+    account (read afresh: a disabled or demoted account is refused)."""
+    return poll_feeds(engine, actor_of(engine, user), vocab)
 
 
 def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import forms, state, widgets
 from dashboard.navigation import ADD_SOURCE, SOURCES
 from tracker import curation
-from tracker.articles.feeds import InboxEntry, inbox, inbox_counts
+from tracker.articles.feeds import InboxEntry, inbox, inbox_counts, list_feeds
 from tracker.checks.rules import describe_figure
 from tracker.domain.vocab import Role
 
@@ -27,6 +27,56 @@ def dismiss(engine, item_id: int) -> None:  # noqa: ANN001
         return f"Dismissed inbox item #{item_id}; it stays under Dismissed with your reason."
 
     forms.handle(FORM, act)
+
+
+def poll(engine, vocab) -> None:  # noqa: ANN001
+    def act() -> str:
+        report = curation.poll_feeds_now(engine, forms.user(), vocab)
+        message = f"Polled {report.feeds} feed(s): {report.new} new article(s)."
+        if report.failed:
+            # Tried again at the next poll; the curator sees why now.
+            more = len(report.failed) - 1
+            message += f" Not read: {report.failed[0]['error']}" + (
+                f" (and {more} more)." if more else "."
+            )
+        return message
+
+    forms.handle(FORM, act)
+
+
+def feeds_panel(engine, vocab) -> None:  # noqa: ANN001
+    """The feeds followed, when each was last polled and what went wrong; a poll now."""
+    feeds = list_feeds(engine)
+    with st.expander(f"Feeds ({len(feeds)})"):
+        if not feeds:
+            st.caption("No feed is followed yet: add one with `tracker feed add URL`.")
+            return
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Feed": [f.name for f in feeds],
+                    "Address": [f.url for f in feeds],
+                    "Articles": [f.items for f in feeds],
+                    "New": [f.new_items for f in feeds],
+                    "Last polled (UTC)": [
+                        f.last_polled_at.strftime("%Y-%m-%d %H:%M") if f.last_polled_at else "never"
+                        for f in feeds
+                    ],
+                    "Last error": [f.last_error or "" for f in feeds],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.button(
+            "Poll the feeds now",
+            key=f"{FORM}.poll",
+            on_click=poll,
+            args=(engine, vocab),
+            icon=":material/sync:",
+            help="Fetches the articles the feeds list that are not in the inbox yet, as "
+            "`tracker feed poll` does from cron.",
+        )
 
 
 def drafts_frame(item: InboxEntry) -> pd.DataFrame:
@@ -119,6 +169,7 @@ st.caption(
 )
 forms.saved_message(FORM)
 forms.other_errors(FORM, set())
+feeds_panel(store.engine, store.vocabulary())
 counts = inbox_counts(store.engine)
 status = st.segmented_control(
     "Show",
