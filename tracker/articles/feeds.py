@@ -186,7 +186,7 @@ def add_feed(
     page = fetcher(wanted, accept=FEED_TYPES, limits=limits)
     parsed = parse_feed(page)
     title = " ".join(str(parsed.feed.get("title") or "").split())[:300]
-    feed = Feed(url=wanted, name=name or title or wanted, added_by=actor.name)
+    feed = Feed(url=wanted, name=(name or title or wanted)[:300], added_by=actor.name)
     try:
         with write_session(engine) as session:
             session.add(feed)
@@ -355,7 +355,7 @@ def _store_item(
                 publisher=(article.publisher or feed.name)[:300],
                 published=fetched.published,
                 published_basis=fetched.published_basis,
-                language=(article.language or None) and article.language[:16],
+                language=article.language[:16] if article.language else None,
                 text=article.text,
                 candidates=[c.as_dict() for c in fetched.candidates],
                 archive_id=page.id,
