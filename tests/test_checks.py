@@ -15,12 +15,11 @@ from tracker.checks.rules import (
     CheckConfig,
     Finding,
     figure_bounds,
-    normalise_for_match,
-    quote_in_text,
     run_checks,
 )
 from tracker.core.errors import TrackerError
 from tracker.domain.models import Claim, Metric, Source
+from tracker.extraction.quotes import quote_in_text
 from tracker.files.importer import import_paths
 from tracker.store.db import read_session, write_session
 from tracker.store.write import SYSTEM, set_claim_status, update_source
@@ -77,9 +76,7 @@ def test_qualifiers_are_ranges():
 
 
 def test_quote_matching_ignores_whitespace_quote_marks_dashes_and_case():
-    text = normalise_for_match(
-        "It said: \u201cAt least 8,006 were killed \u2013 and 13,287\n injured\u201d."
-    )
+    text = "It said: \u201cAt least 8,006 were killed \u2013 and 13,287\n injured\u201d."
     assert quote_in_text("at least 8,006 were killed - and 13,287 injured", text)
     assert quote_in_text("It said ... 13,287 injured", text)
     assert not quote_in_text("13,287 injured ... at least 8,006", text)  # parts out of order

@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,9 +48,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.core.errors import TrackerError
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Revision, Source
 from tracker.domain.vocab import QUALIFIER_WORDS, DateBasis, PlaceLevel, Qualifier, Status
 from tracker.extraction.numbers import figure_in_text
+from tracker.extraction.quotes import normalise_text, quote_in_normalised
 from tracker.store.db import read_session
 
 INF = math.inf
@@ -336,13 +337,7 @@ _DESCRIBED = (
     Claim.claimant_id,
     Claim.metric_id,
     Claim.place_id,
-    Claim.value,
-    Claim.low,
-    Claim.high,
-    Claim.qualifier,
-    Claim.period_start,
-    Claim.period_end,
-    Claim.cumulative,
+    *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
 )
 
 
@@ -384,55 +379,6 @@ def figure_not_in_quote(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_QUOTE_CHARS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
-_ELISION = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
-
-
-def normalise_for_match(text: str) -> str:
-    """Whitespace, quote marks, dashes and case made uniform, so that a quote copied with
-    straight quotes or a hyphen for an en dash still matches its article."""
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTE_CHARS).casefold()
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def quote_in_text(quote: str, normalised_text: str) -> bool:
-    """True when every part of the quote (split at elisions "..." / "…") is in the text, in order."""
-    pos = 0
-    for part in _ELISION.split(quote):
-        part = normalise_for_match(part).strip(" \"'")
-        if not part:
-            continue
-        found = normalised_text.find(part, pos)
-        if found < 0:
-            return False
-        pos = found + len(part)
-    return True
-
-
 @_rule("quote-not-in-source", "The quote is not in the stored source text", kind="claim")
 def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
     """Only sources whose text is stored can be checked; each text is normalised once."""
@@ -451,7 +397,7 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
     for i in range(0, len(source_ids), 50):
         chunk = source_ids[i : i + 50]
         texts = {
-            id_: normalise_for_match(text)
+            id_: normalise_text(text)
             for id_, text in ctx.session.exec(
                 select(Source.id, Source.text).where(Source.id.in_(chunk))
             )
@@ -462,7 +408,7 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
             .order_by(Claim.id)
         )
         for r in claims:
-            if (only is not None and r.id not in only) or quote_in_text(
+            if (only is not None and r.id not in only) or quote_in_normalised(
                 r.quote, texts[r.source_id]
             ):
                 continue
@@ -535,13 +481,7 @@ def duplicate_claim(ctx: Context) -> Iterator[Finding]:
                 Claim.claimant_id,
                 Claim.metric_id,
                 Claim.place_id,
-                Claim.value,
-                Claim.low,
-                Claim.high,
-                Claim.qualifier,
-                Claim.period_start,
-                Claim.period_end,
-                Claim.cumulative,
+                *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
                 Source.publisher,
                 Source.published,
             )

@@ -8,16 +8,16 @@ from typing import Any
 
 import click
 
-from tracker.cli.common import actor, handle_errors, open_engine, optional_engine, vocabulary
-
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: every field, for scripts.",
+from tracker.cli.common import (
+    actor,
+    format_option,
+    handle_errors,
+    open_engine,
+    optional_engine,
+    vocabulary,
 )
+
+FORMAT = format_option("json: every field, for scripts.")
 
 
 def _one_line(text: str) -> str:

@@ -80,6 +80,18 @@ def check_stored(engine: Any) -> None:
     click.echo(f"checked: {summary(engine)} (`tracker check` lists them)")
 
 
+def format_option(json_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format text|json`, the choice of every command that prints findings or drafts."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=json_help,
+    )
+
+
 def vocabulary():  # noqa: ANN202
     """The database's vocabulary (it may hold curators' new aliases) when there is a
     database, else the data files': extraction works on a laptop with nothing set up."""

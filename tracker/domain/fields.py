@@ -286,5 +286,9 @@ def file_names(fields: tuple[Field, ...], **flags: bool) -> tuple[str, ...]:
     return tuple(f.file for f in fields if all(getattr(f, k) == v for k, v in flags.items()))
 
 
+#: What a figure is, wherever one is described or compared: its number or range, how it
+#: was qualified, and the period it covers.
+FIGURE_FIELDS = ("value", "low", "high", "qualifier", "period_start", "period_end", "cumulative")
+
 #: The field a claim's data-file or export name stands for (`id` -> `key`).
 CLAIM_NAME_OF_FILE = {f.file: f.name for f in CLAIM_FIELDS}

@@ -112,13 +112,7 @@ def _claim_columns() -> list[Any]:
         Claim.id.label("claim_id"),
         Claim.key.label("claim_key"),
         Claim.statement_key,
-        Claim.value,
-        Claim.low,
-        Claim.high,
-        Claim.qualifier,
-        Claim.period_start,
-        Claim.period_end,
-        Claim.cumulative,
+        *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
         Claim.date_basis,
         Claim.status,
         Claim.status_reason,
@@ -420,10 +414,8 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-CHART_COLUMNS = [
-    "statement_key",
-    "claim_ids",
-    "n_sources",
+#: What a statement's point takes from its first claim as it is.
+_STATEMENT_AS_FIRST = (
     "claimant_key",
     "claimant_name",
     "claimant_short",
@@ -432,21 +424,21 @@ CHART_COLUMNS = [
     "metric_noun",
     "place_key",
     "place_name",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "status",
-    "status_reason",
-    "sources",
+    *(f for f in fields.FIGURE_FIELDS if f != "qualifier"),
     "source_id",
     "source_publisher",
     "source_title",
     "source_published",
     "source_url",
+)
+#: What the sources of one statement settle between them.
+_STATEMENT_SETTLED = ("qualifier", "status", "status_reason", "sources")
+CHART_COLUMNS = [
+    "statement_key",
+    "claim_ids",
+    "n_sources",
+    *_STATEMENT_AS_FIRST,
+    *_STATEMENT_SETTLED,
 ]
 
 
@@ -469,30 +461,7 @@ def _point(claims: list[Any]) -> dict[str, Any]:
         "statement_key": first["statement_key"],
         "claim_ids": tuple(c["claim_id"] for c in claims),
         "n_sources": len({c["source_id"] for c in claims}),
-        **{
-            k: first[k]
-            for k in (
-                "claimant_key",
-                "claimant_name",
-                "claimant_short",
-                "metric_key",
-                "metric_label",
-                "metric_noun",
-                "place_key",
-                "place_name",
-                "value",
-                "low",
-                "high",
-                "period_start",
-                "period_end",
-                "cumulative",
-                "source_id",
-                "source_publisher",
-                "source_title",
-                "source_published",
-                "source_url",
-            )
-        },
+        **{k: first[k] for k in _STATEMENT_AS_FIRST},
         "qualifier": qualifier,
         "status": status,
         "status_reason": reason,

@@ -186,7 +186,7 @@ class Lookups:
         return {
             "claimant": c.key,
             "claimant_name": c.name,
-            "claimant_short_name": c.short_name,
+            "claimant_short": c.short_name,
             "claimant_kind": c.kind,
             "claimant_side": c.side,
         }
