@@ -96,6 +96,17 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(SLOW_SECONDS)
             self._send(200, b"<html><body><p>Late.</p></body></html>", HTML)
+        elif path == "/drip":  # every read is quick, the page never ends: the total deadline
+            self.send_response(200)
+            self.send_header("Content-Type", HTML)
+            self.end_headers()
+            for _ in range(100):
+                try:
+                    self.wfile.write(b"<p>.</p>")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.3)
         elif path == "/bad-encoding":
             body = (
                 (PAGES / "courier_kharkiv.html")

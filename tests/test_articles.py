@@ -239,6 +239,7 @@ def test_a_redirect_to_a_loopback_name_is_refused_though_its_address_is_allowed(
         ("/huge-stream", "is larger than the limit of 0.2 MB"),
         ("/report.pdf", "is not a web page: it answered with content type application/pdf"),
         ("/slow", "did not answer in time (limits: 1 s to connect, 1 s between reads)"),
+        ("/drip", "was too slow: the page was not read within 2 s"),
         ("/bad-encoding", "is not valid utf-8 text"),
         ("/unknown-charset", "declares an unknown character set 'x-martian'"),
         ("/nowhere", "answered 404 Not Found"),
@@ -266,6 +267,12 @@ def test_loopback_written_any_other_way_is_refused(url, monkeypatch):
     line = one_line_error(run("fetch", url))
     assert line.startswith("Error: refused to fetch ")
     assert "a loopback, private, link-local or reserved address" in line
+
+
+def test_a_bad_limit_in_the_environment_is_one_line(fetch_allowed, monkeypatch):
+    monkeypatch.setenv("TRACKER_FETCH_TIMEOUT", "soon")
+    line = one_line_error(run("fetch", fetch_allowed.url(COURIER)))
+    assert line == "Error: TRACKER_FETCH_TIMEOUT must be a number of seconds, not 'soon'"
 
 
 @pytest.mark.parametrize(
