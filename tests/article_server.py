@@ -9,6 +9,7 @@ newsroom would allow a trusted intranet server.
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -91,6 +92,14 @@ class _Handler(BaseHTTPRequestHandler):
                 b"<html><body><nav><a href='/'>Home</a> <a href='/a'>News</a></nav></body></html>"
             )
             self._send(200, body, HTML)
+        elif path == "/gzipped":
+            body = gzip.compress((PAGES / "courier_kharkiv.html").read_bytes())
+            self._send(200, body, HTML, Content_Encoding="gzip")
+        elif path == "/gzip-bomb":  # a few kilobytes that inflate far past the limit
+            body = gzip.compress(b" " * (HUGE_LIMIT * 50))
+            self._send(200, body, HTML, Content_Encoding="gzip")
+        elif path == "/broken-gzip":
+            self._send(200, b"\x1f\x8b\x08\x00 not really gzip", HTML, Content_Encoding="gzip")
         elif path == "/report.pdf":
             self._send(200, b"%PDF-1.4\n% not an article\n", "application/pdf")
         elif path == "/slow":

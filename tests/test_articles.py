@@ -180,6 +180,12 @@ def test_polling_a_feed_that_is_not_followed_says_so(feeds_db):
     )
 
 
+def test_a_compressed_page_is_read_and_archived_as_served_once_inflated(fetch_allowed):
+    doc = fetched_json(fetch_allowed.url("/gzipped"))
+    assert doc["source"]["publisher"] == "The Example Courier"
+    assert doc["fetch"]["bytes"] == len((PAGES / "courier_kharkiv.html").read_bytes())
+
+
 def test_fetch_normalises_the_url_as_the_store_does(fetch_allowed):
     doc = fetched_json(fetch_allowed.url(COURIER + "/?utm_source=feed&fbclid=abc#comments"))
     assert doc["source"]["url"] == fetch_allowed.url(COURIER)
@@ -237,6 +243,8 @@ def test_a_redirect_to_a_loopback_name_is_refused_though_its_address_is_allowed(
     [
         ("/huge", "is larger than the limit of 0.2 MB (0.2 MB)"),
         ("/huge-stream", "is larger than the limit of 0.2 MB"),
+        ("/gzip-bomb", "is larger than the limit of 0.2 MB"),
+        ("/broken-gzip", "sent compressed data that cannot be read"),
         ("/report.pdf", "is not a web page: it answered with content type application/pdf"),
         ("/slow", "did not answer in time (limits: 1 s to connect, 1 s between reads)"),
         ("/drip", "was too slow: the page was not read within 2 s"),

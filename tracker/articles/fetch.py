@@ -21,10 +21,12 @@ import re
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import certifi
@@ -339,21 +341,47 @@ def _next_hop(current: str, location: str) -> str:
 
 
 def _read_body(response: httpx.Response, url: str, limits: FetchLimits, deadline: float) -> bytes:
+    """The body, decompressed here (not by httpx) so that the size limit holds for what
+    comes out: a few kilobytes of gzip can inflate to gigabytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise FetchFailed(_too_large(url, limits, int(declared)))
+    inflate = _decompressor(response.headers.get("content-encoding", ""), url)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise FetchFailed(_too_large(url, limits))
+    for raw in response.iter_raw():
+        pending = raw
+        while pending:
+            if inflate is None:
+                chunk, pending = pending, b""
+            else:
+                # At most one byte past the limit, the rest kept for the next round.
+                try:
+                    chunk = inflate.decompress(pending, limits.max_bytes - size + 1)
+                except zlib.error:
+                    raise FetchFailed(f"{url} sent compressed data that cannot be read") from None
+                pending = inflate.unconsumed_tail
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchFailed(_too_large(url, limits))
+            chunks.append(chunk)
         if time.perf_counter() > deadline:
             raise FetchFailed(
                 f"{url} was too slow: the page was not read within {limits.total_timeout:g} s"
             )
-        chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _decompressor(content_encoding: str, url: str) -> Any:
+    """A zlib decompressor for the answer's Content-Encoding (None: not compressed)."""
+    coding = content_encoding.strip().lower()
+    if coding in ("", "identity"):
+        return None
+    if coding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if coding == "deflate":
+        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib- or gzip-wrapped
+    raise FetchFailed(f"{url} is compressed as {coding!r}, which the tracker does not read")
 
 
 def _too_large(url: str, limits: FetchLimits, size: int | None = None) -> str:
