@@ -136,3 +136,43 @@ def test_paste_a_url_the_form_fills_in_save_and_the_drafts_appear(
         assert (stored.publisher, stored.created_by) == ("Example Courier", CURATOR)
     assert len(copies_of(engine, server.url(COURIER))) == 1
     engine.dispose()
+
+
+def test_open_an_inbox_item_in_the_assistant_save_it_and_see_its_drafts(
+    page, app_url, server, db_url, tmp_path: Path
+):
+    from tracker.articles.feeds import add_feed, poll_feeds
+    from tracker.files.reading import load_vocabulary
+
+    engine = make_engine(db_url)
+    add_feed(engine, SYSTEM, server.url("/feeds/courier.rss"))
+    assert poll_feeds(engine, SYSTEM, load_vocabulary()).new >= 1
+    engine.dispose()
+
+    page.goto(f"{app_url}/login")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_label("Account name", exact=True).fill(CURATOR)
+    main.get_by_label("Password", exact=True).fill(PASSWORD)
+    main.get_by_role("button", name="Log in").click()
+    expect(main.get_by_text(f"Logged in as {CURATOR} (curator).")).to_be_visible()
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Inbox").click()
+    expect(main.get_by_role("heading", name="Inbox")).to_be_visible()
+    wait_for_app(page)
+    card = main.locator("[class*='st-key-inbox-item-']").filter(
+        has_text="Odesa region: health authority gives weekly toll"
+    )
+    page.screenshot(path=tmp_path / "inbox.png", full_page=True)
+    card.get_by_role("button", name="Open in the assistant").click()
+    expect(main.get_by_role("heading", name="Add source")).to_be_visible()
+    wait_for_app(page)
+    expect(main.get_by_label("Headline", exact=True)).to_have_value(
+        "Odesa region: health authority gives weekly toll"
+    )
+    expect(main.get_by_label("Publisher", exact=True)).to_have_value("Example Gazette")
+    main.get_by_role("button", name="Save source").click()
+    expect(main.get_by_text("Saved as source")).to_be_visible()
+    wait_for_app(page)
+    expect(main.get_by_role("button", name="Save the 2 ticked claim(s)")).to_be_visible()
+    page.screenshot(path=tmp_path / "inbox-drafts.png", full_page=True)
