@@ -1,9 +1,9 @@
 """Articles in a real browser (Debian's Chromium driven by Playwright): a curator pastes an
 article's URL on Add source, fetches it, the form fills in, she saves, and the extraction
 assistant's drafts appear; and she opens an article a feed brought into the Inbox in the
-assistant, saves it and sees its drafts. The pages are served by the local article server; the app is
-started with that host allowed (TRACKER_FETCH_ALLOW), as a newsroom would allow an
-intranet server.
+assistant, saves it and sees its drafts. The pages are served by the local article server;
+the app is started with that host allowed (TRACKER_FETCH_ALLOW), as a newsroom would allow
+an intranet server.
 """
 
 from __future__ import annotations
