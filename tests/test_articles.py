@@ -180,7 +180,7 @@ def test_polling_a_feed_that_is_not_followed_says_so(feeds_db):
     )
 
 
-def test_a_compressed_page_is_read_and_archived_as_served_once_inflated(fetch_allowed):
+def test_a_gzip_compressed_page_is_read_inflated(fetch_allowed):
     doc = fetched_json(fetch_allowed.url("/gzipped"))
     assert doc["source"]["publisher"] == "The Example Courier"
     assert doc["fetch"]["bytes"] == len((PAGES / "courier_kharkiv.html").read_bytes())
