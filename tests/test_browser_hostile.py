@@ -70,6 +70,9 @@ INJECTED_JS = """() => {
     if (/alert\\(|document\\.domain/.test(s.textContent)) found.push('script with the payload');
   }
   for (const el of document.querySelectorAll('iframe, object, embed, details[ontoggle]')) {
+    // The app's own login-cookie component (dashboard.login_cookie), served by the app.
+    const src = el.getAttribute('src') || '';
+    if (el.tagName === 'IFRAME' && src.includes('/component/extra_streamlit_components.CookieManager')) continue;
     found.push(el.tagName);
   }
   for (const img of document.querySelectorAll('img')) {
