@@ -19,11 +19,24 @@ import yaml
 from pydantic import ValidationError
 
 from tracker.errors import Problem, ValidationFailed
-from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
+from tracker.schemas import (
+    ClaimantIn,
+    ClaimIn,
+    ConflictIn,
+    MetricIn,
+    PlaceIn,
+    SourceIn,
+    problems_from,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 20
-VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
+VOCAB_KINDS = {
+    "metrics": MetricIn,
+    "places": PlaceIn,
+    "claimants": ClaimantIn,
+    "conflicts": ConflictIn,
+}
 
 
 class _RefuseDuplicateKeys:
@@ -314,7 +327,7 @@ class SourceFile:
 @dataclass
 class VocabFile:
     path: str
-    kind: str  # "metrics" | "places" | "claimants"
+    kind: str  # "metrics" | "places" | "claimants" | "conflicts"
     entries: list[Any]
 
 
@@ -638,6 +651,6 @@ def _read(
                 problems += doc.problems
     if problems:
         raise ValidationFailed(problems)
-    order = {"metrics": 0, "places": 1, "claimants": 2}
+    order = {"metrics": 0, "places": 1, "claimants": 2, "conflicts": 3}
     vocab.sort(key=lambda v: order[v.kind])
     return vocab, sources

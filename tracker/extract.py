@@ -531,62 +531,192 @@ def _back(ref: date, n: int, unit: str) -> date:
 
 # --- what is counted -------------------------------------------------------------------------------
 
-_POPULATIONS = [
-    ("civilian", r"civilians?|non-combatants|civilian\s+population|цивільн\w*|гражданск\w*"),
-    ("children", r"children|child|kids|minors|juveniles|young\s+ukrainians|young\s+people"),
-    ("breakdown", r"boys|girls|men|women|adults|elderly"),
-    ("military", r"soldiers|troops|servicemen|service\s*members|military\s+personnel|fighters|combatants"),
-    ("settlements", r"settlements?|towns?|villages?|localities|communities|населен\w+\s+пункт\w*"),
-    ("refugees", r"refugees"),
-    ("people", r"people|persons|individuals|ukrainians|residents|inhabitants|others|victims"),
-    ("thing", r"weapons?|tanks?|drones?|missiles?|rockets?|shells?|attacks|strikes|buildings?|"
-              r"houses?|homes?|schools?|hospitals?|vehicles?|aircraft|planes?|artillery|capabilities|"
-              r"positions?|kilometres|kilometers|square|hectares?|tonnes?|doses|trucks|"
-              r"applications|cases|reports|documents|sorties|prisoners|pows|dollars|euros"),
-]  # fmt: skip
-_OUTCOMES = [
-    ("casualties", r"casualties|killed\s+or\s+(?:injured|wounded)|dead\s+(?:and|or)\s+(?:injured|wounded)|victims|"
-                   r"загибел\w*\s+(?:або|чи|і)\s+поранен\w*|гибел\w*\s+(?:или|и)\s+ранен\w*"),
-    ("killed", r"killed|dead|deaths?|died|death\s+toll|lives|fatalities|perished|загибл\w*|погибл\w*"),
-    ("injured", r"injured|wounded|injuries|injury|hurt|поранен\w*|ранен\w*"),
-    ("attacked", r"repelled|repulsed|fought\s+off|відбили|отбили"),
-    ("shelled", r"shelled|shelling|hit|struck|under\s+(?:\w+\s+)?fire|targeted|bombarded|attacked"),
-    ("fled", r"fled|fleeing|flee|crossed|left\s+ukraine|arrived"),
-]  # fmt: skip
-_POP_RX = [(k, re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.I)) for k, rx in _POPULATIONS]
-_PEOPLE_RX = [(k, rx) for k, rx in _POP_RX if k not in ("thing", "breakdown")]
-_OUT_RX = [(k, re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.I)) for k, rx in _OUTCOMES]
-_METRICS = {
-    ("civilian", "killed"): "civilian_killed",
-    ("civilian", "injured"): "civilian_injured",
-    ("civilian", "casualties"): "civilian_casualties",
-    ("children", "killed"): "children_killed",
-    ("children", "injured"): "children_injured",
-    ("military", "killed"): "military_killed",
-    ("settlements", "attacked"): "settlements_attacked",
-    ("settlements", "shelled"): "settlements_shelled",
-    ("refugees", "fled"): "refugees_fled",
-    ("refugees", None): "refugees_fled",
-    ("refugees", "recorded"): "refugees_recorded",
-}
+#: Words that make a number a count of things no metric tracks ("14 tanks", "300 strikes"),
+#: and words that break a toll down by sex or age when no metric does ("12 men"). A metric
+#: that lists one of them as its population (buildings damaged) takes it over.
+_THING_WORDS = (
+    r"weapons?|tanks?|drones?|missiles?|rockets?|shells?|attacks|strikes|air\s*strikes|buildings?|"
+    r"houses?|homes?|schools?|hospitals?|vehicles?|aircraft|planes?|artillery|capabilities|"
+    r"positions?|kilometres|kilometers|square|hectares?|tonnes?|doses|trucks|bombs|"
+    r"applications|cases|reports|documents|sorties|prisoners|pows|dollars|euros|incidents|"
+    r"events|projectiles|rounds|mines|munitions|guns|rifles|meals|calories|beds|litres|liters"
+)
+_BREAKDOWN_WORDS = r"boys|girls|men|women|adults|elderly"
+THING = frozenset({"<thing>"})
+BREAKDOWN = frozenset({"<breakdown>"})
+
+
+def _word_regex(word: str) -> str:
+    """A signal word as a pattern: spaces match any spacing, '*' any word ending."""
+    parts = [re.escape(w).replace(r"\*", r"[\w'-]*") for w in word.split()]
+    return r"\s+".join(parts)
+
+
+def _word_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@dataclass
+class _WordSet:
+    """Signal words of one kind (populations or outcomes), each with the metrics it signals."""
+
+    pattern: re.Pattern[str] | None
+    exact: dict[str, frozenset[str]]
+    wild: list[tuple[re.Pattern[str], frozenset[str]]]
+
+    @classmethod
+    def build(cls, words: dict[str, set[str]], extra: dict[str, frozenset[str]] | None = None):
+        exact: dict[str, frozenset[str]] = {}
+        wild: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        regexes = []
+        for word, metrics in words.items():
+            rx = _word_regex(word)
+            regexes.append((len(word), rx))
+            if "*" in word:
+                wild.append((re.compile(rx, re.I), frozenset(metrics)))
+            else:
+                exact[_word_key(word)] = frozenset(metrics)
+        for rx, label in (extra or {}).items():
+            regexes.append((0, rx))
+            wild.append((re.compile(rx, re.I), label))
+        regexes.sort(key=lambda t: -t[0])  # longest first: "killed or injured" over "killed"
+        alternation = "|".join(rx for _, rx in regexes)
+        pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I) if regexes else None
+        return cls(pattern, exact, wild)
+
+    def label(self, text: str) -> frozenset[str] | None:
+        found = self.exact.get(_word_key(text))
+        if found is not None:
+            return found
+        return next((lab for rx, lab in self.wild if rx.fullmatch(text)), None)
+
+    def first(
+        self,
+        text: str,
+        last: bool = False,
+        skip: tuple = (),
+        fits: frozenset[str] | None = None,
+    ) -> frozenset[str] | None:
+        """The metrics of the first (or last) signal word in `text`; with `fits`, the first
+        that signals one of those metrics, if any does ("944 received injuries": injuries,
+        not the "received" of bodies received)."""
+        if self.pattern is None:
+            return None
+        labels = [self.label(m.group(0)) for m in self.pattern.finditer(text)]
+        labels = [lab for lab in labels if lab is not None and lab not in skip]
+        if last:
+            labels.reverse()
+        if fits:
+            fitting = [lab for lab in labels if lab & fits]
+            if fitting:
+                return fitting[0]
+        return labels[0] if labels else None
+
+
+@dataclass
+class Signals:
+    """The metrics of a vocabulary as the extractor reads them: which population and which
+    outcome words signal which metrics (data/metrics.yaml `signals`). A figure's metric is
+    the one both its population and its outcome words signal."""
+
+    populations: _WordSet
+    outcomes: _WordSet
+    standalone: dict[frozenset[str], str]
+    people: frozenset[str] | None  # "people": a toll that does not say civilians
+    civilians: frozenset[str] | None
+    killed: frozenset[str] | None
+    injured: frozenset[str] | None
+    casualties: frozenset[str] | None
+
+    @classmethod
+    def build(cls, vocab: Vocabulary) -> Signals:
+        pops: dict[str, set[str]] = {}
+        outs: dict[str, set[str]] = {}
+        alone: dict[str, set[str]] = {}
+        for key, metric in vocab.metrics.items():
+            sig = metric.signals or {}
+            for w in sig.get("population") or []:
+                pops.setdefault(w.casefold(), set()).add(key)
+            for w in sig.get("standalone") or []:
+                pops.setdefault(w.casefold(), set()).add(key)
+                alone.setdefault(w.casefold(), set()).add(key)
+            for w in sig.get("outcome") or []:
+                outs.setdefault(w.casefold(), set()).add(key)
+        taken = {_word_key(w) for w in pops}
+        things = "|".join(
+            w for w in _THING_WORDS.split("|") if not any(re.fullmatch(w, t) for t in taken)
+        )
+        breakdown = "|".join(
+            w for w in _BREAKDOWN_WORDS.split("|") if not any(re.fullmatch(w, t) for t in taken)
+        )
+        extra = {}
+        if things:
+            extra[things] = THING
+        if breakdown:
+            extra[breakdown] = BREAKDOWN
+        populations = _WordSet.build(pops, extra)
+        outcomes = _WordSet.build(outs)
+        standalone = {}
+        for word, metrics in alone.items():
+            if len(metrics) == 1:
+                standalone[populations.label(word)] = next(iter(metrics))
+
+        def pop(word: str) -> frozenset[str] | None:
+            return populations.label(word)
+
+        return cls(
+            populations,
+            outcomes,
+            standalone,
+            pop("people"),
+            pop("civilians"),
+            outcomes.label("killed"),
+            outcomes.label("injured"),
+            outcomes.label("casualties"),
+        )
+
+    def metric(self, population: frozenset[str] | None, outcome: frozenset[str] | None):
+        """The one metric both words signal; None when none or several do."""
+        if population is None or population in (THING, BREAKDOWN):
+            return None
+        if outcome is None:
+            return self.standalone.get(population)
+        both = population & outcome
+        return next(iter(both)) if len(both) == 1 else None
+
+
+_signals: dict[int, tuple[weakref.ref, Signals]] = {}
+
+
+def signals(vocab: Vocabulary) -> Signals:
+    hit = _signals.get(id(vocab))
+    if hit and hit[0]() is vocab:
+        return hit[1]
+    sig = Signals.build(vocab)
+    _signals[id(vocab)] = (weakref.ref(vocab), sig)
+    return sig
+
+
 _CIVILIAN = re.compile(r"\bcivilian|цивільн|гражданск|мирн\w+\s+(?:жител|мешкан)", re.I)
+#: "does not distinguish between civilians and fighters": civilians named, not counted.
+_NOT_CIVILIAN = re.compile(
+    r"\b(?:not|n't|never|without)\s+(?:\w+\s+){0,3}(?:distinguish|separate|differentiat|"
+    r"break\w*\s+down|specify|say\s+how\s+many)\w*",
+    re.I,
+)
+#: Civilians named as what is counted ("the civilian toll", "civilian casualties have been
+#: recorded"), not merely named ("does not separate fighters from civilians").
+_CIVILIANS_COUNTED = re.compile(
+    r"\bcivilian\s+(?:toll|casualt\w+|deaths?|dead|victims|harm|fatalit\w+|injur\w+)"
+    r"|\bcivilians?\s+(?:(?:have|had|has|were|was|are|being)\s+(?:been\s+)?)?"
+    r"(?:killed|injured|wounded|died|hurt)\b",
+    re.I,
+)
 _SUBSET = re.compile(
     r"\b(?:including|includes|included|among\s+them|of\s+whom|of\s+them|among\s+whom)\s*(?:\w+\s+){0,2}$",
     re.I,
 )
 _CLAUSE_END = re.compile(r"[,;:()\[\]]|\s-\s|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bwhich\b", re.I)
-
-
-def _first(rxs: list[tuple[str, re.Pattern[str]]], text: str, last: bool = False) -> str | None:
-    """The kind of the first (or last) word of `rxs` in `text`; at one position the longer
-    phrase wins ("killed or injured" over "killed")."""
-    hits = [(m.start(), -len(m.group(0)), k) for k, rx in rxs for m in rx.finditer(text)]
-    if not hits:
-        return None
-    if last:
-        top = max(h[0] for h in hits)
-        return min(h for h in hits if h[0] == top)[2]
-    return min(hits)[2]
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -634,8 +764,8 @@ class _Figure:
     start: int
     end: int
     qualifier: str = Qualifier.exact
-    population: str | None = None
-    outcome: str | None = None
+    population: frozenset[str] | None = None  # the metrics its population words signal
+    outcome: frozenset[str] | None = None  # the metrics its outcome words signal
     subset_of: int | None = None  # index of the figure it is part of ("including 14 children")
 
 
@@ -707,9 +837,12 @@ def _figures(sentence: str, lang: str = "en") -> list[_Figure]:
 _OWN_VERB = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|sent|put|\w{3,}ed)\b", re.I)
 
 
-def _classify(sentence: str, figures: list[_Figure], context_civilian: bool) -> None:
+def _classify(
+    sentence: str, figures: list[_Figure], sig: Signals, civilian_context: bool = False
+) -> None:
     """Population and outcome of each figure, from its own words, then its neighbours'."""
     own_verb = []
+    no_people = (THING, BREAKDOWN)
     for i, f in enumerate(figures):
         prev_end = figures[i - 1].end if i else 0
         before_all = sentence[prev_end : f.start]
@@ -728,10 +861,13 @@ def _classify(sentence: str, figures: list[_Figure], context_civilian: bool) -> 
         own_verb.append(bool(_OWN_VERB.search(before) or _OWN_VERB.search(after)))
         # What a number counts follows it ("14 tanks"); words before it name people only
         # ("the number of civilians killed ... to 458"), never things ("missile strike").
-        f.population = _first(_POP_RX, after) or _first(_PEOPLE_RX, before, last=True)
-        f.outcome = _first(_OUT_RX, after) or _first(_OUT_RX, before, last=True)
-        if f.population == "refugees" and re.search(r"\beurope", sentence[f.start :], re.I):
-            f.outcome = "recorded"
+        f.population = sig.populations.first(after) or sig.populations.first(
+            before, last=True, skip=no_people
+        )
+        fits = f.population if f.population not in (THING, BREAKDOWN) else None
+        f.outcome = sig.outcomes.first(after, fits=fits) or sig.outcomes.first(
+            before, last=True, fits=fits
+        )
     for i, f in enumerate(figures):
         if f.subset_of is not None or f.outcome is not None:
             continue
@@ -742,7 +878,7 @@ def _classify(sentence: str, figures: list[_Figure], context_civilian: bool) -> 
             j += 1
         if j > i + 1:
             stop = figures[j].start if j < len(figures) else len(sentence)
-            f.outcome = _first(_OUT_RX, sentence[figures[j - 1].end : stop])
+            f.outcome = sig.outcomes.first(sentence[figures[j - 1].end : stop])
     for i, f in enumerate(figures):
         if f.subset_of is not None:
             f.outcome = f.outcome or figures[f.subset_of].outcome
@@ -753,8 +889,9 @@ def _classify(sentence: str, figures: list[_Figure], context_civilian: bool) -> 
         )
         if prev is None:
             continue
-        if prev.population not in (None, "thing", "breakdown") and (
-            f.population is None or (f.population == "people" and prev.population == "civilian")
+        if prev.population not in (None, THING, BREAKDOWN) and (
+            f.population is None
+            or (f.population == sig.people and prev.population == sig.civilians)
         ):
             f.population = prev.population
         if (
@@ -764,36 +901,45 @@ def _classify(sentence: str, figures: list[_Figure], context_civilian: bool) -> 
             and not own_verb[i]
         ):
             f.outcome = prev.outcome
-    # Right-node raising: "killed 570 and injured 1,528 young Ukrainians".
+    # Right-node raising: "killed 570 and injured 1,528 young people".
     for i in range(len(figures) - 2, -1, -1):
         f, nxt = figures[i], figures[i + 1]
         joint = sentence[f.end : nxt.start]
         if (
             f.population is None
-            and nxt.population not in (None, "thing", "breakdown")
+            and nxt.population not in (None, THING, BREAKDOWN)
             and re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:\w+\s+){0,3}", joint, re.I)
         ):
             f.population = nxt.population
+    # "People" killed are civilians only where the figure's own sentence says so (or the
+    # paragraph has said civilians are what it counts), and does not say the count fails
+    # to tell civilians from fighters.
+    civilian = (
+        civilian_context or _CIVILIAN.search(sentence) is not None
+    ) and not _NOT_CIVILIAN.search(sentence)
     for f in figures:
         if (
-            f.population in ("people", None)
-            and f.outcome in ("killed", "injured", "casualties")
-            and context_civilian
+            civilian
+            and sig.civilians is not None
+            and f.population in (sig.people, None)
+            and f.outcome is not None
+            and f.outcome in (sig.killed, sig.injured, sig.casualties)
         ):
-            f.population = "civilian"
+            f.population = sig.civilians
 
 
-def _metric(f: _Figure, vocab: Vocabulary) -> tuple[bool, str | None]:
+def _metric(f: _Figure, sig: Signals) -> tuple[bool, str | None]:
     """(is it a figure worth proposing, the metric key or None when unsure)."""
-    if f.population in ("thing", "breakdown"):
+    if f.population in (THING, BREAKDOWN) and f.outcome is None:
         return False, None
-    if f.outcome is None and f.population != "refugees":
+    if f.population == THING:
+        return False, None  # "14 tanks destroyed": no metric counts tanks
+    if f.outcome is None and f.population not in sig.standalone:
         return False, None  # "300 more troops", "200 residents evacuated": not a toll
-    key = _METRICS.get((f.population, f.outcome))
-    return True, key if key in vocab.metrics else None
+    return True, sig.metric(f.population, f.outcome)
 
 
-def _distributed_qualifier(sentence: str, figures: list[_Figure]) -> None:
+def _distributed_qualifier(sentence: str, figures: list[_Figure], sig: Signals) -> None:
     """ "At least 2,526 civilians were killed and 12,162 injured": the lower bound covers
     both halves of a killed-and-injured pair (not "about five in A and six in B")."""
     for i in range(1, len(figures)):
@@ -803,7 +949,7 @@ def _distributed_qualifier(sentence: str, figures: list[_Figure]) -> None:
             and prev.qualifier in (Qualifier.at_least, Qualifier.more_than)
             and f.subset_of is None
             and prev.subset_of is None
-            and {prev.outcome, f.outcome} == {"killed", "injured"}
+            and {prev.outcome, f.outcome} == {sig.killed, sig.injured}
             and re.search(
                 r"\band\s+(?:another\s+|a\s+further\s+)?$", sentence[prev.end : f.start], re.I
             )
@@ -841,6 +987,7 @@ def extract_candidates(
     if isinstance(published, datetime):
         published = published.date()
     gaz = gazetteer(vocab)
+    sig = signals(vocab)
     prepared = text.translate(_ONE_FOR_ONE)
     all_places = gaz.places_in(prepared)
     country_counts = Counter(p.key for p in all_places if p.key in gaz.countries)
@@ -850,19 +997,26 @@ def extract_candidates(
     for p_start, p_end in _paragraphs(prepared):
         sentences = _sentences(prepared, p_start, p_end)
         paragraph = prepared[p_start:p_end]
-        civilian_context = _CIVILIAN.search(paragraph) is not None
         info = []
         for s, e in sentences:
             sentence = prepared[s:e]
             attributions, pronoun = _attributions(sentence, gaz)
             info.append((attributions, pronoun))
+        civilians_counted = False  # an earlier sentence said civilians are what it counts
         for idx, (s, e) in enumerate(sentences):
             sentence = prepared[s:e]
             figures = _figures(sentence, lang)
+            negated = _NOT_CIVILIAN.search(sentence) is not None
             if not figures:
+                civilians_counted = (civilians_counted and not negated) or bool(
+                    _CIVILIANS_COUNTED.search(sentence) and not negated
+                )
                 continue
-            _classify(sentence, figures, civilian_context)
-            _distributed_qualifier(sentence, figures)
+            _classify(sentence, figures, sig, civilians_counted)
+            civilians_counted = (civilians_counted and not negated) or any(
+                f.population == sig.civilians for f in figures
+            )
+            _distributed_qualifier(sentence, figures, sig)
             claimant = _claimant_for(idx, info, sentences, prepared)
             claimant_places = _claimant_places(claimant, gaz)
             spoken = statement_date(sentence, published)
@@ -880,7 +1034,7 @@ def extract_candidates(
                 m for m in gaz.places_in(paragraph) if m.key and m.key not in gaz.countries
             ]
             for i, f in enumerate(figures):
-                keep, metric = _metric(f, vocab)
+                keep, metric = _metric(f, sig)
                 if not keep:
                     continue
                 place = _place_for(f, i, figures, places)

@@ -25,7 +25,7 @@ from tracker.datafiles import SourceFile, VocabFile, read_files
 from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
 from tracker.lookup import Vocabulary
-from tracker.models import Claim, Claimant, Metric, Place, Revision, Source, utcnow
+from tracker.models import Claim, Claimant, Conflict, Metric, Place, Revision, Source, utcnow
 from tracker.schemas import MetricIn, PlaceIn
 from tracker.store import (
     CLAIM_FIELDS,
@@ -132,6 +132,8 @@ def _vocab_overlay(session: Session, vocab_files: list[VocabFile]) -> Vocabulary
             elif vf.kind == "places":
                 old = vocab.places.get(entry.key)
                 vocab.add_place(Place(**_place_values(entry, None), id=old.id if old else None))
+            elif vf.kind == "conflicts":
+                vocab.add_conflict(Conflict(**entry.model_dump()))
             else:
                 old = vocab.claimants.get(entry.key)
                 vocab.add_claimant(Claimant(**entry.model_dump(), id=old.id if old else None))
@@ -581,6 +583,8 @@ def _apply_vocab(session: Session, vocab_files: list[VocabFile]) -> None:
             _upsert(session, Metric, [_metric_values(m) for m in vf.entries])
         elif vf.kind == "claimants":
             _upsert(session, Claimant, [c.model_dump() for c in vf.entries])
+        elif vf.kind == "conflicts":
+            _upsert(session, Conflict, [c.model_dump() for c in vf.entries])
         else:
             # Parents first: a place's parent may be defined later in the same file.
             _upsert(session, Place, [_place_values(p, None) for p in vf.entries])

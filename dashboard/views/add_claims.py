@@ -15,7 +15,7 @@ from tracker.citations import format_day
 from tracker.errors import Problem
 from tracker.lookup import Vocabulary
 from tracker.schemas import ClaimantIn, PlaceIn
-from tracker.vocab import ROLE_RANK, ClaimantKind, ClaimantSide, PlaceLevel, Role
+from tracker.vocab import ROLE_RANK, SIDES_OFFERED, ClaimantKind, ClaimantSide, PlaceLevel, Role
 from tracker.wording import preview_sentence
 
 FORM = state.ENTRY
@@ -221,8 +221,8 @@ with one_claim:
         st.selectbox("Kind", options=[k.value for k in ClaimantKind], key=f"{NEW_CLAIMANT}.kind")
         st.selectbox(
             "Side",
-            options=[s.value for s in ClaimantSide],
-            index=len(ClaimantSide) - 1,
+            options=[s.value for s in SIDES_OFFERED],
+            index=SIDES_OFFERED.index(ClaimantSide.unknown),
             key=f"{NEW_CLAIMANT}.side",
             help="A party to the conflict reporting its enemy's losses reads differently from a "
             "monitor.",
