@@ -103,10 +103,10 @@ def test_a_bad_cell_names_its_line_and_column_even_after_a_multiline_quote():
 
 
 def test_unknown_vocabulary_names_the_line_and_column(vocab_engine):
-    text = csv_of(row(id="a"), row(id="b", metric="civilian_kiled", place="Atlantis"))
+    text = csv_of(row(id="a"), row(id="b", metric="civilian_kiled", place="Nowhereville Example"))
     problems = problems_of(text, vocab_engine)
     assert problems[0].startswith("claims.csv:3 metric: unknown metric 'civilian_kiled'")
-    assert problems[1].startswith("claims.csv:3 place: unknown place 'Atlantis'")
+    assert problems[1].startswith("claims.csv:3 place: unknown place 'Nowhereville Example'")
 
 
 def test_rows_of_one_source_that_disagree_about_it_are_refused():

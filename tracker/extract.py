@@ -685,15 +685,17 @@ class Signals:
         return next(iter(both)) if len(both) == 1 else None
 
 
-_signals: dict[int, tuple[weakref.ref, Signals]] = {}
+_signals: dict[int, tuple[weakref.ref, tuple, Signals]] = {}
 
 
 def signals(vocab: Vocabulary) -> Signals:
+    """The vocabulary's signals, built again when a metric is added to it."""
+    shape = tuple(vocab.metrics)
     hit = _signals.get(id(vocab))
-    if hit and hit[0]() is vocab:
-        return hit[1]
+    if hit and hit[0]() is vocab and hit[1] == shape:
+        return hit[2]
     sig = Signals.build(vocab)
-    _signals[id(vocab)] = (weakref.ref(vocab), sig)
+    _signals[id(vocab)] = (weakref.ref(vocab), shape, sig)
     return sig
 
 

@@ -24,6 +24,7 @@ from tracker.bulk import BATCH, RowWriter
 from tracker.datafiles import SourceFile, VocabFile, read_files
 from tracker.db import retry_when_busy, write_session
 from tracker.errors import Problem, ValidationFailed
+from tracker.gazetteer.link import ensure_places
 from tracker.lookup import Vocabulary
 from tracker.models import Claim, Claimant, Conflict, Metric, Place, Revision, Source, utcnow
 from tracker.schemas import MetricIn, PlaceIn
@@ -91,6 +92,8 @@ class ImportPlan:
     vocab: list[VocabFile] = field(default_factory=list)
     files: list[FilePlan] = field(default_factory=list)
     new_claimants: dict[str, str] = field(default_factory=dict)  # key -> name as written
+    # Places from the world gazetteer, parents first: key -> values (tracker.gazetteer.link)
+    new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         claims: Counter[str] = Counter()
@@ -103,6 +106,7 @@ class ImportPlan:
             "claims_changed": claims["change"],
             "claims_unchanged": claims["same"],
             "claimants_added": len(self.new_claimants),
+            "places_added": len(self.new_places),
         }
 
     @property
@@ -207,6 +211,8 @@ def plan_import(
             assert resolved is not None
             if resolved.new_claimant:
                 plan.new_claimants.setdefault(resolved.claimant, resolved.new_claimant)
+            for values in resolved.new_places:
+                plan.new_places.setdefault(values["key"], values)
             key = claim_key(url, claim, resolved.claimant, resolved.place)
             if key in keys_seen:
                 problems.append(
@@ -377,6 +383,7 @@ def apply_import(
     _apply_vocab(session, plan.vocab)
     vocab = Vocabulary.load(session)
     ensure_claimants(session, vocab, plan.new_claimants)
+    ensure_places(session, vocab, list(plan.new_places.values()))
     ids = {
         "metric": {k: m.id for k, m in vocab.metrics.items()},
         "claimant": {k: c.id for k, c in vocab.claimants.items()},

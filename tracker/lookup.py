@@ -184,9 +184,13 @@ def _suggest(word: str, names: dict[str, str], describe) -> str | None:  # noqa:
 
 
 def _close(a: str, b: str) -> bool:
-    """Every word of the shorter name has its like in the longer one (a typo at most)."""
-    short, long_ = sorted((a.split(), b.split()), key=len)
-    return all(any(fuzz.ratio(w, v) >= (75 if len(w) > 4 else 100) for v in long_) for w in short)
+    """Every word of each name has its like in the other (a typo at most): "Example interior
+    ministry" is another body than "interior ministry", though it contains the name."""
+
+    def covered(xs: list[str], ys: list[str]) -> bool:
+        return all(any(fuzz.ratio(w, v) >= (75 if len(w) > 4 else 100) for v in ys) for w in xs)
+
+    return covered(a.split(), b.split()) and covered(b.split(), a.split())
 
 
 def new_key(name: str, taken: Container[str] = (), max_length: int = 60) -> str:
