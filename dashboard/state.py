@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tracker.filters import ClaimFilter
-from tracker.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
-from tracker.vocab import Role, Status
+from tracker.domain.vocab import Role, Status
+from tracker.read.filters import ClaimFilter
+from tracker.read.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
 
 # --- session-state keys ---------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ import pytest
 from sqlmodel import select
 
 from tests.helpers import claim, source_doc, write_doc
-from tracker.db import read_session
-from tracker.errors import ValidationFailed
+from tracker.core.errors import ValidationFailed
+from tracker.domain.models import Claim, Claimant, Place
+from tracker.files.importer import import_paths
 from tracker.gazetteer import load_world
-from tracker.importer import import_paths
-from tracker.models import Claim, Claimant, Place
-from tracker.store import SYSTEM
+from tracker.store.db import read_session
+from tracker.store.write import SYSTEM
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from tests.conftest import DATA
-from tracker.datafiles import read_files
-from tracker.extract import extract_candidates
-from tracker.lookup import load_vocabulary, normalise_name
-from tracker.models import Metric
+from tracker.domain.lookup import normalise_name
+from tracker.domain.models import Metric
+from tracker.extraction.extractor import extract_candidates
+from tracker.files.reading import load_vocabulary, read_files
 
 
 @pytest.fixture(scope="module")

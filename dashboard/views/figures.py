@@ -9,7 +9,7 @@ for a newsroom's iframe (the menu and the sidebar are left out by app.py and her
 import streamlit as st
 
 from dashboard import claim_view, sharing, state, widgets
-from tracker import charts
+from tracker.sharing import charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)

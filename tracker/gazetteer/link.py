@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Place
 from tracker.gazetteer.world import GazPlace, load_world
-from tracker.lookup import Vocabulary
-from tracker.models import Place
 
 
 @dataclass

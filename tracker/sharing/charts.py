@@ -1,0 +1,590 @@
+"""The Figures chart, built from `tracker.read.queries.chart_points` rows with plotly
+graph_objects (plotly.express costs ~6x more per rerun, see issue 6).
+
+What the chart must never hide (DOMAIN.md):
+- the qualifier: lower bounds ("at least", "more than") are drawn as up-triangles, upper
+  bounds as down-triangles, "about" as diamonds, and the words are in the hover;
+- ranges: an error bar from low to high, the marker on the low end (the conservative one);
+- the status: disputed points have a thick dark outline and say so in the hover; retracted
+  ones are left out unless asked for, then drawn grey in a trace of their own;
+- attribution: every point's hover names the claimant, the period and each source
+  (publisher, date, title) with its quote, and its `customdata` carries the claim ids, so
+  that a click leads to the article;
+- the checks (tracker.checks.rules): a point whose claims have findings gets a ring and a
+  "Check: ..." line per finding in its hover, so that a reader sees the note before citing.
+Cumulative figures are lines over their as-of dates (never interpolated beyond the claims
+themselves: a line joins two claims that exist); per-period figures are bars spanning their
+period. Text from the data is escaped: plotly labels understand a little HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.checks.findings import claim_findings
+from tracker.checks.rules import Finding
+from tracker.core.markup import escape_plotly, wrap_plotly
+from tracker.sharing.citations import format_day, format_figure, format_period
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#d62728",
+)
+RETRACTED_COLOUR = "#b0b0b0"
+DISPUTED_OUTLINE = "#222222"
+CHECK_RING = "#e8590c"  # not in PALETTE: a ring must not read as another claimant
+CHECK_KEY = "has check findings (ring; see the Checks page)"
+SYMBOLS = {
+    "exact": "circle",
+    "about": "diamond",
+    "at_least": "triangle-up",
+    "more_than": "triangle-up",
+    "at_most": "triangle-down",
+    "fewer_than": "triangle-down",
+}
+# Bars cannot change shape, so the qualifier becomes a fill pattern.
+PATTERNS = {
+    "exact": "",
+    "about": ".",
+    "at_least": "/",
+    "more_than": "/",
+    "at_most": "\\",
+    "fewer_than": "\\",
+}
+KEY_ENTRIES = (
+    ("lower bound (at least, more than)", "triangle-up", ("at_least", "more_than")),
+    ("about", "diamond", ("about",)),
+    ("upper bound (at most, fewer than)", "triangle-down", ("at_most", "fewer_than")),
+)
+HOVER_SOURCES = 3  # sources listed in a hover before "and N more"
+HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
+# Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
+# thousand markers); below, SVG keeps the exact marker outlines.
+WEBGL_POINTS = 2_000
+
+# Dates and figures repeat across thousands of points (a series shares its start date, a
+# chart a few hundred as-of dates): tracker.sharing.citations formats each once (its functions are
+# cached). Profiling 500 points under load put most of the old 1.5-2.6 s in those calls and
+# in plotly validating Python lists element by element; traces now get numpy arrays.
+
+
+def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
+    """A colour per claimant that stays the same when filters change: picked from the key's
+    hash, moving to the next free colour only on a collision within this chart."""
+    colours: dict[str, str] = {}
+    used: set[int] = set()
+    for key in sorted(set(keys)):
+        start = int(hashlib.sha1(key.encode()).hexdigest(), 16) % len(PALETTE)
+        index = start
+        for step in range(len(PALETTE)):
+            index = (start + step) % len(PALETTE)
+            if index not in used:
+                break
+        used.add(index)
+        colours[key] = PALETTE[index]
+    return colours
+
+
+def point_y(row: Mapping[str, Any]) -> int | None:
+    """Where a point sits: its value, else (a range without a value) its low end."""
+    for k in ("value", "low", "high"):
+        if _present(row.get(k)):
+            return int(row[k])
+    return None
+
+
+def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
+    """The hover of one point: the figure as claimed, claimant, place and period, status,
+    each source (publisher, date, title, quote) and the messages of its findings (`checks`,
+    set by `figures_chart`), and, where a click opens the source card, that it does. Every
+    piece of data is escaped."""
+    # A claimant without a short name comes out of pandas as NaN, which is truthy.
+    claimant = (
+        row["claimant_short"] if _present(row.get("claimant_short")) else row["claimant_name"]
+    )
+    figure = format_figure(
+        _int(row.get("value")),
+        _int(row.get("low")),
+        _int(row.get("high")),
+        row.get("qualifier") or "exact",
+    )
+    start = _day(row.get("period_start"))
+    period = format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
+    lines = [
+        f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
+        f"{escape_plotly(row.get('metric_noun') or '')}",
+        f"{escape_plotly(row.get('place_name') or '')}, {escape_plotly(period)}",
+    ]
+    status = row.get("status") or "unverified"
+    if status != "unverified":
+        reason = row.get("status_reason")
+        lines.append(
+            f"<b>{escape_plotly(status.upper())}</b>"
+            + (f": {wrap_plotly(_shorten(str(reason)))}" if _present(reason) else "")
+        )
+    sources = list(row.get("sources") or [])
+    lines.append(f"Sources ({len(sources)}):" if len(sources) > 1 else "Source:")
+    for s in sources[:HOVER_SOURCES]:
+        own = s.get("status") or "unverified"
+        tag = f" <b>({escape_plotly(own)})</b>" if own != status else ""
+        published = format_day(_day(s.get("published")))
+        lines.append(
+            wrap_plotly(f"• {s.get('publisher') or ''}, {published}: {s.get('title') or ''}") + tag
+        )
+        lines.append(f"“{wrap_plotly(_shorten(s.get('quote') or ''))}”")
+    if len(sources) > HOVER_SOURCES:
+        lines.append(f"… and {len(sources) - HOVER_SOURCES} more")
+    checks = row.get("checks") or []
+    for message in checks[:HOVER_CHECKS]:
+        lines.append(wrap_plotly(f"Check: {message}"))
+    if len(checks) > HOVER_CHECKS:
+        lines.append(f"… and {len(checks) - HOVER_CHECKS} more checks (see the Checks page)")
+    if click_hint:
+        lines.append("<i>Click the point for its source card</i>")
+    return "<br>".join(lines)
+
+
+def figures_chart(
+    points: pd.DataFrame,
+    *,
+    show_retracted: bool = False,
+    y_title: str | None = None,
+    revision: str | None = None,
+    findings: Mapping[int, Sequence[Finding]] | None = None,
+    period: str | None = None,
+    click_hint: bool = True,
+) -> go.Figure:
+    """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
+    per-period ones), retracted points only when `show_retracted`, a key for the marker
+    shapes in use. `revision` keeps the reader's zoom across reruns of the same view.
+    `findings` (claim id -> findings, as `tracker.checks.rules.findings_by_claim` returns them)
+    rings the points any of whose claims has a finding. `click_hint=False` leaves "Click
+    the point for its source card" out of the hovers, for a chart whose points open
+    nothing (an embed).
+
+    `points` from `tracker.read.queries.Chart` with a `period` (an aggregated view: the highest
+    figure per claimant per period) is drawn by `aggregated_chart` instead."""
+    if period is not None or "n_claims" in points.columns:
+        return aggregated_chart(points, period or "period", y_title=y_title, revision=revision)
+    if points.empty:
+        return _layout(go.Figure(), y_title, revision)
+    if findings:
+        points = points.assign(
+            checks=[
+                [f.message for f in claim_findings(ids, findings)] for ids in points["claim_ids"]
+            ]
+        )
+    points = points.reset_index(drop=True)
+    arrays = _Arrays(points, click_hint=click_hint)
+    retracted = arrays.status == "retracted"
+    visible = points[~retracted]
+    colours = claimant_colours(list(visible["claimant_key"]))
+    cumulative = points["cumulative"].astype(bool).to_numpy()
+    keys = points["claimant_key"].to_numpy()
+    names = _names(visible)
+    traces: list[dict[str, Any]] = []
+    for key in sorted(names, key=lambda k: names[k].lower()):
+        mine = (keys == key) & ~retracted
+        if (mine & cumulative).any():
+            line = arrays.by_date(mine & cumulative)
+            traces.append(_line_trace(arrays, line, names[key], key, colours[key]))
+        if (mine & ~cumulative).any():
+            bars = arrays.by_date(mine & ~cumulative)
+            traces.append(_bar_trace(arrays, bars, names[key], key, colours[key]))
+    if show_retracted and retracted.any():
+        traces.append(_retracted_trace(arrays, arrays.by_date(retracted)))
+    # The data traces are built here from arrays of known types, so plotly's per-element
+    # validation (a regular expression per colour, thousands per trace) is skipped.
+    fig = go.Figure(data=traces, _validate=False)
+    _add_key(fig, points if show_retracted else visible)
+    if findings:
+        drawn = points if show_retracted else visible
+        flagged = drawn[drawn["checks"].map(bool)]
+        if not flagged.empty:
+            fig.add_trace(_check_ring_trace(flagged))
+    fig.update_layout(barmode="overlay")  # periods of different lengths overlap, not stack
+    return _layout(fig, y_title, revision)
+
+
+class _Arrays:
+    """The per-point values every trace takes a slice of, computed once per chart as numpy
+    arrays (plotly copies those without checking each element)."""
+
+    def __init__(self, points: pd.DataFrame, *, click_hint: bool = True) -> None:
+        records = _records(points)
+        self.status = points["status"].fillna("unverified").to_numpy(dtype=object)
+        self.qualifier = points["qualifier"].fillna("exact").to_numpy(dtype=object)
+        y = [point_y(r) for r in records]
+        self.y = np.array([np.nan if v is None else v for v in y], dtype=float)
+        low = [_int(r.get("low")) for r in records]
+        high = [_int(r.get("high")) for r in records]
+        self.plus = np.array(
+            [
+                max(h - v, 0) if v is not None and h is not None else 0
+                for v, h in zip(y, high, strict=True)
+            ]
+        )
+        self.minus = np.array(
+            [
+                max(v - lo, 0) if v is not None and lo is not None else 0
+                for v, lo in zip(y, low, strict=True)
+            ]
+        )
+        self.end = np.array([_day(r["period_end"]) for r in records], dtype="datetime64[D]")
+        spans = [_bar_span(r) for r in records]
+        self.start = np.array([s for s, _ in spans], dtype="datetime64[ms]")
+        self.width = np.array([days * 86_400_000 for _, days in spans], dtype=np.int64)
+        self.custom = np.array([_custom(r) for r in records], dtype=object).reshape(-1, 2)
+        self.hover = np.array([hover_text(r, click_hint=click_hint) for r in records], dtype=object)
+        self.disputed = self.status == "disputed"
+
+    def by_date(self, mask: np.ndarray) -> np.ndarray:
+        """The positions of the `mask`ed points, in as-of date order (a line's order)."""
+        positions = np.flatnonzero(mask)
+        return positions[np.argsort(self.end[positions], kind="stable")]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")`, five times faster: pandas boxes each Arrow-backed cell
+    on its own; `tolist` converts a whole column at once."""
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _error_arrays(a: _Arrays, mask: np.ndarray, colour: str | None = None) -> dict[str, Any]:
+    """Error bars for the points that are ranges: from the low end (the marker) to high."""
+    plus, minus = a.plus[mask], a.minus[mask]
+    bars: dict[str, Any] = {
+        "type": "data",
+        "symmetric": False,
+        "array": plus,
+        "arrayminus": minus,
+        "visible": bool(plus.any() or minus.any()),
+        "thickness": 1.5,
+        "width": 4,
+    }
+    if colour:
+        bars["color"] = colour
+    return bars
+
+
+def _scatter(n: int) -> str:
+    return "scattergl" if n > WEBGL_POINTS else "scatter"
+
+
+def _line_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -> dict:
+    disputed = a.disputed[mask]
+    return dict(
+        type=_scatter(len(mask)),
+        x=a.end[mask],
+        y=a.y[mask],
+        mode="lines+markers",
+        name=escape_plotly(name),
+        legendgroup=key,
+        line={"color": colour, "width": 2},
+        marker={
+            "color": colour,
+            "size": np.where(disputed, 13, 10),
+            "symbol": np.array([SYMBOLS.get(q, "circle") for q in a.qualifier[mask]]),
+            "line": {
+                "color": np.where(disputed, DISPUTED_OUTLINE, "white"),
+                "width": np.where(disputed, 3, 1),
+            },
+        },
+        error_y=_error_arrays(a, mask),
+        customdata=a.custom[mask],
+        hovertext=a.hover[mask],
+        hovertemplate="%{hovertext}<extra></extra>",
+        unselected={"marker": {"opacity": 0.5}},
+    )
+
+
+def _bar_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -> dict:
+    disputed = a.disputed[mask]
+    return dict(
+        type="bar",
+        x=a.start[mask],
+        y=a.y[mask],
+        width=a.width[mask].tolist(),  # read as a list by tests of the chart spec
+        offset=0,
+        name=escape_plotly(f"{name} (per period)"),
+        legendgroup=key,
+        opacity=0.75,
+        marker={
+            "color": colour,
+            "pattern": {"shape": np.array([PATTERNS.get(q, "") for q in a.qualifier[mask]])},
+            "line": {
+                "color": np.where(disputed, DISPUTED_OUTLINE, colour),
+                "width": np.where(disputed, 3, 1),
+            },
+        },
+        error_y=_error_arrays(a, mask),
+        customdata=a.custom[mask],
+        hovertext=a.hover[mask],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _retracted_trace(a: _Arrays, mask: np.ndarray) -> dict:
+    return dict(
+        type=_scatter(len(mask)),
+        x=a.end[mask],
+        y=a.y[mask],
+        mode="markers",
+        name="Retracted (shown on request)",
+        legendgroup="retracted",
+        marker={
+            "color": RETRACTED_COLOUR,
+            "size": 10,
+            "symbol": np.array([SYMBOLS.get(q, "circle") + "-open" for q in a.qualifier[mask]]),
+            "line": {"color": RETRACTED_COLOUR, "width": 2},
+        },
+        error_y=_error_arrays(a, mask, colour=RETRACTED_COLOUR),
+        customdata=a.custom[mask],
+        hovertext=a.hover[mask],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def aggregated_chart(
+    points: pd.DataFrame,
+    period: str,
+    *,
+    y_title: str | None = None,
+    revision: str | None = None,
+) -> go.Figure:
+    """A view with more statements than a browser should get (tracker.read.queries.Chart): per
+    claimant, the highest figure of each `period` (a line over the periods' last days for
+    cumulative figures, markers for per-period ones). Each point summarises claims, so its
+    hover says how many and carries no claim ids: a click opens no card, and narrowing the
+    dates brings back the statements themselves."""
+    if points.empty:
+        return _layout(go.Figure(), y_title, revision)
+    colours = claimant_colours(list(points["claimant_key"]))
+    names = _names(points)
+    traces = []
+    groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
+    for key in sorted(names, key=lambda k: names[k].lower()):
+        for cumulative in (True, False):
+            rows = groups.get((key, cumulative))
+            if rows is not None and not rows.empty:
+                traces.append(_aggregate_trace(rows, names[key], key, colours[key], period))
+    return _layout(go.Figure(data=traces, _validate=False), y_title, revision)
+
+
+def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, period: str) -> dict:
+    cumulative = bool(rows["cumulative"].iloc[0])
+    starts = [format_day(_day(d)) for d in rows["period_start"]]
+    ends = [format_day(_day(d)) for d in rows["period_end"]]
+    hover = [
+        f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
+        f" figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}<br>"
+        "<i>Narrow the dates to see each statement and its sources</i>"
+        for value, n, start, end in zip(rows["value"], rows["n_claims"], starts, ends, strict=True)
+    ]
+    n = len(rows)
+    return dict(
+        type=_scatter(n),
+        x=np.array([_day(d) for d in rows["period_end"]], dtype="datetime64[D]"),
+        y=rows["value"].to_numpy(dtype=float),
+        mode="lines+markers" if cumulative else "markers",
+        name=escape_plotly(name if cumulative else f"{name} (per period)"),
+        legendgroup=key,
+        line={"color": colour, "width": 2},
+        marker={"color": colour, "size": 6},
+        customdata=np.array([["", ""]] * n, dtype=object),
+        hovertext=np.array(hover, dtype=object),
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
+    """Legend entries explaining the marker shapes and outlines in use (no data points)."""
+    qualifiers = set(points["qualifier"]) if not points.empty else set()
+    for label, symbol, members in KEY_ENTRIES:
+        if qualifiers & set(members):
+            fig.add_trace(_key_trace(label, {"symbol": symbol, "color": "#555555", "size": 10}))
+    if not points.empty and (points["status"] == "disputed").any():
+        fig.add_trace(
+            _key_trace(
+                "disputed (dark outline)",
+                {
+                    "symbol": "circle",
+                    "color": "#ffffff",
+                    "size": 12,
+                    "line": {"color": DISPUTED_OUTLINE, "width": 3},
+                },
+            )
+        )
+
+
+def _check_ring_trace(rows: pd.DataFrame) -> go.Scatter:
+    """A ring around each point with findings, drawn over it; also the key's entry for it.
+    It takes no hover or click (`hoverinfo="skip"`): those stay with the point underneath,
+    whose hover lists the findings. Its `customdata` is the point's own, so a box selection
+    that catches a ring still leads to the point's claims."""
+    records = rows.to_dict("records")
+    return go.Scatter(
+        x=[_ring_x(r) for r in records],
+        y=[point_y(r) for r in records],
+        mode="markers",
+        name=CHECK_KEY,
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        marker={"symbol": "circle-open", "size": 22, "color": CHECK_RING, "line": {"width": 2.5}},
+        customdata=[_custom(r) for r in records],
+        hoverinfo="skip",
+    )
+
+
+def _ring_x(r: Mapping[str, Any]) -> date | datetime | None:
+    """Where the point is drawn: a line marker (and a retracted point) at its as-of date,
+    a bar's top at the middle of its period."""
+    if bool(r.get("cumulative", True)) or r.get("status") == "retracted":
+        return _day(r["period_end"])
+    start, days = _bar_span(r)
+    return start + timedelta(days=days / 2)
+
+
+def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=label,
+        marker=marker,
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
+def _layout(fig: go.Figure, y_title: str | None, revision: str | None) -> go.Figure:
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=480,
+        hovermode="closest",
+        hoverlabel={"align": "left", "font": {"size": 12}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        xaxis={"type": "date"},
+        yaxis={"title": {"text": escape_plotly(y_title or "")}, "rangemode": "tozero"},
+        clickmode="event+select",
+        uirevision=revision,
+    )
+    return fig
+
+
+def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
+    """A per-period bar covers its period, both ends included (a missing start: one day)."""
+    end = _day(r["period_end"])
+    start = _day(r.get("period_start")) or end
+    return datetime.combine(start, time()), (end - start).days + 1
+
+
+def _custom(r: Mapping[str, Any]) -> list[str]:
+    """customdata of a point: [claim ids joined by commas, statement key]."""
+    return [",".join(str(int(i)) for i in r["claim_ids"]), str(r["statement_key"])]
+
+
+def selected_claim_ids(
+    event: Mapping[str, Any] | None, figure: go.Figure | None = None
+) -> list[int]:
+    """The claim ids of the points in a `st.plotly_chart(on_select="rerun")` event.
+
+    Reads each point's `customdata` ([ids, statement key] as `figures_chart` writes it);
+    when a point comes back without it, looks the point up in `figure` by curve and index.
+    Ids keep the order of the points and appear once.
+    """
+    selection = (event or {}).get("selection") or {}
+    ids: list[int] = []
+    for point in selection.get("points") or []:
+        custom = point.get("customdata")
+        if custom is None and figure is not None:
+            custom = _figure_customdata(figure, point)
+        for claim_id in _parse_ids(custom):
+            if claim_id not in ids:
+                ids.append(claim_id)
+    return ids
+
+
+def _figure_customdata(figure: go.Figure, point: Mapping[str, Any]) -> Any:
+    # From the figure's dict, not its trace objects: the dashboard's shared chart keeps only
+    # the dict it sends (dashboard.data.SharedFigure).
+    curve = point.get("curve_number")
+    index = point.get("point_index", point.get("point_number"))
+    try:
+        return figure.to_dict()["data"][int(curve)]["customdata"][int(index)]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+
+
+def _parse_ids(custom: Any) -> list[int]:
+    if custom is None:
+        return []
+    if isinstance(custom, np.ndarray):  # a row of a figure's customdata array
+        custom = custom.tolist()
+    if isinstance(custom, list | tuple):
+        custom = custom[0] if custom else None
+        if custom is None:
+            return []
+    if isinstance(custom, int):
+        return [custom]
+    out = []
+    for part in str(custom).split(","):
+        part = part.strip()
+        if part.isdigit():
+            out.append(int(part))
+    return out
+
+
+def _shorten(text: str, limit: int = 280) -> str:
+    """Hovers stay readable; the source card shows the whole text."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _names(rows: pd.DataFrame) -> dict[str, str]:
+    """Each claimant's legend name (short name if it has one), from its first row: one
+    pass, not a filter of the whole frame per claimant (50 claimants cost 0.6 s that way)."""
+    first = rows.drop_duplicates("claimant_key")
+    shorts = first["claimant_short"] if "claimant_short" in first else [None] * len(first)
+    return {
+        key: short if _present(short) else name
+        for key, short, name in zip(
+            first["claimant_key"], shorts, first["claimant_name"], strict=True
+        )
+    }
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value == value  # not None, NaN or NaT
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if _present(value) else None
+
+
+def _day(value: Any) -> date | None:
+    if not _present(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
