@@ -184,6 +184,7 @@ class Gazetteer:
         return [
             Mention(offset + s, offset + e, t, self.vocab.claimant_key(t))
             for s, e, t in _find(self.claimant_patterns, text)
+            if not _inside_longer_name(text, s, e)
         ]
 
     def places_in(self, text: str, offset: int = 0) -> list[Mention]:
@@ -193,15 +194,37 @@ class Gazetteer:
         ]
 
 
+_NAME_BEFORE = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b(?!(?:The|A|An|In|On|At|By|From|And|But|For|To|Of|With)\b)[A-Z][\w'-]*\s+$"
+)
+_NAME_AFTER = re.compile(r"^\s+(?:[A-Z][a-z][\w'-]*)\b(?<!Said)")
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """ "Haitian Police" in "Example Haitian Police Union" is part of another body's name."""
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    named_before = _NAME_BEFORE.search(before) is not None and start > 0
+    return named_before or (
+        _NAME_AFTER.match(after) is not None
+        and re.match(r"^\s+(?:Union|Committee|Network|Group|Association|Council|Team|Centre|"
+                     r"Center|Foundation|Institute|Society|Federation|Coalition)\b", after) is not None
+    )  # fmt: skip
+
+
 def _alias_regex(alias: str) -> str:
+    """An alias as reporters vary it: "U.N." or "United Nations" for "UN", a hyphen or a
+    space between words ("human-rights office"), a possessive ("UN's")."""
     parts = []
-    for token in alias.translate(_ONE_FOR_ONE).split():
+    for token in alias.translate(_ONE_FOR_ONE).replace("-", " ").split():
         letters = token.replace(".", "")
-        if re.fullmatch(r"[A-Z]{2,4}", letters) and re.fullmatch(r"(?:[A-Z]\.?){2,4}", token):
+        if letters == "UN":
+            parts.append(r"(?:U\.?N\.?|United\s+Nations)(?:'s)?")
+        elif re.fullmatch(r"[A-Z]{2,4}", letters) and re.fullmatch(r"(?:[A-Z]\.?){2,4}", token):
             parts.append(r"\.?".join(letters) + r"\.?")  # UN, U.N., U.N
         else:
             parts.append(re.escape(token))
-    return r"\s+".join(parts)
+    return r"[\s-]+".join(parts)
 
 
 def _patterns(names: set[str]) -> list[re.Pattern[str]]:
@@ -245,6 +268,7 @@ def gazetteer(vocab: Vocabulary) -> Gazetteer:
 
 _VERBS = (
     r"(?:said|says|say|told|tells|reported|reports|announced|announces|stated|states|added|"
+    r"spoke|briefed|warned|tweeted|"
     r"wrote|writes|posted|estimated|estimates|confirmed|confirms|recorded|records|documented|"
     r"documents|counted|verified|noted|published|publishes|released|releases|issued)"
 )
@@ -260,18 +284,41 @@ _NAME = r"(?:the\s+)?[A-Z][\w'.&-]*(?:\s+(?:[a-z][\w'-]*\s+){0,2}(?:[A-Z][\w'.&-
 _NAME_WORD = r"(?!(?:were|was|is|are|had|has|have|been|be|will|would|also|that|which|who)\b)[\w'-]+"
 _ATTRIBUTED = [
     re.compile(r"\b(?i:according)\s+to\s+(?:(?:figures|data|estimates|statistics|numbers|a\s+statement|"
-               r"a\s+report)\s+(?:\w+ed\s+)?(?:from|by|of)\s+)?"
+               r"a\s+report|an?\s+(?:\w+\s+)?(?:count|tally|toll)|records)\s+(?:\w+\s+)?(?:from|by|of)\s+"
+               r"(?:the\s+)?)?"
                r"(?P<c>[^,.;:()\"]{2,80}?)(?=\s*(?:[,.;:()\"]|$|\s+on\s|\s+as\s|\s+in\s))"),
     re.compile(r"(?P<c>" + _NAME + r")\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?" + _VERBS + r"\b"),
     re.compile(rf"(?P<c>(?i:the)\s+(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD})\s+(?:has\s+|have\s+|had\s+)?"
                + _VERBS + r"\b"),
-    re.compile(r"\b" + _VERBS + r"\s+(?P<c>the\s+[^,.;:()\"]{2,60}?|" + _NAME + r")(?=\s*(?:[,.;:()\"]|$))"),
+    # "..., said the regional governor": a speech verb before the name (not "verified the
+    # deaths of", whose object is what was counted)
+    re.compile(r"\b(?:said|says|told|added|wrote|stated|tweeted|warned|reported|announced)\s+"
+               r"(?P<c>the\s+[^,.;:()\"]{2,60}?|" + _NAME + r")(?=\s*(?:[,.;:()\"]|$))"),
     re.compile(r"\b(?:released|published|compiled|provided|issued|given)\s+by\s+(?P<c>[^,.;:()\"]{2,60}?)"
                r"(?=\s*(?:[,.;:()\"]|$|\s+on\s))"),
+    # "Example Observatory, a Britain-based monitor, said": a name, its apposition, the verb
+    re.compile(r"(?P<c>" + _NAME + r"),\s+(?:a|an|the)\s+[^,;:()\"]{3,60},\s+" + _VERBS + r"\b"),
+    # "the figure the ministry gave last week was 9,800": the body that gave the figure
+    re.compile(r"\b(?i:figure|toll|count|number|estimate|tally)\s+(?:that\s+)?"
+               r"(?P<c>(?i:the\s+)?(?:[A-Z][\w'.&-]*\s+){0,5}(?:[A-Z][\w'.&-]*|(?i:ministry|office|agency|army|authorities)))"
+               r"\s+(?:gave|released|published|reported|issued|cited|announced|put\s+out)\b"),
+    # "civil defence officials said", "hospital sources told ..."
+    re.compile(r"(?P<c>\b(?:[a-z][\w-]+\s+){1,3}(?:officials|authorities|medics|doctors|sources|"
+               r"spokesman|spokeswoman|spokesperson|workers|rescuers|residents|witnesses))\s+"
+               + _VERBS + r"\b"),
 ]  # fmt: skip
 _NOT_A_CLAIMANT = re.compile(
     r"^(?:it|they|he|she|we|i|you|this|that|there|which|who|the\s+figure|the\s+figures|"
-    r"the\s+toll|the\s+data|the\s+report|the\s+number|the\s+count|officials?|sources?)$",
+    r"the\s+toll|the\s+data|the\s+report|the\s+number|the\s+count|officials?|sources?|"
+    r"an?|some|about|nearly|almost|around|roughly|the\s+real\s+\w+|the\s+actual\s+\w+)$",
+    re.I,
+)
+
+
+#: A finite verb inside a would-be name makes it a clause: "the real toll is far higher".
+_CLAUSE_IN_NAME = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|gave|give|gives|"
+    r"did|does|do|says?|said)\b",
     re.I,
 )
 
@@ -283,10 +330,14 @@ class Attribution:
     start: int  # offsets of the name in the sentence it was found in
     end: int
     sentence: int = -1  # index of that sentence in its paragraph
+    attributed: bool = True  # False: a known claimant merely named ("in 149 UNRWA schools")
+    base: int | None = None  # offset of its sentence in the text, when from another paragraph
 
 
 _ATTRIBUTION_AFTER = re.compile(
-    r"^\s*,?\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?" + _VERBS + r"\b", re.I
+    r"^(?:\s+(?:in|of|for)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})?"  # "ministry in Sanaa said"
+    r"\s*,?\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?" + _VERBS + r"\b",
+    re.I,
 )
 _ATTRIBUTION_BEFORE = re.compile(r"(?:\baccording\s+to|\b" + _VERBS + r"|\bby)\s+$", re.I)
 
@@ -303,15 +354,26 @@ def _attributions(sentence: str, gaz: Gazetteer) -> tuple[list[Attribution], boo
         attributed = _ATTRIBUTION_AFTER.match(sentence[k.end :]) or _ATTRIBUTION_BEFORE.search(
             sentence[: k.start]
         )
-        found.append((0 if attributed else 2, k.start, Attribution(k.text, k.key, k.start, k.end)))
+        found.append(
+            (
+                0 if attributed else 2,
+                k.start,
+                Attribution(k.text, k.key, k.start, k.end, attributed=bool(attributed)),
+            )
+        )
     for rx in _ATTRIBUTED:
         for m in rx.finditer(sentence):
             s, e = m.span("c")
             name = m.group("c").strip()
             if any(k.start < e and s < k.end for k in known):
                 continue
+            if any(0 <= s - k.end <= 12 and re.fullmatch(r"\s+(?:in|of|for|based\s+in)\s+",
+                   sentence[k.end : s]) for k in known):  # fmt: skip
+                continue  # "the health ministry in Sanaa said": Sanaa says where, not who
             if _NOT_A_CLAIMANT.match(name) or _PRONOUN.match(m.group(0)):
                 continue
+            if _CLAUSE_IN_NAME.search(name):
+                continue  # "say the real toll is far higher": a clause, not a body
             article = re.match(r"(?i:the)\s+(?=[A-Z])", name)
             if article:  # "the Example Monitor" is named "Example Monitor"
                 s += article.end()
@@ -328,7 +390,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"  # "June 2014" is a month, not 20 June
 _DATE = (
     rf"(?:{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?"
     r"|\d{4}-\d{2}-\d{2})"
@@ -435,6 +497,9 @@ def _since_start(rest: str, ref: date) -> date | None:
     if w:
         day = _weekday(w.group(1), ref)
         return day - timedelta(days=7) if day == ref else day
+    year = re.match(r"\s*((?:19|20)\d\d)\b", rest)
+    if year:
+        return date(int(year.group(1)), 1, 1)
     mo = re.match(rf"\s*({_MONTH})(?:\s+(\d{{4}}))?(?!\w)", rest)
     if mo and mo.group(1).strip(". ") in _MONTHS_ANY:
         month = _MONTHS_ANY[mo.group(1).strip(". ")]
@@ -465,6 +530,8 @@ def period_of(sentence: str, published: date, spoken: date | None) -> Period:
         if start and end:
             reporting = start.day == 1 and (end - start).days <= 366
             return Period(start, end, False if reporting else None)
+    if re.search(r"(?<!since )\blast\s+year\b", s) and not re.search(r"\bsince\s+last\s+year", s):
+        return Period(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31), False)
     since = re.search(r"\bsince\b(?P<rest>[^;]{0,60})", s)
     end = None
     m = re.search(
@@ -494,11 +561,33 @@ def period_of(sentence: str, published: date, spoken: date | None) -> Period:
     if re.search(r"\blast\s+week\b", s):
         monday = ref - timedelta(days=ref.weekday() + 7)
         return Period(monday, monday + timedelta(days=6), False)
+    if re.search(r"\b(?:over|at|during)\s+the\s+weekend\b|\blast\s+weekend\b", s):
+        sunday = ref - timedelta(days=(ref.weekday() + 1) % 7)
+        return Period(sunday - timedelta(days=1), sunday, False)
     if re.search(r"\bthis\s+week\b", s):
         return Period(ref - timedelta(days=ref.weekday()), ref, False)
     if re.search(r"\blast\s+month\b", s):
         first = ref.replace(day=1) - timedelta(days=1)
         return Period(first.replace(day=1), first, False)
+    # A calendar year: "last year" is the whole previous year, "this year" runs to the day.
+    if re.search(r"\blast\s+year\b|\bthe\s+previous\s+year\b|\bthe\s+past\s+year\b(?!\s+and)", s):
+        if re.search(r"\b(?:over|in|during|within)\s+the\s+past\s+year\b", s):
+            return Period(_back(ref, 1, "year"), ref, False)
+        return Period(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31), False)
+    m = re.search(
+        r"\b(?:in\s+)?the\s+first\s+(?P<n>half|quarter|three\s+months|six\s+months|"
+        r"nine\s+months)\s+of\s+(?:the\s+year|this\s+year|(?P<y>(?:19|20)\d\d))\b",
+        s,
+    )
+    if m:
+        year = int(m.group("y")) if m.group("y") else ref.year
+        months = {"half": 6, "quarter": 3, "three months": 3, "six months": 6, "nine months": 9}[
+            " ".join(m.group("n").split())
+        ]
+        stop = date(year, months, calendar.monthrange(year, months)[1])
+        return Period(date(year, 1, 1), min(stop, published), False)
+    if re.search(r"\b(?:so\s+far\s+)?this\s+year\b", s):
+        return Period(date(ref.year, 1, 1), ref, False)
     m = re.search(
         rf"\b(?:in|during|for|throughout)\s+(?P<m>{_MONTH})(?:\s+(?P<y>\d{{4}}))?(?!\w)", s
     )
@@ -506,7 +595,7 @@ def period_of(sentence: str, published: date, spoken: date | None) -> Period:
         year = int(m.group("y")) if m.group("y") else None
         start, stop = _month_span(_MONTHS_ANY[m.group("m").strip(". ")], year, ref)
         return Period(start, min(stop, published), False)
-    m = re.search(r"\b(?:in|during|for|throughout)\s+(?P<y>(?:19|20)\d{2})\b", s)
+    m = re.search(r"\b(?:in|during|for|throughout)\s+(?:all\s+of\s+)?(?P<y>(?:19|20)\d{2})\b", s)
     if m:
         year = int(m.group("y"))
         return Period(date(year, 1, 1), min(date(year, 12, 31), published), False)
@@ -541,7 +630,9 @@ _THING_WORDS = (
     r"houses?|homes?|schools?|hospitals?|vehicles?|aircraft|planes?|artillery|capabilities|"
     r"positions?|kilometres|kilometers|square|hectares?|tonnes?|doses|trucks|bombs|"
     r"applications|cases|reports|documents|sorties|prisoners|pows|dollars|euros|incidents|"
-    r"events|projectiles|rounds|mines|munitions|guns|rifles|meals|calories|beds|litres|liters"
+    r"events|projectiles|rounds|mines|munitions|guns|rifles|meals|calories|beds|litres|liters|"
+    r"facilities|sites|targets|tunnels|locations|checkpoints|camps|shelters|centres|centers|"
+    r"inmates|trucks|lorries|convoys|percent|per\s*cent"
 )
 _BREAKDOWN_WORDS = r"boys|girls|men|women|adults|elderly"
 THING = frozenset({"<thing>"})
@@ -716,6 +807,8 @@ _CIVILIANS_COUNTED = re.compile(
     r"(?:killed|injured|wounded|died|hurt)\b",
     re.I,
 )
+#: "79 journalists were killed, 72 of them Palestinians": a part of the figure before it.
+_SUBSET_AFTER = re.compile(r"\s+of\s+(?:them|whom|those)\b", re.I)
 _SUBSET = re.compile(
     r"\b(?:including|includes|included|among\s+them|of\s+whom|of\s+them|among\s+whom)\s*(?:\w+\s+){0,2}$",
     re.I,
@@ -729,7 +822,8 @@ _QUALIFIERS = [
     (Qualifier.at_least, r"at\s+least|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of|not\s+less\s+than"),
     (Qualifier.at_most, r"up\s+to|as\s+many\s+as|at\s+most|no\s+more\s+than|a\s+maximum\s+of"),
     (Qualifier.fewer_than, r"fewer\s+than|less\s+than|under|below"),
-    (Qualifier.more_than, r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding|exceeded|surpassed"),
+    (Qualifier.more_than, r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding|exceeded|surpassed|"
+                          r"(?:has|have|had)\s+(?:now\s+)?(?:passed|topped|crossed)"),
     (Qualifier.about, r"about|around|some|nearly|almost|approximately|approx\.?|roughly|an\s+estimated|"
                       r"estimated|close\s+to|circa|~"),
 ]  # fmt: skip
@@ -850,7 +944,12 @@ def _classify(
     for i, f in enumerate(figures):
         prev_end = figures[i - 1].end if i else 0
         before_all = sentence[prev_end : f.start]
-        if i and _SUBSET.search(before_all):
+        chained = (
+            i
+            and figures[i - 1].subset_of is not None
+            and re.fullmatch(r"\s*(?:\w+\s+){0,2}(?:,|and|,\s*and)\s*", before_all, re.I)
+        )
+        if i and (_SUBSET.search(before_all) or _SUBSET_AFTER.match(sentence, f.end) or chained):
             # "5,614 civilians were killed, including 362 children": part of the main figure.
             main = i - 1
             while figures[main].subset_of is not None:
@@ -872,6 +971,14 @@ def _classify(
         f.outcome = sig.outcomes.first(after, fits=fits) or sig.outcomes.first(
             before, last=True, fits=fits
         )
+        if f.outcome is None and fits is not None:
+            # "79 journalists and media workers had been killed": the verb after a
+            # coordinated noun phrase, up to the next figure, when it fits what is counted
+            upto = re.search(r"[,;:()]", sentence[f.end : next_start])
+            stop = f.end + upto.start() if upto else next_start
+            rest = sig.outcomes.first(sentence[f.end : stop], fits=fits)
+            if rest is not None and rest & fits:
+                f.outcome = rest
     for i, f in enumerate(figures):
         if f.subset_of is not None or f.outcome is not None:
             continue
@@ -885,8 +992,15 @@ def _classify(
             f.outcome = sig.outcomes.first(sentence[figures[j - 1].end : stop])
     for i, f in enumerate(figures):
         if f.subset_of is not None:
-            f.outcome = f.outcome or figures[f.subset_of].outcome
-            f.population = f.population or figures[f.subset_of].population
+            main = figures[f.subset_of]
+            if f.population in (None, sig.people) and main.population not in (None, THING):
+                f.population = main.population  # "72 of them Palestinians": journalists still
+            if f.outcome is None or (
+                f.population not in (None, THING, BREAKDOWN)
+                and main.outcome is not None
+                and not (f.outcome & f.population)
+            ):
+                f.outcome = main.outcome  # "717,000 of them were sheltering": displaced
             continue
         prev = next(
             (figures[j] for j in range(i - 1, -1, -1) if figures[j].subset_of is None), None
@@ -940,7 +1054,13 @@ def _metric(f: _Figure, sig: Signals) -> tuple[bool, str | None]:
         return False, None  # "14 tanks destroyed": no metric counts tanks
     if f.outcome is None and f.population not in sig.standalone:
         return False, None  # "300 more troops", "200 residents evacuated": not a toll
-    return True, sig.metric(f.population, f.outcome)
+    population = f.population
+    if f.outcome in (sig.killed, sig.injured, sig.casualties) and (
+        population is None or (population == BREAKDOWN and f.subset_of is None)
+    ):
+        # "the death toll passed 30,000", "60 men were executed": people, not civilians
+        population = sig.people
+    return True, sig.metric(population, f.outcome)
 
 
 def _distributed_qualifier(sentence: str, figures: list[_Figure], sig: Signals) -> None:
@@ -1007,6 +1127,7 @@ def extract_candidates(
     )
     conflict = vocab.conflict_for({country}, published) if country else None
     out: list[Candidate] = []
+    carried: Attribution | None = None  # the last attribution of an earlier paragraph
     for p_start, p_end in _paragraphs(prepared):
         sentences = _sentences(prepared, p_start, p_end)
         info = []
@@ -1015,6 +1136,8 @@ def extract_candidates(
             attributions, pronoun = _attributions(sentence, gaz)
             info.append((attributions, pronoun))
         civilians_counted = False  # an earlier sentence said civilians are what it counts
+        previous: _Figure | None = None  # the last sentence's main figure
+        last_said = [(j, a) for j, (atts, _) in enumerate(info) for a in atts[:1] if a.attributed]
         for idx, (s, e) in enumerate(sentences):
             sentence = prepared[s:e]
             figures = _figures(sentence, lang)
@@ -1025,14 +1148,30 @@ def extract_candidates(
                 )
                 continue
             _classify(sentence, figures, sig, civilians_counted)
+            first = figures[0]
+            if previous is not None and _SUBSET_AFTER.match(sentence, first.end):
+                # "Around 717,000 of them were sheltering ...": part of the last sentence's
+                if first.population in (None, sig.people):
+                    first.population = previous.population
+                if first.outcome is None or not (
+                    first.population and first.outcome & first.population
+                ):
+                    first.outcome = previous.outcome
             civilians_counted = (civilians_counted and not negated) or any(
                 f.population == sig.civilians for f in figures
             )
+            mains = [f for f in figures if f.subset_of is None and f.outcome is not None]
+            previous = mains[-1] if mains else previous
             _distributed_qualifier(sentence, figures, sig)
-            claimant = _claimant_for(idx, info, sentences, prepared)
+            claimant = _claimant_for(idx, info, carried)
             claimant_places = _claimant_places(claimant, gaz)
             spoken = statement_date(sentence, published)
-            if spoken is None and claimant is not None and claimant.sentence != idx:
+            if (
+                spoken is None
+                and claimant is not None
+                and claimant.base is None
+                and claimant.sentence != idx
+            ):
                 cs, ce = sentences[claimant.sentence]
                 spoken = statement_date(prepared[cs:ce], published)
             period = period_of(sentence, published, spoken)
@@ -1050,7 +1189,11 @@ def extract_candidates(
                 if s <= m.start
                 and m.end <= e
                 and not any(m.start - s < ce and cs < m.end - s for cs, ce in claimant_spans)
-                and not _ACTOR_AFTER.match(prepared, m.end)
+                and not (
+                    _ACTOR_AFTER.match(prepared, m.end)
+                    and not _PLACE_PREPOSITION.search(prepared, max(0, m.start - 12), m.start)
+                )
+                and not any(a.start <= m.start - s and m.end - s <= a.end for a in info[idx][0])
             ]
             para_places = [
                 m
@@ -1061,6 +1204,8 @@ def extract_candidates(
                 keep, metric = _metric(f, sig)
                 if not keep:
                     continue
+                speaker = _nearest(info[idx][0], f.start)
+                speaker = _at(speaker, idx) if speaker else claimant
                 place = _place_for(f, i, figures, places)
                 if place is None and claimant_places:
                     place = claimant_places[0]
@@ -1084,8 +1229,8 @@ def extract_candidates(
                         qualifier=str(
                             f.qualifier.value if isinstance(f.qualifier, Qualifier) else f.qualifier
                         ),
-                        claimant=_written(text, sentences, claimant),
-                        claimant_key=claimant.key if claimant else None,
+                        claimant=_written(text, sentences, speaker),
+                        claimant_key=speaker.key if speaker else None,
                         place=place.text if place else None,
                         place_key=place.key if place else None,
                         period_start=start,
@@ -1096,6 +1241,17 @@ def extract_candidates(
                         end=s + f.end,
                     )
                 )
+        if last_said:
+            j, a = last_said[-1]
+            carried = Attribution(
+                a.text,
+                a.key,
+                a.start,
+                a.end,
+                j,
+                True,
+                sentences[j][0] if a.base is None else a.base,
+            )
     return out
 
 
@@ -1106,6 +1262,7 @@ _ACTOR_AFTER = re.compile(
     r"invaded|said|says|claimed|reported)\b",
     re.I,
 )
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|on|from|across|around|outside|of)\s+$", re.I)
 #: A running total "since the war began": its start is the conflict's (data/conflicts.yaml).
 _SINCE_THE_WAR = re.compile(
     r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+(?:the\s+)?"
@@ -1168,28 +1325,53 @@ def _article_country(mentions: list[Mention], vocab: Vocabulary) -> str | None:
 def _claimant_for(
     idx: int,
     info: list[tuple[list[Attribution], bool]],
-    sentences: list[tuple[int, int]],
-    text: str,
+    carried: Attribution | None = None,
 ) -> Attribution | None:
-    """The sentence's own attribution; else, for "it said", the nearest earlier one; else
-    a later sentence of the paragraph; else an earlier one."""
+    """The sentence's own attribution; else, for "she said", the nearest earlier one (in
+    this paragraph, else the last of an earlier paragraph); else a later sentence of the
+    paragraph; else an earlier one; else a claimant the sentence merely names."""
     own, pronoun = info[idx]
-    if own:
-        return Attribution(own[0].text, own[0].key, own[0].start, own[0].end, idx)
-    earlier = [(j, info[j][0][0]) for j in range(idx - 1, -1, -1) if info[j][0]]
-    later = [(j, info[j][0][0]) for j in range(idx + 1, len(info)) if info[j][0]]
+    said = [a for a in own if a.attributed]
+    if said:
+        return _at(said[0], idx)
+    earlier = [(j, a) for j in range(idx - 1, -1, -1) for a in info[j][0][:1] if a.attributed]
+    later = [(j, a) for j in range(idx + 1, len(info)) for a in info[j][0][:1] if a.attributed]
     order = (earlier + later) if pronoun else (later + earlier)
     if order:
         j, a = order[0]
-        return Attribution(a.text, a.key, a.start, a.end, j)
+        return _at(a, j)
+    if pronoun and carried is not None:
+        return carried
+    if own:
+        return _at(own[0], idx)
+    # "The figures come from the monthly update of the UN human rights office."
+    named = [(j, info[j][0][0]) for j in (*range(idx + 1, len(info)), *range(idx - 1, -1, -1))
+             if info[j][0]]  # fmt: skip
+    if named:
+        j, a = named[0]
+        return _at(a, j)
     return None
+
+
+def _at(a: Attribution, sentence: int) -> Attribution:
+    return Attribution(a.text, a.key, a.start, a.end, sentence, a.attributed, a.base)
+
+
+def _nearest(own: list[Attribution], figure_start: int) -> Attribution | None:
+    """Of a sentence's several attributions, the one governing a figure: the nearest before
+    it ("X said 5 ..., while Y reported that 7 ..."), else the first."""
+    said = [a for a in own if a.attributed]
+    if len(said) < 2:
+        return None
+    before = [a for a in said if a.start < figure_start]
+    return max(before, key=lambda a: a.start) if before else said[0]
 
 
 def _written(text: str, sentences: list[tuple[int, int]], a: Attribution | None) -> str | None:
     """The claimant's name exactly as the article writes it (curly apostrophe and all)."""
     if a is None:
         return None
-    start = sentences[a.sentence][0]
+    start = a.base if a.base is not None else sentences[a.sentence][0]
     return text[start + a.start : start + a.end]
 
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 from tracker.gazetteer.world import GazPlace, World
 
-_LINK = r"(?:al|el|ad|ed|ar|as|ash|at|az|an|ez|es|de|du|la|le|des|di|da|bin|ibn|of|on|sur|am)"
+#: Particles inside place names ("Deir ez-Zor", "Port-au-Prince"), not English words that
+#: would join two names ("Airstrikes on Aleppo").
+_LINK = r"(?:al|el|ad|ed|ar|ash|az|ez|es|de|du|la|le|des|di|da|bin|ibn|sur|au|aux|del|do|dos|das)"
+_TYPE = r"(?:\s+(?:province|governorate|state|region|district|oblast|county|prefecture))?"
 _NAME = re.compile(
-    rf"(?<![\w'-])(?:(?:{_LINK})[- ])?[A-Z][\w'’]*(?:(?:[- ](?:{_LINK}[- ])?)[A-Z][\w'’]*){{0,3}}"
+    rf"(?<![\w'-])(?:(?:{_LINK})[- ])?[A-Z][\w'’]*(?:(?:[- ](?:{_LINK}[- ])?)[A-Z][\w'’]*){{0,3}}{_TYPE}"
     r"|(?<!\w)[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff]+(?:\s+[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff]+){0,2}"
 )
 #: Capitalised words that are not places in news copy, though GeoNames has a village so named.
@@ -316,8 +319,24 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
             for i in range(0, n - size + 1):
                 s = m.start() + words[i].start()
                 e = m.start() + words[i + size - 1].end()
-                out.append((s, e, text[s:e]))
+                out.append(
+                    (
+                        s,
+                        e,
+                        text[s:e],
+                        size == n or (size == n - 1 and i == 0 and _ends_with_type(m.group(0))),
+                    )
+                )
     return out
+
+
+def _ends_with_type(run: str) -> bool:
+    return (
+        re.search(
+            r"\s(?:province|governorate|state|region|district|oblast|county|prefecture)$", run
+        )
+        is not None
+    )
 
 
 def find_places(
@@ -330,7 +349,7 @@ def find_places(
     vocabulary or a claimant already accounts for), longest names first."""
     chosen: list[WorldMention] = []
     busy = list(taken)
-    for s, e, name in _spans(text):
+    for s, e, name, whole in _spans(text):
         if any(s < be and bs < e for bs, be in busy):
             continue
         words = name.replace("-", " ").split()
@@ -342,21 +361,27 @@ def find_places(
         place = res.place
         if place is None:
             continue
-        if not _plausible(place, countries, len(words)):
+        unique = len(world.candidates(name)) == 1
+        if not _plausible(place, countries, len(words), unique):
             continue
+        if not whole and not countries and place.level != "country":
+            continue  # "Tar" of an unknown "Tar Taing": a part of a name is no place
         chosen.append(WorldMention(s, e, name, place))
         busy.append((s, e))
     return sorted(chosen, key=lambda m: m.start)
 
 
-def _plausible(place: GazPlace, countries: tuple[str, ...], words: int) -> bool:
+def _plausible(place: GazPlace, countries: tuple[str, ...], words: int, unique: bool) -> bool:
+    """A country always; otherwise one in the article's countries; in an article whose
+    country is unknown, a city of 100,000 people, or a town of 20,000 no other place
+    shares its name with."""
     if place.level == "country":
         return True
     if countries:
         return place.country in countries
     if place.level == "region":
         return words > 1
-    return place.population >= 100_000
+    return place.population >= 100_000 or (unique and place.population >= 20_000)
 
 
 def article_countries(text: str, world: World, taken: list[tuple[int, int]]) -> tuple[str, ...]:

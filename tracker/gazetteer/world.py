@@ -373,6 +373,9 @@ def load_world() -> World:
         with tmp.open("wb") as fh:
             pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for old in path.parent.glob("world-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)  # an older package version's cache
     except OSError:
         pass  # a read-only home: build each time
     return world
