@@ -102,7 +102,7 @@ def test_a_metric_added_to_the_vocabulary_is_proposed_without_a_code_change(voca
          "people_killed", 14),
         ("Residents said the killing of at least 420 residents went on for two days.",
          "people_killed", 420),
-        ("At least 60 men were executed in the square, the monitor said.", None, 60),
+        ("At least 60 men were executed in the square, the monitor said.", "people_killed", 60),
         ("Some 35 people lost their lives in the floods that followed, the agency said.",
          "people_killed", 35),
         ("The agency said 1,200 people had been abducted since January.", "people_abducted", 1200),
