@@ -1,5 +1,5 @@
 """The extraction assistant in the claim form: the article's text in, a table of draft
-claims out (`tracker.extract`), which the curator corrects, unticks where wrong, and saves
+claims out (`tracker.extraction.extractor`), which the curator corrects, unticks where wrong, and saves
 in one go.
 
 The table holds vocabulary keys in select-box columns (shown with their names) beside the
@@ -41,7 +41,6 @@ COLUMNS = {
     "Quote": "quote",
     "Reason to save anyway": "check_override",
 }
-COLUMN_OF = {field: column for column, field in COLUMNS.items()}
 
 
 def prepare(source_id: int, text: str | None) -> None:
@@ -51,6 +50,17 @@ def prepare(source_id: int, text: str | None) -> None:
         st.session_state[state.ASSIST_TEXT] = text or ""
         st.session_state.pop(state.ASSIST_ROWS, None)
         forms.clear_feedback(FORM)
+
+
+def start(source: dict[str, Any], vocab: Vocabulary) -> None:
+    """Find the drafts without a click, once, for a source just saved from a fetched page
+    or the inbox: the curator came for them."""
+    source_id = int(source["id"])
+    prepare(source_id, source["text"])
+    if st.session_state.get(state.ASSIST_AUTO) != source_id:
+        st.session_state[state.ASSIST_AUTO] = source_id
+        if (source["text"] or "").strip():
+            find(vocab, source["published"])
 
 
 def find(vocab: Vocabulary, published: date) -> None:

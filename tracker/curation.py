@@ -4,7 +4,7 @@ The dashboard opens no sessions (it calls `tracker` functions), and it must not 
 role it remembered at login: an account disabled or demoted since then is refused at once.
 So every action here takes the engine and the logged-in user's *name*, reads the account
 with `accounts.current_actor` inside the transaction that writes, and goes through the one
-write path (`tracker.store`, `tracker.importer`), where roles, revisions, optimistic locking
+write path (`tracker.store.write`, `tracker.files.importer`), where roles, revisions, optimistic locking
 and the data version are handled. A name of None (a viewer) is refused before anything is
 read.
 
@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tracker.articles.feeds import PollReport, dismiss, poll_feeds
+from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
@@ -116,12 +118,6 @@ def source_with_url(engine: Engine, url: str) -> StoredSource | None:
         return None
     with read_session(engine) as session:
         found = store.find_source_by_url(session, wanted)
-        return _stored(found) if found else None
-
-
-def get_source(engine: Engine, source_id: int) -> StoredSource | None:
-    with read_session(engine) as session:
-        found = session.get(Source, source_id)
         return _stored(found) if found else None
 
 
@@ -457,3 +453,32 @@ def import_upload(
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
         return apply_import(session, actor, plan, reason=reason, progress=progress)
+
+
+# --- articles in (tracker.articles) ---------------------------------------------------------
+
+
+def save_fetched_source(
+    engine: Engine,
+    user: str | None,
+    source_in: SourceIn,
+    fetched: FetchedArticle | None,
+    *,
+    inbox_item: int | None = None,
+) -> int:
+    """Add source from a fetched page or an inbox item: the source, the page archived and
+    the item marked taken, in one transaction."""
+    with acting(engine, user) as (session, actor):
+        return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
+
+
+def poll_feeds_now(engine: Engine, user: str | None, vocab: Vocabulary) -> PollReport:
+    """The Inbox page's "Poll the feeds now": what `tracker feed poll` does, as this
+    account (read afresh: a disabled or demoted account is refused)."""
+    return poll_feeds(engine, actor_of(engine, user), vocab)
+
+
+def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
+    """The Inbox page's Dismiss: the item stays, with the reason, who and when."""
+    with acting(engine, user) as (session, actor):
+        dismiss(session, actor, item_id, reason)

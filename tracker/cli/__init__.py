@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.articles import feed, fetch, inbox
 from tracker.cli.backup import backup, restore
 from tracker.cli.checks import check
 from tracker.cli.data import import_, init, stats, validate
@@ -39,6 +40,9 @@ for command in (
     demo,
     export,
     extract,
+    fetch,
+    feed,
+    inbox,
     user,
 ):
     main.add_command(command)
