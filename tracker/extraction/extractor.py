@@ -41,7 +41,7 @@ from text_to_num import text2num
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.vocab import Qualifier
 from tracker.extraction.numbers import Number, find_numbers
-from tracker.gazetteer.mentions import article_countries, find_places
+from tracker.gazetteer.mentions import STOP, article_countries, find_places
 from tracker.gazetteer.world import World, load_world
 
 # --- the candidate --------------------------------------------------------------------------
@@ -292,7 +292,7 @@ _ATTRIBUTED = [
                + _VERBS + r"\b"),
     # "..., said the regional governor": a speech verb before the name (not "verified the
     # deaths of", whose object is what was counted)
-    re.compile(r"\b(?:said|says|told|added|wrote|stated|tweeted|warned|reported|announced)\s+"
+    re.compile(r"\b(?:said|says|added|wrote|stated|tweeted|warned|reported|announced)\s+"
                r"(?P<c>the\s+[^,.;:()\"]{2,60}?|" + _NAME + r")(?=\s*(?:[,.;:()\"]|$))"),
     re.compile(r"\b(?:released|published|compiled|provided|issued|given)\s+by\s+(?P<c>[^,.;:()\"]{2,60}?)"
                r"(?=\s*(?:[,.;:()\"]|$|\s+on\s))"),
@@ -303,8 +303,8 @@ _ATTRIBUTED = [
                r"(?P<c>(?i:the\s+)?(?:[A-Z][\w'.&-]*\s+){0,5}(?:[A-Z][\w'.&-]*|(?i:ministry|office|agency|army|authorities)))"
                r"\s+(?:gave|released|published|reported|issued|cited|announced|put\s+out)\b"),
     # "civil defence officials said", "hospital sources told ..."
-    re.compile(r"(?P<c>\b(?:[a-z][\w-]+\s+){1,3}(?:officials|authorities|medics|doctors|sources|"
-               r"spokesman|spokeswoman|spokesperson|workers|rescuers|residents|witnesses))\s+"
+    re.compile(r"(?P<c>\b(?:[a-z][\w-]+\s+){1,3}(?:officials?|authorities|medics?|doctors?|sources?|"
+               r"spokesman|spokeswoman|spokesperson|workers|rescuers|residents?|witness(?:es)?))\s+"
                + _VERBS + r"\b"),
 ]  # fmt: skip
 _NOT_A_CLAIMANT = re.compile(
@@ -365,6 +365,8 @@ def _attributions(sentence: str, gaz: Gazetteer) -> tuple[list[Attribution], boo
         for m in rx.finditer(sentence):
             s, e = m.span("c")
             name = m.group("c").strip()
+            if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+                name, e = name[:-1], e - 1  # "told Example Wire.": the sentence's full stop
             if any(k.start < e and s < k.end for k in known):
                 continue
             if any(0 <= s - k.end <= 12 and re.fullmatch(r"\s+(?:in|of|for|based\s+in)\s+",
@@ -775,6 +777,8 @@ class Signals:
         if outcome is None:
             return self.standalone.get(population)
         both = population & outcome
+        if not both and population in self.standalone:
+            return self.standalone[population]  # "recorded 2,490 kidnappings"
         return next(iter(both)) if len(both) == 1 else None
 
 
@@ -974,9 +978,18 @@ def _classify(
         if f.outcome is None and fits is not None:
             # "79 journalists and media workers had been killed": the verb after a
             # coordinated noun phrase, up to the next figure, when it fits what is counted
-            upto = re.search(r"[,;:()]", sentence[f.end : next_start])
-            stop = f.end + upto.start() if upto else next_start
-            rest = sig.outcomes.first(sentence[f.end : stop], fits=fits)
+            # "1.9 million people, or about 85 per cent of the population, had been forced
+            # from their homes": the clause after one parenthetical, not a later one
+            parts = re.split(r"[,;:()]", sentence[f.end : next_start])
+            clause = (
+                parts[2]
+                if len(parts) > 2
+                and parts[1]
+                .strip()
+                .startswith(("or ", "about ", "roughly ", "nearly ", "almost ", "some "))
+                else parts[0]
+            )
+            rest = sig.outcomes.first(clause, fits=fits)
             if rest is not None and rest & fits:
                 f.outcome = rest
     for i, f in enumerate(figures):
@@ -1149,6 +1162,12 @@ def extract_candidates(
                 continue
             _classify(sentence, figures, sig, civilians_counted)
             first = figures[0]
+            if (
+                previous is not None
+                and first.population is None
+                and re.match(r"\s+(?:others|more)\b", sentence[first.end :])
+            ):
+                first.population = previous.population  # "17 others were wounded": children
             if previous is not None and _SUBSET_AFTER.match(sentence, first.end):
                 # "Around 717,000 of them were sheltering ...": part of the last sentence's
                 if first.population in (None, sig.people):
@@ -1284,12 +1303,42 @@ def _place_mentions(text: str, gaz: Gazetteer, world: World | None) -> list[Ment
     countries = tuple(
         dict.fromkeys(c for c in (_country_of(m.key, gaz.vocab) for m in own) if c is not None)
     ) + article_countries(text, world, taken)
+    # A body's name in an attribution ("Example Haiti Rights Network said") tells which
+    # country the article is about, but is not where its figures happened.
+    said = [
+        m.span("c")
+        for rx in _ATTRIBUTED
+        for m in rx.finditer(text)
+        if re.match(r"(?:the\s+)?[A-Z]", m.group("c").strip())  # a proper name, not a clause
+        and not _CLAUSE_IN_NAME.search(m.group("c"))
+        and not re.search(
+            r"\b(?:in|of|for|near)\s+$", text[max(0, m.start("c") - 12) : m.start("c")]
+        )
+    ]
+    own = [m for m in own if not any(s <= m.start and m.end <= e for s, e in said)]
+    taken += said
     countries = tuple(dict.fromkeys(countries))
     found = [
         Mention(m.start, m.end, m.text, m.place.key)
         for m in find_places(text, world, taken, countries)
     ]
-    return sorted(own + found, key=lambda m: m.start)
+    # A place named after "in", "near" or "the village of" that no gazetteer knows is kept
+    # as written (no key), so that the candidate shows it instead of a wider place.
+    busy = taken + [(m.start, m.end) for m in found]
+    unknown = [
+        Mention(m.start("n"), m.end("n"), m.group("n"), None)
+        for m in _UNKNOWN_PLACE.finditer(text)
+        if not any(m.start("n") < e and s < m.end("n") for s, e in busy)
+        and m.group("n").split()[0].casefold() not in STOP
+    ]
+    return sorted(own + found + unknown, key=lambda m: m.start)
+
+
+_UNKNOWN_PLACE = re.compile(
+    r"\b(?:the\s+(?:village|town|city|camp|neighbou?rhood|district|area)\s+of|"
+    r"(?:in|near|outside)\s+the\s+(?:village|town|camp)\s+of|in|near|outside)\s+"
+    r"(?P<n>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+){0,2})"
+)
 
 
 def _country_of(key: str | None, vocab: Vocabulary) -> str | None:

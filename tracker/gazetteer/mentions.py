@@ -17,7 +17,7 @@ from tracker.gazetteer.world import GazPlace, World
 #: Particles inside place names ("Deir ez-Zor", "Port-au-Prince"), not English words that
 #: would join two names ("Airstrikes on Aleppo").
 _LINK = r"(?:al|el|ad|ed|ar|ash|az|ez|es|de|du|la|le|des|di|da|bin|ibn|sur|au|aux|del|do|dos|das)"
-_TYPE = r"(?:\s+(?:province|governorate|state|region|district|oblast|county|prefecture))?"
+_TYPE = r"(?:\s+(?:province|governorate|state|region|district|oblast|county|prefecture)s?)?"
 _NAME = re.compile(
     rf"(?<![\w'-])(?:(?:{_LINK})[- ])?[A-Z][\w'’]*(?:(?:[- ](?:{_LINK}[- ])?)[A-Z][\w'’]*){{0,3}}{_TYPE}"
     r"|(?<!\w)[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff]+(?:\s+[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff]+){0,2}"
