@@ -153,6 +153,9 @@ class Store:
     def latest_per_claimant(self, f: ClaimFilter) -> pd.DataFrame:
         return _latest_per_claimant(self.url, self.version, f)
 
+    def places_within(self, place: str, metric: str) -> pd.DataFrame:
+        return _places_within(self.url, self.version, place, metric)
+
     def claims_page(self, f: ClaimFilter, sort: str, limit: int, offset: int) -> pd.DataFrame:
         return _claims_page(self.url, self.version, f, sort, limit, offset)
 
@@ -371,6 +374,11 @@ def _claim_references(
     url: str, version: int, claim_ids: tuple[int, ...]
 ) -> dict[int, ClaimReference]:
     return claim_references(engine(url), claim_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _places_within(url: str, version: int, place: str, metric: str) -> pd.DataFrame:
+    return queries.places_within(engine(url), place, metric)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -589,6 +589,12 @@ def conflict_changed(vocab: Vocabulary) -> None:
     st.session_state[FIG_CLAIMANTS] = []
 
 
+def open_place(place: str) -> None:
+    """An on_click callback: the same metric's chart for a place within the shown one."""
+    st.session_state[FIG_PLACE] = place
+    st.session_state[FIG_CLAIMANTS] = []
+
+
 def metric_changed(vocab: Vocabulary) -> None:
     """An on_change callback: a new metric shows its own kind of figure (cumulative or per
     period) by default."""

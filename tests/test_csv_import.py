@@ -60,7 +60,11 @@ def test_csv_export_imports_into_an_empty_store_as_the_same_claims(
 
     plan = import_paths(vocab_engine, SYSTEM, [tmp_path / "claims.csv"])
     assert plan.totals()["claims_added"] == expected.count(b"\n") - 1 >= 187
-    assert export_claims(vocab_engine, "csv", ClaimFilter()) == expected
+    # The same claims; rows of one as-of date follow the store's row ids, which follow the
+    # order each file was read in (the sample's files by name, the CSV by its rows).
+    again_csv = export_claims(vocab_engine, "csv", ClaimFilter())
+    assert again_csv.splitlines()[0] == expected.splitlines()[0]
+    assert sorted(again_csv.splitlines()) == sorted(expected.splitlines())
     again = import_paths(vocab_engine, SYSTEM, [tmp_path / "claims.csv"])
     assert (again.totals()["claims_added"], again.totals()["claims_changed"]) == (0, 0)
 

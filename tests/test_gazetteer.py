@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.helpers import claim, source_doc, write_doc
 from tracker.core.errors import ValidationFailed
-from tracker.domain.models import Claim, Claimant, Place
+from tracker.domain.models import Claim, Claimant, Metric, Place
 from tracker.files.importer import import_paths
 from tracker.gazetteer import load_world
 from tracker.store.db import read_session
@@ -93,7 +93,8 @@ def test_import_adds_the_places_it_names_from_the_gazetteer_nested_in_region_and
         where = sorted((places[c.place_id].key, claimants[c.claimant_id]) for c in claims.values())
     khan_younis = next(p for p in by_key.values() if "Khan Younis" in p.aliases)
     assert places[khan_younis.parent_id].key == "PS-KYS"
-    assert places[places[khan_younis.parent_id].parent_id].key == "PS"
+    strip = places[places[khan_younis.parent_id].parent_id]
+    assert (strip.key, places[strip.parent_id].key) == ("PS-gaza-strip", "PS")
     assert by_key["SD-DN"].parent_id == by_key["SD"].id
     assert ("SD-DN", "ohchr") in where
     assert (khan_younis.key, "moh_gaza") in where
@@ -111,3 +112,23 @@ def test_import_refuses_an_ambiguous_place_and_names_the_choices(vocab_engine, t
     message = str(caught.value.problems[0])
     assert "claims[0].place" in message and "may be" in message
     assert "LY" in message and "LB" in message
+
+
+def test_places_nest_and_a_country_offers_the_places_within_it_never_summed(sample_engine):
+    from tracker.read import queries
+    from tracker.read.filters import ClaimFilter
+
+    within = queries.places_within(sample_engine, "SD", "people_killed")
+    assert {"SD-KH", "SD-GZ-wad-al-noura"} <= set(within["key"])
+    assert (within["claims"] > 0).all()
+    gaza = queries.places_within(sample_engine, "PS-gaza-strip", "people_killed")
+    assert "gn-281102" in set(gaza["key"])  # Rafah town, in Rafah governorate, in the Strip
+    # The country's own figures are only those reported for the country itself.
+    with read_session(sample_engine) as s:
+        sd = s.exec(select(Place.id).where(Place.key == "SD")).one()
+        killed = s.exec(select(Metric.id).where(Metric.key == "people_killed")).one()
+        own = len(
+            s.exec(select(Claim.id).where(Claim.place_id == sd, Claim.metric_id == killed)).all()
+        )
+    f = ClaimFilter(metric="people_killed", place="SD")
+    assert queries.count_claims(sample_engine, f) == own > 0

@@ -184,6 +184,8 @@ if share.open:
             with data_tab:
                 sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
+conflicts.places_within(store, f.metric, f.place, place_name)
+
 st.subheader("Latest figure per claimant")
 latest = store.latest_per_claimant(f)
 if latest.empty:

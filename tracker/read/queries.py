@@ -495,6 +495,34 @@ def _point(claims: list[Any]) -> dict[str, Any]:
     }
 
 
+def places_within(engine: Engine, place: str, metric: str) -> pd.DataFrame:
+    """The places nested in `place` (its regions, towns, camps, at any depth) that have
+    claims of `metric`, with their claim counts, most first: a country's page offers them
+    as separate charts, never summed into the country's own figures.
+
+    Columns: key, name, level, claims. The nesting is walked in the database (a recursive
+    query), so the page reads only the few rows it shows."""
+    with read_session(engine) as session:
+        root = session.exec(select(Place.id).where(Place.key == place)).first()
+        metric_id = session.exec(select(Metric.id).where(Metric.key == metric)).first()
+        if root is None or metric_id is None:
+            return pd.DataFrame(columns=["key", "name", "level", "claims"])
+        tree = select(Place.id).where(Place.parent_id == root).cte("within", recursive=True)
+        tree = tree.union_all(select(Place.id).where(Place.parent_id == tree.c.id))
+        counts = (
+            select(Claim.place_id, func.count().label("n"))
+            .where(Claim.metric_id == metric_id, Claim.place_id.in_(select(tree.c.id)))
+            .group_by(Claim.place_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Place.key, Place.name, Place.level, counts.c.n)
+            .join(counts, counts.c.place_id == Place.id)
+            .order_by(counts.c.n.desc(), Place.name)
+        ).all()
+    return pd.DataFrame(rows, columns=["key", "name", "level", "claims"])
+
+
 def latest_per_claimant(engine: Engine, f: ClaimFilter) -> pd.DataFrame:
     """Each claimant's latest figure per metric and place within `f`: its newest as-of date,
     and on that date the claim from the most recently published source (a restatement
