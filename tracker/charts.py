@@ -476,19 +476,124 @@ def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
     )
 
 
-def _layout(fig: go.Figure, y_title: str | None, revision: str | None) -> go.Figure:
+HOVER_FONT = {"size": 14, "color": "#111111"}
+DAY_MS = 86_400_000
+
+
+def _layout(
+    fig: go.Figure, y_title: str | None, revision: str | None, *, log: bool = False
+) -> go.Figure:
+    """The interactive layout: the page's width, whole-number ticks for counts, date ticks
+    no finer than a day, a key beside the marks, hovers large and dark enough to read."""
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=480,
+        autosize=True,
         hovermode="closest",
-        hoverlabel={"align": "left", "font": {"size": 12}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        xaxis={"type": "date"},
-        yaxis={"title": {"text": escape_plotly(y_title or "")}, "rangemode": "tozero"},
+        hoverlabel={
+            "align": "left",
+            "font": HOVER_FONT,
+            "bgcolor": "#ffffff",
+            "bordercolor": "#333333",
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        xaxis=_date_axis(fig),
+        yaxis=_count_axis(fig, y_title, log=log),
         clickmode="event+select",
         uirevision=revision,
     )
     return fig
+
+
+def _date_axis(fig: go.Figure) -> dict[str, Any]:
+    """Dates step in days at the finest: a view of a few days gets one tick a day (plotly
+    would tick every few hours), labelled as the house writes dates."""
+    axis: dict[str, Any] = {
+        "type": "date",
+        "ticks": "outside",
+        "ticklen": 8,
+        "tickcolor": "#999999",
+        "automargin": True,
+        # Finer than a day never happens (dtick below); each zoom level's labels.
+        "tickformatstops": [
+            {"dtickrange": [None, 28 * DAY_MS], "value": "%-d %b\n%Y"},
+            {"dtickrange": [28 * DAY_MS, 365 * DAY_MS], "value": "%b\n%Y"},
+            {"dtickrange": [365 * DAY_MS, None], "value": "%Y"},
+        ],
+    }
+    first, last = _x_extent(fig)
+    if first is not None and last is not None:
+        days = (last - first) / DAY_MS
+        if days <= 45:
+            axis["dtick"] = DAY_MS * max(1, int(np.ceil(days / 8)))
+            axis["tick0"] = np.datetime64(int(first // DAY_MS), "D").astype(str)
+            pad = DAY_MS * 0.6
+            axis["range"] = [
+                np.datetime64(int(first - pad), "ms").astype(str),
+                np.datetime64(int(last + pad), "ms").astype(str),
+            ]
+    return axis
+
+
+def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
+    """The first and last instants the data traces cover, in ms (bars: their whole span)."""
+    lows: list[float] = []
+    highs: list[float] = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) == 0 or trace.showlegend is False:
+            continue
+        stamps = np.array(
+            [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
+        ).astype(np.int64)
+        if stamps.size == 0:
+            continue
+        widths = getattr(trace, "width", None) if trace.type == "bar" else None
+        ends = stamps + (np.array(widths, dtype=np.int64) if widths is not None else 0)
+        lows.append(float(stamps.min()))
+        highs.append(float(ends.max()))
+    if not lows:
+        return None, None
+    return min(lows), max(highs)
+
+
+def _count_axis(fig: go.Figure, y_title: str | None, *, log: bool) -> dict[str, Any]:
+    """Counts are whole numbers: full figures with thousands separators ("16,000", never
+    "16k", which a cut label turns into "6k"), and one tick per unit on a small scale."""
+    axis: dict[str, Any] = {
+        "title": {"text": escape_plotly(y_title or "")},
+        "tickformat": ",d",
+        "automargin": True,
+        "ticklabelstandoff": 4,
+    }
+    if log:
+        axis["type"] = "log"
+        return axis
+    axis["rangemode"] = "tozero"
+    top = _y_top(fig)
+    if top < 10:
+        axis["dtick"] = 1
+        axis["tick0"] = 0
+        axis["range"] = [0, max(top, 1) * 1.15 + 0.2]
+    return axis
+
+
+def _y_top(fig: go.Figure) -> float:
+    top = 0.0
+    for trace in fig.data:
+        y = getattr(trace, "y", None)
+        if y is None:
+            continue
+        values = np.array([v for v in y if v is not None], dtype=float)
+        values = values[~np.isnan(values)] if values.size else values
+        if values.size == 0:
+            continue
+        plus = trace.error_y.array if trace.error_y and trace.error_y.array is not None else None
+        if plus is not None and len(plus) == len(y):
+            values = np.array(y, dtype=float) + np.array(plus, dtype=float)
+            values = values[~np.isnan(values)]
+        top = max(top, float(values.max()) if values.size else 0.0)
+    return top
 
 
 def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
