@@ -119,7 +119,7 @@ def test_qualifiers_are_drawn_and_written():
     assert "at least 7,199 civilians killed" in line.hovertext[0]
     assert "about 7,199" in line.hovertext[1]
     keys = [t.name for t in fig.data if list(t.x) == [None]]
-    assert keys == ["lower bound (at least, more than)", "about"]
+    assert keys == ["exact figure", "lower bound (at least, more than)", "about"]
 
 
 def test_a_range_is_an_error_bar_from_its_low_end():

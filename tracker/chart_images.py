@@ -117,9 +117,9 @@ PAD = 12  # CSS px kept clear of ink on every side of the canvas
 # are 0.556 em, the widest capitals 0.94 em; text wraps and margins are sized on these.
 DIGIT_EM, TEXT_EM = 0.56, 0.6
 TITLE_SIZE, SUBTITLE_SIZE = 20, 14
-TITLE_BLOCK = 78  # px from the top to the plot: title, subtitle and a gap
+TITLE_BLOCK = 100  # px from the top to the plot: title, subtitle, y axis name, a gap
 XTICK_BLOCK = 52  # px under the plot: the date labels (two lines for days) and a gap
-LEGEND_ROW = 21  # px per entry of the key
+LEGEND_ROW = 24  # px per entry of the key, with the gap between groups
 LEGEND_WIDTH_MAX = 0.34  # of the image's width; longer names are shortened with "…"
 
 
@@ -185,8 +185,12 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
                 _shorten(html.unescape(str(trace.name)), legend_chars), quote=False
             )
     right = PAD + 50 + min(longest, legend_chars) * FONT_SIZE * TEXT_EM if rows else PAD + 20
-    y_title = bool(out.layout.yaxis.title.text)
-    left = PAD + (FONT_SIZE + 14 if y_title else 0) + _y_label_width(out) + 14
+    # The y axis's name sits above the plot, left-aligned and level (as newsroom charts
+    # put it): a rotated title is placed by plotly from guessed label widths and can
+    # reach the edge of the canvas.
+    y_title = out.layout.yaxis.title.text or ""
+    out.update_yaxes(title={"text": ""})
+    left = PAD + _y_label_width(out) + 14
     lines: list[str] = []
     for text in (*caption.qualifier_legend, caption.note or ""):
         if text:
@@ -226,9 +230,25 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
             "yanchor": "top",
             "font": {"size": FONT_SIZE},
             "bgcolor": "rgba(0,0,0,0)",
+            "tracegroupgap": 4,
+            "itemsizing": "constant",
         },
         showlegend=rows > 0,
     )
+    if y_title:
+        out.add_annotation(
+            text=y_title,  # already escaped as the chart's axis title
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            xshift=-(left - PAD),
+            yshift=6,
+            showarrow=False,
+            font={"size": FONT_SIZE, "color": "#444444"},
+        )
     out.update_xaxes(automargin=False)
     out.update_yaxes(automargin=False)
     out.add_annotation(

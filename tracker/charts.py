@@ -29,7 +29,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.checks import Finding
-from tracker.citations import format_day, format_figure, format_period
+from tracker.citations import (
+    format_day,
+    format_figure,
+    format_number,
+    format_period,
+    hedge_of,
+    hedged,
+)
+from tracker.filters import span_days
 from tracker.findings import claim_findings
 from tracker.markup import escape_plotly, wrap_plotly
 
@@ -67,20 +75,52 @@ PATTERNS = {
     "fewer_than": "\\",
 }
 KEY_ENTRIES = (
+    ("exact figure", "circle", ("exact",)),
     ("lower bound (at least, more than)", "triangle-up", ("at_least", "more_than")),
     ("about", "diamond", ("about",)),
     ("upper bound (at most, fewer than)", "triangle-down", ("at_most", "fewer_than")),
+)
+BAR_KEY_ENTRIES = (
+    ("bar: exact figure", "", ("exact",)),
+    ("dotted bar: about", ".", ("about",)),
+    ("hatched bar (/): lower bound", "/", ("at_least", "more_than")),
+    ("hatched bar (\\): upper bound", "\\", ("at_most", "fewer_than")),
 )
 HOVER_SOURCES = 3  # sources listed in a hover before "and N more"
 HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 # Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
 # thousand markers); below, SVG keeps the exact marker outlines.
 WEBGL_POINTS = 2_000
+BAR_LABELS = 40  # bars in one trace up to which each carries its figure as a label
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
 # chart a few hundred as-of dates): tracker.citations formats each once (its functions are
 # cached). Profiling 500 points under load put most of the old 1.5-2.6 s in those calls and
 # in plotly validating Python lists element by element; traces now get numpy arrays.
+
+
+#: Colours beyond the first ten, for stores with many claimants or places: darker tones,
+#: none red or orange (the disputed outline and the checks' ring).
+MORE_COLOURS = (
+    "#511cfb",
+    "#00a08b",
+    "#b68100",
+    "#750d86",
+    "#6c7c32",
+    "#778aae",
+    "#862a16",
+    "#0d2a63",
+    "#da16ff",
+    "#1c6e1c",
+)
+
+
+def series_colours(order: Sequence[str]) -> dict[str, str]:
+    """A colour per claimant (or place) from its position in the store's stable order
+    (tracker.queries.series_order): the same in every view, embed and image, whichever
+    others a view shows, and unchanged when later ones are added."""
+    palette = PALETTE + MORE_COLOURS
+    return {key: palette[i % len(palette)] for i, key in enumerate(order)}
 
 
 def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
@@ -108,7 +148,7 @@ def point_y(row: Mapping[str, Any]) -> int | None:
     return None
 
 
-def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
+def hover_text(row: Mapping[str, Any], *, click_hint: bool = True, rate: bool = False) -> str:
     """The hover of one point: the figure as claimed, claimant, place and period, status,
     each source (publisher, date, title, quote) and the messages of its findings (`checks`,
     set by `figures_chart`), and, where a click opens the source card, that it does. Every
@@ -125,11 +165,21 @@ def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
     )
     start = _day(row.get("period_start"))
     period = format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
+    hedge = hedge_of(" ".join(str(s.get("quote") or "") for s in row.get("sources") or []))
+    if hedge:
+        figure = hedged(figure, hedge)
     lines = [
         f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
         f"{escape_plotly(row.get('metric_noun') or '')}",
         f"{escape_plotly(row.get('place_name') or '')}, {escape_plotly(period)}",
     ]
+    if rate and not bool(row.get("cumulative", True)):
+        end = _day(row["period_end"])
+        days = span_days(start or end, end)
+        y = point_y(row)
+        if y is not None:
+            per_day = format_number(round(y / days)) if y / days >= 10 else f"{y / days:.2g}"
+            lines.append(f"≈ {per_day} a day over {days} day{'s' if days != 1 else ''}")
     status = row.get("status") or "unverified"
     if status != "unverified":
         reason = row.get("status_reason")
@@ -168,21 +218,34 @@ def figures_chart(
     findings: Mapping[int, Sequence[Finding]] | None = None,
     period: str | None = None,
     click_hint: bool = True,
+    by: str | None = None,
+    rate: bool = False,
+    log: bool = False,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
-    per-period ones), retracted points only when `show_retracted`, a key for the marker
-    shapes in use. `revision` keeps the reader's zoom across reruns of the same view.
+    per-period ones), retracted points only when `show_retracted`, a key for the marks
+    in use. `revision` keeps the reader's zoom across reruns of the same view.
     `findings` (claim id -> findings, as `tracker.checks.findings_by_claim` returns them)
     rings the points any of whose claims has a finding. `click_hint=False` leaves "Click
     the point for its source card" out of the hovers, for a chart whose points open
     nothing (an embed).
 
+    `by="place"` puts places side by side: one trace per place (and claimant, when the
+    view has several), coloured by place. Bars of one window stand side by side within
+    it, together spanning exactly the window. `rate` draws per-period figures as a rate
+    per day of their window; `log` a logarithmic y axis. `colours` maps each series's key
+    (a claimant's, or with `by="place"` a place's) to its colour: a stable assignment
+    (see `series_colours`) keeps a claimant's colour in every view, embed and image.
+
     `points` from `tracker.queries.Chart` with a `period` (an aggregated view: the highest
     figure per claimant per period) is drawn by `aggregated_chart` instead."""
     if period is not None or "n_claims" in points.columns:
-        return aggregated_chart(points, period or "period", y_title=y_title, revision=revision)
+        return aggregated_chart(
+            points, period or "period", y_title=y_title, revision=revision, colours=colours
+        )
     if points.empty:
-        return _layout(go.Figure(), y_title, revision)
+        return _layout(go.Figure(), y_title, revision, log=log)
     if findings:
         points = points.assign(
             checks=[
@@ -190,22 +253,43 @@ def figures_chart(
             ]
         )
     points = points.reset_index(drop=True)
-    arrays = _Arrays(points, click_hint=click_hint)
+    arrays = _Arrays(points, click_hint=click_hint, rate=rate)
     retracted = arrays.status == "retracted"
     visible = points[~retracted]
-    colours = claimant_colours(list(visible["claimant_key"]))
+    by_place = by == "place"
+    series_column = "place_key" if by_place else "claimant_key"
+    series_keys = list(dict.fromkeys(visible[series_column]))
+    fallback = claimant_colours(series_keys)
+    colour = {k: (colours or {}).get(k) or fallback[k] for k in series_keys}
     cumulative = points["cumulative"].astype(bool).to_numpy()
-    keys = points["claimant_key"].to_numpy()
-    names = _names(visible)
+    claimant_keys = points["claimant_key"].to_numpy()
+    place_keys = points["place_key"].to_numpy()
+    claimant_names = _names(visible)
+    place_names = dict(zip(visible["place_key"], visible["place_name"], strict=False))
+    groups: list[tuple[str, str, str, np.ndarray]] = []  # name, legend group, colour, mask
+    if by_place:
+        for place in sorted(place_names, key=lambda k: str(place_names[k]).lower()):
+            for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+                mask = (place_keys == place) & (claimant_keys == claimant) & ~retracted
+                if mask.any():
+                    # Who says so stays on the key, as a point's claimant does.
+                    name = f"{place_names[place]} ({claimant_names[claimant]})"
+                    groups.append((name, place, colour[place], mask))
+    else:
+        for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+            mask = (claimant_keys == claimant) & ~retracted
+            groups.append((claimant_names[claimant], claimant, colour[claimant], mask))
     traces: list[dict[str, Any]] = []
-    for key in sorted(names, key=lambda k: names[k].lower()):
-        mine = (keys == key) & ~retracted
+    bar_masks: list[np.ndarray] = []
+    for name, key, tint, mine in groups:
         if (mine & cumulative).any():
             line = arrays.by_date(mine & cumulative)
-            traces.append(_line_trace(arrays, line, names[key], key, colours[key]))
+            traces.append(_line_trace(arrays, line, name, key, tint))
         if (mine & ~cumulative).any():
             bars = arrays.by_date(mine & ~cumulative)
-            traces.append(_bar_trace(arrays, bars, names[key], key, colours[key]))
+            traces.append(_bar_trace(arrays, bars, name, key, tint, suffix=not by_place))
+            bar_masks.append(bars)
+    _side_by_side(traces, bar_masks, arrays)
     if show_retracted and retracted.any():
         traces.append(_retracted_trace(arrays, arrays.by_date(retracted)))
     # The data traces are built here from arrays of known types, so plotly's per-element
@@ -217,15 +301,38 @@ def figures_chart(
         flagged = drawn[drawn["checks"].map(bool)]
         if not flagged.empty:
             fig.add_trace(_check_ring_trace(flagged))
-    fig.update_layout(barmode="overlay")  # periods of different lengths overlap, not stack
-    return _layout(fig, y_title, revision)
+    fig.update_layout(barmode="overlay")  # bars are placed by `_side_by_side`
+    return _layout(fig, y_title, revision, log=log, rate=rate)
+
+
+def _side_by_side(traces: list[dict[str, Any]], bar_masks: list[np.ndarray], a: _Arrays) -> None:
+    """Bars of the same window stand side by side, each a slice of the window, so that
+    together they span it exactly and none hides another."""
+    bars = [t for t in traces if t["type"] == "bar"]
+    slots: dict[tuple[Any, int], list[tuple[int, int]]] = {}
+    for number, positions in enumerate(bar_masks):
+        for index, position in enumerate(positions):
+            window = (a.start[position], int(a.width[position]))
+            slots.setdefault(window, []).append((number, index))
+    offsets = [np.zeros(len(m), dtype=np.int64) for m in bar_masks]
+    widths = [a.width[m].astype(np.int64).copy() for m in bar_masks]
+    for (_, width), members in slots.items():
+        share = width // len(members)
+        for slot, (number, index) in enumerate(members):
+            offsets[number][index] = slot * share
+            widths[number][index] = share
+    for trace, offset, width in zip(bars, offsets, widths, strict=True):
+        trace["offset"] = offset.tolist()
+        trace["width"] = width.tolist()
 
 
 class _Arrays:
     """The per-point values every trace takes a slice of, computed once per chart as numpy
     arrays (plotly copies those without checking each element)."""
 
-    def __init__(self, points: pd.DataFrame, *, click_hint: bool = True) -> None:
+    def __init__(
+        self, points: pd.DataFrame, *, click_hint: bool = True, rate: bool = False
+    ) -> None:
         records = _records(points)
         self.status = points["status"].fillna("unverified").to_numpy(dtype=object)
         self.qualifier = points["qualifier"].fillna("exact").to_numpy(dtype=object)
@@ -248,9 +355,33 @@ class _Arrays:
         self.end = np.array([_day(r["period_end"]) for r in records], dtype="datetime64[D]")
         spans = [_bar_span(r) for r in records]
         self.start = np.array([s for s, _ in spans], dtype="datetime64[ms]")
-        self.width = np.array([days * 86_400_000 for _, days in spans], dtype=np.int64)
+        self.width = np.array([hours * 3_600_000 for _, hours in spans], dtype=np.int64)
+        if rate:
+            # A per-period figure as a rate per day of its window; cumulative ones as they are.
+            days = np.array(
+                [
+                    1 if bool(r.get("cumulative", True)) else h / 24
+                    for r, (_, h) in zip(records, spans, strict=True)
+                ],
+                dtype=float,
+            )
+            self.y, self.plus, self.minus = self.y / days, self.plus / days, self.minus / days
         self.custom = np.array([_custom(r) for r in records], dtype=object).reshape(-1, 2)
-        self.hover = np.array([hover_text(r, click_hint=click_hint) for r in records], dtype=object)
+        self.text = np.array(
+            [
+                format_figure(
+                    _int(r.get("value")),
+                    _int(r.get("low")),
+                    _int(r.get("high")),
+                    r.get("qualifier") or "exact",
+                )
+                for r in records
+            ],
+            dtype=object,
+        )
+        self.hover = np.array(
+            [hover_text(r, click_hint=click_hint, rate=rate) for r in records], dtype=object
+        )
         self.disputed = self.status == "disputed"
 
     def by_date(self, mask: np.ndarray) -> np.ndarray:
@@ -315,7 +446,9 @@ def _line_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) 
     )
 
 
-def _bar_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -> dict:
+def _bar_trace(
+    a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str, *, suffix: bool = True
+) -> dict:
     disputed = a.disputed[mask]
     return dict(
         type="bar",
@@ -323,9 +456,15 @@ def _bar_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -
         y=a.y[mask],
         width=a.width[mask].tolist(),  # read as a list by tests of the chart spec
         offset=0,
-        name=escape_plotly(f"{name} (per period)"),
+        name=escape_plotly(f"{name} (per period)" if suffix else name),
         legendgroup=key,
-        opacity=0.75,
+        opacity=0.85,
+        # The figure as claimed on each bar ("about 5") while the bars are few enough to
+        # carry a label; the hover has it anyway.
+        text=a.text[mask] if len(mask) <= BAR_LABELS else None,
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"size": 12, "color": "#222222"},
         marker={
             "color": colour,
             "pattern": {"shape": np.array([PATTERNS.get(q, "") for q in a.qualifier[mask]])},
@@ -368,6 +507,7 @@ def aggregated_chart(
     *,
     y_title: str | None = None,
     revision: str | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """A view with more statements than a browser should get (tracker.queries.Chart): per
     claimant, the highest figure of each `period` (a line over the periods' last days for
@@ -376,7 +516,8 @@ def aggregated_chart(
     dates brings back the statements themselves."""
     if points.empty:
         return _layout(go.Figure(), y_title, revision)
-    colours = claimant_colours(list(points["claimant_key"]))
+    fallback = claimant_colours(list(points["claimant_key"]))
+    colours = {k: (colours or {}).get(k) or c for k, c in fallback.items()}
     names = _names(points)
     traces = []
     groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
@@ -415,12 +556,20 @@ def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, perio
 
 
 def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
-    """Legend entries explaining the marker shapes and outlines in use (no data points)."""
-    qualifiers = set(points["qualifier"]) if not points.empty else set()
+    """Key entries for the marks actually drawn (no data points): the marker shapes of
+    the lines' points, the fill patterns of the bars, the disputed outline."""
+    if points.empty:
+        return
+    cumulative = points["cumulative"].astype(bool)
+    on_lines = set(points.loc[cumulative, "qualifier"].fillna("exact"))
+    on_bars = set(points.loc[~cumulative, "qualifier"].fillna("exact"))
     for label, symbol, members in KEY_ENTRIES:
-        if qualifiers & set(members):
+        if on_lines & set(members):
             fig.add_trace(_key_trace(label, {"symbol": symbol, "color": "#555555", "size": 10}))
-    if not points.empty and (points["status"] == "disputed").any():
+    for label, shape, members in BAR_KEY_ENTRIES:
+        if on_bars & set(members):
+            fig.add_trace(_bar_key_trace(label, shape))
+    if (points["status"] == "disputed").any():
         fig.add_trace(
             _key_trace(
                 "disputed (dark outline)",
@@ -432,6 +581,23 @@ def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
                 },
             )
         )
+
+
+def _bar_key_trace(label: str, shape: str) -> go.Bar:
+    return go.Bar(
+        x=[None],
+        y=[None],
+        name=label,
+        marker={
+            "color": "#cccccc",
+            "pattern": {"shape": shape, "fgcolor": "#444444"},
+            "line": {"color": "#666666", "width": 1},
+        },
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
 def _check_ring_trace(rows: pd.DataFrame) -> go.Scatter:
@@ -458,8 +624,8 @@ def _ring_x(r: Mapping[str, Any]) -> date | datetime | None:
     a bar's top at the middle of its period."""
     if bool(r.get("cumulative", True)) or r.get("status") == "retracted":
         return _day(r["period_end"])
-    start, days = _bar_span(r)
-    return start + timedelta(days=days / 2)
+    start, hours = _bar_span(r)
+    return start + timedelta(hours=hours / 2)
 
 
 def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
@@ -481,7 +647,12 @@ DAY_MS = 86_400_000
 
 
 def _layout(
-    fig: go.Figure, y_title: str | None, revision: str | None, *, log: bool = False
+    fig: go.Figure,
+    y_title: str | None,
+    revision: str | None,
+    *,
+    log: bool = False,
+    rate: bool = False,
 ) -> go.Figure:
     """The interactive layout: the page's width, whole-number ticks for counts, date ticks
     no finer than a day, a key beside the marks, hovers large and dark enough to read."""
@@ -498,7 +669,7 @@ def _layout(
         },
         legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         xaxis=_date_axis(fig),
-        yaxis=_count_axis(fig, y_title, log=log),
+        yaxis=_count_axis(fig, y_title, log=log, rate=rate),
         clickmode="event+select",
         uirevision=revision,
     )
@@ -548,8 +719,13 @@ def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
         ).astype(np.int64)
         if stamps.size == 0:
             continue
-        widths = getattr(trace, "width", None) if trace.type == "bar" else None
-        ends = stamps + (np.array(widths, dtype=np.int64) if widths is not None else 0)
+        ends = stamps
+        if trace.type == "bar":
+            # A bar starts at x + offset and ends a width later (see _side_by_side).
+            size = len(stamps)
+            offset = np.broadcast_to(np.asarray(trace.offset or 0, dtype=np.int64), (size,))
+            width = np.broadcast_to(np.asarray(trace.width or 0, dtype=np.int64), (size,))
+            stamps, ends = stamps + offset, stamps + offset + width
         lows.append(float(stamps.min()))
         highs.append(float(ends.max()))
     if not lows:
@@ -557,12 +733,17 @@ def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
     return min(lows), max(highs)
 
 
-def _count_axis(fig: go.Figure, y_title: str | None, *, log: bool) -> dict[str, Any]:
+def _count_axis(
+    fig: go.Figure, y_title: str | None, *, log: bool, rate: bool = False
+) -> dict[str, Any]:
     """Counts are whole numbers: full figures with thousands separators ("16,000", never
     "16k", which a cut label turns into "6k"), and one tick per unit on a small scale."""
+    if rate:
+        y_title = f"{y_title or 'Figure'} per day"
     axis: dict[str, Any] = {
         "title": {"text": escape_plotly(y_title or "")},
-        "tickformat": ",d",
+        # A rate has fractions; a count never does.
+        "tickformat": ",.2~f" if rate else ",d",
         "automargin": True,
         "ticklabelstandoff": 4,
     }
@@ -571,7 +752,7 @@ def _count_axis(fig: go.Figure, y_title: str | None, *, log: bool) -> dict[str, 
         return axis
     axis["rangemode"] = "tozero"
     top = _y_top(fig)
-    if top < 10:
+    if top < 10 and not rate:
         axis["dtick"] = 1
         axis["tick0"] = 0
         axis["range"] = [0, max(top, 1) * 1.15 + 0.2]
@@ -597,10 +778,15 @@ def _y_top(fig: go.Figure) -> float:
 
 
 def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
-    """A per-period bar covers its period, both ends included (a missing start: one day)."""
+    """Where a per-period bar starts and how many hours it spans: its window, both ends
+    included; a window from one day to the next ("the past 24 hours") is 24 hours, drawn
+    from midday to midday across the two dates it names; no start: the one day."""
     end = _day(r["period_end"])
     start = _day(r.get("period_start")) or end
-    return datetime.combine(start, time()), (end - start).days + 1
+    days = span_days(start, end)
+    if (end - start).days == 1:
+        return datetime.combine(start, time(12)), 24
+    return datetime.combine(start, time()), days * 24
 
 
 def _custom(r: Mapping[str, Any]) -> list[str]:

@@ -130,6 +130,31 @@ def format_period(
     return _join(format_day(start, locale), format_day(end, locale))
 
 
+# Words in a quote that make its figure an estimate or hearsay: a citation that drops them
+# states as fact what the claimant only estimated. The first found is kept with the
+# figure, as the quote words it.
+_HEDGE = re.compile(
+    r"\b(likely|probably|possibly|estimated|estimates?|reportedly|allegedly|believed|"
+    r"unconfirmed|preliminary)\b",
+    re.IGNORECASE,
+)
+
+
+def hedge_of(quote: str | None) -> str | None:
+    """The hedge word of a quote ("have likely been killed": "likely"), lower case; None
+    when the quote states its figure plainly."""
+    found = _HEDGE.search(quote or "")
+    if not found:
+        return None
+    word = found.group(1).lower()
+    return "estimated" if word.startswith("estimate") else word
+
+
+def hedged(figure: str, hedge: str | None) -> str:
+    """The figure with its hedge beside it: "more than 12,000 (likely)"."""
+    return f"{figure} ({hedge})" if hedge else figure
+
+
 @dataclass(frozen=True)
 class CitedFigure:
     """Everything a citation says. Built from a query row with `CitedFigure.from_row`."""

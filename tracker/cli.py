@@ -217,6 +217,7 @@ def stats() -> None:
 
 # Commands that live in modules of their own (one line each, so branches merge cleanly).
 from tracker.cli_backup import backup, restore  # noqa: E402
+from tracker.cli_chart import chart  # noqa: E402
 from tracker.cli_checks import check  # noqa: E402
 from tracker.cli_demo import demo  # noqa: E402
 from tracker.cli_export import export  # noqa: E402
@@ -224,6 +225,7 @@ from tracker.cli_extract import extract  # noqa: E402
 from tracker.cli_users import user  # noqa: E402
 
 main.add_command(backup)
+main.add_command(chart)
 main.add_command(check)
 main.add_command(demo)
 main.add_command(export)

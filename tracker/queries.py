@@ -19,7 +19,15 @@ from sqlmodel import select
 
 from tracker.db import read_session
 from tracker.errors import TrackerError
-from tracker.filters import LONGEST_SEARCHED, ClaimFilter, text_contains, where
+from tracker.filters import (
+    LONGEST_SEARCHED,
+    PERIOD_LENGTHS,
+    ClaimFilter,
+    WindowDays,
+    period_length_of,
+    text_contains,
+    where,
+)
 from tracker.models import Claim, Claimant, Metric, Place, Source
 from tracker.store import data_version as _data_version
 from tracker.vocab import Status
@@ -783,3 +791,44 @@ def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
         CLAIM_COLUMNS,
     )
     return claim
+
+
+# --- what a chart view offers ----------------------------------------------------------------
+
+
+def period_lengths(engine: Engine, f: ClaimFilter) -> dict[str, int]:
+    """Per-period claims matching `f` (whatever its own `period_length`) by the length of
+    their window (tracker.filters.PERIOD_LENGTHS keys), most common first: one GROUP BY
+    over the windows' lengths, which are then named here (a few distinct lengths)."""
+    f = replace(f, cumulative=False, period_length=None)
+    days = WindowDays()
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(days.label("days"), func.count().label("n")).where(where(f)).group_by(days)
+        ).all()
+    counts: dict[str, int] = {}
+    for window, n in rows:
+        key = period_length_of(int(window or 0))
+        counts[key] = counts.get(key, 0) + int(n)
+    order = list(PERIOD_LENGTHS)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0]))))
+
+
+def series_order(engine: Engine) -> dict[str, list[str]]:
+    """Every claimant's and place's key in the order they entered the store (by id): the
+    stable order a chart's colours are assigned in (tracker.charts.series_colours), the
+    same in every view, embed and image, and unchanged by later additions."""
+    with read_session(engine) as session:
+        claimants = session.execute(select(Claimant.key).order_by(Claimant.id)).scalars().all()
+        places = session.execute(select(Place.key).order_by(Place.id)).scalars().all()
+    return {"claimant": list(claimants), "place": list(places)}
+
+
+def metrics_with_figures(engine: Engine, place: str | None, within: bool = False) -> set[str]:
+    """The metrics that have claims about `place` (or, `within`, the places in it): the
+    Figures page offers only those, never a metric that leads to an empty chart."""
+    f = ClaimFilter(place=place, within=within)
+    with read_session(engine) as session:
+        ids = select(Claim.metric_id).where(where(f)).distinct().subquery()
+        rows = session.execute(select(Metric.key).join(ids, ids.c.metric_id == Metric.id)).all()
+    return {r[0] for r in rows}
