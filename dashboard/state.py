@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tracker.filters import ClaimFilter
+from tracker.chart_views import BY, KINDS, ChartView
+from tracker.filters import PERIOD_LENGTHS, ClaimFilter
 from tracker.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
 from tracker.vocab import Role, Status
 
@@ -39,6 +40,10 @@ FIG_CLAIMANTS = "figures.claimants"
 FIG_FROM = "figures.from"
 FIG_TO = "figures.to"
 FIG_RETRACTED = "figures.retracted"
+FIG_BY = "figures.by"  # claimant by claimant, or places side by side
+FIG_PERIOD = "figures.period"  # one period length (None: the most common), or "rate"
+FIG_LOG = "figures.log"
+FIG_TAB = "figures.tab"  # Chart, Table or Sources
 FIG_CHART = "figures.chart"  # the chart's selection state
 FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 FIG_CITE_FORM = "figures.cite_form"  # which of its citation forms is open
@@ -125,11 +130,11 @@ DEFAULTS: dict[str, Any] = {
 
 DEFAULT_METRIC = "civilian_killed"
 DEFAULT_PLACE = "UA"
-KINDS = {"cumulative": "Cumulative totals", "period": "Per-period figures", "all": "Both"}
-KIND_PHRASES = {
-    "cumulative": "cumulative totals",
-    "period": "per-period figures",
-    "all": "cumulative totals and per-period figures",
+#: The period lengths a chart can show, and "rate": every length as a rate per day.
+PERIOD_CHOICES = {
+    **{key: f"per {length.name}" for key, length in PERIOD_LENGTHS.items() if key != "other"},
+    "other": "other lengths",
+    "rate": "rate per day",
 }
 
 
@@ -338,8 +343,10 @@ def _enc_flag(value: bool) -> list[str]:
     return ["1"] if value else []
 
 
-def figures_fields(vocab: Vocabulary) -> list[Field]:
-    """The Figures page: metric and place (always set), kind, claimants, dates, retracted."""
+def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list[Field]:
+    """The Figures page: metric and place (always set), kind, claimants, dates, retracted,
+    places side by side, period length and log scale. `period_default`: the view's most
+    common period length once known, left out of the link as every default is."""
     return [
         Field(
             "metric",
@@ -372,6 +379,15 @@ def figures_fields(vocab: Vocabulary) -> list[Field]:
         Field("from", FIG_FROM, _iso_date, _enc_date, _const(None)),
         Field("to", FIG_TO, _iso_date, _enc_date, _const(None)),
         Field("retracted", FIG_RETRACTED, _flag, _enc_flag, _const(False)),
+        Field("by", FIG_BY, _one_of(BY, "view", closed=True), _enc_one, _const("claimant")),
+        Field(
+            "period",
+            FIG_PERIOD,
+            _one_of(PERIOD_CHOICES, "period length", closed=True),
+            _enc_one,
+            _const(period_default),
+        ),
+        Field("log", FIG_LOG, _flag, _enc_flag, _const(False)),
     ]
 
 
@@ -535,8 +551,9 @@ def reset_page(key: str) -> Callable[[], None]:
 
 def metric_changed(vocab: Vocabulary) -> None:
     """An on_change callback: a new metric shows its own kind of figure (cumulative or per
-    period) by default."""
+    period) by default, and its own most common period length."""
     st.session_state[FIG_KIND] = vocab.default_kind(st.session_state.get(FIG_METRIC))
+    st.session_state[FIG_PERIOD] = None
 
 
 def requested_source() -> tuple[int | None, str | None]:
@@ -615,6 +632,24 @@ def figures_filter() -> tuple[ClaimFilter, bool]:
         include_retracted=show_retracted,
     )
     return f, show_retracted
+
+
+def figures_view() -> ChartView:
+    """The Figures page's chart view from its widgets."""
+    period = st.session_state.get(FIG_PERIOD)
+    return ChartView(
+        metric=st.session_state.get(FIG_METRIC) or "",
+        place=st.session_state.get(FIG_PLACE) or "",
+        kind=st.session_state.get(FIG_KIND, "cumulative"),
+        by="place" if st.session_state.get(FIG_BY) == "place" else None,
+        period_length=period if period in PERIOD_LENGTHS else None,
+        rate=period == "rate",
+        log=bool(st.session_state.get(FIG_LOG, False)),
+        claimants=tuple(st.session_state.get(FIG_CLAIMANTS) or ()),
+        date_from=st.session_state.get(FIG_FROM),
+        date_to=st.session_state.get(FIG_TO),
+        show_retracted=bool(st.session_state.get(FIG_RETRACTED, False)),
+    )
 
 
 def claims_filter() -> ClaimFilter:

@@ -19,6 +19,7 @@ from dashboard import data, state
 from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
 from tracker import curation
 from tracker.bibliography import bibtex, csl_json_text
+from tracker.chart_views import BY
 from tracker.citations import (
     CitedFigure,
     citation_line,
@@ -129,19 +130,36 @@ def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
     )
 
 
-def figures_filters(vocab: state.Vocabulary) -> None:
-    """The Figures page's filters (in the sidebar; a phone opens it from the top left)."""
+def figures_filters(vocab: state.Vocabulary, offered: set[str] | None = None) -> None:
+    """The Figures page's filters (in the sidebar; a phone opens it from the top left).
+    `offered`: the metrics with figures for the chosen place (None: all); the others are
+    not offered, so that no choice leads to an empty chart."""
+    metrics = [k for k in vocab.metrics if offered is None or k in offered]
+    current = st.session_state.get(state.FIG_METRIC)
+    if current and current not in metrics:
+        metrics.append(current)  # the link's own choice stays, and says it has no figures
     st.selectbox(
         "Metric",
-        options=list(vocab.metrics),
-        format_func=vocab.metrics.get,
+        options=metrics,
+        format_func=lambda k: (
+            vocab.metrics[k] + ("" if offered is None or k in offered else " (no figures yet)")
+        ),
         key=state.FIG_METRIC,
         on_change=state.metric_changed,
         args=(vocab,),
-        help="What is counted. Metrics are never added together.",
+        help="What is counted. Metrics are never added together. Only metrics with "
+        "figures for this place are listed.",
     )
     st.selectbox(
         "Place", options=list(vocab.places), format_func=vocab.places.get, key=state.FIG_PLACE
+    )
+    st.radio(
+        "Show",
+        options=list(BY),
+        format_func=BY.get,
+        key=state.FIG_BY,
+        help="Places side by side: the regions and towns within the chosen place on one "
+        "chart, bars of one window next to each other, one line per place.",
     )
     st.radio(
         "Figures",
@@ -160,10 +178,47 @@ def figures_filters(vocab: state.Vocabulary) -> None:
     )
     _dates(state.FIG_FROM, state.FIG_TO)
     st.toggle(
+        "Logarithmic scale",
+        key=state.FIG_LOG,
+        help="Equal steps for each tenfold: small and large figures on one chart.",
+    )
+    st.toggle(
         "Show retracted claims",
         key=state.FIG_RETRACTED,
         help="Retracted claims are left out by default; shown, they are grey.",
     )
+
+
+def period_choice(lengths: dict[str, int], chosen: str | None) -> None:
+    """One period length at a time, the others one click away (with how many figures each
+    has), or every length as a rate per day. Drawn above the chart."""
+    if not lengths:
+        return
+    options = [*lengths, "rate"] if len(lengths) > 1 else list(lengths)
+    if st.session_state.get(state.FIG_PERIOD) not in options:
+        st.session_state[state.FIG_PERIOD] = chosen if chosen in options else options[0]
+
+    def label(key: str) -> str:
+        if key == "rate":
+            return "Every length, as a rate per day"
+        n = lengths[key]
+        return f"{state.PERIOD_CHOICES[key].capitalize()} ({n:,} {plural(n, 'figure')})"
+
+    st.radio(
+        "Period length",
+        options=options,
+        format_func=label,
+        key=state.FIG_PERIOD,
+        horizontal=True,
+        help="Figures counted over windows of different lengths (a day, a month, a year) "
+        "are not comparable: the chart shows one length at a time, or every length as "
+        "a rate per day.",
+    )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 claim", "2 claims": the word agreeing with its number."""
+    return word if n == 1 else (many or f"{word}s")
 
 
 def claims_filters(vocab: state.Vocabulary) -> None:

@@ -488,14 +488,16 @@ def test_embed_draws_the_chart_its_caption_and_a_link_back_and_nothing_else(
     assert "Click the point" not in chart.proto.spec  # but a click opens nothing here
     engine = make_engine(dashboard_url)
     try:
-        f = ClaimFilter(metric="children_killed", place="UA", include_retracted=False)
+        f = ClaimFilter(
+            metric="children_killed", place="UA", include_retracted=False, period_length="month"
+        )
         as_of = export_meta(engine, f).latest_as_of
         credits = chart_credits(engine, f)
     finally:
         engine.dispose()
     captions = [c.value for c in at.caption]
     assert captions[0] == md(
-        f"Children killed in Ukraine, cumulative totals and per-period figures, "
+        f"Children killed in Ukraine, cumulative totals and figures per month, "
         f"as of {format_day(as_of)}."
     )
     assert captions[-1] == md(source_line(credits) + ".")

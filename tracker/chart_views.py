@@ -91,16 +91,21 @@ class ResolvedView:
         return replace(self.view.base_filter(), period_length=self.period_length)
 
 
+def resolve_length(view: ChartView, lengths: dict[str, int]) -> str | None:
+    """The period length drawn: the one asked for if the view has figures of it, else the
+    most common; none with a per-day rate (every length, made comparable) or for
+    cumulative totals."""
+    if view.kind == "cumulative" or view.rate or not lengths:
+        return None
+    return view.period_length if view.period_length in lengths else next(iter(lengths))
+
+
 def resolve(engine: Engine, view: ChartView) -> ResolvedView:
-    """Settle the period length: the one asked for if the view has figures of it, else
-    the most common; none with a per-day rate (every length, made comparable)."""
+    """The view with its period length settled against the data (see `resolve_length`)."""
     if view.kind == "cumulative":
         return ResolvedView(view, {}, None)
     lengths = queries.period_lengths(engine, view.base_filter())
-    if view.rate or not lengths:
-        return ResolvedView(view, lengths, None)
-    chosen = view.period_length if view.period_length in lengths else next(iter(lengths))
-    return ResolvedView(view, lengths, chosen)
+    return ResolvedView(view, lengths, resolve_length(view, lengths))
 
 
 def kind_phrase(resolved: ResolvedView) -> str:

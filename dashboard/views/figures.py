@@ -9,7 +9,8 @@ for a newsroom's iframe (the menu and the sidebar are left out by app.py and her
 import streamlit as st
 
 from dashboard import claim_view, sharing, state, widgets
-from tracker import charts
+from dashboard.data import ChartLook
+from tracker import chart_views, charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
@@ -32,21 +33,34 @@ notices.append(claim_notice)
 if not embedded:
     st.title("Figures")
 widgets.notices(notices)
+by_place = st.session_state.get(state.FIG_BY) == "place"
+offered = store.metrics_with_figures(st.session_state.get(state.FIG_PLACE), by_place)
 if not embedded:
     with st.sidebar:
-        widgets.figures_filters(vocab)
-state.publish("figures", fields)
-f, show_retracted = state.figures_filter()
+        widgets.figures_filters(vocab, offered)
+view = state.figures_view()
+lengths = {} if view.kind == "cumulative" else store.period_lengths(view.base_filter())
+if not embedded:
+    widgets.period_choice(lengths, chart_views.resolve_length(view, lengths))
+    view = state.figures_view()  # with the period length just chosen
+resolved = chart_views.ResolvedView(view, lengths, chart_views.resolve_length(view, lengths))
+# The most common length is the default: a link leaves it out, as it does every default.
+state.publish("figures", state.figures_fields(vocab, next(iter(lengths), None)))
+f = resolved.claim_filter
+show_retracted = view.show_retracted
+look = ChartLook(view.by, view.rate, view.log)
 
 metric_label = vocab.metrics[f.metric]
 place_name = vocab.places[f.place]
-kind_phrase = state.KIND_PHRASES[st.session_state[state.FIG_KIND]]
-title = f"{metric_label} in {place_name}, {kind_phrase}"
+title = chart_views.view_title(resolved, metric_label, place_name)
+kind_phrase = chart_views.kind_phrase(resolved)
 chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
 points = chart.points
 if not embedded:
     st.markdown(
-        f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**, {kind_phrase}. "
+        f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**"
+        + (", place by place" if by_place else "")
+        + f", {kind_phrase}. "
         + (
             # An aggregated point stands for many claims: there is no one source to open.
             f"Each point is a claimant's highest figure in a {chart.period}; narrow the "
@@ -86,6 +100,7 @@ if embedded:
             y_title=metric_label,
             rings=False,
             click_hint=False,  # a click in the embed opens nothing
+            look=look,
         ),
         key=state.FIG_CHART,
         config=chart_config,
@@ -99,7 +114,7 @@ if embedded:
 chart_column, card_column = st.columns([3, 2], gap="medium")
 checked = store.chart_findings(f)
 with chart_column:
-    figure = store.figures_chart(f, show_retracted=show_retracted, y_title=metric_label)
+    figure = store.figures_chart(f, show_retracted=show_retracted, y_title=metric_label, look=look)
     event = st.plotly_chart(
         figure,
         key=state.FIG_CHART,
@@ -174,7 +189,7 @@ if share.open:
                 # key to them.
                 sharing.image_downloads(
                     lambda: store.chart_figure(
-                        f, show_retracted=show_retracted, y_title=metric_label
+                        f, show_retracted=show_retracted, y_title=metric_label, look=look
                     ),
                     caption,
                     sharing.image_stem(f, meta),
