@@ -1,4 +1,5 @@
-"""A claim's own page: what its permalink (`?claim=<id>` on the Figures page) opens.
+"""A claim's own page: what its permalink (`?claim=<its id from the data files>` on the
+Figures page; older links' row numbers still open it) opens.
 
 Everything a journalist needs before citing one figure: the figure as claimed (with its
 qualifier), who claimed it, where and for when, its status and why, the quote, the article
@@ -93,7 +94,7 @@ def show(store: data.Store, claim_id: int) -> bool:
 
     st.subheader("Link and citation", anchor=False)
     st.caption("The link to this page; it keeps working whatever happens to the claim.")
-    st.code(sharing.claim_url(claim_id), language=None, wrap_lines=True)
+    st.code(sharing.claim_url(str(claim["claim_key"])), language=None, wrap_lines=True)
     widgets.citation_box(claim, source, key="claim.cite_form")
 
     same = claim["same_statement"]
@@ -174,7 +175,7 @@ def status_notices(store: data.Store, claim: Mapping[str, Any]) -> None:
         st.button(
             "Open the latest figure",
             on_click=state.open_claim,
-            args=(int(newer["claim_id"]),),
+            args=(str(newer["claim_key"]),),
             key="claim.latest",
         )
 

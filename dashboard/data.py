@@ -195,6 +195,10 @@ class Store:
     def source_detail(self, source_id: int) -> dict[str, Any] | None:
         return _source_detail(self.url, self.version, source_id)
 
+    def claim_id_for(self, reference: str) -> int | None:
+        """The claim a link names, by its stable id or (older links) its row number."""
+        return _claim_id_for(self.url, self.version, reference)
+
     def claim_detail(self, claim_id: int) -> dict[str, Any] | None:
         return _claim_detail(self.url, self.version, claim_id)
 
@@ -624,6 +628,11 @@ def _count_sources(url: str, version: int, text: str | None) -> int:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _source_detail(url: str, version: int, source_id: int) -> dict[str, Any] | None:
     return queries.source_detail(engine(url), source_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _claim_id_for(url: str, version: int, reference: str) -> int | None:
+    return queries.claim_id_for(engine(url), reference)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -567,22 +567,28 @@ def requested_source() -> tuple[int | None, str | None]:
     return number, None
 
 
-def requested_claim() -> tuple[int | None, str | None]:
-    """The `claim=<id>` of a claim's permalink: (id, None), (None, notice) or (None, None).
-    A link that is not a claim number is a notice, never a traceback."""
+#: A claim's id from the data files as a link carries it: letters, digits and - _ . :
+CLAIM_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+
+def requested_claim() -> tuple[str | None, str | None]:
+    """The `claim=<id>` of a claim's permalink: its id from the data files
+    (`?claim=ohchr-2023-02-12-killed`) or, in links made before those, its number.
+    Returns (reference, None), (None, notice) or (None, None); a link that is neither is a
+    notice, never a traceback."""
     raw = st.query_params.get("claim")
     if raw is None or raw == "":
         return None, None
     value = raw.strip().lstrip("#")
-    if not value.isdigit() or not 0 < int(value) < 2**63:
-        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim number."
-    return int(value), None
+    if not CLAIM_REFERENCE.fullmatch(value):
+        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim's id."
+    return value, None
 
 
-def open_claim(claim_id: int) -> None:
+def open_claim(claim_key: str) -> None:
     """An on_click callback: the claim's permalink view (its card with history and checks),
     on top of the filters in the address, which it keeps for the way back."""
-    st.query_params["claim"] = str(claim_id)
+    st.query_params["claim"] = str(claim_key)
 
 
 def close_claim() -> None:

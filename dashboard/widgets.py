@@ -373,7 +373,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
             "Open this claim's page: link, checks, history",
             icon=":material/link:",
             on_click=state.open_claim,
-            args=(int(claim["claim_id"]),),
+            args=(str(claim["claim_key"]),),
             key=f"open_claim_{claim['claim_id']}",
         )
         st.page_link(
@@ -458,9 +458,13 @@ def status_cell(status: str) -> str:
     return RETRACTED_MARK if status == "retracted" else status
 
 
-def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
-    """Claims as the reader wants to see them: the figure as claimed, words not keys."""
+def claims_frame(
+    claims: pd.DataFrame, *, compact: bool = False, claim_link: Callable[[str], str] | None = None
+) -> pd.DataFrame:
+    """Claims as the reader wants to see them: the figure as claimed, words not keys, and
+    each claim's page by its stable link (`claim_link`: its key -> the link)."""
     records = claims.to_dict("records")
+    link = claim_link or (lambda key: f"./?claim={key}")
     frame = pd.DataFrame(
         {
             "As of": [_date(r["period_end"]) for r in records],
@@ -473,17 +477,27 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
             "Source": [r["source_publisher"] for r in records],
             "Published": [_date(r["source_published"]) for r in records],
             "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
-            "Claim": [int(r["claim_id"]) for r in records],
+            "Claim": [link(str(r["claim_key"])) for r in records],
         }
     )
     if compact:
         frame = frame[
-            ["As of", "Figure", "Claimant", "Place", "Status", "Source", "Published", "Link"]
+            [
+                "As of",
+                "Figure",
+                "Claimant",
+                "Place",
+                "Status",
+                "Source",
+                "Published",
+                "Link",
+                "Claim",
+            ]
         ]
     return frame
 
 
-def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.DataFrame:
+def latest_frame(latest: pd.DataFrame, claim_link: Callable[[str], str]) -> pd.DataFrame:
     """`queries.latest_per_claimant` as one table: each claimant's latest figure, its
     period, status (and why, when one is disputed), how many sources carry it and a link to the
     claim's page. One table instead of a card per claimant: fifty cards, each with its
@@ -498,7 +512,7 @@ def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.D
             "Status": [r.get("status") or "unverified" for r in records],
             "Why": [_reason(r) for r in records],
             "Sources": [int(r["n_sources"]) for r in records],
-            "Claim": [claim_link(int(r["claim_id"])) for r in records],
+            "Claim": [claim_link(str(r["claim_key"])) for r in records],
         }
     )
     return frame if frame["Why"].any() else frame.drop(columns="Why")
@@ -528,17 +542,31 @@ CLAIMS_COLUMN_CONFIG = {
     "Published": st.column_config.DateColumn(format="D MMM YYYY"),
     "Link": st.column_config.LinkColumn(display_text="article ↗", help="Opens in a new tab"),
     "Quote": st.column_config.TextColumn(width="large"),
-    "Claim": st.column_config.NumberColumn("Claim #", format="%d"),
+    "Claim": st.column_config.LinkColumn(
+        "Claim's page", display_text="open ↗", help="Its stable link, checks and history"
+    ),
 }
 
 
-def claims_table(claims: pd.DataFrame, *, compact: bool = False, key: str | None = None) -> None:
-    st.dataframe(
-        claims_frame(claims, compact=compact),
+def claims_table(
+    claims: pd.DataFrame,
+    *,
+    compact: bool = False,
+    key: str | None = None,
+    on_select: Callable[[], None] | str = "ignore",
+) -> Any:
+    """Claims as a table whose last column links each claim's page (its stable link).
+    With `on_select`, a row can be selected (the Claims page opens its claim's page)."""
+    from dashboard.sharing import claim_url
+
+    return st.dataframe(
+        claims_frame(claims, compact=compact, claim_link=claim_url),
         hide_index=True,
         width="stretch",
         column_config=CLAIMS_COLUMN_CONFIG,
         key=key,
+        on_select=on_select,
+        selection_mode="single-row",
     )
 
 

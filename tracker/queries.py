@@ -832,3 +832,19 @@ def metrics_with_figures(engine: Engine, place: str | None, within: bool = False
         ids = select(Claim.metric_id).where(where(f)).distinct().subquery()
         rows = session.execute(select(Metric.key).join(ids, ids.c.metric_id == Metric.id)).all()
     return {r[0] for r in rows}
+
+
+def claim_id_for(engine: Engine, reference: str) -> int | None:
+    """The claim a link names: by its id from the data files (`Claim.key`, e.g.
+    `ohchr-2023-02-12-killed`: the same in every store built from those files), else, for
+    links made before stable ids, by its row number; None when neither exists."""
+    reference = reference.strip()
+    if not reference or len(reference) > 200:
+        return None
+    with read_session(engine) as session:
+        found = session.execute(select(Claim.id).where(Claim.key == reference)).scalar()
+        if found is None and reference.isascii() and reference.isdigit():
+            number = int(reference)
+            if 0 < number < 2**31:
+                found = session.execute(select(Claim.id).where(Claim.id == number)).scalar()
+    return int(found) if found is not None else None

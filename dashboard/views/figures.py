@@ -14,13 +14,14 @@ from tracker import chart_views, charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
-claim_id, claim_notice = state.requested_claim()
-if claim_id is not None:
-    if claim_view.show(store, claim_id):
+claim_ref, claim_notice = state.requested_claim()
+if claim_ref is not None:
+    claim_id = store.claim_id_for(claim_ref)
+    if claim_id is not None and claim_view.show(store, claim_id):
         st.stop()
     claim_notice = (
-        f"There is no claim #{claim_id}: the link may be mistyped (claims are never deleted, "
-        "so a link that once worked still does). Showing the chart instead."
+        f"There is no claim {claim_ref!r}: the link may be mistyped (claims are never "
+        "deleted, so a link that once worked still does). Showing the chart instead."
     )
 
 embedded = sharing.is_embedded()
@@ -204,9 +205,8 @@ latest = store.latest_per_claimant(f)
 if latest.empty:
     st.info("Every claim in this view is retracted: there is no current figure to cite.")
     st.stop()
-address = sharing.page_address()
 st.dataframe(
-    widgets.latest_frame(latest, lambda claim_id: sharing.claim_url(claim_id, address)),
+    widgets.latest_frame(latest, lambda claim_key: sharing.claim_url(claim_key)),
     hide_index=True,
     width="stretch",
     column_config=widgets.LATEST_COLUMN_CONFIG,
@@ -233,6 +233,6 @@ with st.container(border=True):
         "This claim's page",
         icon=":material/link:",
         on_click=state.open_claim,
-        args=(int(cited["claim_id"]),),
+        args=(str(cited["claim_key"]),),
         key="figures.latest_open",
     )
