@@ -40,6 +40,7 @@ run: db
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format tracker tests dashboard scripts

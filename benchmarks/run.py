@@ -3,11 +3,11 @@
     python benchmarks/run.py --sizes 10000,100000 --db sqlite,postgres --sections a,b,c,d,e,f
 
 Sections (each selectable with --sections):
-  a  the synthetic loader (tracker.synthetic.load_synthetic) vs raw executemany of the very
+  a  the synthetic loader (tracker.files.synthetic.load_synthetic) vs raw executemany of the very
      same rows through the driver (sqlite3 / psycopg), into an empty store
   b  `tracker import` of the same kind of data as YAML files, in claims/s, vs raw executemany
   c  each reader page's server-side render (AppTest run()), cold (caches cleared) and warm
-     (a rerun), vs the tracker.queries calls it made, timed directly, vs the raw SQL those
+     (a rerun), vs the tracker.read.queries calls it made, timed directly, vs the raw SQL those
      calls sent, replayed through the driver (the floor)
   d  Datasette serving the same SQLite file: the chart aggregate over HTTP vs raw sqlite3
   e  peak RSS (VmHWM) of a real `streamlit run` after a browser visited every page
@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 
-from tracker.db import init_db, make_engine  # noqa: E402
+from tracker.store.db import init_db, make_engine  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATASETTE_VENV = HERE / ".venv-datasette"
@@ -299,23 +299,23 @@ def dump_rows(store: Store) -> dict[str, tuple[list[str], list[tuple]]]:
 
 def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> None:
     """One transaction of plain executemany per table: the fastest the driver goes, with
-    the same index upkeep and journal the loader uses (tracker.upkeep), so that the floor is
+    the same index upkeep and journal the loader uses (tracker.store.upkeep), so that the floor is
     the same work minus the Python: a rollback journal instead of the WAL (the target is
     empty), FTS5 insert triggers dropped and the rows' terms added in one
     INSERT ... SELECT, and the non-unique secondary indexes dropped and re-created (the
     target is empty), with the loader's page cache. Maintained row by row instead, the floor
     spent 3.5x the CPU at 100k claims on SQLite, mostly in FTS5 flushing a segment per
     inserted row. On PostgreSQL the floor drops and re-creates the secondary indexes too,
-    which the loader does not (it would lock the dashboard's readers out, tracker.upkeep):
+    which the loader does not (it would lock the dashboard's readers out, tracker.store.upkeep):
     there the ratio includes that upkeep."""
-    from tracker.upkeep import LOAD_CACHE_KIB, SQLITE_FTS
+    from tracker.store.upkeep import LOAD_CACHE_KIB, SQLITE_FTS
 
     with raw_connection(store) as conn:
         sqlite = store.db == "sqlite"
         cur = conn if sqlite else conn.cursor()
         if sqlite:
             cur.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")  # as the loader's connection
-            # The target is empty: the loader's journal for a first load (tracker.upkeep).
+            # The target is empty: the loader's journal for a first load (tracker.store.upkeep).
             cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("BEGIN IMMEDIATE")
             indexes = cur.execute(
@@ -368,8 +368,8 @@ def raw_insert(store: Store, rows: dict[str, tuple[list[str], list[tuple]]]) -> 
 
 
 def section_a(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> None:
-    from tracker.store import SYSTEM
-    from tracker.synthetic import ensure_vocabulary, load_synthetic
+    from tracker.files.synthetic import ensure_vocabulary, load_synthetic
+    from tracker.store.write import SYSTEM
 
     runs = 1 if size >= 1_000_000 else repeat
     loads, raws = [], []
@@ -420,7 +420,7 @@ def _ratio_text(floor: tuple[float, float], value: tuple[float, float], what: st
 
 def _at_least(floor: tuple[float, float], value: tuple[float, float], goal: float) -> str:
     """Judged on the wall clock: a large load builds its rows in a second process while
-    this one writes them (tracker.bulk_pipeline), so its throughput is rows per second of
+    this one writes them (tracker.store.bulk_pipeline), so its throughput is rows per second of
     waiting, not of one core; the CPU ratio beside it counts both processes. Measure on a
     quiet machine (the table's header gives the load average)."""
     ratio = floor[0] / value[0]
@@ -453,10 +453,10 @@ def _copy_claimants(source: Store, target: Store) -> None:
 
 
 def section_b(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> None:
-    from tracker.importer import import_paths
-    from tracker.lookup import load_vocabulary
-    from tracker.store import SYSTEM
-    from tracker.synthetic import SyntheticVocabulary, ensure_vocabulary, generate, write_yaml
+    from tracker.files.importer import import_paths
+    from tracker.files.reading import load_vocabulary
+    from tracker.files.synthetic import SyntheticVocabulary, ensure_vocabulary, generate, write_yaml
+    from tracker.store.write import SYSTEM
 
     folder = workdir / f"yaml_{size}"
     if not (folder / ".complete").exists():
@@ -506,7 +506,7 @@ def section_b(db: str, size: int, workdir: Path, pg_url: str, repeat: int) -> No
 
 
 class Recorder:
-    """Catches what a page run does: each tracker.queries call (function and arguments)
+    """Catches what a page run does: each tracker.read.queries call (function and arguments)
     and each SQL statement sent to the database (text and parameters)."""
 
     def __init__(self) -> None:
@@ -536,7 +536,7 @@ def _wrap_queries(recorder: Recorder) -> None:
     RECORDER[0] = recorder
     import functools
 
-    from tracker import queries
+    from tracker.read import queries
 
     for name in dir(queries):
         fn = getattr(queries, name)
@@ -561,7 +561,7 @@ def _wrap_queries(recorder: Recorder) -> None:
 
 
 def _replay_calls(calls: list[tuple[str, tuple, dict]]) -> None:
-    from tracker import queries
+    from tracker.read import queries
 
     for name, args, kwargs in calls:
         getattr(queries, name).__wrapped__(*args, **kwargs)
@@ -639,7 +639,7 @@ def section_c(store: Store, size: int, repeat: int, pages: list[str]) -> dict[st
                     "c",
                     store.db,
                     size,
-                    f"{page}: cold render ({len(statements)} statements; tracker.queries calls: "
+                    f"{page}: cold render ({len(statements)} statements; tracker.read.queries calls: "
                     f"{', '.join(names) or 'none'} = {both(*query_time)})",
                     both(*cold),
                     both(*floor),

@@ -19,8 +19,8 @@ import streamlit as st  # noqa: E402
 
 from dashboard import data, forms, sharing, state, widgets  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from tracker.errors import DatabaseUnavailable  # noqa: E402
-from tracker.synthetic import SYNTHETIC_WARNING, is_synthetic_loaded  # noqa: E402
+from tracker.core.errors import DatabaseUnavailable  # noqa: E402
+from tracker.files.synthetic import SYNTHETIC_WARNING, is_synthetic_loaded  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

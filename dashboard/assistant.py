@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from dashboard import forms, state
 from tracker import curation
-from tracker.errors import Problem
-from tracker.extract import Candidate, extract_candidates
-from tracker.lookup import Vocabulary
-from tracker.schemas import ClaimIn, problems_from
-from tracker.vocab import Qualifier
+from tracker.core.errors import Problem
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.schemas import ClaimIn, problems_from
+from tracker.domain.vocab import Qualifier
+from tracker.extraction.extractor import Candidate, extract_candidates
 
 FORM = state.ASSIST
 #: Table column -> the claim field it holds (the Row, Save and "as written" columns hold none).

@@ -22,10 +22,10 @@ import streamlit as st
 
 from dashboard import data, forms, sharing, state, widgets
 from dashboard.navigation import CHECKS, SOURCES
-from tracker.checks import RULES, Finding
-from tracker.filters import ClaimFilter
-from tracker.history import RevisionRecord
-from tracker.vocab import ROLE_RANK, Role
+from tracker.checks.rules import RULES, Finding
+from tracker.domain.vocab import ROLE_RANK, Role
+from tracker.read.filters import ClaimFilter
+from tracker.store.history import RevisionRecord
 
 ACTIONS = {"create": "added", "update": "corrected", "status": "reviewed"}
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "blue"}

@@ -2,7 +2,7 @@
 
 The engine is a cached resource (one pool per database URL and process). Query results are
 cached data keyed on the database URL, the store's data version and the arguments: every
-write bumps the version (tracker.store), so a curator's save shows on the next rerun while a
+write bumps the version (tracker.store.write), so a curator's save shows on the next rerun while a
 reader's reruns cost nothing. The version itself is read once per page run (one row).
 
 The Checks page reads the findings stored in the database (`tracker.finding_store`): their
@@ -28,14 +28,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tracker import charts, finding_store, history, queries
-from tracker.chart_images import chart_credits
-from tracker.checks import Finding, findings_for_claims
-from tracker.config import database_url, shown_url
-from tracker.db import head_revision, make_engine, schema_is_current, schema_revision
-from tracker.errors import DatabaseUnavailable, TrackerError
-from tracker.filters import ClaimFilter
-from tracker.findings import (
+from tracker.checks import finding_store
+from tracker.checks.findings import (
     CheckedState,
     ClaimReference,
     changes_since_checked,
@@ -44,8 +38,17 @@ from tracker.findings import (
     findings_of_claims,
     findings_page,
 )
-from tracker.interchange import ExportMeta, export_meta
-from tracker.lookup import Vocabulary
+from tracker.checks.rules import Finding, findings_for_claims
+from tracker.core.config import database_url, shown_url
+from tracker.core.errors import DatabaseUnavailable, TrackerError
+from tracker.domain.lookup import Vocabulary
+from tracker.files.interchange import ExportMeta, export_meta
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter
+from tracker.sharing import charts
+from tracker.sharing.chart_images import chart_credits
+from tracker.store import history
+from tracker.store.db import head_revision, make_engine, schema_is_current, schema_revision
 
 CACHE_ENTRIES = 512
 # Chart views (points, findings, what is sent) kept per process. A view of MAX_CHART_POINTS
@@ -103,7 +106,7 @@ class Store:
         return _chart_points(self.url, self.version, f)
 
     def chart(self, f: ClaimFilter) -> queries.Chart:
-        """The Figures chart's points, bounded (tracker.queries.chart)."""
+        """The Figures chart's points, bounded (tracker.read.queries.chart)."""
         return _chart(self.url, self.version, f)
 
     def figures_chart(

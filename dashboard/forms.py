@@ -21,8 +21,8 @@ from dashboard import data, state
 from dashboard.navigation import LOGIN
 from dashboard.widgets import md
 from tracker import curation
-from tracker.config import database_url, without_secrets
-from tracker.errors import (
+from tracker.core.config import database_url, without_secrets
+from tracker.core.errors import (
     DatabaseBusy,
     DatabaseUnavailable,
     EditConflict,
@@ -31,10 +31,10 @@ from tracker.errors import (
     TrackerError,
     ValidationFailed,
 )
-from tracker.lookup import Vocabulary, normalise_name
-from tracker.quotes import QuoteCheck, quote_checks
-from tracker.schemas import ClaimIn, problems_from
-from tracker.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
+from tracker.domain.lookup import Vocabulary, normalise_name
+from tracker.domain.schemas import ClaimIn, problems_from
+from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
+from tracker.extraction.quotes import QuoteCheck, quote_checks
 
 #: Every field a form can name, in the words on its label.
 FIELD_LABELS = {

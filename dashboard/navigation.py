@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker.vocab import ROLE_RANK, Role
+from tracker.domain.vocab import ROLE_RANK, Role
 
 VIEWS = Path(__file__).resolve().parent / "views"
 FIGURES = VIEWS / "figures.py"

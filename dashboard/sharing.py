@@ -23,17 +23,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import widgets
-from tracker.chart_images import (
-    Caption,
-    chart_image,
-    find_browser,
-    qualifier_legend,
-    source_line,
-)
-from tracker.citations import format_day
-from tracker.errors import TrackerError
-from tracker.filters import ClaimFilter
-from tracker.interchange import (
+from tracker.core.errors import TrackerError
+from tracker.files.interchange import (
     FORMATS,
     MIME_TYPES,
     ExportMeta,
@@ -41,6 +32,15 @@ from tracker.interchange import (
     download_name,
     filter_slug,
 )
+from tracker.read.filters import ClaimFilter
+from tracker.sharing.chart_images import (
+    Caption,
+    chart_image,
+    find_browser,
+    qualifier_legend,
+    source_line,
+)
+from tracker.sharing.citations import format_day
 
 EMBED_PARAM = "embed"  # Streamlit's own: it also drops the app's header and toolbar
 #: px: the chart, its caption and the link back without a scroll bar, measured in Chromium

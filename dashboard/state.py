@@ -22,10 +22,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tracker.chart_views import BY, KINDS, ChartView
-from tracker.filters import PERIOD_LENGTHS, ClaimFilter
-from tracker.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
-from tracker.vocab import Role, Status
+from tracker.domain.vocab import Role, Status
+from tracker.read.filters import PERIOD_LENGTHS, ClaimFilter
+from tracker.read.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
+from tracker.sharing.chart_views import BY, KINDS, ChartView
 
 # --- session-state keys ---------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ the citation box and the claims table.
 
 Text that came from sources or curators is never interpreted: it is escaped before any
 Markdown element sees it (`md`), shown in tables and code boxes (which render no markup),
-and a URL becomes a link only when it is http(s) (`tracker.urls.is_safe_link`).
+and a URL becomes a link only when it is http(s) (`tracker.core.urls.is_safe_link`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
 from tracker import curation
-from tracker.bibliography import bibtex, csl_json_text
-from tracker.chart_views import BY
-from tracker.citations import (
+from tracker.core.config import database_url, shown_url, without_secrets
+from tracker.core.errors import DatabaseUnavailable
+from tracker.core.markup import escape_markdown
+from tracker.core.urls import is_safe_link
+from tracker.domain.vocab import Status
+from tracker.read.queries import CLAIM_SORTS
+from tracker.sharing.bibliography import bibtex, csl_json_text
+from tracker.sharing.chart_views import BY
+from tracker.sharing.citations import (
     CitedFigure,
     citation_line,
     format_day,
@@ -28,12 +34,6 @@ from tracker.citations import (
     format_period,
     markdown_citation,
 )
-from tracker.config import database_url, shown_url, without_secrets
-from tracker.errors import DatabaseUnavailable
-from tracker.markup import escape_markdown
-from tracker.queries import CLAIM_SORTS
-from tracker.urls import is_safe_link
-from tracker.vocab import Status
 
 STATUS_COLOURS = {
     "unverified": "gray",

@@ -24,11 +24,11 @@ from sqlmodel import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.checks import RULES, findings_by_claim, run_checks  # noqa: E402
-from tracker.db import init_db, make_engine, write_session  # noqa: E402
-from tracker.importer import import_paths  # noqa: E402
-from tracker.models import Claim  # noqa: E402
-from tracker.store import SYSTEM, update_claim  # noqa: E402
+from tracker.checks.rules import RULES, findings_by_claim, run_checks  # noqa: E402
+from tracker.domain.models import Claim  # noqa: E402
+from tracker.files.importer import import_paths  # noqa: E402
+from tracker.store.db import init_db, make_engine, write_session  # noqa: E402
+from tracker.store.write import SYSTEM, update_claim  # noqa: E402
 
 PLACES = ["UA", "UA-14", "UA-09", "UA-63", "UA-65", "UA-23", "UA-30", "UA-12", "UA-59", "UA-74"]
 METRICS = ["civilian_killed", "civilian_injured", "children_killed", "children_injured"]

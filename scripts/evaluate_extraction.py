@@ -31,8 +31,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.extract import Candidate, extract_candidates  # noqa: E402
-from tracker.lookup import Vocabulary, load_vocabulary, normalise_name  # noqa: E402
+from tracker.domain.lookup import Vocabulary, normalise_name  # noqa: E402
+from tracker.extraction.extractor import Candidate, extract_candidates  # noqa: E402
+from tracker.files.reading import load_vocabulary  # noqa: E402
 
 DEFAULT_DIR = ROOT / "tests" / "fixtures" / "extraction"
 FIELDS = (

@@ -62,7 +62,7 @@ def postgres_version() -> str | None:
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import text
 
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -29,11 +29,11 @@ from tests.browser_support import (  # noqa: E402
     wait_for_chart,
 )
 from tests.streamlit_server import free_port, running_app, streamlit_command  # noqa: E402
-from tracker.config import DATA_DIR  # noqa: E402
-from tracker.db import init_db, make_engine, read_session  # noqa: E402
-from tracker.importer import import_paths  # noqa: E402
-from tracker.models import Claim  # noqa: E402
-from tracker.store import SYSTEM  # noqa: E402
+from tracker.core.config import DATA_DIR  # noqa: E402
+from tracker.domain.models import Claim  # noqa: E402
+from tracker.files.importer import import_paths  # noqa: E402
+from tracker.store.db import init_db, make_engine, read_session  # noqa: E402
+from tracker.store.write import SYSTEM  # noqa: E402
 
 CLAIM_KEY = "ohchr-2023-02-12-killed"
 

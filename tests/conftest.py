@@ -20,9 +20,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import SQLModel
 
-from tracker.db import init_db, make_engine
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.files.importer import import_paths
+from tracker.store.db import init_db, make_engine
+from tracker.store.write import SYSTEM
 
 # Property tests: 200 examples each in CI (HYPOTHESIS_PROFILE=dev for a quicker local run);
 # tests that write to a database take a quarter of that (see tests/test_hostile_input.py).
@@ -201,7 +201,7 @@ def sample_engine(engine: Engine, request: pytest.FixtureRequest) -> Engine:
 def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the `tracker` CLI at the test database."""
     monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-    from tracker.db import default_engine
+    from tracker.store.db import default_engine
 
     default_engine.cache_clear()
     return database_url

@@ -26,14 +26,14 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import BACKENDS, TABLES, VOCAB_FILES
 from tests.dashboard_support import APP
 from tests.helpers import claim, source_doc
-from tracker import accounts
-from tracker.db import make_engine, read_session, write_session
-from tracker.importer import import_paths
-from tracker.markup import WORD_JOINER
-from tracker.models import Claim, Revision, Source
-from tracker.schemas import ClaimantIn, SourceIn
-from tracker.store import SYSTEM, Actor, add_claimant, add_source
-from tracker.vocab import Role
+from tracker.core.markup import WORD_JOINER
+from tracker.domain.models import Claim, Revision, Source
+from tracker.domain.schemas import ClaimantIn, SourceIn
+from tracker.domain.vocab import Role
+from tracker.files.importer import import_paths
+from tracker.store import accounts
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM, Actor, add_claimant, add_source
 
 PASSWORD = "correct horse battery"
 ACCOUNTS = {"cora": Role.curator, "carl": Role.curator, "eddie": Role.editor, "ada": Role.admin}

@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DATA, PG_URL
 from tests.helpers import claim, source_doc, write_doc
-from tracker.db import init_db, make_engine
-from tracker.finding_store import refresh_findings
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.checks.finding_store import refresh_findings
+from tracker.files.importer import import_paths
+from tracker.store.db import init_db, make_engine
+from tracker.store.write import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"

@@ -13,8 +13,8 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from tracker.db import read_session
-from tracker.models import Claim, Claimant, Revision, Source
+from tracker.domain.models import Claim, Claimant, Revision, Source
+from tracker.store.db import read_session
 
 
 def everything(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -276,8 +276,8 @@ def hostile_documents() -> list[dict[str, Any]]:
 
 def store_hostile(engine: Engine, folder: Path) -> list[dict[str, Any]]:
     """Import `hostile_documents()` into `engine` (whose vocabularies are loaded)."""
-    from tracker.importer import import_paths
-    from tracker.store import SYSTEM
+    from tracker.files.importer import import_paths
+    from tracker.store.write import SYSTEM
 
     docs = hostile_documents()
     paths = [write_doc(folder / f"hostile-{n}.yaml", doc) for n, doc in enumerate(docs)]

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from tests.helpers import claim, source_doc, write_doc
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.files.importer import import_paths
+from tracker.store.write import SYSTEM
 
 CYRILLIC_PLACE = "Вільне (тестове село)"
 CYRILLIC_QUOTE = "Загинули 12 мирних жителів, повідомили в громаді"

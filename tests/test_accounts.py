@@ -10,8 +10,12 @@ from argon2 import PasswordHasher
 from sqlmodel import select
 
 from tests.helpers import BASE_SOURCE
-from tracker import accounts
-from tracker.accounts import (
+from tracker.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tracker.domain.models import User
+from tracker.domain.schemas import SourceIn
+from tracker.domain.vocab import Role
+from tracker.store import accounts
+from tracker.store.accounts import (
     LoginFailed,
     TooManyAttempts,
     actor_for,
@@ -24,13 +28,9 @@ from tracker.accounts import (
     set_password,
     set_role,
 )
-from tracker.db import read_session, write_session
-from tracker.errors import NotFound, PermissionDenied, ValidationFailed
-from tracker.history import revisions
-from tracker.models import User
-from tracker.schemas import SourceIn
-from tracker.store import Actor, add_source
-from tracker.vocab import Role
+from tracker.store.db import read_session, write_session
+from tracker.store.history import revisions
+from tracker.store.write import Actor, add_source
 
 ADMIN = Actor("ada", Role.admin)
 PASSWORD = "correct horse battery"
@@ -334,7 +334,7 @@ def test_a_refused_login_is_counted_although_the_callers_transaction_rolls_back(
 
 def test_failed_logins_are_logged_with_name_and_time_never_the_password(engine, caplog):
     add(engine)
-    caplog.set_level(logging.INFO, logger="tracker.accounts")
+    caplog.set_level(logging.INFO, logger="tracker.store.accounts")
     for name in ("cora", "nobody"):
         with pytest.raises(LoginFailed):
             login(engine, name, "my secret guess 123", Clock())

@@ -21,14 +21,14 @@ from tests.dbstate import everything
 from tests.faults import postgresql_only, sqlite_only
 from tests.synthetic import write_source
 from tests.writers import Writers
-from tracker.backup import MANIFEST, backup, restore
 from tracker.cli import main
-from tracker.db import init_db, make_engine, read_session, write_session
-from tracker.errors import TrackerError
-from tracker.export import export_yaml
-from tracker.importer import import_paths
-from tracker.models import Source
-from tracker.store import SYSTEM, update_claim
+from tracker.core.errors import TrackerError
+from tracker.domain.models import Source
+from tracker.files.backup import MANIFEST, backup, restore
+from tracker.files.export import export_yaml
+from tracker.files.importer import import_paths
+from tracker.store.db import init_db, make_engine, read_session, write_session
+from tracker.store.write import SYSTEM, update_claim
 
 BACKUP_WRITERS = 4
 CLAIMS_PER_IMPORT = 5

@@ -20,10 +20,10 @@ from pybtex.database import parse_string
 from sqlmodel import select
 
 from tests.interchange_data import SOURCE_A, load_dataset
-from tracker.bibliography import bibtex, citation_key, csl_json, csl_json_text, latex_escape
-from tracker.db import read_session
-from tracker.models import Source
-from tracker.queries import citation_sources
+from tracker.domain.models import Source
+from tracker.read.queries import citation_sources
+from tracker.sharing.bibliography import bibtex, citation_key, csl_json, csl_json_text, latex_escape
+from tracker.store.db import read_session
 
 SOURCE = {
     "url": "https://example.org/news/kyiv_kharkiv?id=50%25",

@@ -38,13 +38,13 @@ from tests.browser_support import (
 )
 from tests.dashboard_support import HOSTILE_TITLE
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.accounts import create_user
-from tracker.db import make_engine, read_session, write_session
-from tracker.filters import ClaimFilter
-from tracker.interchange import build_export, download_name, export_meta
-from tracker.markup import WORD_JOINER
-from tracker.models import Claim, Source
-from tracker.store import SYSTEM
+from tracker.core.markup import WORD_JOINER
+from tracker.domain.models import Claim, Source
+from tracker.files.interchange import build_export, download_name, export_meta
+from tracker.read.filters import ClaimFilter
+from tracker.store.accounts import create_user
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM
 
 # One worker runs the whole module (make test: --dist loadgroup), so that one server and one
 # browser serve it instead of one per worker.

@@ -40,13 +40,13 @@ from tests.browser_support import (
 from tests.conftest import VOCAB_FILES
 from tests.hostile import MARKUP, payloads, store_hostile
 from tests.streamlit_server import free_port, running_app, streamlit_command
-from tracker.accounts import create_user
-from tracker.db import make_engine, read_session, write_session
-from tracker.finding_store import refresh_findings
-from tracker.importer import import_paths
-from tracker.markup import WORD_JOINER
-from tracker.models import Claim, Source
-from tracker.store import SYSTEM
+from tracker.checks.finding_store import refresh_findings
+from tracker.core.markup import WORD_JOINER
+from tracker.domain.models import Claim, Source
+from tracker.files.importer import import_paths
+from tracker.store.accounts import create_user
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM
 
 # One worker runs the whole module (make test: --dist loadgroup): one server, one browser.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_hostile")]

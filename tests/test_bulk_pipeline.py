@@ -1,5 +1,5 @@
 """A large load's rows built in a second process, and an empty SQLite store loaded without
-its WAL (tracker.bulk_pipeline, tracker.upkeep.first_load_journal; issue #6).
+its WAL (tracker.store.bulk_pipeline, tracker.store.upkeep.first_load_journal; issue #6).
 
 Both only change how fast a load goes, so these tests hold them to changing nothing else:
 the two-process load stores exactly what the one-process load stores, an error in either
@@ -21,20 +21,20 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from tests.dbstate import counts, everything, stored_by_natural_keys
-from tracker.bulk import BulkLoader
-from tracker.bulk_pipeline import load_in_two_processes
-from tracker.db import make_engine, write_session
-from tracker.errors import TrackerError, ValidationFailed
-from tracker.lookup import Vocabulary
-from tracker.store import SYSTEM
-from tracker.synthetic import (
+from tracker.core.errors import TrackerError, ValidationFailed
+from tracker.domain.lookup import Vocabulary
+from tracker.files.synthetic import (
     CLAIMANT_NAMES,
     CLAIMANTS,
     SyntheticVocabulary,
     generate,
     load_synthetic,
 )
-from tracker.upkeep import first_load_journal
+from tracker.store.bulk import BulkLoader
+from tracker.store.bulk_pipeline import load_in_two_processes
+from tracker.store.db import make_engine, write_session
+from tracker.store.upkeep import first_load_journal
+from tracker.store.write import SYSTEM
 
 N = 3000  # enough bulletins (600) that every synthetic claimant signs some
 REASON = "synthetic demo data (seed {seed}, {n} claims): fictional figures"

@@ -1,4 +1,4 @@
-"""Deferred index and full-text upkeep during a bulk load (tracker.upkeep, issue #6).
+"""Deferred index and full-text upkeep during a bulk load (tracker.store.upkeep, issue #6).
 
 The loader drops the FTS5 insert triggers and, for a large load, the secondary indexes inside
 its transaction and puts them back at the end. These tests hold it to what that must not
@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from tracker import queries
-from tracker.bulk import BulkLoader
-from tracker.db import write_session
-from tracker.errors import ValidationFailed
-from tracker.filters import ClaimFilter
-from tracker.store import SYSTEM
-from tracker.synthetic import SyntheticVocabulary, generate, load_synthetic
+from tracker.core.errors import ValidationFailed
+from tracker.files.synthetic import SyntheticVocabulary, generate, load_synthetic
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter
+from tracker.store.bulk import BulkLoader
+from tracker.store.db import write_session
+from tracker.store.write import SYSTEM
 
 
 def schema(engine: Engine) -> list[tuple[str, ...]]:
@@ -51,8 +51,8 @@ def fts_is_in_step(engine: Engine) -> None:
 
 
 def synthetic_vocab(engine: Engine) -> SyntheticVocabulary:
-    from tracker.db import read_session
-    from tracker.lookup import Vocabulary
+    from tracker.domain.lookup import Vocabulary
+    from tracker.store.db import read_session
 
     with read_session(engine) as session:
         return SyntheticVocabulary.from_vocabulary(Vocabulary.load(session))
@@ -113,8 +113,8 @@ def test_an_import_defers_the_same_upkeep_and_every_claim_is_found(vocab_engine,
     """`tracker import` writes through the same deferred upkeep: afterwards the schema is
     as it was, the full-text index is in step, and every imported claim is found; a second,
     smaller import onto the stored rows adds only its own terms."""
-    from tracker.importer import import_paths
-    from tracker.synthetic import write_yaml
+    from tracker.files.importer import import_paths
+    from tracker.files.synthetic import write_yaml
 
     vocab = synthetic_vocab(vocab_engine)
     before = schema(vocab_engine)

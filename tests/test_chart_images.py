@@ -10,9 +10,11 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-import tracker.chart_images as module
+import tracker.sharing.chart_images as module
 from tests.interchange_data import load_dataset
-from tracker.chart_images import (
+from tracker.core.errors import TrackerError
+from tracker.read.filters import ClaimFilter
+from tracker.sharing.chart_images import (
     Caption,
     captioned,
     chart_credits,
@@ -21,9 +23,7 @@ from tracker.chart_images import (
     qualifier_legend,
     source_line,
 )
-from tracker.charts import figures_chart
-from tracker.errors import TrackerError
-from tracker.filters import ClaimFilter
+from tracker.sharing.charts import figures_chart
 
 CAPTION = Caption(
     title="Civilians killed, as recorded by Example Monitor",
@@ -150,7 +150,6 @@ def many_claimants_points():
                 )
             )
     import pandas as pd
-
     from tracker.queries import CHART_COLUMNS
 
     return pd.DataFrame(rows, columns=CHART_COLUMNS)

@@ -7,15 +7,15 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.charts import (
+from tracker.checks.rules import Finding
+from tracker.read.queries import CHART_COLUMNS
+from tracker.sharing.charts import (
     CHECK_KEY,
     claimant_colours,
     figures_chart,
     hover_text,
     selected_claim_ids,
 )
-from tracker.checks import Finding
-from tracker.queries import CHART_COLUMNS
 
 
 def point(claim_ids=(1,), **fields) -> dict:

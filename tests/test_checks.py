@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from tests.helpers import claim, source_doc, write_doc
-from tracker import checks as checks_module
-from tracker.checks import (
+from tracker.checks import rules as checks_module
+from tracker.checks.rules import (
     CheckConfig,
     Finding,
     figure_bounds,
@@ -20,11 +20,11 @@ from tracker.checks import (
     quote_in_text,
     run_checks,
 )
-from tracker.db import read_session, write_session
-from tracker.errors import TrackerError
-from tracker.importer import import_paths
-from tracker.models import Claim, Metric, Source
-from tracker.store import SYSTEM, set_claim_status, update_claim, update_source
+from tracker.core.errors import TrackerError
+from tracker.domain.models import Claim, Metric, Source
+from tracker.files.importer import import_paths
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM, set_claim_status, update_claim, update_source
 
 MONITOR = "Example Monitor"
 OTHER = "Synthetic claimant 01"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tracker.citations import (
+from tracker.sharing.citations import (
     CitedFigure,
     citation_line,
     format_day,

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from tests.image_checks import ink_near_border, overlapping_texts, svg_text_boxes, texts_outside
-from tracker.chart_images import find_browser
 from tracker.cli import main
-from tracker.errors import TrackerError
+from tracker.core.errors import TrackerError
+from tracker.sharing.chart_images import find_browser
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def sample_cli(sqlite_filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path = tmp_path / "sample.db"
     shutil.copy(sqlite_filled["sample"], path)
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{path}")
-    from tracker.db import default_engine
+    from tracker.store.db import default_engine
 
     default_engine.cache_clear()
     return tmp_path

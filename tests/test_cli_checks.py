@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from tests.conftest import DATA, FIXTURES, VOCAB_FILES
 from tests.helpers import claim, source_doc, write_doc
-from tracker.checks import RULES
+from tracker.checks.rules import RULES
 from tracker.cli import main
-from tracker.cli_checks import RULE_IDS
+from tracker.cli.checks import RULE_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,9 +34,9 @@ def test_check_on_the_sample_lists_findings_by_rule_and_exits_0(cli_env):
 
 
 def test_import_and_check_keep_the_findings_for_the_checks_page(cli_env, tmp_path):
-    from tracker.checks import run_checks
-    from tracker.db import make_engine
-    from tracker.findings import checked_state, stored_findings
+    from tracker.checks.findings import checked_state, stored_findings
+    from tracker.checks.rules import run_checks
+    from tracker.store.db import make_engine
 
     run("init")
     result = run("import", str(DATA))
@@ -49,8 +49,8 @@ def test_import_and_check_keep_the_findings_for_the_checks_page(cli_env, tmp_pat
         assert stored_findings(engine) == run_checks(engine)
         # A write outside the CLI is checked by the next `tracker check`, which prints the
         # same as a fresh run of every check and keeps the result.
-        from tracker.importer import import_paths
-        from tracker.store import SYSTEM
+        from tracker.files.importer import import_paths
+        from tracker.store.write import SYSTEM
 
         bad = claim(claimant="Example Monitor", value=7201, quote="it had recorded 7,199 deaths")
         import_paths(engine, SYSTEM, [write_doc(tmp_path / "a.yaml", source_doc([bad]))])

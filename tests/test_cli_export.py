@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tests.conftest import VOCAB_FILES
 from tests.interchange_data import write_dataset
 from tracker.cli import main
-from tracker.interchange import FORMATS, read_csv
+from tracker.files.interchange import FORMATS, read_csv
 
 
 def run(*args: str):

@@ -7,11 +7,11 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlmodel import select
 
-from tracker import accounts
 from tracker.cli import main
-from tracker.db import make_engine, read_session, write_session
-from tracker.history import revisions
-from tracker.models import User
+from tracker.domain.models import User
+from tracker.store import accounts
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.history import revisions
 
 PASSWORD = "correct horse battery"
 

@@ -10,16 +10,16 @@ from click.testing import CliRunner
 from tests.conftest import DATA
 from tests.helpers import BASE_CLAIM, BASE_SOURCE
 from tracker.cli import main
-from tracker.csvfile import CsvSourceFile, parse_csv
-from tracker.datafiles import read_files, read_texts
-from tracker.db import make_engine, read_session, write_session
-from tracker.errors import ValidationFailed
-from tracker.filters import ClaimFilter
-from tracker.importer import apply_import, import_paths, plan_import
-from tracker.interchange import export_claims
-from tracker.interchange.columns import FLAT_COLUMNS
-from tracker.interchange.tabular import write_table
-from tracker.store import SYSTEM
+from tracker.core.errors import ValidationFailed
+from tracker.files.csvfile import CsvSourceFile, parse_csv
+from tracker.files.importer import apply_import, import_paths, plan_import
+from tracker.files.interchange import export_claims
+from tracker.files.interchange.columns import FLAT_COLUMNS
+from tracker.files.interchange.tabular import write_table
+from tracker.files.reading import read_files, read_texts
+from tracker.read.filters import ClaimFilter
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM
 
 
 def row(**fields) -> dict:

@@ -19,12 +19,12 @@ from tests.curation_support import (
 )
 from tests.helpers import claim
 from tracker import curation
-from tracker.accounts import LoginFailed, TooManyAttempts, disable_user
-from tracker.db import make_engine, read_session, write_session
-from tracker.errors import PermissionDenied, ValidationFailed
-from tracker.models import User
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
-from tracker.store import SYSTEM
+from tracker.core.errors import PermissionDenied, ValidationFailed
+from tracker.domain.models import User
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.store.accounts import LoginFailed, TooManyAttempts, disable_user
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 CLAIM = ClaimIn.model_validate(

@@ -14,12 +14,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.curation_support import PASSWORD, counts, errors, warnings
-from tracker import accounts, curation
-from tracker.db import make_engine, write_session
-from tracker.errors import PermissionDenied
-from tracker.schemas import ClaimIn
-from tracker.store import SYSTEM
-from tracker.vocab import Role
+from tracker import curation
+from tracker.core.errors import PermissionDenied
+from tracker.domain.schemas import ClaimIn
+from tracker.domain.vocab import Role
+from tracker.store import accounts
+from tracker.store.db import make_engine, write_session
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -47,7 +48,7 @@ def _menu_of(role: str) -> None:
     import streamlit as st
 
     from dashboard.navigation import pages_for, visible_titles
-    from tracker.vocab import Role
+    from tracker.domain.vocab import Role
 
     menu = visible_titles(pages_for(Role(role)))
     st.text(" ".join(title for titles in menu.values() for title in titles))

@@ -20,7 +20,7 @@ def _menu_script() -> None:
     import streamlit as st
 
     from dashboard.navigation import pages_for
-    from tracker.vocab import Role
+    from tracker.domain.vocab import Role
 
     for section, pages in pages_for(Role.viewer).items():
         shown = [p for p in pages if p.visibility == "visible"]
@@ -56,9 +56,9 @@ def _card_script(url: str, claim_key: str) -> None:
 
     from dashboard import widgets
     from dashboard.navigation import reader_pages
-    from tracker.db import make_engine, read_session
-    from tracker.models import Claim
-    from tracker.queries import claim_detail
+    from tracker.domain.models import Claim
+    from tracker.read.queries import claim_detail
+    from tracker.store.db import make_engine, read_session
 
     def card() -> None:
         engine = make_engine(url)

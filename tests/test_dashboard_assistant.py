@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from tests.curation_support import errors, successes
-from tracker.db import make_engine, read_session
-from tracker.models import Claim
+from tracker.domain.models import Claim
+from tracker.store.db import make_engine, read_session
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 ADD_CLAIMS = "views/add_claims.py"

@@ -11,15 +11,15 @@ from sqlmodel import select
 from tests.dashboard_support import infos_text, warnings_text
 from tests.dbstate import everything
 from tests.helpers import claim, source_doc, write_doc
-from tracker.charts import CHECK_KEY
-from tracker.checks import RULES, findings_by_claim, run_checks
-from tracker.db import make_engine, read_session
-from tracker.finding_store import refresh_findings
-from tracker.findings import GUIDE, group_by_rule, severity_counts
-from tracker.importer import import_paths
-from tracker.markup import escape_markdown
-from tracker.models import Claim, Source
-from tracker.store import SYSTEM
+from tracker.checks.finding_store import refresh_findings
+from tracker.checks.findings import GUIDE, group_by_rule, severity_counts
+from tracker.checks.rules import RULES, findings_by_claim, run_checks
+from tracker.core.markup import escape_markdown
+from tracker.domain.models import Claim, Source
+from tracker.files.importer import import_paths
+from tracker.sharing.charts import CHECK_KEY
+from tracker.store.db import make_engine, read_session
+from tracker.store.write import SYSTEM
 
 PAGE = "views/checks.py"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.dashboard_support import infos_text, warnings_text
-from tracker.db import make_engine
-from tracker.filters import ClaimFilter
-from tracker.queries import count_claims
+from tracker.read.filters import ClaimFilter
+from tracker.read.queries import count_claims
+from tracker.store.db import make_engine
 
 PAGE = "views/claims.py"
 

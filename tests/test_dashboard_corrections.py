@@ -8,12 +8,12 @@ from sqlmodel import select
 
 from tests.curation_support import ARTICLE, errors, errors_after, plain, successes, warnings
 from tracker import curation
-from tracker.db import make_engine, read_session, write_session
-from tracker.errors import PermissionDenied
-from tracker.models import Claim, Revision, Source
-from tracker.schemas import ClaimIn
-from tracker.store import Actor, add_claim
-from tracker.vocab import Role
+from tracker.core.errors import PermissionDenied
+from tracker.domain.models import Claim, Revision, Source
+from tracker.domain.schemas import ClaimIn
+from tracker.domain.vocab import Role
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import Actor, add_claim
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 EDIT = "views/edit_claim.py"

@@ -18,8 +18,8 @@ from tests.curation_support import (
     successes,
     warnings,
 )
-from tracker.db import make_engine, read_session
-from tracker.models import Claim, Claimant, Place, Revision, Source
+from tracker.domain.models import Claim, Claimant, Place, Revision, Source
+from tracker.store.db import make_engine, read_session
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 ADD_SOURCE = "views/add_source.py"
@@ -93,9 +93,9 @@ def test_the_store_refuses_a_stored_url_even_if_the_form_is_bypassed(open_as, cu
     url, source_id = curation_sqlite
     at = open_as(url, "cora", ADD_SOURCE)
     fill_source(at, url="https://example.org/news/other")
-    from tracker.db import write_session
-    from tracker.schemas import SourceIn
-    from tracker.store import SYSTEM, add_source
+    from tracker.domain.schemas import SourceIn
+    from tracker.store.db import write_session
+    from tracker.store.write import SYSTEM, add_source
 
     engine = make_engine(url)
     with write_session(engine) as session:  # someone else saves it meanwhile

@@ -22,9 +22,9 @@ from tests import figures
 from tests.curation_support import counts, errors
 from tests.dashboard_support import APP
 from tests.faults import UNREACHABLE_POSTGRES_URL, read_only, read_only_postgres_url
-from tracker.accounts import create_user
-from tracker.db import head_revision, make_engine, write_session
-from tracker.store import SYSTEM
+from tracker.store.accounts import create_user
+from tracker.store.db import head_revision, make_engine, write_session
+from tracker.store.write import SYSTEM
 
 SECRET = "s3cret-Passw0rd"
 
@@ -181,8 +181,8 @@ def test_a_database_failing_after_the_page_opened_it_is_still_the_error_page(
 ):
     """The app's safety net: a database that fails between opening and a later query (a
     server restarted, a disk unplugged) ends the page with the same error, not a traceback."""
-    from tracker import queries
-    from tracker.errors import DatabaseUnavailable
+    from tracker.core.errors import DatabaseUnavailable
+    from tracker.read import queries
 
     def gone(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
         raise DatabaseUnavailable(
@@ -263,7 +263,7 @@ def test_a_read_only_database_is_read_but_a_curators_save_is_refused_in_the_form
 
 
 def test_shown_url_masks_the_password_wherever_it_is():
-    from tracker.config import shown_url, without_secrets
+    from tracker.core.config import shown_url, without_secrets
 
     url = f"postgresql+psycopg://ed:{SECRET}@db.example.org/x?password={SECRET}"
     assert SECRET not in shown_url(url)
@@ -278,7 +278,7 @@ def test_a_database_failing_in_the_new_claimant_lookup_is_refused_in_the_form(
     """The new-claimant box looks up a free key before saving: a database gone away at that
     moment is a refusal in the form, like a failed save, not Streamlit's exception box."""
     from tracker import curation
-    from tracker.errors import DatabaseUnavailable
+    from tracker.core.errors import DatabaseUnavailable
 
     url, source_id = curation_sqlite
     at = open_as(url, "cora", "views/add_claims.py", source=str(source_id))

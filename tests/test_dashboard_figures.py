@@ -6,10 +6,10 @@ import json
 
 from tests.dashboard_support import infos_text, warnings_text
 from tests.helpers import claim, source_doc, write_doc
-from tracker.db import make_engine
-from tracker.importer import import_paths
-from tracker.queries import claim_detail
-from tracker.store import SYSTEM
+from tracker.files.importer import import_paths
+from tracker.read.queries import claim_detail
+from tracker.store.db import make_engine
+from tracker.store.write import SYSTEM
 
 
 def chart(at) -> dict:
@@ -197,7 +197,7 @@ def test_a_crowded_view_is_aggregated_and_the_caption_says_so(
 ):
     """Beyond MAX_CHART_POINTS statements the browser gets the highest figure per claimant
     per period, never more points than the bound, and the caption names the period."""
-    from tracker import queries
+    from tracker.read import queries
 
     monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
     at = open_app(dashboard_sqlite_url)
@@ -222,7 +222,7 @@ def test_an_aggregated_chart_also_opens_embedded(dashboard_sqlite_url, monkeypat
 
     from dashboard import data
     from tests.dashboard_support import APP
-    from tracker import queries
+    from tracker.read import queries
 
     monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
     monkeypatch.setenv("TRACKER_DATABASE_URL", dashboard_sqlite_url)
@@ -247,9 +247,10 @@ def test_a_shared_chart_sends_exactly_the_json_plotly_writes_for_its_figure(dash
     import plotly.tools
 
     from dashboard.data import SharedFigure
-    from tracker import charts, queries
-    from tracker.checks import findings_by_claim
-    from tracker.filters import ClaimFilter
+    from tracker.checks.rules import findings_by_claim
+    from tracker.read import queries
+    from tracker.read.filters import ClaimFilter
+    from tracker.sharing import charts
 
     engine = make_engine(dashboard_sqlite_url)
     try:
@@ -282,7 +283,7 @@ def test_reruns_send_the_same_chart(open_app, dashboard_sqlite_url):
 
 def ringed(spec: dict) -> list[str]:
     """The claim ids (customdata[0]) of the points the checks' rings mark."""
-    from tracker.charts import CHECK_KEY
+    from tracker.sharing.charts import CHECK_KEY
 
     return sorted(c[0] for t in spec["data"] if t["name"] == CHECK_KEY for c in t["customdata"])
 
@@ -295,7 +296,7 @@ def test_rings_and_a_claims_checks_come_from_the_stored_findings_while_they_are_
     on-the-fly checks are 0). After a write the on-the-fly run takes over, and says what it
     left out; the refresh that follows (no new data version) brings the rings back."""
     from dashboard import data
-    from tracker.finding_store import refresh_findings
+    from tracker.checks.finding_store import refresh_findings
 
     monkeypatch.setattr(data, "RING_CHECK_LIMIT", 0)
     monkeypatch.setattr(data, "SERIES_CHECK_LIMIT", 0)

@@ -17,10 +17,10 @@ from tests.curation_support import (
     successes,
 )
 from tests.helpers import claim
-from tracker.db import make_engine, write_session
-from tracker.schemas import ClaimIn
-from tracker.store import Actor, add_claim
-from tracker.vocab import Role
+from tracker.domain.schemas import ClaimIn
+from tracker.domain.vocab import Role
+from tracker.store.db import make_engine, write_session
+from tracker.store.write import Actor, add_claim
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 IMPORT = "views/import_files.py"

@@ -6,9 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.curation_support import ACCOUNTS, PASSWORD, errors, warnings
-from tracker.accounts import disable_user
-from tracker.db import make_engine, write_session
-from tracker.store import SYSTEM
+from tracker.store.accounts import disable_user
+from tracker.store.db import make_engine, write_session
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 LOGIN = "views/login.py"
@@ -26,7 +26,7 @@ def _menus() -> None:
     import streamlit as st
 
     from dashboard.navigation import pages_for, visible_titles
-    from tracker.vocab import Role
+    from tracker.domain.vocab import Role
 
     for role in Role:
         st.text(f"{role.value}: {visible_titles(pages_for(role))}")
@@ -156,7 +156,7 @@ def test_an_account_disabled_mid_session_is_logged_out_at_once(open_as, curation
 def test_an_account_promoted_mid_session_gets_its_new_pages(open_as, curation_sqlite):
     from sqlmodel import select
 
-    from tracker.models import User
+    from tracker.domain.models import User
 
     url, _ = curation_sqlite
     at = open_as(url, "cora", "views/import_files.py")

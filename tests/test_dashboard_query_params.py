@@ -17,9 +17,9 @@ from tests import figures
 from tests.curation_support import counts, errors, plain
 from tests.dashboard_support import APP
 from tests.dbstate import everything
-from tracker.accounts import create_user
-from tracker.db import make_engine, write_session
-from tracker.store import SYSTEM
+from tracker.store.accounts import create_user
+from tracker.store.db import make_engine, write_session
+from tracker.store.write import SYSTEM
 
 #: The pages and every parameter each reads from its address.
 PAGES = {

@@ -17,20 +17,20 @@ from streamlit.testing.v1 import AppTest
 from tests.curation_support import cheap_hashes  # noqa: F401 (a fixture)
 from tests.dashboard_support import APP, warnings_text
 from tests.helpers import claim, source_doc, write_doc
-from tracker.accounts import create_user
-from tracker.bibliography import bibtex, csl_json_text
-from tracker.chart_images import chart_credits, source_line
-from tracker.checks import RULES, findings_by_claim
-from tracker.citations import CitedFigure, citation_line, format_day, markdown_citation
-from tracker.db import make_engine, read_session, write_session
-from tracker.filters import ClaimFilter
-from tracker.importer import import_paths
-from tracker.interchange import export_meta
-from tracker.markup import escape_markdown as md
-from tracker.models import Claim
-from tracker.queries import citation_sources, claim_detail, latest_per_claimant
-from tracker.store import SYSTEM, Actor, set_claim_status, update_claim
-from tracker.vocab import Role
+from tracker.checks.rules import RULES, findings_by_claim
+from tracker.core.markup import escape_markdown as md
+from tracker.domain.models import Claim
+from tracker.domain.vocab import Role
+from tracker.files.importer import import_paths
+from tracker.files.interchange import export_meta
+from tracker.read.filters import ClaimFilter
+from tracker.read.queries import citation_sources, claim_detail, latest_per_claimant
+from tracker.sharing.bibliography import bibtex, csl_json_text
+from tracker.sharing.chart_images import chart_credits, source_line
+from tracker.sharing.citations import CitedFigure, citation_line, format_day, markdown_citation
+from tracker.store.accounts import create_user
+from tracker.store.db import make_engine, read_session, write_session
+from tracker.store.write import SYSTEM, Actor, set_claim_status, update_claim
 
 ADDRESS = "http://localhost:8501/"
 EDITOR, EDITOR_PASSWORD = "eddie", "a long test passphrase"
@@ -530,8 +530,8 @@ def test_embed_draws_the_chart_its_caption_and_a_link_back_and_nothing_else(
 def test_chart_images_and_exports_are_offered_for_the_view(
     open_page, dashboard_sqlite_url, monkeypatch
 ):
-    from tracker.chart_images import find_browser
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
+    from tracker.sharing.chart_images import find_browser
 
     try:
         find_browser()
@@ -592,7 +592,7 @@ def test_an_aggregated_view_embeds_and_says_so_without_a_qualifier_legend(
 ):
     """A crowded view is drawn as the highest figure per claimant per period (no qualifier
     marks): its embed and images say so in the title and explain no marks they lack."""
-    from tracker import queries
+    from tracker.read import queries
 
     monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
     at = open_page(dashboard_sqlite_url, embedded=True)

@@ -7,10 +7,10 @@ import re
 from sqlmodel import select
 
 from tests.dashboard_support import HOSTILE_QUOTE, HOSTILE_TITLE, infos_text, warnings_text
-from tracker.db import make_engine, read_session
-from tracker.markup import escape_markdown
-from tracker.models import Source
-from tracker.queries import count_sources
+from tracker.core.markup import escape_markdown
+from tracker.domain.models import Source
+from tracker.read.queries import count_sources
+from tracker.store.db import make_engine, read_session
 
 PAGE = "views/sources.py"
 

@@ -21,11 +21,11 @@ from tests.dashboard_support import APP
 from tests.helpers import source_doc, write_doc
 from tests.synthetic import write_big_import
 from tests.writers import PROCESS_TIMEOUT, Writers, expect_line, spawn
-from tracker import queries
-from tracker.db import make_engine
-from tracker.filters import ClaimFilter
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.files.importer import import_paths
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter
+from tracker.store.db import make_engine
+from tracker.store.write import SYSTEM
 
 pytestmark = pytest.mark.slow
 

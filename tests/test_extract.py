@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, ROOT
-from tracker.db import read_session
-from tracker.extract import Candidate, extract_candidates, suggest_claimant
-from tracker.lookup import Vocabulary, load_vocabulary
+from tracker.domain.lookup import Vocabulary
+from tracker.extraction.extractor import Candidate, extract_candidates, suggest_claimant
+from tracker.files.reading import load_vocabulary
+from tracker.store.db import read_session
 
 
 @pytest.fixture(scope="module")

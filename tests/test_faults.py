@@ -29,10 +29,10 @@ from tests.helpers import source_doc, write_doc
 from tests.synthetic import write_big_import, write_source
 from tests.writers import PROCESS_TIMEOUT, expect_line, spawn
 from tracker.cli import main
-from tracker.db import make_engine, write_session
-from tracker.errors import DatabaseBusy
-from tracker.importer import import_paths
-from tracker.store import SYSTEM, update_claim
+from tracker.core.errors import DatabaseBusy
+from tracker.files.importer import import_paths
+from tracker.store.db import make_engine, write_session
+from tracker.store.write import SYSTEM, update_claim
 
 BIG_FILES, BIG_CLAIMS_PER_FILE = 20, 100
 

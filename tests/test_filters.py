@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tracker import queries
-from tracker.db import read_session, write_session
-from tracker.filters import ClaimFilter, where
-from tracker.models import Claim, Source
-from tracker.store import SYSTEM, update_claim, update_source
+from tracker.domain.models import Claim, Source
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter, where
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM, update_claim, update_source
 
 
 def keys(engine, f: ClaimFilter) -> set[str]:

@@ -1,4 +1,4 @@
-"""The checks' findings kept in the database (tracker.finding_store): stored whole by a first
+"""The checks' findings kept in the database (tracker.checks.finding_store): stored whole by a first
 refresh, brought up to date after writes by checking only what changed, always equal to a
 fresh full run, on SQLite and PostgreSQL."""
 
@@ -11,10 +11,8 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from tests.dbstate import everything
-from tracker.checks import run_checks
-from tracker.db import read_session, write_session
-from tracker.finding_store import refresh_findings
-from tracker.findings import (
+from tracker.checks.finding_store import refresh_findings
+from tracker.checks.findings import (
     SEVERITIES,
     changes_since_checked,
     checked_state,
@@ -22,9 +20,11 @@ from tracker.findings import (
     findings_page,
     stored_findings,
 )
-from tracker.models import Claim, Claimant, FindingClaim, Revision, Source, StoredFinding
-from tracker.schemas import ClaimantIn
-from tracker.store import (
+from tracker.checks.rules import run_checks
+from tracker.domain.models import Claim, Claimant, FindingClaim, Revision, Source, StoredFinding
+from tracker.domain.schemas import ClaimantIn
+from tracker.store.db import read_session, write_session
+from tracker.store.write import (
     SYSTEM,
     add_claimant,
     bump_data_version,

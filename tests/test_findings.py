@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from tracker import findings as findings_module
-from tracker import queries
-from tracker.checks import RULES, Finding, findings_by_claim, findings_for_claims, run_checks
-from tracker.db import read_session
-from tracker.filters import ClaimFilter
-from tracker.finding_store import refresh_findings
-from tracker.findings import (
+from tracker.checks import findings as findings_module
+from tracker.checks.finding_store import refresh_findings
+from tracker.checks.findings import (
     GUIDE,
     SEVERITIES,
     claim_findings,
@@ -20,7 +16,11 @@ from tracker.findings import (
     group_by_rule,
     severity_counts,
 )
-from tracker.models import Claim, Source
+from tracker.checks.rules import RULES, Finding, findings_by_claim, findings_for_claims, run_checks
+from tracker.domain.models import Claim, Source
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter
+from tracker.store.db import read_session
 
 
 def test_every_check_is_explained_for_a_journalist():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.highlight import Segment, quote_segments
+from tracker.extraction.highlight import Segment, quote_segments
 
 
 def joined(segments: list[Segment]) -> str:

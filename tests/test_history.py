@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import BASE_CLAIM, BASE_SOURCE
-from tracker.db import write_session
-from tracker.history import count_revisions, diff, revision_authors, revisions
-from tracker.schemas import ClaimIn, SourceIn
-from tracker.store import Actor, add_claim, add_source, set_claim_status, update_claim
-from tracker.vocab import Role
+from tracker.domain.schemas import ClaimIn, SourceIn
+from tracker.domain.vocab import Role
+from tracker.store.db import write_session
+from tracker.store.history import count_revisions, diff, revision_authors, revisions
+from tracker.store.write import Actor, add_claim, add_source, set_claim_status, update_claim
 
 CURATOR = Actor("cora", Role.curator)
 EDITOR = Actor("eddie", Role.editor)

@@ -39,17 +39,17 @@ from tests.hostile import (
     yaml_structures,
 )
 from tracker.cli import main
-from tracker.datafiles import SourceFile, VocabFile, parse_document
-from tracker.db import read_session, write_session
-from tracker.errors import TrackerError, ValidationFailed
-from tracker.extract import extract_candidates
-from tracker.importer import import_paths
-from tracker.lookup import load_vocabulary
-from tracker.models import Claim, Claimant, Metric, Place, Source
-from tracker.numbers import figure_in_text
-from tracker.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
-from tracker.store import SYSTEM, Actor, update_claim
-from tracker.vocab import Role
+from tracker.core.errors import TrackerError, ValidationFailed
+from tracker.domain.models import Claim, Claimant, Metric, Place, Source
+from tracker.domain.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
+from tracker.domain.vocab import Role
+from tracker.extraction.extractor import extract_candidates
+from tracker.extraction.numbers import figure_in_text
+from tracker.files.datafiles import SourceFile, VocabFile, parse_document
+from tracker.files.importer import import_paths
+from tracker.files.reading import load_vocabulary
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM, Actor, update_claim
 
 NAME = "hostile.yaml"
 DB_EXAMPLES = max(10, settings.default.max_examples // 4)
@@ -57,7 +57,7 @@ VALID_TEXT = yaml.safe_dump(source_doc(), sort_keys=False)
 EDITOR = Actor("hostile-editor", Role.editor)
 # Fields a rule ties together: a problem may name any of the group.
 RELATED = {
-    # A new figure may also be refused because its quote does not state it (tracker.quotes).
+    # A new figure may also be refused because its quote does not state it (tracker.extraction.quotes).
     ("claim", "value"): {"value", "low", "high", "quote"},
     ("claim", "period_start"): {"period_start", "period_end"},
     ("claim", "period_end"): {"period_start", "period_end"},
@@ -278,7 +278,7 @@ def _stored_as_validated(engine, path, where: str, field: str) -> None:
         elif field in ("metric", "place", "id", "published_at", "retrieved_at"):
             pass  # resolved to vocabulary / keys, or stored as naive UTC: the re-plan checks them
         elif field == "cumulative" and claim_in.cumulative is None:
-            # Left out, a claim is cumulative as its metric usually is (tracker.store).
+            # Left out, a claim is cumulative as its metric usually is (tracker.store.write).
             metric = s.get(Metric, claims[0].metric_id)
             assert claims[0].cumulative == metric.cumulative
         else:

@@ -7,12 +7,12 @@ from sqlmodel import func, select
 
 from tests.conftest import DATA, VOCAB_FILES
 from tests.helpers import claim, source_doc, write_doc
-from tracker.db import read_session
-from tracker.errors import PermissionDenied, ValidationFailed
-from tracker.importer import import_paths
-from tracker.models import Claim, Claimant, Revision, Source
-from tracker.store import SYSTEM, Actor
-from tracker.vocab import Role
+from tracker.core.errors import PermissionDenied, ValidationFailed
+from tracker.domain.models import Claim, Claimant, Revision, Source
+from tracker.domain.vocab import Role
+from tracker.files.importer import import_paths
+from tracker.store.db import read_session
+from tracker.store.write import SYSTEM, Actor
 
 
 def count(engine, model) -> int:

@@ -35,18 +35,24 @@ from tests.hostile import (
     store_hostile,
     unicode_text,
 )
-from tracker.db import read_session, write_session
-from tracker.errors import ValidationFailed
-from tracker.export import FORMULA_STARTS, export, neutralise_formula
-from tracker.filters import ClaimFilter, where
-from tracker.importer import import_paths
-from tracker.models import Claim, Claimant, Source
-from tracker.schemas import ClaimIn, SourceIn, problems_from
-from tracker.store import SYSTEM, Actor, add_claim, add_source
-from tracker.urls import is_safe_link
-from tracker.vocab import Role
+from tracker.core.errors import ValidationFailed
+from tracker.core.urls import is_safe_link
+from tracker.domain.models import Claim, Claimant, Source
+from tracker.domain.schemas import ClaimIn, SourceIn, problems_from
+from tracker.domain.vocab import Role
+from tracker.files.export import FORMULA_STARTS, neutralise_formula
+from tracker.files.importer import import_paths
+from tracker.files.interchange import write_export
+from tracker.read.filters import ClaimFilter, where
+from tracker.store.db import read_session, write_session
+from tracker.store.write import SYSTEM, Actor, add_claim, add_source
 
 seen: Counter = Counter()
+
+
+def export(engine, fmt: str, output) -> str:
+    """Every claim written in `fmt`, as `tracker export` writes them."""
+    return write_export(engine, fmt, output, ClaimFilter())
 
 
 @pytest.fixture(scope="module", autouse=True)

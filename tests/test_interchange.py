@@ -29,15 +29,15 @@ from tests.interchange_data import (
     VERDICT_KEYS,
     load_dataset,
 )
-from tracker.db import init_db, make_engine, read_session
-from tracker.export import CLAIM_KEYS, iter_source_documents
-from tracker.filters import ClaimFilter, where
-from tracker.importer import import_paths
-from tracker.interchange import FORMATS, build_export, export_claims, export_meta, read_csv
-from tracker.interchange.jsonld import claim_iri
-from tracker.interchange.rows import Lookups, iso, iter_claim_rows
-from tracker.models import Claim
-from tracker.store import SYSTEM
+from tracker.domain.models import Claim
+from tracker.files.export import CLAIM_KEYS, iter_source_documents
+from tracker.files.importer import import_paths
+from tracker.files.interchange import FORMATS, build_export, export_claims, export_meta, read_csv
+from tracker.files.interchange.jsonld import claim_iri
+from tracker.files.interchange.rows import Lookups, iso, iter_claim_rows
+from tracker.read.filters import ClaimFilter, where
+from tracker.store.db import init_db, make_engine, read_session
+from tracker.store.write import SYSTEM
 
 EXPORTED_AT = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
@@ -389,7 +389,7 @@ def test_an_empty_selection_exports_valid_empty_files(dataset, tmp_path):
 
 
 def test_unknown_format_is_refused_with_the_list(dataset):
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
 
     with pytest.raises(TrackerError, match="unknown format 'xlsx'; choose one of csv, excel"):
         build_export(dataset, "xlsx")

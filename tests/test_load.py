@@ -20,12 +20,13 @@ from tests import figures
 from tests.faults import postgresql_only
 from tests.synthetic import synthetic_source, write_source
 from tests.writers import LoadRun, Writers
-from tracker.db import read_session, write_session
-from tracker.errors import EditConflict
-from tracker.importer import import_paths
-from tracker.models import Claim, Claimant, Revision, Source
-from tracker.store import SYSTEM, Actor, data_version, update_claim
-from tracker.vocab import Role
+from tracker.core.errors import EditConflict
+from tracker.domain.models import Claim, Claimant, Revision, Source
+from tracker.domain.vocab import Role
+from tracker.files.importer import import_paths
+from tracker.store.db import read_session, write_session
+from tracker.store.version import data_version
+from tracker.store.write import SYSTEM, Actor, update_claim
 
 WRITERS = 8
 CLAIMS_PER_IMPORT = 5
@@ -229,7 +230,7 @@ def test_two_imports_racing_to_add_the_same_claimant_and_source_both_succeed(
     40" and the same source. On PostgreSQL the second insert meets the first's unique key;
     the import runs again, plans against what the first stored, and lands. (SQLite
     serialises writers at BEGIN IMMEDIATE, so there both plan in turn.)"""
-    import tracker.importer as importer
+    import tracker.files.importer as importer
 
     both_planned = threading.Barrier(2, timeout=60)
     real_apply = importer.apply_import

@@ -7,14 +7,14 @@ import html
 import pytest
 from markdown_it import MarkdownIt
 
-from tracker.highlight import Segment
-from tracker.markup import (
+from tracker.core.markup import (
     WORD_JOINER,
     escape_markdown,
     escape_plotly,
     highlighted_markdown,
     wrap_plotly,
 )
+from tracker.extraction.highlight import Segment
 
 HOSTILE = [
     "<script>alert(1)</script>",

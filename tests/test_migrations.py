@@ -11,7 +11,7 @@ from pytest_alembic import tests as alembic_tests
 from pytest_alembic.config import Config
 from sqlalchemy import inspect, text
 
-from tracker.db import MIGRATIONS_DIR, init_db, make_engine
+from tracker.store.db import MIGRATIONS_DIR, init_db, make_engine
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.numbers import figure_in_text, find_numbers
+from tracker.extraction.numbers import figure_in_text, find_numbers
 
 
 def values(text: str) -> list[int | None]:

@@ -11,14 +11,14 @@ from sqlmodel import select
 
 from tests.conftest import VOCAB_FILES
 from tests.helpers import claim, source_doc, write_doc
-from tracker import queries
-from tracker.db import read_session
-from tracker.errors import TrackerError
-from tracker.filters import ClaimFilter, where
-from tracker.importer import import_paths
-from tracker.interchange import build_export
-from tracker.models import Claim, Source
-from tracker.store import SYSTEM
+from tracker.core.errors import TrackerError
+from tracker.domain.models import Claim, Source
+from tracker.files.importer import import_paths
+from tracker.files.interchange import build_export
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter, where
+from tracker.store.db import read_session
+from tracker.store.write import SYSTEM
 
 KILLED_UA = ClaimFilter(metric="civilian_killed", place="UA", cumulative=True)
 

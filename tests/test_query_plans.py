@@ -23,12 +23,13 @@ from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Engine
 
 from tests.conftest import DATA
-from tracker import checks, queries
-from tracker.db import make_engine, read_session
-from tracker.filters import ClaimFilter
-from tracker.importer import import_paths
-from tracker.models import Claim, Claimant, Metric, Place, Source
-from tracker.store import SYSTEM
+from tracker.checks import rules as checks
+from tracker.domain.models import Claim, Claimant, Metric, Place, Source
+from tracker.files.importer import import_paths
+from tracker.read import queries
+from tracker.read.filters import ClaimFilter
+from tracker.store.db import make_engine, read_session
+from tracker.store.write import SYSTEM
 
 KILLED_UA = ClaimFilter(
     metric="civilian_killed", place="UA", cumulative=True, include_retracted=False
@@ -271,7 +272,7 @@ def test_bulk_inserted_claims_are_in_the_full_text_index(plan_engine):
 @pytest.fixture(scope="module")
 def checked_plan_engine(plan_engine: Engine) -> Engine:
     """The plan store with its findings stored (as `tracker check` leaves it)."""
-    from tracker.finding_store import refresh_findings
+    from tracker.checks.finding_store import refresh_findings
 
     refresh_findings(plan_engine)
     with plan_engine.begin() as conn:
@@ -280,7 +281,7 @@ def checked_plan_engine(plan_engine: Engine) -> Engine:
 
 
 def test_the_checks_page_seeks_one_page_of_a_check_on_the_findings_index(checked_plan_engine):
-    from tracker import findings
+    from tracker.checks import findings
 
     found = plans(
         checked_plan_engine,
@@ -305,7 +306,7 @@ def test_the_checks_page_seeks_one_page_of_a_check_on_the_findings_index(checked
 
 
 def test_the_checks_pages_counts_and_state_are_one_row(checked_plan_engine):
-    from tracker import findings
+    from tracker.checks import findings
 
     [(_, plan)] = plans(checked_plan_engine, lambda: findings.checked_state(checked_plan_engine))
     assert "SEARCH findings_state USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
@@ -316,7 +317,7 @@ def test_the_figures_rings_read_the_plotted_claims_findings_by_claim_and_by_key(
 ):
     """The rings of a chart of thousands of claims: a seek on ix_finding_claim_claim per
     plotted claim and each finding read by its key; neither findings table is scanned."""
-    from tracker import findings
+    from tracker.checks import findings
 
     ids = [
         i for ids in queries.chart_points(checked_plan_engine, KILLED_UA)["claim_ids"] for i in ids

@@ -6,16 +6,16 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import BASE_CLAIM, BASE_SOURCE, claim
-from tracker.datafiles import read_texts
-from tracker.db import read_session, write_session
-from tracker.errors import ValidationFailed
-from tracker.history import revisions
-from tracker.importer import apply_import, plan_import
-from tracker.models import Claim
-from tracker.quotes import QuoteMismatch, numbers_in, quote_checks, quote_in_text
-from tracker.schemas import ClaimIn, SourceIn
-from tracker.store import SYSTEM, Actor, add_claim, add_source, set_claim_status, update_claim
-from tracker.vocab import Role
+from tracker.core.errors import ValidationFailed
+from tracker.domain.models import Claim
+from tracker.domain.schemas import ClaimIn, SourceIn
+from tracker.domain.vocab import Role
+from tracker.extraction.quotes import QuoteMismatch, numbers_in, quote_checks, quote_in_text
+from tracker.files.importer import apply_import, plan_import
+from tracker.files.reading import read_texts
+from tracker.store.db import read_session, write_session
+from tracker.store.history import revisions
+from tracker.store.write import SYSTEM, Actor, add_claim, add_source, set_claim_status, update_claim
 
 CURATOR = Actor("cora", Role.curator)
 EDITOR = Actor("eddie", Role.editor)

@@ -6,10 +6,10 @@ import filecmp
 
 from sqlalchemy.engine import Engine
 
-from tracker.db import init_db, make_engine
-from tracker.export import export_yaml
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.files.export import export_yaml
+from tracker.files.importer import import_paths
+from tracker.store.db import init_db, make_engine
+from tracker.store.write import SYSTEM
 
 
 def _same_tree(a, b) -> bool:

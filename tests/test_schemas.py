@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.helpers import BASE_CLAIM, BASE_SOURCE
-from tracker.schemas import ClaimIn, SourceIn, problems_from
+from tracker.domain.schemas import ClaimIn, SourceIn, problems_from
 
 
 def fields_of(exc: ValidationError) -> dict[str, str]:

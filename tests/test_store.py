@@ -7,12 +7,13 @@ from sqlmodel import select
 
 from tests.dbstate import everything
 from tests.helpers import BASE_CLAIM, BASE_SOURCE, source_doc, write_doc
-from tracker.db import read_session, write_session
-from tracker.errors import EditConflict, PermissionDenied, ValidationFailed
-from tracker.importer import import_paths
-from tracker.models import Claim, Revision
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
-from tracker.store import (
+from tracker.core.errors import EditConflict, PermissionDenied, ValidationFailed
+from tracker.domain.models import Claim, Revision
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.vocab import Role
+from tracker.files.importer import import_paths
+from tracker.store.db import read_session, write_session
+from tracker.store.write import (
     Actor,
     add_claim,
     add_claimant,
@@ -22,7 +23,6 @@ from tracker.store import (
     update_claim,
     update_source,
 )
-from tracker.vocab import Role
 
 CURATOR = Actor("cora", Role.curator)
 OTHER_CURATOR = Actor("carl", Role.curator)
@@ -170,7 +170,7 @@ REFUSED = {
 def test_every_write_function_of_the_store_is_in_the_refusal_table():
     import inspect
 
-    import tracker.store as store
+    import tracker.store.write as store
 
     takes_actor = {
         name

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import BASE_SOURCE, claim
-from tracker.db import read_session, write_session
-from tracker.errors import PermissionDenied, ValidationFailed
-from tracker.history import revisions
-from tracker.lookup import Vocabulary
-from tracker.models import Claimant, Place
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
-from tracker.store import (
+from tracker.core.errors import PermissionDenied, ValidationFailed
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Claimant, Place
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.vocab import Role
+from tracker.store.db import read_session, write_session
+from tracker.store.history import revisions
+from tracker.store.write import (
     Actor,
     add_claim,
     add_claimant,
@@ -20,7 +21,6 @@ from tracker.store import (
     data_version,
     suggest_key,
 )
-from tracker.vocab import Role
 
 CURATOR = Actor("cora", Role.curator)
 VIEWER = Actor("", Role.viewer)

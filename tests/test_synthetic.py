@@ -19,20 +19,16 @@ from sqlmodel import Session
 
 from tests.conftest import VOCAB_FILES
 from tests.dbstate import stored_by_natural_keys
-from tracker.bulk import BulkLoader
-from tracker.checks import rule_ids, run_checks
+from tracker.checks.rules import rule_ids, run_checks
 from tracker.cli import main
-from tracker.db import read_session, write_session
-from tracker.errors import TrackerError, ValidationFailed
-from tracker.filters import ClaimFilter
-from tracker.importer import import_paths
-from tracker.lookup import Vocabulary
-from tracker.models import Claim, Revision, Source
-from tracker.queries import chart_points, claims_page, count_claims, latest_per_claimant, totals
-from tracker.quotes import require_quote_checks
-from tracker.schemas import ClaimIn, SourceIn
-from tracker.store import SYSTEM, add_claim, add_source, data_version
-from tracker.synthetic import (
+from tracker.core.errors import TrackerError, ValidationFailed
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Claim, Revision, Source
+from tracker.domain.schemas import ClaimIn, SourceIn
+from tracker.domain.vocab import PlaceLevel
+from tracker.extraction.quotes import require_quote_checks
+from tracker.files.importer import import_paths
+from tracker.files.synthetic import (
     METRIC_WEIGHTS,
     SYNTHETIC_WARNING,
     URL_PREFIX,
@@ -42,14 +38,25 @@ from tracker.synthetic import (
     is_synthetic_loaded,
     load_synthetic,
 )
-from tracker.vocab import PlaceLevel
+from tracker.read.filters import ClaimFilter
+from tracker.read.queries import (
+    chart_points,
+    claims_page,
+    count_claims,
+    latest_per_claimant,
+    totals,
+)
+from tracker.store.bulk import BulkLoader
+from tracker.store.db import read_session, write_session
+from tracker.store.version import data_version
+from tracker.store.write import SYSTEM, add_claim, add_source
 
 REASON = "synthetic test data"
 
 
 @pytest.fixture(scope="module")
 def synthetic_vocab() -> SyntheticVocabulary:
-    from tracker.lookup import load_vocabulary
+    from tracker.files.reading import load_vocabulary
 
     return SyntheticVocabulary.from_vocabulary(load_vocabulary(VOCAB_FILES))
 
@@ -300,7 +307,7 @@ def test_the_same_seed_twice_is_refused(vocab_engine):
 
 
 def test_places_are_the_country_and_its_oblasts(synthetic_vocab):
-    from tracker.lookup import load_vocabulary
+    from tracker.files.reading import load_vocabulary
 
     vocab = load_vocabulary(VOCAB_FILES)
     regions = {k for k, p in vocab.places.items() if p.level == PlaceLevel.region}
@@ -318,15 +325,15 @@ def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
     assert "stored 300 synthetic claims from" in result.stdout
     assert "(seed 3)" in result.stdout
     assert "loaded 300 of 300 claims (100%)" in result.stderr
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(database_url)
     try:
         assert totals(engine)["claims"] == 300
         assert is_synthetic_loaded(engine)
         # The checks ran and their findings are kept for the Checks page.
-        from tracker.checks import run_checks
-        from tracker.findings import stored_findings
+        from tracker.checks.findings import stored_findings
+        from tracker.checks.rules import run_checks
 
         assert "checked: " in result.stdout
         assert stored_findings(engine) == run_checks(engine)
@@ -336,8 +343,8 @@ def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
 
 def test_demo_command_can_leave_the_checks_for_later(database_url):
     """A million claims load in about a minute; checking them takes minutes more."""
-    from tracker.db import make_engine
-    from tracker.findings import checked_state
+    from tracker.checks.findings import checked_state
+    from tracker.store.db import make_engine
 
     result = CliRunner().invoke(
         main, ["demo", "--synthetic", "50", "--no-check", "--database", database_url]
@@ -383,7 +390,7 @@ READER_PAGES = (
 
 @pytest.fixture
 def synthetic_url(database_url: str) -> str:
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(database_url)
     load_synthetic(engine, 300, seed=8)

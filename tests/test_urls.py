@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.urls import BadURL, is_safe_link, normalise_url
+from tracker.core.urls import BadURL, is_safe_link, normalise_url
 
 
 @pytest.mark.parametrize(

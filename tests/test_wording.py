@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import BASE_SOURCE, claim
-from tracker.db import read_session
-from tracker.lookup import Vocabulary
-from tracker.schemas import ClaimIn, SourceIn
-from tracker.wording import preview_sentence
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.schemas import ClaimIn, SourceIn
+from tracker.sharing.wording import preview_sentence
+from tracker.store.db import read_session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,8 +82,8 @@ def test_the_preview_formats_numbers_and_dates_for_a_locale(vocab):
 
 def test_the_library_modules_for_the_forms_never_import_streamlit():
     code = (
-        "import sys, tracker.accounts, tracker.wording, tracker.quotes, tracker.history, "
-        "tracker.csvfile, tracker.curation, tracker.extract; sys.exit('streamlit' in sys.modules)"
+        "import sys, tracker.store.accounts, tracker.sharing.wording, tracker.extraction.quotes, tracker.store.history, "
+        "tracker.files.csvfile, tracker.curation, tracker.extract; sys.exit('streamlit' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, check=False

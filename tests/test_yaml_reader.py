@@ -1,4 +1,4 @@
-"""The single-pass YAML reader (`tracker.datafiles._load_plain`) reads a data file exactly as
+"""The single-pass YAML reader (`tracker.files.datafiles._load_plain`) reads a data file exactly as
 PyYAML's SafeLoader does, and leaves every file it does not handle itself to the full loader,
 so that the fast path changes no value and no message."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tracker.datafiles import _load_plain, _Unusual, parse_document, parse_yaml
-from tracker.errors import ValidationFailed
+from tracker.core.errors import ValidationFailed
+from tracker.files.datafiles import _load_plain, _Unusual, parse_document, parse_yaml
 
 SCALARS = """\
 text: Synthetic claimant 03 reported 5 civilians killed

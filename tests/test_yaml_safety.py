@@ -13,10 +13,10 @@ import pytest
 from tests import figures
 from tests.dbstate import everything
 from tests.helpers import source_doc, write_doc
-from tracker.datafiles import MAX_DEPTH, MAX_FILE_BYTES, parse_document, read_text
-from tracker.errors import ValidationFailed
-from tracker.importer import import_paths
-from tracker.store import SYSTEM
+from tracker.core.errors import ValidationFailed
+from tracker.files.datafiles import MAX_DEPTH, MAX_FILE_BYTES, parse_document, read_text
+from tracker.files.importer import import_paths
+from tracker.store.write import SYSTEM
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

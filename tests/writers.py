@@ -35,15 +35,20 @@ PROCESS_TIMEOUT = 300  # a hung writer fails the test instead of hanging CI
 
 
 def _actor(worker: int):  # noqa: ANN202
-    from tracker.store import Actor
-    from tracker.vocab import Role
+    from tracker.domain.vocab import Role
+    from tracker.store.write import Actor
 
     return Actor(f"load-writer-{worker:02d}", Role.editor)
 
 
 def _outcome(exc: BaseException) -> tuple[str, str]:
     """Sort a refusal into the kinds a user may see; anything else is a crash."""
-    from tracker.errors import DatabaseBusy, DatabaseUnavailable, EditConflict, ValidationFailed
+    from tracker.core.errors import (
+        DatabaseBusy,
+        DatabaseUnavailable,
+        EditConflict,
+        ValidationFailed,
+    )
 
     if isinstance(exc, EditConflict):
         return "conflict", str(exc)
@@ -58,7 +63,7 @@ def _outcome(exc: BaseException) -> tuple[str, str]:
 
 def _import_op(engine, spec: dict, worker: int, op: int) -> dict[str, Any]:  # noqa: ANN001
     from tests.synthetic import write_source
-    from tracker.importer import import_paths
+    from tracker.files.importer import import_paths
 
     tag = f"load-w{worker:02d}-op{op:04d}"
     path = write_source(Path(spec["folder"]), tag, spec["claims_per_import"])
@@ -74,9 +79,9 @@ def _import_op(engine, spec: dict, worker: int, op: int) -> dict[str, Any]:  # n
 
 def _edit_op(engine, spec: dict, worker: int, op: int, rng: random.Random) -> dict[str, Any]:  # noqa: ANN001
     """Read a shared claim, then save a change at the version read, as a form does."""
-    from tracker.db import read_session, write_session
-    from tracker.models import Claim
-    from tracker.store import update_claim
+    from tracker.domain.models import Claim
+    from tracker.store.db import read_session, write_session
+    from tracker.store.write import update_claim
 
     claim_id = rng.choice(spec["shared_claims"])
     tag = f"edit-w{worker:02d}-op{op:04d}"
@@ -102,7 +107,7 @@ def _edit_op(engine, spec: dict, worker: int, op: int, rng: random.Random) -> di
 
 
 def run_load(spec: dict) -> list[dict[str, Any]]:
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     worker = spec["worker"]
     engine = make_engine(spec["url"])
@@ -135,7 +140,7 @@ def _warm_up(engine, spec: dict, worker: int) -> None:  # noqa: ANN001
     of a process (lazy imports, the country list, compiled queries) fall before "go" and
     the time budget goes to writing."""
     from tests.synthetic import write_source
-    from tracker.importer import import_paths
+    from tracker.files.importer import import_paths
 
     path = write_source(Path(spec["folder"]), f"warm-up-w{worker:02d}", spec["claims_per_import"])
     import_paths(engine, _actor(worker), [path], dry_run=True)
@@ -149,8 +154,8 @@ def _wait_for_stop(stop: threading.Event) -> None:
 
 def run_import_and_stop(spec: dict) -> None:
     """Import `paths`, and at the chosen progress point say so and block until killed."""
-    from tracker.db import make_engine
-    from tracker.importer import import_paths
+    from tracker.files.importer import import_paths
+    from tracker.store.db import make_engine
 
     engine = make_engine(spec["url"])
     stop_at = spec["stop_at"]  # "first": sources written, claims not yet; "last": all rows

@@ -24,17 +24,19 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker import accounts, store
-from tracker.datafiles import SourceFile, VocabFile, read_texts
-from tracker.db import read_session, write_session
-from tracker.errors import PermissionDenied, Problem, ValidationFailed
-from tracker.importer import ImportPlan, apply_import, plan_import
-from tracker.lookup import Vocabulary
-from tracker.models import Claim, Source, utcnow
-from tracker.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
-from tracker.store import Actor
-from tracker.urls import BadURL, normalise_url
-from tracker.vocab import Role, Status
+from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.models import Claim, Source, utcnow
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.vocab import Role, Status
+from tracker.files.datafiles import SourceFile, VocabFile
+from tracker.files.importer import ImportPlan, apply_import, plan_import
+from tracker.files.reading import read_texts
+from tracker.store import accounts
+from tracker.store import write as store
+from tracker.store.db import read_session, write_session
+from tracker.store.write import Actor
 
 # --- who is acting ------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data
-from tracker.errors import DatabaseUnavailable
+from tracker.core.errors import DatabaseUnavailable
 
 st.title("About these figures")
 

@@ -11,12 +11,12 @@ import streamlit as st
 from dashboard import assistant, forms, state, widgets
 from dashboard.navigation import ADD_SOURCE
 from tracker import curation
-from tracker.citations import format_day
-from tracker.errors import Problem
-from tracker.lookup import Vocabulary
-from tracker.schemas import ClaimantIn, PlaceIn
-from tracker.vocab import ROLE_RANK, ClaimantKind, ClaimantSide, PlaceLevel, Role
-from tracker.wording import preview_sentence
+from tracker.core.errors import Problem
+from tracker.domain.lookup import Vocabulary
+from tracker.domain.schemas import ClaimantIn, PlaceIn
+from tracker.domain.vocab import ROLE_RANK, ClaimantKind, ClaimantSide, PlaceLevel, Role
+from tracker.sharing.citations import format_day
+from tracker.sharing.wording import preview_sentence
 
 FORM = state.ENTRY
 NEW_CLAIMANT = f"{FORM}.new_claimant"

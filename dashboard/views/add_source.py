@@ -9,10 +9,10 @@ from pydantic import ValidationError
 from dashboard import forms, state, widgets
 from dashboard.navigation import ADD_CLAIMS, SOURCES
 from tracker import curation
-from tracker.citations import format_day
-from tracker.schemas import SourceIn
-from tracker.urls import BadURL, normalise_url
-from tracker.vocab import PublishedBasis, Role
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.schemas import SourceIn
+from tracker.domain.vocab import PublishedBasis, Role
+from tracker.sharing.citations import format_day
 
 FORM = state.ADD_SOURCE
 FIELDS = ("url", "title", "publisher", "language", "archive_url", "text", "notes")

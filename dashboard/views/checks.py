@@ -1,8 +1,8 @@
-"""Checks: what the consistency checks (tracker.checks) found, grouped by check, each check
+"""Checks: what the consistency checks (tracker.checks.rules) found, grouped by check, each check
 with what it means for a journalist, each finding with links to its claims and sources.
 
 The findings are read from the database, where `tracker check`, imports and curators' saves
-store them (tracker.finding_store): the counts per check and severity, and one page of
+store them (tracker.checks.finding_store): the counts per check and severity, and one page of
 findings per check, never the whole list, so that a million claims cost what a thousand
 do. The page says when they were checked, and when the store has changed since."""
 
@@ -13,11 +13,11 @@ import streamlit as st
 
 from dashboard import data, state, widgets
 from dashboard.navigation import FIGURES, SOURCES
-from tracker.checks import RULES, Finding
-from tracker.citations import format_day
-from tracker.config import database_url
-from tracker.findings import GUIDE, SEVERITIES, SEVERITY_RANK, ClaimReference
-from tracker.urls import is_safe_link
+from tracker.checks.findings import GUIDE, SEVERITIES, SEVERITY_RANK, ClaimReference
+from tracker.checks.rules import RULES, Finding
+from tracker.core.config import database_url
+from tracker.core.urls import is_safe_link
+from tracker.sharing.citations import format_day
 
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "blue"}
 SEVERITY_HEADINGS = {

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.navigation import FIGURES
-from tracker.interchange import build_export, download_name
-from tracker.queries import CLAIM_SORTS, COUNT_BOUND, PAGE_SIZE
+from tracker.files.interchange import build_export, download_name
+from tracker.read.queries import CLAIM_SORTS, COUNT_BOUND, PAGE_SIZE
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)

@@ -14,9 +14,9 @@ import streamlit as st
 from dashboard import forms, state, widgets
 from dashboard.navigation import HISTORY, SOURCES
 from tracker import curation
-from tracker.errors import Problem
-from tracker.store import QUOTE_CHECKED_FIELDS
-from tracker.vocab import Role, Status
+from tracker.core.errors import Problem
+from tracker.domain.vocab import Role, Status
+from tracker.store.write import QUOTE_CHECKED_FIELDS
 
 FORM = state.EDIT_CLAIM
 REVIEW = state.REVIEW

@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard import forms, state, widgets
 from dashboard.navigation import HISTORY, SOURCES
 from tracker import curation
-from tracker.errors import Problem
-from tracker.vocab import PublishedBasis, Role
+from tracker.core.errors import Problem
+from tracker.domain.vocab import PublishedBasis, Role
 
 FORM = state.EDIT_SOURCE
 TEXT_FIELDS = ("url", "title", "publisher", "language", "archive_url", "text", "notes")

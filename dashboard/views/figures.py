@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import claim_view, sharing, state, widgets
 from dashboard.data import ChartLook
-from tracker import chart_views, charts
+from tracker.sharing import chart_views, charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)

@@ -14,8 +14,8 @@ import streamlit as st
 
 from dashboard import data, forms, state, widgets
 from dashboard.navigation import EDIT_CLAIM, SOURCES
-from tracker.history import RevisionRecord, diff
-from tracker.vocab import Role
+from tracker.domain.vocab import Role
+from tracker.store.history import RevisionRecord, diff
 
 PAGE_SIZE = 25
 KINDS = {

@@ -14,8 +14,8 @@ import streamlit as st
 
 from dashboard import data, forms, state, widgets
 from tracker import curation
-from tracker.errors import TrackerError
-from tracker.vocab import Role
+from tracker.core.errors import TrackerError
+from tracker.domain.vocab import Role
 
 FORM = state.IMPORT
 SOURCE_ACTIONS = {"add": "new source", "change": "source changed", "same": "source unchanged"}

@@ -1,13 +1,13 @@
 """Log in and out. The account is remembered for this browser session only; the password
-goes straight to `tracker.accounts.authenticate` and is never shown, kept or logged."""
+goes straight to `tracker.store.accounts.authenticate` and is never shown, kept or logged."""
 
 import streamlit as st
 
 from dashboard import forms, state, widgets
 from dashboard.navigation import ADD_CLAIMS, ADD_SOURCE, HISTORY, IMPORT
 from tracker import curation
-from tracker.errors import TrackerError
-from tracker.vocab import ROLE_RANK, Role
+from tracker.core.errors import TrackerError
+from tracker.domain.vocab import ROLE_RANK, Role
 
 user = state.current_user()
 if user:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.navigation import SOURCES
-from tracker.citations import format_day
-from tracker.highlight import quote_segments
-from tracker.markup import highlighted_markdown
-from tracker.queries import PAGE_SIZE
+from tracker.core.markup import highlighted_markdown
+from tracker.extraction.highlight import quote_segments
+from tracker.read.queries import PAGE_SIZE
+from tracker.sharing.citations import format_day
 
 store = widgets.open_store()
 source_id, notice = state.requested_source()

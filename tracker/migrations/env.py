@@ -1,6 +1,6 @@
 """Alembic environment: runs migrations on the engine or connection it is handed.
 
-`tracker.db.init_db` hands an engine; pytest-alembic hands a connection. `render_as_batch`
+`tracker.store.db.init_db` hands an engine; pytest-alembic hands a connection. `render_as_batch`
 lets SQLite (which cannot ALTER most things in place) take the same migration scripts as
 PostgreSQL by copying tables.
 """
@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from tracker.db import make_engine
+import tracker.domain.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.store.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

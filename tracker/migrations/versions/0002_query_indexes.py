@@ -8,11 +8,11 @@ of a million synthetic claims (tests/test_query_plans.py keeps them in use):
   index alone, and "latest per claimant" is one descending seek per claimant. It replaces
   `ix_claim_metric_place_end`, whose columns it starts with.
 - `ix_claim_period_end`: the Claims table's default order, read off the index.
-- Full-text search over quotes, source titles and publishers (tracker.filters): on SQLite,
+- Full-text search over quotes, source titles and publishers (tracker.read.filters): on SQLite,
   FTS5 tables holding no text of their own (`content=`, the text stays in `claim` and
   `source`), kept in step by triggers, because the bulk loader writes with Core inserts
   that no ORM hook sees; on PostgreSQL, GIN indexes on `to_tsvector('simple', ...)`.
-  (tracker.upkeep drops the insert triggers for the length of a bulk load and adds the
+  (tracker.store.upkeep drops the insert triggers for the length of a bulk load and adds the
   loaded rows' terms in one statement at its end; it re-creates them from the SQL below.)
 
 A later SQLite migration that rebuilds `claim` or `source` (batch mode copies the table)
@@ -35,7 +35,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # (FTS5 table, content table, indexed columns). unicode61 folds case and diacritics; the
-# words of a search are matched as a phrase, then the text itself (tracker.filters).
+# words of a search are matched as a phrase, then the text itself (tracker.read.filters).
 FTS_TABLES = (
     ("claim_fts", "claim", ("quote",)),
     ("source_fts", "source", ("title", "publisher")),

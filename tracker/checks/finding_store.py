@@ -1,0 +1,409 @@
+"""The checks' findings kept in the database, and brought up to date.
+
+At a million claims a full run of the checks takes minutes, so the Checks page cannot run
+them on a reader's view: it reads the findings stored here (tables `finding`,
+`finding_claim` and `findings_state`, migration 0003) with small indexed queries
+(`tracker.findings`). A refresh brings them up to date:
+
+- in full when nothing is stored yet, a metric, place or claimant was renamed or a place
+  moved (every message names them; adding one changes nothing stored), the store was emptied and refilled, a revision appeared
+  below the newest one seen (PostgreSQL commits out of id order), or more than
+  `tracker.checks.rules.REFRESH_LIMIT` claims changed;
+- otherwise only for what the revisions since the last refresh can have changed
+  (`tracker.checks.rules.changes_since`; every write of a claim or source writes one): the
+  per-claim rules for the changed claims (and the claims of changed sources), the series
+  rules for their old and new (metric, place scope) groups, and the duplicate check for
+  their old and new statements. The rows those produced are replaced; the rest stay.
+
+Who refreshes: `tracker check`, `tracker import` and `tracker demo`, and the dashboard
+after a curator's save. Never a write itself (a save stays one short transaction, which
+the load guarantees rely on) and never a reader's page view (a view writes nothing): the
+page shows when the findings were checked and says when the store changed since.
+
+Findings are derived data: replacing their rows is not a deletion of anything recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, inspect
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tracker.checks.rules import (
+    CHUNK,
+    RULES,
+    SEVERITY_RANK,
+    CheckConfig,
+    Context,
+    Finding,
+    Parts,
+    Severity,
+    changes_since,
+    check_parts,
+    vocabulary_digest,
+)
+from tracker.core.errors import DatabaseBusy
+from tracker.domain.models import (
+    Claim,
+    Claimant,
+    FindingClaim,
+    FindingsState,
+    Metric,
+    Place,
+    Revision,
+    StoredFinding,
+    utcnow,
+)
+from tracker.store.db import read_session, write_session
+from tracker.store.version import data_version
+
+STATE_ID = 1
+#: Claim ids in a finding's sort key: ordering by the key orders by the claims tuple, as
+#: `run_checks` does; findings alike in their first ten claims keep their stored order.
+SORT_IDS = 10
+SORT_WIDTH = 12
+#: Rows per INSERT executemany.
+BATCH = 5_000
+#: Refreshes that lose the race to another (the state changed meanwhile) start again.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What a refresh did. `status`: "current" (nothing to do), "refreshed", "deferred"
+    (more to check than the budget allowed; nothing written) or "superseded" (other
+    refreshes stored theirs first, every time it tried). `claims` is how many claims it
+    had to check (all of them for a full refresh)."""
+
+    status: str
+    full: bool = False
+    claims: int = 0
+    findings: int = 0
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """The store as a refresh starts: what the stored findings will cover once written."""
+
+    version: int
+    revision: tuple[int, datetime] | None
+    revision_count: int
+    vocabulary: str
+
+
+def has_stored_findings(engine: Any) -> bool:
+    """Whether the store has the findings tables (migration 0003; `tracker init` adds
+    them to an older store)."""
+    with read_session(engine) as session:
+        return inspect(session.connection()).has_table("findings_state")
+
+
+def summary(engine: Any) -> str:
+    """ "13 findings: 0 errors, 8 warnings, 5 info", as `tracker check` ends."""
+    from tracker.checks.findings import checked_state
+
+    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    for (_rule, severity), n in checked_state(engine).counts.items():
+        counts[severity] += n
+    return (
+        f"{sum(counts.values())} findings: {counts['error']} errors, "
+        f"{counts['warning']} warnings, {counts['info']} info"
+    )
+
+
+def sort_key(claims: Iterable[int]) -> str:
+    return "".join(f"{int(c):0{SORT_WIDTH}d}" for c in list(claims)[:SORT_IDS])
+
+
+def _state(session: Session) -> FindingsState | None:
+    return session.get(FindingsState, STATE_ID)
+
+
+def _state_tuple(state: FindingsState | None) -> tuple[Any, ...]:
+    """What a refresh compares before writing (a missing row reads as a new, empty one)."""
+    if state is None:
+        state = FindingsState(id=STATE_ID)
+    return (
+        state.revision_id,
+        state.revision_at,
+        state.revision_count,
+        state.data_version,
+        state.vocabulary,
+        state.checked_at,
+    )
+
+
+def _vocabulary_mark(session: Session, upto: tuple[int, int, int] | None = None) -> str:
+    """ "<metric id>:<place id>:<claimant id>:<digest>": the newest id of each vocabulary
+    table and the digest of the rows up to them (`vocabulary_digest`). Compared later
+    with the rows up to those same ids, so that adding a claimant, a place or a metric
+    (common; it has no claims yet) does not make every finding be checked again, while
+    renaming one (every message about its claims changes) does."""
+    if upto is None:
+        upto = (
+            session.exec(select(func.max(Metric.id))).one() or 0,
+            session.exec(select(func.max(Place.id))).one() or 0,
+            session.exec(select(func.max(Claimant.id))).one() or 0,
+        )
+    return ":".join(str(i) for i in upto) + ":" + vocabulary_digest(session, upto)
+
+
+def _same_vocabulary(session: Session, mark: str) -> bool:
+    """Whether the vocabulary rows `mark` covered still read as they did then."""
+    try:
+        metric, place, claimant, _digest = mark.split(":")
+        upto = (int(metric), int(place), int(claimant))
+    except ValueError:
+        return False
+    return _vocabulary_mark(session, upto) == mark
+
+
+def _seen(session: Session) -> _Seen:
+    newest = session.exec(
+        select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
+    ).first()
+    revision = (newest[0], newest[1]) if newest else None
+    count = _revisions_up_to(session, revision[0]) if revision else 0
+    return _Seen(data_version(session), revision, count, _vocabulary_mark(session))
+
+
+def _revisions_up_to(session: Session, revision_id: int) -> int:
+    """Revisions with ids up to `revision_id` (an index range count)."""
+    return session.exec(select(func.count(Revision.id)).where(Revision.id <= revision_id)).one()
+
+
+def _is_current(state: FindingsState | None, seen: _Seen) -> bool:
+    return (
+        state is not None
+        and state.checked_at is not None
+        and state.data_version == seen.version
+        and state.vocabulary == seen.vocabulary
+        and (state.revision_id, state.revision_at)
+        == (seen.revision if seen.revision else (None, None))
+    )
+
+
+def _can_build_on(session: Session, state: FindingsState | None, seen: _Seen) -> bool:
+    """Whether the stored findings are a base an incremental refresh can build on: they
+    were computed on this store, with today's vocabulary, and no revision has appeared
+    since below the newest one they saw."""
+    if state is None or state.checked_at is None or state.revision_id is None:
+        return False
+    if not _same_vocabulary(session, state.vocabulary):
+        return False
+    row = session.get(Revision, state.revision_id)
+    if row is None or row.changed_at != state.revision_at:
+        return False  # emptied and refilled: revision ids start again
+    return _revisions_up_to(session, state.revision_id) == state.revision_count
+
+
+def _claims_in_groups(session: Session, ctx: Context, groups: set[tuple[int, int]]) -> int:
+    """About how many claims the series rules read for `groups` (an upper bound)."""
+    if not groups:
+        return 0
+    scopes = {scope for _metric, scope in groups}
+    places = [pid for pid, scope in ctx.scope.items() if scope in scopes]
+    metrics = sorted({metric for metric, _scope in groups})
+    return session.exec(
+        select(func.count(Claim.id)).where(Claim.metric_id.in_(metrics), Claim.place_id.in_(places))
+    ).one()
+
+
+def _statements_of(session: Session, claims: set[int]) -> set[str]:
+    """The statements `claims` belong to now, and those they were in when last checked
+    (a stored duplicate finding about them names it): both may gain or lose a copy."""
+    out: set[str] = set()
+    ids = sorted(claims)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        out.update(session.exec(select(Claim.statement_key).where(Claim.id.in_(chunk))))
+        parts = session.exec(
+            select(StoredFinding.part)
+            .join(FindingClaim, FindingClaim.finding_id == StoredFinding.id)
+            .where(FindingClaim.claim_id.in_(chunk), StoredFinding.part.like("statement:%"))
+        )
+        out.update(p.removeprefix("statement:") for p in parts)
+    return out
+
+
+def _rows(session: Session, parts: Parts) -> list[tuple[str, Finding]]:
+    """Each finding with the part it was computed from, in `run_checks` order within a
+    part. A duplicate finding's part is its statement, looked up from its first claim."""
+    out: list[tuple[str, Finding]] = []
+    for claim_id, found in parts.by_claim.items():
+        out += [(f"claim:{claim_id}", f) for f in found]
+    for (metric_id, scope), found in parts.by_group.items():
+        out += [(f"series:{metric_id}:{scope}", f) for f in found]
+    firsts = sorted({f.claims[0] for f in parts.store})
+    statement: dict[int, str] = {}
+    for i in range(0, len(firsts), CHUNK):
+        statement.update(
+            session.exec(
+                select(Claim.id, Claim.statement_key).where(Claim.id.in_(firsts[i : i + CHUNK]))
+            ).all()
+        )
+    out += [(f"statement:{statement[f.claims[0]]}", f) for f in parts.store]
+    order = {rid: i for i, rid in enumerate(RULES)}
+    out.sort(key=lambda r: (SEVERITY_RANK[Severity(r[1].severity)], order[r[1].rule], r[1].claims))
+    return out
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def count_key(rule: str, severity: str) -> str:
+    return f"{rule}|{severity}"
+
+
+def _remove(session: Session, parts: list[str] | None) -> Counter[str]:
+    """Drop the stored findings computed from `parts` (all of them when None); returns
+    how many of each check and severity went."""
+    gone: Counter[str] = Counter()
+    if parts is None:
+        session.execute(delete(FindingClaim))
+        session.execute(delete(StoredFinding))
+        return gone
+    for chunk in _chunks(sorted(parts)):
+        rows = session.exec(
+            select(StoredFinding.id, StoredFinding.rule, StoredFinding.severity).where(
+                StoredFinding.part.in_(chunk)
+            )
+        ).all()
+        gone.update(count_key(rule, severity) for _id, rule, severity in rows)
+        for id_chunk in _chunks([id_ for id_, _rule, _severity in rows]):
+            session.execute(delete(FindingClaim).where(FindingClaim.finding_id.in_(id_chunk)))
+            session.execute(delete(StoredFinding).where(StoredFinding.id.in_(id_chunk)))
+    return gone
+
+
+def _store(session: Session, rows: list[tuple[str, Finding]]) -> None:
+    """Insert the findings with ids of our own (the state row's lock, or SQLite's write
+    lock, keeps refreshes one at a time) so that their claim links go in the same pass;
+    in batches, so that a million findings are never all in memory twice."""
+    next_id = (session.exec(select(func.max(StoredFinding.id))).one() or 0) + 1
+    for chunk in _chunks(rows, BATCH):
+        findings: list[dict[str, Any]] = []
+        links: list[dict[str, int]] = []
+        for part, f in chunk:
+            findings.append(
+                {
+                    "id": next_id,
+                    "rule": f.rule,
+                    "severity": str(f.severity),
+                    "severity_rank": SEVERITY_RANK[Severity(f.severity)],
+                    "sort_key": sort_key(f.claims),
+                    "message": f.message,
+                    "claims": list(f.claims),
+                    "sources": list(f.sources),
+                    "part": part,
+                }
+            )
+            links += [{"finding_id": next_id, "claim_id": c} for c in dict.fromkeys(f.claims)]
+            next_id += 1
+        session.execute(insert(StoredFinding), findings)
+        session.execute(insert(FindingClaim), links)
+
+
+def _write(
+    session: Session,
+    read_state: tuple[Any, ...],
+    seen: _Seen,
+    remove: list[str] | None,
+    rows: list[tuple[str, Finding]],
+) -> bool:
+    """Replace the findings and move the state on, unless another refresh moved it since
+    this one read it (False: start again from what that one stored)."""
+    state = session.exec(
+        select(FindingsState).where(FindingsState.id == STATE_ID).with_for_update()
+    ).first()
+    if state is None or _state_tuple(state) != read_state:
+        return False
+    gone = _remove(session, remove)
+    _store(session, rows)
+    counts = Counter() if remove is None else Counter(state.counts)
+    counts.subtract(gone)
+    counts.update(count_key(f.rule, str(f.severity)) for _part, f in rows)
+    state.counts = {key: n for key, n in sorted(counts.items()) if n > 0}
+    state.revision_id, state.revision_at = seen.revision if seen.revision else (None, None)
+    state.revision_count = seen.revision_count
+    state.data_version = seen.version
+    state.vocabulary = seen.vocabulary
+    state.checked_at = utcnow()
+    session.add(state)
+    return True
+
+
+def refresh_findings(engine: Any, *, budget: int | None = None) -> Refresh:
+    """Bring the stored findings up to date with the store (see the module's docstring).
+
+    With a `budget`, a refresh that would check more claims than that is not started
+    ("deferred"): the dashboard then runs it in the background instead of keeping a
+    curator waiting. Safe to run from several processes at once: the one that writes
+    second starts again from what the first stored."""
+    for _attempt in range(ATTEMPTS):
+        with read_session(engine) as session:
+            state = _state(session)
+            read_state = _state_tuple(state)
+            seen = _seen(session)
+            if _is_current(state, seen):
+                return Refresh("current")
+            ctx = Context.load(session, CheckConfig())
+            changes = None
+            if seen.revision is not None and _can_build_on(session, state, seen):
+                assert state is not None and state.revision_id is not None
+                changes = changes_since(ctx, state.revision_id)
+            if changes is None:
+                work = session.exec(select(func.count(Claim.id))).one()
+            else:
+                claims, groups = changes
+                work = len(claims) + _claims_in_groups(session, ctx, groups)
+            if budget is not None and work > budget:
+                return Refresh("deferred", full=changes is None, claims=work)
+            if changes is None:
+                remove = None
+            else:
+                claims, groups = changes
+                statements = _statements_of(session, claims)
+                ctx.only_claims, ctx.only_groups = claims, groups
+                ctx.only_statements = statements
+                remove = (
+                    [f"claim:{c}" for c in claims]
+                    + [f"series:{m}:{s}" for m, s in groups]
+                    + [f"statement:{k}" for k in statements]
+                )
+            rows = _rows(session, check_parts(ctx))
+        busy = None
+        try:
+            _ensure_state_row(engine)
+            with write_session(engine) as session:
+                written = _write(session, read_state, seen, remove, rows)
+                if not written:
+                    session.rollback()
+        except DatabaseBusy as exc:  # another refresh wrote at the same moment
+            written, busy = False, exc
+        if written:
+            return Refresh("refreshed", full=changes is None, claims=work, findings=len(rows))
+    if busy is not None:
+        raise busy
+    return Refresh("superseded")  # others kept writing first: theirs are stored
+
+
+def _ensure_state_row(engine: Any) -> None:
+    """The state row exists before a refresh locks it: on PostgreSQL `FOR UPDATE` on a
+    missing row locks nothing, and two first refreshes would both write."""
+    with read_session(engine) as session:
+        if _state(session) is not None:
+            return
+    try:
+        with write_session(engine) as session:
+            session.add(FindingsState(id=STATE_ID))
+    except (IntegrityError, DatabaseBusy):
+        pass  # another refresh created it

@@ -1,0 +1,80 @@
+"""What every `tracker` command shares: errors as one line, the engine, the acting user.
+
+The command modules import this and nothing else of the CLI, so they never import each
+other (a contract in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from tracker.core.errors import TrackerError, ValidationFailed
+
+
+def actor():  # noqa: ANN202
+    """The CLI acts with full rights as the shell user (who can already read the database)."""
+    from tracker.domain.vocab import Role
+    from tracker.store.write import Actor
+
+    name = os.environ.get("TRACKER_ACTOR") or f"cli:{login()}"
+    return Actor(name, Role.admin)
+
+
+def login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain errors into one clear line and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except TrackerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`tracker stats | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:
+            # A file the command had to write or read: a missing or read-only folder, a full disk.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def open_engine(must_exist: bool = True):  # noqa: ANN202
+    from tracker.store.db import make_engine, schema_is_current
+
+    engine = make_engine(must_exist=must_exist)
+    if must_exist and not schema_is_current(engine):
+        raise TrackerError("the database has no tracker tables yet; run `tracker init` first")
+    return engine
+
+
+def check_stored(engine: Any) -> None:
+    """Bring the findings the Checks page shows up to date (only what changed is checked
+    again) and say what they are; `tracker check` lists them."""
+    from tracker.checks.finding_store import has_stored_findings, refresh_findings, summary
+
+    if not has_stored_findings(engine):
+        return
+    refresh_findings(engine)
+    click.echo(f"checked: {summary(engine)} (`tracker check` lists them)")

@@ -1,0 +1,349 @@
+"""Input models: everything a user, file or form hands in is validated here first.
+
+SQLModel's `table=True` classes do not validate, so these pydantic models are the gate:
+the write functions in `tracker.store` accept only `SourceIn` and `ClaimIn` instances.
+Messages are written for journalists ("the period ends before it starts"), not for
+programmers, and every problem names its field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tracker.core.errors import Problem
+from tracker.core.urls import BadURL, normalise_url
+from tracker.domain.vocab import (
+    STATUSES_NEEDING_REASON,
+    ClaimantKind,
+    ClaimantSide,
+    DateBasis,
+    PlaceLevel,
+    PublishedBasis,
+    Qualifier,
+    Status,
+)
+
+#: Far beyond any casualty count, but inside a 64-bit integer on every database.
+MAX_FIGURE = 10**12
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+MAX_TEXT = 1_000_000  # an article's full text
+MAX_QUOTE = 5_000
+MAX_SHORT = 500
+# Short fields are refused here at their column's length (tracker.domain.models), so that an
+# over-long value is a field problem, not a database error (PostgreSQL enforces varchar
+# lengths; tests/test_hostile_input.py checks that every limit fits its column).
+MAX_PUBLISHER = 300
+MAX_NAME = 300
+MAX_LANGUAGE = 16
+MAX_KEY_REFERENCE = 200  # ids, duplicate_of, statement_id
+EARLIEST_TIME = datetime(1900, 1, 2, tzinfo=UTC)  # a day inside the date range, any zone
+LATEST_TIME = datetime(2100, 12, 30, tzinfo=UTC)
+
+
+def _figure(value: Any) -> Any:
+    """A count of people or places: a whole, non-negative number.
+
+    Accepts `7199`, `"7199"`, `"7,199"` (CSV and form input); refuses booleans, fractions,
+    NaN and infinities with a message that says why.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("must be a number")
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        if not text.isdigit():
+            raise ValueError(f"must be a whole number, got {value!r}")
+        value = int(text)
+    if not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    if value < 0:
+        raise ValueError("cannot be negative")
+    if value > MAX_FIGURE:
+        raise ValueError(f"is implausibly large (over {MAX_FIGURE:,})")
+    return value
+
+
+def _day(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ValueError(f"must be a date like 2023-02-14, got {value!r}") from None
+    if not isinstance(value, date):
+        raise ValueError("must be a date like 2023-02-14")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value.isoformat()} is out of range (1900 to 2100)")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("must be text")
+    text = str(value)
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
+    if not text.isascii() and _SURROGATE.search(text):
+        # Only a broken "\uD800" escape makes one; no database can store it as UTF-8.
+        raise ValueError("contains an invalid character (a lone UTF-16 surrogate)")
+    return text
+
+
+def _url(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return normalise_url(value)
+    except BadURL as exc:
+        raise ValueError(f"{exc}") from None
+
+
+def _clean_optional(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _optional_text(max_length: int):
+    def check(value: Any) -> Any:
+        value = _clean_optional(value)
+        if value is not None and len(value) > max_length:
+            raise ValueError(f"is longer than {max_length:,} characters")
+        return value
+
+    return BeforeValidator(check)
+
+
+Figure = Annotated[int | None, BeforeValidator(_figure)]
+Day = Annotated[date | None, BeforeValidator(_day)]
+URL = Annotated[str | None, BeforeValidator(_url)]
+OptionalText = Annotated[str | None, BeforeValidator(_clean_optional)]
+
+
+def _required_text(max_length: int):
+    def check(value: Any) -> Any:
+        value = _text(value)
+        if value is None or not str(value).strip():
+            raise ValueError("is required")
+        value = str(value).strip()
+        if len(value) > max_length:
+            raise ValueError(f"is longer than {max_length:,} characters")
+        return value
+
+    return BeforeValidator(check)
+
+
+Alias = Annotated[str, _required_text(MAX_NAME)]
+
+
+class _Input(BaseModel):
+    # Unknown keys are refused so that a typo ("vaule") is reported, not silently dropped.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
+
+
+class SourceIn(_Input):
+    """A source as entered in a form or a data file."""
+
+    url: Annotated[str, BeforeValidator(_url)]
+    title: Annotated[str, _required_text(MAX_SHORT * 2)]
+    publisher: Annotated[str, _required_text(MAX_PUBLISHER)]
+    published: Annotated[date, BeforeValidator(_day)]
+    published_at: datetime | None = None
+    published_basis: PublishedBasis = PublishedBasis.stated
+    language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
+    text: Annotated[str | None, BeforeValidator(_text)] = None
+    archive_url: URL = None
+    retrieved_at: datetime | None = None
+    notes: OptionalText = None
+    synthetic: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_published(cls, data: Any) -> Any:
+        # A date-time in `published` keeps its time in `published_at`.
+        if isinstance(data, dict) and isinstance(data.get("published"), datetime):
+            data = dict(data)
+            data.setdefault("published_at", data["published"])
+        return data
+
+    @field_validator("published_at", "retrieved_at")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        # A time written without a zone is taken as UTC, and said so in the docs.
+        if v is None:
+            return None
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)
+        # Compared before converting: converting year 1 or 9999 to UTC overflows.
+        if not EARLIEST_TIME <= v <= LATEST_TIME:
+            raise ValueError(f"{v.isoformat()} is out of range (1900 to 2100)")
+        return v.astimezone(UTC)
+
+    @field_validator("url")
+    @classmethod
+    def _url_required(cls, v: str | None) -> str:
+        if not v:
+            raise ValueError("is required")
+        return v
+
+    @field_validator("text")
+    @classmethod
+    def _text_size(cls, v: str | None) -> str | None:
+        if v is not None and len(v) > MAX_TEXT:
+            raise ValueError(f"is longer than {MAX_TEXT:,} characters")
+        return v or None
+
+
+class ClaimIn(_Input):
+    """A claim as entered in a form or a data file; vocabulary fields are still words."""
+
+    id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
+    metric: Annotated[str, _required_text(64)]
+    value: Figure = None
+    low: Figure = None
+    high: Figure = None
+    qualifier: Qualifier = Qualifier.exact
+    claimant: Annotated[str, _required_text(MAX_NAME)]
+    place: Annotated[str, _required_text(200)]
+    period_start: Day = None
+    period_end: Annotated[date, BeforeValidator(_day)]
+    cumulative: bool | None = None
+    date_basis: DateBasis = DateBasis.stated
+    quote: Annotated[str, _required_text(MAX_QUOTE)]
+    quote_language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
+    quote_translation: OptionalText = None
+    status: Status = Status.unverified
+    status_reason: OptionalText = None
+    relayed_by: Annotated[str | None, _optional_text(MAX_NAME)] = None
+    duplicate_of: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
+    statement_id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
+    notes: OptionalText = None
+    check_override: OptionalText = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClaimIn:
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("value: give the figure, or both low and high for a range")
+        if (self.low is None) != (self.high is None) and self.value is None:
+            raise ValueError("low/high: a range needs both low and high")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(
+                f"low: the range's low ({self.low:,}) is above its high ({self.high:,})"
+            )
+        if self.value is not None and self.low is not None and self.value < self.low:
+            raise ValueError(f"value: {self.value:,} is below the range's low ({self.low:,})")
+        if self.value is not None and self.high is not None and self.value > self.high:
+            raise ValueError(f"value: {self.value:,} is above the range's high ({self.high:,})")
+        if self.period_start and self.period_start > self.period_end:
+            raise ValueError(
+                f"period_start: the period starts ({self.period_start}) after it ends "
+                f"({self.period_end})"
+            )
+        if self.status in STATUSES_NEEDING_REASON and not self.status_reason:
+            raise ValueError(f"status_reason: a {self.status.value} claim needs a reason")
+        return self
+
+    @property
+    def figure(self) -> int:
+        """The one number that stands for the claim: the value, else the range's low."""
+        return self.value if self.value is not None else int(self.low or 0)
+
+
+class MetricIn(_Input):
+    key: Annotated[str, _required_text(64)]
+    label: Annotated[str, _required_text(200)]
+    noun: Annotated[str | None, _optional_text(200)] = None
+    unit: Annotated[str, _required_text(64)] = "people"
+    cumulative: bool = True
+    hxl: Annotated[str | None, _optional_text(100)] = None
+    description: OptionalText = None
+
+
+class PlaceIn(_Input):
+    key: Annotated[str, _required_text(64)]
+    name: Annotated[str, _required_text(200)]
+    iso_code: Annotated[str | None, _optional_text(16)] = None
+    level: PlaceLevel = PlaceLevel.region
+    parent: OptionalText = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    aliases: list[Alias] = Field(default_factory=list)
+
+
+class ClaimantIn(_Input):
+    key: Annotated[str, _required_text(64)]
+    name: Annotated[str, _required_text(MAX_NAME)]
+    short_name: Annotated[str | None, _optional_text(100)] = None
+    kind: ClaimantKind = ClaimantKind.other
+    side: ClaimantSide = ClaimantSide.unknown
+    aliases: list[Alias] = Field(default_factory=list)
+
+
+def problems_from(
+    exc: ValidationError, *, file: str | None = None, prefix: str = "", line_of=None
+) -> list[Problem]:  # noqa: ANN001
+    """Turn pydantic's errors into `Problem`s that name the field in our words.
+
+    `line_of(path)` maps a field path (tuple) to a line in the file, when known.
+    """
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        message = str(err.get("msg", "is not valid"))
+        for noise in ("Value error, ", "Assertion failed, "):
+            message = message.replace(noise, "")
+        field = ".".join(str(p) for p in loc)
+        if not loc and ": " in message:
+            # Model-level rules name their field at the start of the message.
+            head, _, rest = message.partition(": ")
+            if head.replace("_", "").replace("/", "").isalpha():
+                field, message = head, rest
+                loc = (head.split("/")[0],)
+        if err.get("type") == "extra_forbidden":
+            message = "is not a field of this format (a typo?)"
+        elif err.get("type") == "missing":
+            message = "is required"
+        elif err.get("type") == "enum":
+            expected = err.get("ctx", {}).get("expected", "")
+            message = f"must be one of {expected}, got {err.get('input')!r}"
+        line = line_of(loc) if line_of else None
+        problems.append(
+            Problem(
+                message=message,
+                file=file,
+                line=line,
+                field=f"{prefix}{field}" if field else prefix.rstrip(".") or None,
+            )
+        )
+    return problems
