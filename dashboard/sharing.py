@@ -128,25 +128,8 @@ def link_and_embed(title: str) -> None:
 
 
 def claim_url(claim_key: str, address: str | None = None) -> str:
-    """A claim's permalink: `?claim=<its id from the data files>` on the Figures page (the
-    app's default page), which a store rebuilt from the same files opens alike. `address`
-    defaults to the app's own (from whichever page the link is made)."""
-    return view_url(
-        {"claim": [str(claim_key)]}, address=app_address() if address is None else address
-    )
-
-
-def app_address() -> str:
-    """The app's address (its default page, Figures) as the reader's browser has it, from
-    any page: `http://host:8501/claims` -> `http://host:8501/`; "" when unknown."""
-    url = page_address()
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    path = parts.path
-    if not path.endswith("/"):
-        path = path.rsplit("/", 1)[0] + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
+    """A claim's permalink (see `widgets.claim_url`)."""
+    return widgets.claim_url(claim_key, address)
 
 
 # --- the chart's caption ----------------------------------------------------------------------

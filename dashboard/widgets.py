@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -557,8 +558,6 @@ def claims_table(
 ) -> Any:
     """Claims as a table whose last column links each claim's page (its stable link).
     With `on_select`, a row can be selected (the Claims page opens its claim's page)."""
-    from dashboard.sharing import claim_url
-
     return st.dataframe(
         claims_frame(claims, compact=compact, claim_link=claim_url),
         hide_index=True,
@@ -568,6 +567,30 @@ def claims_table(
         on_select=on_select,
         selection_mode="single-row",
     )
+
+
+# --- links to claims --------------------------------------------------------------------------
+
+
+def app_address() -> str:
+    """The app's address (its default page, Figures) as the reader's browser has it, from
+    any page: `http://host:8501/claims` -> `http://host:8501/`; "" when unknown."""
+    url = st.context.url or ""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith("/"):
+        path = path.rsplit("/", 1)[0] + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
+
+
+def claim_url(claim_key: str, address: str | None = None) -> str:
+    """A claim's permalink: `?claim=<its id from the data files>` on the Figures page (the
+    app's default page), which a store rebuilt from the same files opens alike. `address`
+    defaults to the app's own, from whichever page the link is made."""
+    base = app_address() if address is None else address
+    return f"{base or './'}?{urlencode({'claim': str(claim_key)})}"
 
 
 # --- small conversions ------------------------------------------------------------------------

@@ -121,8 +121,8 @@ PAD = 4  # CSS px of clear margin on every side
 
 
 def sample_points(sqlite_filled, f: ClaimFilter):
-    from tracker.db import make_engine
-    from tracker.queries import chart_points
+    from tracker.read.queries import chart_points
+    from tracker.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{sqlite_filled['sample']}")
     try:
@@ -150,7 +150,8 @@ def many_claimants_points():
                 )
             )
     import pandas as pd
-    from tracker.queries import CHART_COLUMNS
+
+    from tracker.read.queries import CHART_COLUMNS
 
     return pd.DataFrame(rows, columns=CHART_COLUMNS)
 

@@ -174,13 +174,7 @@ def view_labels(engine: Engine, view: ChartView) -> tuple[str, str]:
     metrics = dict(zip(options["metrics"]["key"], options["metrics"]["label"], strict=True))
     if view.metric not in metrics:
         raise TrackerError(f"metric: there is no metric {view.metric!r}")
-    from sqlmodel import select
-
-    from tracker.db import read_session
-    from tracker.models import Place
-
-    with read_session(engine) as session:
-        name = session.exec(select(Place.name).where(Place.key == view.place)).first()
+    name = queries.place_name(engine, view.place)
     if name is None:
         raise TrackerError(f"place: there is no place {view.place!r}")
     return metrics[view.metric], name
