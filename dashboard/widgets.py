@@ -33,6 +33,8 @@ from tracker.sharing.citations import (
     format_day,
     format_figure,
     format_period,
+    hedge_of,
+    hedged,
     markdown_citation,
 )
 
@@ -275,13 +277,16 @@ def sort_label(sort: str) -> str:
 
 
 def figure_text(row: Mapping[str, Any]) -> str:
-    """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun."""
+    """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun and
+    the quote's hedge ("likely more than 12,000"), as every citation of it words it."""
     figure = format_figure(
         _int(row.get("value")),
         _int(row.get("low")),
         _int(row.get("high")),
         row.get("qualifier") or "exact",
     )
+    quote = row.get("quote")
+    figure = hedged(figure, hedge_of(quote if isinstance(quote, str) else None))
     return f"{figure} {row.get('metric_noun') or ''}".strip()
 
 
