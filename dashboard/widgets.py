@@ -8,6 +8,7 @@ and a URL becomes a link only when it is http(s) (`tracker.core.urls.is_safe_lin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -30,12 +31,14 @@ from tracker.sharing.chart_views import BY
 from tracker.sharing.citations import (
     CitedFigure,
     citation_line,
+    figure_count,
     format_day,
     format_figure,
     format_period,
     hedge_of,
     hedged,
     markdown_citation,
+    noun_for,
 )
 
 STATUS_COLOURS = {
@@ -287,7 +290,8 @@ def figure_text(row: Mapping[str, Any]) -> str:
     )
     quote = row.get("quote")
     figure = hedged(figure, hedge_of(quote if isinstance(quote, str) else None))
-    return f"{figure} {row.get('metric_noun') or ''}".strip()
+    count = figure_count(_int(row.get("value")), _int(row.get("low")), _int(row.get("high")))
+    return f"{figure} {noun_for(row.get('metric_noun') or '', count)}".strip()
 
 
 def period_text(row: Mapping[str, Any]) -> str:
@@ -571,6 +575,91 @@ def claims_table(
         key=key,
         on_select=on_select,
         selection_mode="single-row",
+    )
+
+
+# --- the chart's table and sources -------------------------------------------------------------
+
+
+def _statement_figure(row: Mapping[str, Any]) -> str:
+    quotes = " ".join(str(x.get("quote") or "") for x in row.get("sources") or [])
+    return figure_text({**row, "quote": quotes})
+
+
+def statements_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """The chart's plotted statements as rows: figure as claimed (qualifier and hedge kept),
+    period, claimant, place, status and why, how many sources carry it, and links to its
+    claim's page and its first article."""
+    records = points.to_dict("records")
+    return pd.DataFrame(
+        {
+            "As of": [_date(r["period_end"]) for r in records],
+            "Figure": [_statement_figure(r) for r in records],
+            "Period": [period_text(r) for r in records],
+            "Claimant": [claimant_text(r) for r in records],
+            "Place": [r["place_name"] for r in records],
+            "Status": [status_cell(r["status"] or "unverified") for r in records],
+            "Why": [
+                str(r["status_reason"]) if present(r.get("status_reason")) else "" for r in records
+            ],
+            "Sources": [int(r["n_sources"]) for r in records],
+            "Claim": [claim_url(str(r["claim_key"])) for r in records],
+            "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
+        }
+    ).sort_values("As of", ascending=False, kind="stable")
+
+
+def plotted_sources_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """The articles behind the chart's statements, newest first, each once, with how many
+    of the plotted statements it carries."""
+    seen: dict[str, dict[str, Any]] = {}
+    for row in points.to_dict("records"):
+        for src in row.get("sources") or []:
+            key = str(src.get("url") or src.get("title"))
+            entry = seen.setdefault(
+                key,
+                {
+                    "Published": _date(src.get("published")),
+                    "Publisher": src.get("publisher") or "",
+                    "Title": src.get("title") or "",
+                    "Statements": 0,
+                    "Link": src.get("url") if is_safe_link(src.get("url")) else None,
+                },
+            )
+            entry["Statements"] += 1
+    frame = pd.DataFrame(
+        list(seen.values()), columns=["Published", "Publisher", "Title", "Statements", "Link"]
+    )
+    return frame.sort_values("Published", ascending=False, kind="stable", na_position="last")
+
+
+STATEMENTS_COLUMN_CONFIG = {
+    "As of": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Published": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Figure": st.column_config.TextColumn(width="medium"),
+    "Why": st.column_config.TextColumn("Why disputed or retracted", width="medium"),
+    "Title": st.column_config.TextColumn(width="large"),
+    "Claim": st.column_config.LinkColumn(
+        "Claim's page", display_text="open ↗", help="Its stable link, checks and history"
+    ),
+    "Link": st.column_config.LinkColumn(
+        "Article", display_text="article ↗", help="Opens in a new tab"
+    ),
+}
+
+
+def scroll_into_view(key: str) -> None:
+    """Bring the element keyed `key` (a container's `st-key-` class) into view: after a tap
+    on the chart, the card it opened, which on a phone is below the fold. A zero-height
+    frame of the app's own origin, which reaches the page around it."""
+    from streamlit.components.v1 import html as component_html
+
+    selector = json.dumps(f".st-key-{key}")
+    component_html(
+        "<script>const el = window.parent.document.querySelector("
+        + selector
+        + ");if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",
+        height=0,
     )
 
 

@@ -112,59 +112,102 @@ if embedded:
     )
     st.stop()
 
-chart_column, card_column = st.columns([3, 2], gap="medium")
+# Chart · Table · Sources: the plotted statements as a chart, as rows (figure, qualifier,
+# period, claimant, status, each claim's page and article), and the articles behind them.
+# Only the open tab is drawn; the chart's is open first.
+chart_tab, table_tab, sources_tab = st.tabs(
+    ["Chart", "Table", "Sources"], key=state.FIG_TAB, on_change="rerun"
+)
 checked = store.chart_findings(f)
-with chart_column:
-    figure = store.figures_chart(f, show_retracted=show_retracted, y_title=metric_label, look=look)
-    event = st.plotly_chart(
-        figure,
-        key=state.FIG_CHART,
-        on_select="rerun",
-        selection_mode="points",
-        config=chart_config,
-    )
-    if chart.period:
-        st.caption(
-            f"More than {chart.statements:,} statements match, so the chart is aggregated to "
-            f"{chart.period_plural}: max per claimant per {chart.period} (the highest figure "
-            f"among {int(points['n_claims'].sum()):,} claims; retracted ones left out). "
-            "Narrow the dates or claimants to see each statement and its sources."
+if chart_tab.open:
+    with chart_tab:
+        figure = store.figures_chart(
+            f, show_retracted=show_retracted, y_title=metric_label, look=look
         )
-    else:
-        shown = len(points)
-        st.caption(
-            f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} "
-            "claim(s). Lines join a claimant's own claims; nothing is interpolated."
-            + (
-                ""
-                if checked.series_checked
-                else " Rings show each claim's own checks; series checks (decreases, jumps, "
-                "disagreements) over this many claims are on the Checks page."
-                if checked.checked
-                else " Too many claims to check on the fly: no rings; see the Checks page."
+        event = st.plotly_chart(
+            figure,
+            key=state.FIG_CHART,
+            on_select="rerun",
+            selection_mode="points",
+            config=chart_config,
+            width="stretch",
+        )
+        if chart.period:
+            st.caption(
+                f"More than {chart.statements:,} statements match, so the chart is aggregated "
+                f"to {chart.period_plural}: max per claimant per {chart.period} (the highest "
+                f"figure among {int(points['n_claims'].sum()):,} claims; retracted ones left "
+                "out). Narrow the dates or claimants to see each statement and its sources."
             )
-        )
-
-with card_column:
-    plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
-    selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
-    claim = store.claim_detail(selected[0]) if selected else None
-    if claim is None and chart.period:
-        st.info(
-            f"This view is aggregated to {chart.period_plural}, so a point is not one "
-            "statement: narrow the dates or claimants, then click a point to see its source "
-            "card.",
-            icon=":material/zoom_in:",
-        )
-    elif claim is None:
-        st.info(
-            "Click a point on the chart to see its source card: the quote, the article, "
-            "a citation and the other claims from that source.",
-            icon=":material/touch_app:",
-        )
-    else:
-        source_id = int(claim["source_id"])
-        widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
+        else:
+            shown = len(points)
+            claims_shown = sum(len(ids) for ids in points["claim_ids"])
+            st.caption(
+                f"{shown:,} {widgets.plural(shown, 'statement')} from {claims_shown:,} "
+                f"{widgets.plural(claims_shown, 'claim')}. Lines join a claimant's own claims; "
+                "nothing is interpolated."
+                + (
+                    ""
+                    if checked.series_checked
+                    else " Rings show each claim's own checks; series checks (decreases, "
+                    "jumps, disagreements) over this many claims are on the Checks page."
+                    if checked.checked
+                    else " Too many claims to check on the fly: no rings; see the Checks page."
+                )
+            )
+        plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
+        selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
+        claim = store.claim_detail(selected[0]) if selected else None
+        if claim is None and chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}, so a point is not one "
+                "statement: narrow the dates or claimants, then click a point to see its "
+                "source card.",
+                icon=":material/zoom_in:",
+            )
+        elif claim is None:
+            st.info(
+                "Click a point on the chart to see its source card: the quote, the article, "
+                "a citation and the other claims from that source.",
+                icon=":material/touch_app:",
+            )
+        else:
+            source_id = int(claim["source_id"])
+            widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
+            # One tap opens the card: bring it into view (on a phone it is below the chart).
+            widgets.scroll_into_view(f"claim_card_{claim['claim_id']}")
+if table_tab.open:
+    with table_tab:
+        if chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
+                "claimants to list each statement.",
+                icon=":material/zoom_in:",
+            )
+        else:
+            st.dataframe(
+                widgets.statements_frame(points),
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
+                key="figures.table",
+            )
+if sources_tab.open:
+    with sources_tab:
+        if chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
+                "claimants to list the articles behind each statement.",
+                icon=":material/zoom_in:",
+            )
+        else:
+            st.dataframe(
+                widgets.plotted_sources_frame(points),
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
+                key="figures.sources",
+            )
 
 # Sharing is drawn when asked for (the expander and its open tab only): every code box
 # and button the browser draws beside the chart delays the chart itself, by 0.2 to 0.35 s

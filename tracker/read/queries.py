@@ -133,6 +133,7 @@ def _claim_columns() -> list[Any]:
         Claim.quote,
         Claim.quote_translation,
         Claim.relayed_by,
+        Claim.notes,
         Metric.key.label("metric_key"),
         Metric.label.label("metric_label"),
         Metric.noun.label("metric_noun"),
@@ -431,6 +432,7 @@ def _as_date(value: Any) -> date:
 CHART_COLUMNS = [
     "statement_key",
     "claim_ids",
+    "claim_key",
     "n_sources",
     "claimant_key",
     "claimant_name",
@@ -449,6 +451,7 @@ CHART_COLUMNS = [
     "cumulative",
     "status",
     "status_reason",
+    "notes",
     "sources",
     "source_id",
     "source_publisher",
@@ -473,9 +476,11 @@ def _point(claims: list[Any]) -> dict[str, Any]:
     else:
         status = max(standing, key=lambda s: _STATUS_RANK.get(s, 0))
     reason = next((c["status_reason"] for c in claims if c["status"] == status), None)
+    notes = " ".join(dict.fromkeys(str(c["notes"]) for c in claims if c.get("notes")))
     return {
         "statement_key": first["statement_key"],
         "claim_ids": tuple(c["claim_id"] for c in claims),
+        "claim_key": first["claim_key"],  # the first source's claim: the statement's page
         "n_sources": len({c["source_id"] for c in claims}),
         **{
             k: first[k]
@@ -504,6 +509,7 @@ def _point(claims: list[Any]) -> dict[str, Any]:
         "qualifier": qualifier,
         "status": status,
         "status_reason": reason,
+        "notes": notes or None,
         "sources": [
             {
                 "claim_id": c["claim_id"],
@@ -768,7 +774,7 @@ def citation_sources(engine: Engine, source_ids: Sequence[int]) -> dict[int, dic
 def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
     """One claim (CLAIM_COLUMNS plus notes) with `other_claims` from its source and
     `same_statement`, the other claims relaying the same statement; None when missing."""
-    rows = _rows(engine, _claims_select(Claim.notes).where(Claim.id == claim_id))
+    rows = _rows(engine, _claims_select().where(Claim.id == claim_id))
     if not rows:
         return None
     claim = dict(rows[0])

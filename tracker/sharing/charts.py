@@ -33,12 +33,14 @@ from tracker.checks.rules import Finding
 from tracker.core.markup import escape_plotly, wrap_plotly
 from tracker.read.filters import span_days
 from tracker.sharing.citations import (
+    figure_count,
     format_day,
     format_figure,
     format_number,
     format_period,
     hedge_of,
     hedged,
+    noun_for,
 )
 
 PALETTE = (
@@ -170,7 +172,12 @@ def hover_text(row: Mapping[str, Any], *, click_hint: bool = True, rate: bool = 
         figure = hedged(figure, hedge)
     lines = [
         f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
-        f"{escape_plotly(row.get('metric_noun') or '')}",
+        + escape_plotly(
+            noun_for(
+                row.get("metric_noun") or "",
+                figure_count(_int(row.get("value")), _int(row.get("low")), _int(row.get("high"))),
+            )
+        ),
         f"{escape_plotly(row.get('place_name') or '')}, {escape_plotly(period)}",
     ]
     if rate and not bool(row.get("cumulative", True)):

@@ -166,6 +166,32 @@ def hedged(figure: str, hedge: str | None) -> str:
 STATUS_WARNINGS = {"disputed": "Disputed", "retracted": "Retracted"}
 
 
+_IRREGULAR = {"children": "child", "people": "person", "casualties": "casualty"}
+
+
+def noun_for(noun: str, figure: int | None) -> str:
+    """ "civilians killed" -> "civilian killed" when the figure is 1 (the first plural word
+    of the metric's noun phrase is made singular)."""
+    if figure != 1:
+        return noun
+    words = noun.split()
+    for i, w in enumerate(words):
+        if w.lower() in _IRREGULAR:
+            words[i] = _IRREGULAR[w.lower()]
+            break
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            words[i] = w[:-1]
+            break
+    return " ".join(words)
+
+
+def figure_count(value: int | None, low: int | None, high: int | None) -> int | None:
+    """The number a noun agrees with: the figure, or a range's high end."""
+    if low is not None and high is not None and low != high:
+        return high
+    return value if value is not None else low
+
+
 @dataclass(frozen=True)
 class CitedFigure:
     """Everything a citation says. Built from a query row with `CitedFigure.from_row`."""
@@ -217,7 +243,8 @@ class CitedFigure:
         """ "OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023"."""
         figure = hedged(format_figure(self.value, self.low, self.high, self.qualifier), self.hedge)
         period = format_period(self.period_start, self.period_end, self.cumulative)
-        return f"{self.claimant}: {figure} {self.noun} in {self.place}, {period}"
+        noun = noun_for(self.noun, figure_count(self.value, self.low, self.high))
+        return f"{self.claimant}: {figure} {noun} in {self.place}, {period}"
 
     @property
     def warning(self) -> str | None:
