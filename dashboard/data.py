@@ -269,6 +269,7 @@ class ChartLook:
     by: str | None = None
     rate: bool = False
     log: bool = False
+    touch: bool = False  # a phone: no hover labels, one tap opens the card
 
 
 @dataclass(frozen=True)
@@ -509,6 +510,7 @@ def _build_figure(
         rate=look.rate,
         log=look.log,
         colours=charts.series_colours(order),
+        touch=look.touch,
     )
 
 

@@ -648,6 +648,38 @@ STATEMENTS_COLUMN_CONFIG = {
 }
 
 
+def on_a_phone() -> bool:
+    """Whether the reader's browser says it is a phone or tablet (every mobile browser
+    puts "Mobi" or "Android" in its user agent): their taps select, they cannot hover."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Mobi" in agent or "Android" in agent
+
+
+# plotly selects the point under the pointer's last hover; a finger never hovers, so a
+# phone's first tap found no point (it drew a hover instead) and only a second one opened
+# the card. A hover at the finger, just before plotly handles the touch, makes one tap do.
+TAP_SELECTS_JS = """<script>
+const doc = window.parent.document;
+if (!doc.__tapHovers) {
+  doc.__tapHovers = true;
+  doc.addEventListener('touchstart', (e) => {
+    const drag = e.target.closest && e.target.closest('.js-plotly-plot .nsewdrag');
+    if (!drag || e.touches.length !== 1) return;
+    const t = e.touches[0];
+    drag.dispatchEvent(new MouseEvent('mousemove', {
+      clientX: t.clientX, clientY: t.clientY, bubbles: true, view: window.parent}));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
+def tap_selects() -> None:
+    """Make one tap on the chart select its point on a touch screen (see TAP_SELECTS_JS)."""
+    from streamlit.components.v1 import html as component_html
+
+    component_html(TAP_SELECTS_JS, height=0)
+
+
 def scroll_into_view(key: str) -> None:
     """Bring the element keyed `key` (a container's `st-key-` class) into view: after a tap
     on the chart, the card it opened, which on a phone is below the fold. A zero-height
@@ -658,7 +690,8 @@ def scroll_into_view(key: str) -> None:
     component_html(
         "<script>const el = window.parent.document.querySelector("
         + selector
-        + ");if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",
+        + ");if (el) {el.style.scrollMarginTop = '4.5rem';"  # clear of the app's header
+        + "el.scrollIntoView({behavior: 'instant', block: 'start'});}</script>",
         height=0,
     )
 

@@ -49,7 +49,7 @@ resolved = chart_views.ResolvedView(view, lengths, chart_views.resolve_length(vi
 state.publish("figures", state.figures_fields(vocab, next(iter(lengths), None)))
 f = resolved.claim_filter
 show_retracted = view.show_retracted
-look = ChartLook(view.by, view.rate, view.log)
+look = ChartLook(view.by, view.rate, view.log, touch=widgets.on_a_phone())
 
 metric_label = vocab.metrics[f.metric]
 place_name = vocab.places[f.place]
@@ -132,6 +132,8 @@ if chart_tab.open:
             config=chart_config,
             width="stretch",
         )
+        if look.touch:
+            widgets.tap_selects()
         if chart.period:
             st.caption(
                 f"More than {chart.statements:,} statements match, so the chart is aggregated "

@@ -229,6 +229,7 @@ def figures_chart(
     rate: bool = False,
     log: bool = False,
     colours: Mapping[str, str] | None = None,
+    touch: bool = False,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
     per-period ones), retracted points only when `show_retracted`, a key for the marks
@@ -244,6 +245,8 @@ def figures_chart(
     per day of their window; `log` a logarithmic y axis. `colours` maps each series's key
     (a claimant's, or with `by="place"` a place's) to its colour: a stable assignment
     (see `series_colours`) keeps a claimant's colour in every view, embed and image.
+    `touch` (a phone): no hover labels, so that one tap selects the point and opens its
+    card instead of covering the chart with a hover the card repeats.
 
     `points` from `tracker.read.queries.Chart` with a `period` (an aggregated view: the highest
     figure per claimant per period) is drawn by `aggregated_chart` instead."""
@@ -309,6 +312,11 @@ def figures_chart(
         if not flagged.empty:
             fig.add_trace(_check_ring_trace(flagged))
     fig.update_layout(barmode="overlay")  # bars are placed by `_side_by_side`
+    if touch:
+        for trace in fig.data:
+            if trace.hovertemplate:
+                trace.hovertemplate = None
+                trace.hoverinfo = "none"  # events still fire: a tap selects
     return _layout(fig, y_title, revision, log=log, rate=rate)
 
 
