@@ -41,6 +41,7 @@ if not embedded:
         widgets.figures_filters(vocab, offered)
 view = state.figures_view()
 lengths = {} if view.kind == "cumulative" else store.period_lengths(view.base_filter())
+intro = st.container()  # the view in words, above the period choice it depends on
 if not embedded:
     widgets.period_choice(lengths, chart_views.resolve_length(view, lengths))
     view = state.figures_view()  # with the period length just chosen
@@ -58,7 +59,7 @@ kind_phrase = chart_views.kind_phrase(resolved)
 chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
 points = chart.points
 if not embedded:
-    st.markdown(
+    intro.markdown(
         f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**"
         + (", place by place" if by_place else "")
         + f", {kind_phrase}. "
@@ -67,7 +68,7 @@ if not embedded:
             f"Each point is a claimant's highest figure in a {chart.period}; narrow the "
             "dates or claimants to see each statement and open its source."
             if chart.period
-            else "Each point is one statement by one claimant; click it to see its source."
+            else "Each point or bar is one statement by one claimant; click it to see its source."
         )
     )
 if points.empty:

@@ -682,7 +682,8 @@ def _layout(
             "bgcolor": "#ffffff",
             "bordercolor": "#333333",
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        # Below the date labels (two lines when they name days).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         xaxis=_date_axis(fig),
         yaxis=_count_axis(fig, y_title, log=log, rate=rate),
         clickmode="event+select",
