@@ -1,5 +1,5 @@
 """The extraction assistant in the claim form: the article's text in, a table of draft
-claims out (`tracker.extract`), which the curator corrects, unticks where wrong, and saves
+claims out (`tracker.extraction.extractor`), which the curator corrects, unticks where wrong, and saves
 in one go.
 
 The table holds vocabulary keys in select-box columns (shown with their names) beside the
@@ -41,7 +41,6 @@ COLUMNS = {
     "Quote": "quote",
     "Reason to save anyway": "check_override",
 }
-COLUMN_OF = {field: column for column, field in COLUMNS.items()}
 
 
 def prepare(source_id: int, text: str | None) -> None:

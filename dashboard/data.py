@@ -1,11 +1,11 @@
-"""The pages' access to the store: `tracker.queries` behind Streamlit's caches.
+"""The pages' access to the store: `tracker.read.queries` behind Streamlit's caches.
 
 The engine is a cached resource (one pool per database URL and process). Query results are
 cached data keyed on the database URL, the store's data version and the arguments: every
 write bumps the version (tracker.store.write), so a curator's save shows on the next rerun while a
 reader's reruns cost nothing. The version itself is read once per page run (one row).
 
-The Checks page reads the findings stored in the database (`tracker.finding_store`): their
+The Checks page reads the findings stored in the database (`tracker.checks.finding_store`): their
 counts and one page at a time, cached on the stamp of the last refresh (a refresh does not
 bump the data version); so do the Figures chart's rings and a claim's checks while the
 stored findings cover the current data version (else the checks run on the fly, as far
@@ -102,9 +102,6 @@ class Store:
     def filter_options(self) -> dict[str, pd.DataFrame]:
         return _filter_options(self.url, self.version)
 
-    def chart_points(self, f: ClaimFilter) -> pd.DataFrame:
-        return _chart_points(self.url, self.version, f)
-
     def chart(self, f: ClaimFilter) -> queries.Chart:
         """The Figures chart's points, bounded (tracker.read.queries.chart)."""
         return _chart(self.url, self.version, f)
@@ -176,9 +173,6 @@ class Store:
         row, read by primary key."""
         checked = checked_state(self.engine)
         return checked.stamp if checked.covers(self.version) else ""
-
-    def count_statements(self, f: ClaimFilter) -> int:
-        return _count_statements(self.url, self.version, f)
 
     def latest_per_claimant(self, f: ClaimFilter) -> pd.DataFrame:
         return _latest_per_claimant(self.url, self.version, f)
@@ -445,11 +439,6 @@ def _filter_options(url: str, version: int) -> dict[str, pd.DataFrame]:
     return queries.filter_options(engine(url))
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _chart_points(url: str, version: int, f: ClaimFilter) -> pd.DataFrame:
-    return queries.chart_points(engine(url), f)
-
-
 # The chart's points and their findings are resources, shared and not copied: cached data
 # is unpickled on every rerun, and a chart's points (each with its sources and quotes) and
 # findings cost a warm Figures rerun more to unpickle than anything else it reads. The
@@ -594,11 +583,6 @@ def _series_is_small(url: str, metric: str, place: str) -> bool:
     group = ClaimFilter(metric=metric, place=place)
     at_most = SERIES_CHECK_LIMIT + 1
     return queries.count_claims(engine(url), group, at_most=at_most) <= SERIES_CHECK_LIMIT
-
-
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _count_statements(url: str, version: int, f: ClaimFilter) -> int:
-    return queries.count_statements(engine(url), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

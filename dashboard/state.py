@@ -77,8 +77,6 @@ FEEDBACK = "feedback"  # form -> forms.Feedback
 ENTRY = "entry"  # the claim form's widget prefix
 ENTRY_SOURCE = "entry.source_id"  # the source claims are being added to (kept between claims)
 ENTRY_SOURCE_SEARCH = "entry.source_search"
-ENTRY_CONFIRM = "entry.confirm"  # "save anyway" after a quote-check warning
-ENTRY_OVERRIDE = "entry.override_reason"
 #: The claim form's fields kept between claims from one article: the source (above), the
 #: claimant and the period (their widgets persist for the session).
 ENTRY_KEPT_FIELDS = ("claimant", "period_start", "period_end", "date_basis", "quote_language")

@@ -4,8 +4,8 @@
 
 Builds a store of fictional claimants' series (example.org sources, imported through the
 ordinary import path) in a temporary SQLite file unless --database names an empty one,
-then prints the time of each rule, of `run_checks` and of `findings_by_claim` (first call,
-and a repeat call on unchanged data, which is what a page render pays).
+then prints the time of each rule, of `run_checks` and of `refresh_findings` (the first
+refresh, one on unchanged data, and one after a single correction).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from sqlmodel import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.checks.rules import RULES, findings_by_claim, run_checks  # noqa: E402
+from tracker.checks.finding_store import refresh_findings  # noqa: E402
+from tracker.checks.rules import RULES, run_checks  # noqa: E402
 from tracker.domain.models import Claim  # noqa: E402
 from tracker.files.importer import import_paths  # noqa: E402
 from tracker.store.db import init_db, make_engine, write_session  # noqa: E402
@@ -114,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             found = timed(f"rule {rule}", lambda rule=rule: run_checks(engine, [rule]))
             print(f"{'':36}{len(found):,} findings")
         timed("run_checks (all rules)", lambda: run_checks(engine))
-        timed("findings_by_claim, first call", lambda: findings_by_claim(engine))
-        timed("findings_by_claim, unchanged data", lambda: findings_by_claim(engine))
+        timed("refresh_findings, first refresh", lambda: refresh_findings(engine))
+        timed("refresh_findings, unchanged data", lambda: refresh_findings(engine))
         with write_session(engine) as session:
             claim = session.exec(select(Claim).order_by(Claim.id.desc()).limit(1)).one()
             update_claim(
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 expected_version=claim.version,
                 reason="benchmark: one correction",
             )
-        timed("findings_by_claim, after one edit", lambda: findings_by_claim(engine))
+        timed("refresh_findings, after one edit", lambda: refresh_findings(engine))
         engine.dispose()
     return 0
 

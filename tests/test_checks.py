@@ -15,16 +15,14 @@ from tracker.checks.rules import (
     CheckConfig,
     Finding,
     figure_bounds,
-    findings_by_claim,
-    normalise_for_match,
-    quote_in_text,
     run_checks,
 )
 from tracker.core.errors import TrackerError
 from tracker.domain.models import Claim, Metric, Source
+from tracker.extraction.quotes import quote_in_text
 from tracker.files.importer import import_paths
 from tracker.store.db import read_session, write_session
-from tracker.store.write import SYSTEM, set_claim_status, update_claim, update_source
+from tracker.store.write import SYSTEM, set_claim_status, update_source
 
 MONITOR = "Example Monitor"
 OTHER = "Synthetic claimant 01"
@@ -78,9 +76,7 @@ def test_qualifiers_are_ranges():
 
 
 def test_quote_matching_ignores_whitespace_quote_marks_dashes_and_case():
-    text = normalise_for_match(
-        "It said: \u201cAt least 8,006 were killed \u2013 and 13,287\n injured\u201d."
-    )
+    text = "It said: \u201cAt least 8,006 were killed \u2013 and 13,287\n injured\u201d."
     assert quote_in_text("at least 8,006 were killed - and 13,287 injured", text)
     assert quote_in_text("It said ... 13,287 injured", text)
     assert not quote_in_text("13,287 injured ... at least 8,006", text)  # parts out of order
@@ -611,92 +607,6 @@ def test_the_sample_discrepancies_are_found_without_noise(sample_engine):
     # Relays (the seed's 7,199, the UK MoD's restatement) count once, with their original.
     involved = set().union(*(claims for _, _, claims in found))
     assert not involved & {"seed-2023-02-13-killed", "ukmod-2023-02-13-killed"}
-
-
-def test_findings_by_claim_follows_the_data(sample_engine):
-    with read_session(sample_engine) as s:
-        keys = dict(s.exec(select(Claim.key, Claim.id)).all())
-    first = findings_by_claim(sample_engine)
-    assert findings_by_claim(sample_engine) is first  # cached while the data is unchanged
-    police = keys["police-2024-01-31-killed"]
-    assert "cumulative-decrease" in {f.rule for f in first[police]}
-    with write_session(sample_engine) as s:
-        set_claim_status(
-            s, SYSTEM, police, "retracted", reason="different base; kept out", expected_version=1
-        )
-    after = findings_by_claim(sample_engine)
-    assert after is not first and police not in after
-
-
-def _full_map(engine) -> dict[int, list[Finding]]:
-    """What a fresh, complete run says, in the same shape as findings_by_claim."""
-    out: dict[int, list[Finding]] = {}
-    for finding in run_checks(engine):
-        for claim_id in finding.claims:
-            out.setdefault(claim_id, []).append(finding)
-    return out
-
-
-def test_findings_by_claim_refreshes_incrementally_and_equals_a_full_run(sample_engine):
-    with read_session(sample_engine) as s:
-        claims = {c.key: c for c in s.exec(select(Claim)).all()}
-        sources = {src.id: src for src in s.exec(select(Source)).all()}
-    first = findings_by_claim(sample_engine)
-    assert first == _full_map(sample_engine)
-    url = sample_engine.url.render_as_string(hide_password=True)
-    untouched = checks_module._cache[url].parts.by_group
-
-    def edit(fn) -> None:
-        with write_session(sample_engine) as s:
-            fn(s)
-        assert findings_by_claim(sample_engine) == _full_map(sample_engine)
-
-    police = claims["police-2024-01-31-killed"]
-    # A corrected figure removes the decrease.
-    edit(
-        lambda s: update_claim(
-            s,
-            SYSTEM,
-            police.id,
-            {"value": 13000, "check_override": "test: the quote is left as it was"},
-            expected_version=1,
-            reason="typo",
-        )
-    )
-    # A claim moved to another metric and place leaves its old group and joins a new one.
-    pgo = claims["pgo-2025-10-27-children_killed"]
-    edit(
-        lambda s: update_claim(
-            s,
-            SYSTEM,
-            pgo.id,
-            {"metric": "children_injured", "place": "UA-14"},
-            expected_version=1,
-            reason="test move",
-        )
-    )
-    # A source whose date is corrected makes its claims' periods end after publication.
-    seed = claims["seed-2023-02-13-killed"]
-    source = sources[seed.source_id]
-    edit(
-        lambda s: update_source(
-            s,
-            SYSTEM,
-            source.id,
-            {"published": date(2023, 2, 10), "text": "A different article."},
-            expected_version=source.version,
-            reason="test",
-        )
-    )
-    after = findings_by_claim(sample_engine)
-    assert "period-after-publication" in {f.rule for f in after[seed.id]}
-    assert "quote-not-in-source" in {f.rule for f in after[seed.id]}
-    # Groups no edit touched (children injured in Ukraine) kept their findings from the
-    # first run: they were not recomputed.
-    refreshed = checks_module._cache[url].parts.by_group
-    moia = claims["moia-2022-02-27-children_injured"].id
-    [key] = [k for k, v in untouched.items() if any(moia in f.claims for f in v)]
-    assert refreshed[key] is untouched[key]
 
 
 def test_findings_for_some_claims_are_exactly_theirs_from_a_full_run(sample_engine):

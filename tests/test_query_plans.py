@@ -1,6 +1,6 @@
 """Each page's main query uses the index chosen for it (issue 6), on SQLite.
 
-The statements are the ones `tracker.queries` really runs (captured from the engine), each
+The statements are the ones `tracker.read.queries` really runs (captured from the engine), each
 put through EXPLAIN QUERY PLAN on a store holding the sample data and a few thousand
 synthetic claims written the way the bulk loader writes them (Core inserts), after ANALYZE.
 A plan check, not a timing: it fails when a query stops using its index, for instance after

@@ -12,13 +12,13 @@ from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
 from tracker.domain.vocab import Role
 from tracker.store.db import read_session, write_session
 from tracker.store.history import revisions
+from tracker.store.version import data_version
 from tracker.store.write import (
     Actor,
     add_claim,
     add_claimant,
     add_place,
     add_source,
-    data_version,
     suggest_key,
 )
 

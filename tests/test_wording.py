@@ -83,7 +83,7 @@ def test_the_preview_formats_numbers_and_dates_for_a_locale(vocab):
 def test_the_library_modules_for_the_forms_never_import_streamlit():
     code = (
         "import sys, tracker.store.accounts, tracker.sharing.wording, tracker.extraction.quotes, tracker.store.history, "
-        "tracker.files.csvfile, tracker.curation, tracker.extract; sys.exit('streamlit' in sys.modules)"
+        "tracker.files.csvfile, tracker.curation, tracker.extraction.extractor; sys.exit('streamlit' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, check=False

@@ -4,7 +4,7 @@ The dashboard opens no sessions (it calls `tracker` functions), and it must not 
 role it remembered at login: an account disabled or demoted since then is refused at once.
 So every action here takes the engine and the logged-in user's *name*, reads the account
 with `accounts.current_actor` inside the transaction that writes, and goes through the one
-write path (`tracker.store`, `tracker.importer`), where roles, revisions, optimistic locking
+write path (`tracker.store.write`, `tracker.files.importer`), where roles, revisions, optimistic locking
 and the data version are handled. A name of None (a viewer) is refused before anything is
 read.
 
@@ -116,12 +116,6 @@ def source_with_url(engine: Engine, url: str) -> StoredSource | None:
         return None
     with read_session(engine) as session:
         found = store.find_source_by_url(session, wanted)
-        return _stored(found) if found else None
-
-
-def get_source(engine: Engine, source_id: int) -> StoredSource | None:
-    with read_session(engine) as session:
-        found = session.get(Source, source_id)
         return _stored(found) if found else None
 
 

@@ -213,9 +213,8 @@ if sources_tab.open:
             )
 
 # Sharing is drawn when asked for (the expander and its open tab only): every code box
-# and button the browser draws beside the chart delays the chart itself, by 0.2 to 0.35 s
-# for this section at a million claims (README, Performance). The address bar holds the
-# view's link anyway.
+# and button the browser draws beside the chart delays the chart itself. The address bar
+# holds the view's link anyway.
 share = st.expander(
     "Share this view: its link, an embed, the chart as an image, the data",
     icon=":material/share:",

@@ -3,7 +3,7 @@
 At a million claims a full run of the checks takes minutes, so the Checks page cannot run
 them on a reader's view: it reads the findings stored here (tables `finding`,
 `finding_claim` and `findings_state`, migration 0003) with small indexed queries
-(`tracker.findings`). A refresh brings them up to date:
+(`tracker.checks.findings`). A refresh brings them up to date:
 
 - in full when nothing is stored yet, a metric, place or claimant was renamed or a place
   moved (every message names them; adding one changes nothing stored), the store was emptied and refilled, a revision appeared

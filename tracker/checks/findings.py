@@ -2,9 +2,9 @@
 the findings counted, filtered and grouped by check, and the claims and sources they point
 at.
 
-`tracker.checks` finds; this module explains and arranges, for the dashboard's Checks page
+`tracker.checks.rules` finds; this module explains and arranges, for the dashboard's Checks page
 and the marks on the Figures chart. The Checks page reads the findings stored by
-`tracker.finding_store` with the queries at the end of this module: the counts per check
+`tracker.checks.finding_store` with the queries at the end of this module: the counts per check
 and severity, and one page of one check's findings, each an indexed read of the `finding`
 table (`ix_finding_page`), so that a store of a million claims costs what a small one does.
 """

@@ -33,8 +33,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import threading
-import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,11 +48,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.core.errors import TrackerError
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Revision, Source
 from tracker.domain.vocab import QUALIFIER_WORDS, DateBasis, PlaceLevel, Qualifier, Status
 from tracker.extraction.numbers import figure_in_text
+from tracker.extraction.quotes import normalise_text, quote_in_normalised
 from tracker.store.db import read_session
-from tracker.store.version import data_version
 
 INF = math.inf
 CHUNK = 500
@@ -211,7 +210,7 @@ class Context:
     places: dict[int, str] = field(default_factory=dict)
     scope: dict[int, int] = field(default_factory=dict)
     #: When set, per-claim rules look at these claims only and series rules at these
-    #: (metric, scope) groups only: the incremental refresh of `findings_by_claim`.
+    #: (metric, scope) groups only: the incremental refresh of the stored findings.
     only_claims: set[int] | None = None
     only_groups: set[tuple[int, int]] | None = None
     #: When set, store rules look at these statements only (`findings_for_claims`).
@@ -338,13 +337,7 @@ _DESCRIBED = (
     Claim.claimant_id,
     Claim.metric_id,
     Claim.place_id,
-    Claim.value,
-    Claim.low,
-    Claim.high,
-    Claim.qualifier,
-    Claim.period_start,
-    Claim.period_end,
-    Claim.cumulative,
+    *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
 )
 
 
@@ -386,55 +379,6 @@ def figure_not_in_quote(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_QUOTE_CHARS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
-_ELISION = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
-
-
-def normalise_for_match(text: str) -> str:
-    """Whitespace, quote marks, dashes and case made uniform, so that a quote copied with
-    straight quotes or a hyphen for an en dash still matches its article."""
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTE_CHARS).casefold()
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def quote_in_text(quote: str, normalised_text: str) -> bool:
-    """True when every part of the quote (split at elisions "..." / "…") is in the text, in order."""
-    pos = 0
-    for part in _ELISION.split(quote):
-        part = normalise_for_match(part).strip(" \"'")
-        if not part:
-            continue
-        found = normalised_text.find(part, pos)
-        if found < 0:
-            return False
-        pos = found + len(part)
-    return True
-
-
 @_rule("quote-not-in-source", "The quote is not in the stored source text", kind="claim")
 def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
     """Only sources whose text is stored can be checked; each text is normalised once."""
@@ -453,7 +397,7 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
     for i in range(0, len(source_ids), 50):
         chunk = source_ids[i : i + 50]
         texts = {
-            id_: normalise_for_match(text)
+            id_: normalise_text(text)
             for id_, text in ctx.session.exec(
                 select(Source.id, Source.text).where(Source.id.in_(chunk))
             )
@@ -464,7 +408,7 @@ def quote_not_in_source(ctx: Context) -> Iterator[Finding]:
             .order_by(Claim.id)
         )
         for r in claims:
-            if (only is not None and r.id not in only) or quote_in_text(
+            if (only is not None and r.id not in only) or quote_in_normalised(
                 r.quote, texts[r.source_id]
             ):
                 continue
@@ -537,13 +481,7 @@ def duplicate_claim(ctx: Context) -> Iterator[Finding]:
                 Claim.claimant_id,
                 Claim.metric_id,
                 Claim.place_id,
-                Claim.value,
-                Claim.low,
-                Claim.high,
-                Claim.qualifier,
-                Claim.period_start,
-                Claim.period_end,
-                Claim.cumulative,
+                *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
                 Source.publisher,
                 Source.published,
             )
@@ -974,7 +912,7 @@ def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
 class Parts:
     """Findings kept apart by what they depend on, so that a refresh after an edit replaces
     only what the edit can have changed (here, and in the stored findings of
-    `tracker.finding_store`)."""
+    `tracker.checks.finding_store`)."""
 
     by_claim: dict[int, list[Finding]] = field(default_factory=dict)  # per-claim rules
     by_group: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)  # series
@@ -1009,7 +947,7 @@ def _run(ctx: Context, selected: list[str]) -> Parts:
 
 def check_parts(ctx: Context) -> Parts:
     """Every rule over what `ctx` selects (its `only_*` sets; the whole store when they
-    are unset), the findings kept apart by what they depend on (`tracker.finding_store`
+    are unset), the findings kept apart by what they depend on (`tracker.checks.finding_store`
     stores them so)."""
     return _run(ctx, list(RULES))
 
@@ -1036,19 +974,6 @@ def run_checks(
 
 #: Beyond this many changed claims a full run is as quick as working out what changed.
 REFRESH_LIMIT = 20_000
-
-
-@dataclass
-class _Snapshot:
-    version: int
-    revision: tuple[int, Any] | None  # (id, changed_at) of the newest revision seen
-    vocabulary: str
-    parts: Parts
-    by_claim: dict[int, list[Finding]]
-
-
-_cache: dict[str, _Snapshot] = {}
-_cache_lock = threading.Lock()
 
 
 def vocabulary_digest(session: Session, upto: tuple[int, int, int] | None = None) -> str:
@@ -1143,47 +1068,10 @@ def _by_claim(parts: Parts) -> dict[int, list[Finding]]:
 
 
 def findings_by_claim(engine: Engine) -> dict[int, list[Finding]]:
-    """Every claim with findings, mapped to them (all rules, default thresholds).
-
-    Cheap to call on every page render. On unchanged data it costs three small queries
-    (data version, newest revision, vocabulary). After edits, only what the edits can
-    have changed is recomputed: the per-claim rules for the edited claims (and the claims
-    of edited sources), the series rules for their (metric, place) groups, and the
-    whole-store duplicate aggregate; a new vocabulary, an emptied database or a very large
-    import recompute everything. Do not mutate the result: it is shared."""
-    url = engine.url.render_as_string(hide_password=True)
+    """Every claim with findings, mapped to them (all rules, default thresholds): a full
+    run. Pages read the stored findings instead (`tracker.checks.finding_store`)."""
     with read_session(engine) as session:
-        version = data_version(session)
-        newest = session.exec(
-            select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
-        ).first()
-        newest = tuple(newest) if newest else None
-        vocabulary = vocabulary_digest(session)
-        with _cache_lock:
-            snap = _cache.get(url)
-        if snap and (snap.version, snap.revision, snap.vocabulary) == (version, newest, vocabulary):
-            return snap.by_claim
-        ctx = Context.load(session, CheckConfig())
-        changes = None
-        if snap is not None and snap.vocabulary == vocabulary and _still_there(session, snap):
-            changes = changes_since(ctx, snap.revision[0]) if snap.revision else None
-        if changes is None:
-            parts = _run(ctx, list(RULES))
-        else:
-            claims, groups = changes
-            ctx.only_claims, ctx.only_groups = claims, groups
-            fresh = _run(ctx, list(RULES))
-            parts = Parts(
-                by_claim={k: v for k, v in snap.parts.by_claim.items() if k not in claims}
-                | fresh.by_claim,
-                by_group={k: v for k, v in snap.parts.by_group.items() if k not in groups}
-                | fresh.by_group,
-                store=fresh.store,
-            )
-        result = _by_claim(parts)
-    with _cache_lock:
-        _cache[url] = _Snapshot(version, newest, vocabulary, parts, result)
-    return result
+        return _by_claim(_run(Context.load(session, CheckConfig()), list(RULES)))
 
 
 def findings_for_claims(
@@ -1219,15 +1107,6 @@ def findings_for_claims(
             if claim_id in ids:
                 out.setdefault(claim_id, []).append(finding)
     return out
-
-
-def _still_there(session: Session, snap: _Snapshot) -> bool:
-    """The revision the snapshot saw last is still in the log, unchanged: the database was
-    not emptied or replaced since (ids restart after a reset)."""
-    if snap.revision is None:
-        return False
-    row = session.get(Revision, snap.revision[0])
-    return row is not None and row.changed_at == snap.revision[1]
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -1,5 +1,5 @@
 """`tracker check`: the consistency checks from the command line (a thin layer over
-`tracker.checks`)."""
+`tracker.checks.rules`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from itertools import groupby
 
 import click
 
-from tracker.cli.common import handle_errors, open_engine
+from tracker.cli.common import format_option, handle_errors, open_engine
 
 #: Listed here rather than imported, so that `tracker --help` stays fast; a test keeps
 #: this list equal to `tracker.checks.rules.RULES`.
@@ -26,14 +26,7 @@ RULE_IDS = (
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: a list of objects with rule, severity, message, claims, sources.",
-)
+@format_option("json: a list of objects with rule, severity, message, claims, sources.")
 @click.option(
     "--rule",
     "rules",

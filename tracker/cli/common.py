@@ -78,3 +78,15 @@ def check_stored(engine: Any) -> None:
         return
     refresh_findings(engine)
     click.echo(f"checked: {summary(engine)} (`tracker check` lists them)")
+
+
+def format_option(json_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format text|json`, the choice of every command that prints findings or drafts."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=json_help,
+    )

@@ -39,6 +39,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
     "--from", "date_from", type=_DATE, metavar="YYYY-MM-DD", help="As-of date on or after."
 )
 @click.option("--to", "date_to", type=_DATE, metavar="YYYY-MM-DD", help="As-of date on or before.")
+@handle_errors
 def export(
     fmt: str,
     output: Path,
@@ -58,20 +59,6 @@ def export(
 
     Example: tracker export --format csv --metric civilian_killed --place UA -o killed.csv
     """
-
-    handle_errors(_export)(fmt, output, metric, place, claimants, statuses, date_from, date_to)
-
-
-def _export(
-    fmt: str,
-    output: Path,
-    metric: str | None,
-    place: str | None,
-    claimants: tuple[str, ...],
-    statuses: tuple[str, ...],
-    date_from: datetime | None,
-    date_to: datetime | None,
-) -> None:
     from tracker.files.interchange import write_export
     from tracker.files.interchange.options import filter_from_words
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from tracker.cli.common import handle_errors
+from tracker.cli.common import format_option, handle_errors
 
 
 def _vocabulary():  # noqa: ANN202
@@ -39,14 +39,7 @@ def _vocabulary():  # noqa: ANN202
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The article's publication date (YYYY-MM-DD): relative dates are resolved against it.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: a list of candidates with every field and the figure's offsets.",
-)
+@format_option("json: a list of candidates with every field and the figure's offsets.")
 @handle_errors
 def extract(file: click.utils.LazyFile, published: datetime, fmt: str) -> None:
     """Propose draft claims found in an article's text (FILE, or - for standard input).

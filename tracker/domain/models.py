@@ -1,10 +1,10 @@
 """Storage tables (SQLModel, `table=True`).
 
 `table=True` models skip pydantic validation, so nothing reaches them unvalidated: input
-is checked by the models in `tracker.schemas` first, and the write functions in
-`tracker.store` are the only code that builds these rows.
+is checked by the models in `tracker.domain.schemas` first, and the write functions in
+`tracker.store.write` are the only code that builds these rows.
 
-Enumerated values are stored as strings (see `tracker.vocab`); timestamps are aware UTC.
+Enumerated values are stored as strings (see `tracker.domain.vocab`); timestamps are aware UTC.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import (
     Index,
     Text,
     UniqueConstraint,
-    func,
     literal_column,
     text,
 )
@@ -33,13 +32,9 @@ from sqlmodel import Field, SQLModel
 TS_CONFIG = literal_column("'simple'::regconfig")
 
 
-def ts_document(column: Any) -> Any:
-    """The tsvector PostgreSQL indexes for `column` (quote, title, publisher)."""
-    return func.to_tsvector(TS_CONFIG, column)
-
-
 def _ts_index(name: str, column: str) -> Index:
-    """A GIN index on `ts_document(column)`, created on PostgreSQL only."""
+    """A GIN index on the tsvector of `column`, created on PostgreSQL only: the text search
+    of `tracker.read.filters` matches this expression."""
     expression = text(f"to_tsvector('simple'::regconfig, {column})")
     return Index(name, expression, postgresql_using="gin").ddl_if(dialect="postgresql")
 
@@ -223,7 +218,7 @@ class Meta(SQLModel, table=True):
 class StoredFinding(SQLModel, table=True):
     """A finding of the consistency checks (`tracker.checks.rules.Finding`) as last computed.
 
-    Derived data, not a record: `tracker.finding_store` replaces the rows an edit can have
+    Derived data, not a record: `tracker.checks.finding_store` replaces the rows an edit can have
     changed (the `part` they were computed from) and nothing else, so the Checks page reads
     counts and one page of findings at a million claims instead of running every check."""
 

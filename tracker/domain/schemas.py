@@ -1,7 +1,7 @@
 """Input models: everything a user, file or form hands in is validated here first.
 
 SQLModel's `table=True` classes do not validate, so these pydantic models are the gate:
-the write functions in `tracker.store` accept only `SourceIn` and `ClaimIn` instances.
+the write functions in `tracker.store.write` accept only `SourceIn` and `ClaimIn` instances.
 Messages are written for journalists ("the period ends before it starts"), not for
 programmers, and every problem names its field.
 """

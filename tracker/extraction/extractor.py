@@ -3,7 +3,7 @@
 Rule-based on purpose: it runs offline, needs no model download, and every candidate can
 be explained by the words that produced it. The steps, per sentence:
 
-1. figures: numbers in digits or words (`tracker.numbers`), minus what is not a count
+1. figures: numbers in digits or words (`tracker.extraction.numbers`), minus what is not a count
    (years, dates, ages, distances, durations, times of day, money, percentages, ordinals)
    and minus vague words ("dozens", "hundreds");
 2. the qualifier in front ("at least", "over", "nearly", "up to", "fewer than") or a range

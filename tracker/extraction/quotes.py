@@ -58,6 +58,7 @@ _QUOTE_CHARS = str.maketrans(
         "\u201b": "'",
         "\u2032": "'",
         "\u02bc": "'",
+        "`": "'",
         "\u201c": '"',
         "\u201d": '"',
         "\u201e": '"',
@@ -219,7 +220,12 @@ def normalise_text(text: str) -> str:
 def quote_in_text(quote: str, text: str) -> bool:
     """True when every part of the quote (split where the curator marked an omission with
     an ellipsis) appears in the text, in order."""
-    haystack = normalise_text(text)
+    return quote_in_normalised(quote, normalise_text(text))
+
+
+def quote_in_normalised(quote: str, haystack: str) -> bool:
+    """`quote_in_text` for a text already passed through `normalise_text` (the checks
+    normalise each source's text once for all its claims)."""
     parts = [normalise_text(p).strip(" \"'") for p in _ELLIPSIS.split(quote)]
     parts = [p for p in parts if p]
     if not parts:

@@ -3,7 +3,7 @@
 YAML export is the import format exactly, vocabulary files included, so that exporting and
 importing into an empty database gives the same data (tested as a round trip). It is also
 the backup path for PostgreSQL that needs no `pg_dump`. The other formats (CSV, Excel, HXL,
-Data Package, JSON, JSON-LD) live in `tracker.interchange`, which builds on this module.
+Data Package, JSON, JSON-LD) live in `tracker.files.interchange`, which builds on this module.
 """
 
 from __future__ import annotations
@@ -19,47 +19,13 @@ from sqlalchemy import not_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source
 from tracker.read.filters import ClaimFilter, conditions, where
 from tracker.store.db import read_session
 
-SOURCE_KEYS = (
-    "url",
-    "title",
-    "publisher",
-    "published",
-    "published_basis",
-    "language",
-    "archive_url",
-    "retrieved_at",
-    "notes",
-    "synthetic",
-    "text",
-)
-CLAIM_KEYS = (
-    "id",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "claimant",
-    "place",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "status",
-    "status_reason",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "notes",
-    "check_override",
-)
+SOURCE_KEYS = fields.file_names(fields.SOURCE_FIELDS, exported=True)
+CLAIM_KEYS = fields.file_names(fields.CLAIM_FIELDS)
 # Cells a spreadsheet would run as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,27 +51,35 @@ def _clean(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v is not None and v != []}
 
 
+def _columns(row: Any, *leave_out: str) -> dict[str, Any]:
+    """A vocabulary row's values in its table's column order (the data files' order)."""
+    return {c.name: getattr(row, c.name) for c in row.__table__.columns if c.name not in leave_out}
+
+
 def vocabulary_documents(session: Session) -> dict[str, dict[str, Any]]:
     places = {p.id: p for p in session.exec(select(Place).order_by(Place.id))}
     return {
         "metrics.yaml": {
             "metrics": [
-                _clean(m.model_dump(exclude={"id"}))
-                for m in session.exec(select(Metric).order_by(Metric.id))
+                _clean(_columns(m, "id")) for m in session.exec(select(Metric).order_by(Metric.id))
             ]
         },
         "places.yaml": {
             "places": [
                 _clean(
-                    p.model_dump(exclude={"id", "parent_id"})
-                    | {"parent": places[p.parent_id].key if p.parent_id else None}
+                    {
+                        ("parent" if name == "parent_id" else name): (
+                            places[value].key if name == "parent_id" and value else value
+                        )
+                        for name, value in _columns(p, "id").items()
+                    }
                 )
                 for p in places.values()
             ]
         },
         "claimants.yaml": {
             "claimants": [
-                _clean(c.model_dump(exclude={"id"}))
+                _clean(_columns(c, "id"))
                 for c in session.exec(select(Claimant).order_by(Claimant.id))
             ]
         },
@@ -182,12 +156,14 @@ def iter_source_documents(
 
 
 def _claim_document(claim: Claim, keys: dict[str, dict[int, str]]) -> dict[str, Any]:
-    doc = {k: getattr(claim, k, None) for k in CLAIM_KEYS}
-    doc["id"] = claim.key
-    doc["metric"] = keys["metric"][claim.metric_id]
-    doc["claimant"] = keys["claimant"][claim.claimant_id]
-    doc["place"] = keys["place"][claim.place_id]
-    return _clean(doc)
+    return _clean(
+        {
+            f.file: keys[f.name][getattr(claim, f"{f.name}_id")]
+            if f.reference
+            else getattr(claim, f.name)
+            for f in fields.CLAIM_FIELDS
+        }
+    )
 
 
 def source_filename(source: dict[str, Any]) -> str:

@@ -40,6 +40,7 @@ from tracker.store.write import (
     ensure_claimants,
     require,
     resolve_claim,
+    revision_values,
     source_snapshot,
     source_values_snapshot,
 )
@@ -429,16 +430,16 @@ def apply_import(
                     setattr(claim, k, v)
                 claim.version += 1
                 revisions.append(
-                    dict(
+                    revision_values(
                         entity="claim",
                         entity_id=claim.id,
                         action="update",
                         version=claim.version,
-                        changed_at=now,
-                        changed_by=actor.name,
+                        actor=actor,
                         reason=why,
                         before=cp.before,
                         after=_row_as_snapshot(cp.row),
+                        at=now,
                     )
                 )
             if progress and done % 1000 == 0:
@@ -450,16 +451,16 @@ def apply_import(
     for claim_id, (row, rev) in zip(claim_ids, new_claims, strict=True):
         row["id"] = claim_id
         revisions.append(
-            dict(
+            revision_values(
                 entity="claim",
                 entity_id=claim_id,
                 action="create",
                 version=1,
-                changed_at=now,
-                changed_by=actor.name,
+                actor=actor,
                 reason=rev["reason"],
                 before=None,
                 after=rev["after"],
+                at=now,
             )
         )
     for i in range(0, len(new_claims), BATCH):
@@ -486,9 +487,8 @@ def _add_sources(
     whys: dict[str, str],
     revisions: list[dict[str, Any]],
 ) -> dict[str, int]:
-    """Insert the plan's new sources in bulk, each with its "create" revision: an import
-    of many files used to spend more time adding sources one ORM flush at a time than
-    adding all their claims."""
+    """Insert the plan's new sources in bulk, each with its "create" revision (one ORM
+    flush per source would cost an import of many files more than all their claims)."""
     new = [fp for fp in plan.files if fp.source_action == "add"]
     ids: dict[str, int] = {}
     stamp = {
@@ -503,16 +503,16 @@ def _add_sources(
         ids[fp.url] = source_id
         rows.append({"id": source_id, **fp.source_values, **stamp})
         revisions.append(
-            dict(
+            revision_values(
                 entity="source",
                 entity_id=source_id,
                 action="create",
                 version=1,
-                changed_at=now,
-                changed_by=actor.name,
+                actor=actor,
                 reason=whys[fp.path],
                 before=None,
                 after=source_values_snapshot(fp.source_values),
+                at=now,
             )
         )
     for i in range(0, len(rows), BATCH):
@@ -528,30 +528,6 @@ def _apply_source(
     why: str,
     revisions: list[dict[str, Any]],
 ) -> int:
-    if fp.source_action == "add":
-        source = Source(
-            **fp.source_values,
-            created_at=now,
-            created_by=actor.name,
-            updated_at=now,
-            updated_by=actor.name,
-        )
-        session.add(source)
-        session.flush()
-        revisions.append(
-            dict(
-                entity="source",
-                entity_id=source.id,
-                action="create",
-                version=1,
-                changed_at=now,
-                changed_by=actor.name,
-                reason=why,
-                before=None,
-                after=source_snapshot(source),
-            )
-        )
-        return source.id
     source = session.exec(select(Source).where(Source.url == fp.url)).one()
     if fp.source_action == "change":
         for k, v in fp.source_values.items():
@@ -560,16 +536,16 @@ def _apply_source(
         source.updated_at, source.updated_by = now, actor.name
         session.flush()
         revisions.append(
-            dict(
+            revision_values(
                 entity="source",
                 entity_id=source.id,
                 action="update",
                 version=source.version,
-                changed_at=now,
-                changed_by=actor.name,
+                actor=actor,
                 reason=why,
                 before=fp.source_before,
                 after=source_snapshot(source),
+                at=now,
             )
         )
     return source.id

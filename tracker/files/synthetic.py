@@ -1,6 +1,6 @@
 """A clearly fictional dataset of any size, for demos and for measuring speed at scale.
 
-Nothing here may ever be mistaken for real data (common brief, issue #6): every claimant is
+Nothing here may ever be mistaken for real data: every claimant is
 "Synthetic claimant NN", every source lives under https://example.org/synthetic/, and every
 source carries `synthetic=True`, which the dashboard turns into a banner on every page.
 
@@ -12,7 +12,7 @@ that contain their figures (so that the quote checks pass as they would on real 
 
 The generator is deterministic (one `random.Random(seed)`), and it yields plain input
 dicts, the same words a data file would hold: `SourceIn` / `ClaimIn` accept them as they
-are, so the normal write path can store them, and `tracker.bulk` turns them into the very
+are, so the normal write path can store them, and `tracker.store.bulk` turns them into the very
 rows that path would write (tests/test_synthetic.py compares the two). It streams source by
 source, so a million claims never sit in memory at once.
 """
@@ -427,7 +427,7 @@ def load_synthetic(
 
     Refused when the store holds real (non-synthetic) sources, unless `force`: fictional
     figures next to real ones is how invented numbers end up in a story. A large load builds
-    its rows in a second process while this one writes them (`tracker.bulk_pipeline`);
+    its rows in a second process while this one writes them (`tracker.store.bulk_pipeline`);
     `two_processes` forces that choice either way (the stored rows are the same)."""
     from tracker.store import bulk_pipeline
     from tracker.store.bulk import BATCH, BulkLoader

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from tracker.core.errors import TrackerError
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source
 from tracker.domain.vocab import Status
 from tracker.read.filters import (
@@ -84,9 +85,8 @@ def totals(engine: Engine) -> dict[str, int]:
 # what one article carries.
 
 # Points sent to the browser at most: beyond this the chart is aggregated (see `chart`).
-# A point's hover carries its sources and quotes: ~700 bytes of JSON each, so 5,000 points
-# are ~3.5 MB for the browser to parse and draw (20,000 were 14 MB), and a chart about
-# 1,000 px wide shows five of them per pixel column already. The server holds each view
+# A point's hover carries its sources and quotes, which the browser must parse and draw,
+# and a chart about 1,000 px wide shows five points per pixel column at this bound already. The server holds each view
 # it keeps (dashboard.data) at this size too.
 MAX_CHART_POINTS = 5_000
 PAGE_SIZE = 50
@@ -120,13 +120,7 @@ def _claim_columns() -> list[Any]:
         Claim.id.label("claim_id"),
         Claim.key.label("claim_key"),
         Claim.statement_key,
-        Claim.value,
-        Claim.low,
-        Claim.high,
-        Claim.qualifier,
-        Claim.period_start,
-        Claim.period_end,
-        Claim.cumulative,
+        *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
         Claim.date_basis,
         Claim.status,
         Claim.status_reason,
@@ -429,11 +423,8 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-CHART_COLUMNS = [
-    "statement_key",
-    "claim_ids",
-    "claim_key",
-    "n_sources",
+#: What a statement's point takes from its first claim as it is.
+_STATEMENT_AS_FIRST = (
     "claimant_key",
     "claimant_name",
     "claimant_short",
@@ -442,22 +433,22 @@ CHART_COLUMNS = [
     "metric_noun",
     "place_key",
     "place_name",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "status",
-    "status_reason",
-    "notes",
-    "sources",
+    *(f for f in fields.FIGURE_FIELDS if f != "qualifier"),
     "source_id",
     "source_publisher",
     "source_title",
     "source_published",
     "source_url",
+)
+#: What the sources of one statement settle between them.
+_STATEMENT_SETTLED = ("qualifier", "status", "status_reason", "notes", "sources")
+CHART_COLUMNS = [
+    "statement_key",
+    "claim_ids",
+    "claim_key",
+    "n_sources",
+    *_STATEMENT_AS_FIRST,
+    *_STATEMENT_SETTLED,
 ]
 
 
@@ -482,30 +473,7 @@ def _point(claims: list[Any]) -> dict[str, Any]:
         "claim_ids": tuple(c["claim_id"] for c in claims),
         "claim_key": first["claim_key"],  # the first source's claim: the statement's page
         "n_sources": len({c["source_id"] for c in claims}),
-        **{
-            k: first[k]
-            for k in (
-                "claimant_key",
-                "claimant_name",
-                "claimant_short",
-                "metric_key",
-                "metric_label",
-                "metric_noun",
-                "place_key",
-                "place_name",
-                "value",
-                "low",
-                "high",
-                "period_start",
-                "period_end",
-                "cumulative",
-                "source_id",
-                "source_publisher",
-                "source_title",
-                "source_published",
-                "source_url",
-            )
-        },
+        **{k: first[k] for k in _STATEMENT_AS_FIRST},
         "qualifier": qualifier,
         "status": status,
         "status_reason": reason,
@@ -650,8 +618,8 @@ def claims_page(
 
     Two steps (a "deferred join"): the page's claim ids, sorted on the claim's own columns
     (plus the one table a sort by name needs), then the page's rows with everything joined.
-    Sorting a third of a million matches on ids and one key reads ix_claim_series alone;
-    sorting them with every column joined took 15 s. The default order (newest as-of date
+    Sorting on ids and one key reads ix_claim_series alone, where sorting with every column
+    joined would sort the whole match. The default order (newest as-of date
     first) walks ix_claim_period_end from its end and stops after the page."""
     order = _claim_order(sort)
     ids_stmt = select(Claim.id).select_from(Claim)
@@ -725,20 +693,7 @@ def count_sources(engine: Engine, text: str | None = None) -> int:
         ).scalar_one()
 
 
-SOURCE_FIELDS = (
-    "id",
-    "url",
-    "title",
-    "publisher",
-    "published",
-    "published_basis",
-    "language",
-    "archive_url",
-    "retrieved_at",
-    "notes",
-    "synthetic",
-    "text",
-)
+SOURCE_FIELDS = ("id", *fields.names(fields.SOURCE_FIELDS, exported=True))
 
 
 def source_detail(engine: Engine, source_id: int) -> dict[str, Any] | None:

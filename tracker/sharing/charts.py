@@ -1,5 +1,5 @@
 """The Figures chart, built from `tracker.read.queries.chart_points` rows with plotly
-graph_objects (plotly.express costs ~6x more per rerun, see issue 6).
+graph_objects (plotly.express costs several times more per rerun).
 
 What the chart must never hide (DOMAIN.md):
 - the qualifier: lower bounds ("at least", "more than") are drawn as up-triangles, upper
@@ -97,8 +97,7 @@ BAR_LABELS = 40  # bars in one trace up to which each carries its figure as a la
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
 # chart a few hundred as-of dates): tracker.sharing.citations formats each once (its functions are
-# cached). Profiling 500 points under load put most of the old 1.5-2.6 s in those calls and
-# in plotly validating Python lists element by element; traces now get numpy arrays.
+# cached), and traces get numpy arrays, which plotly does not validate element by element.
 
 
 #: Colours beyond the first ten, for stores with many claimants or places: darker tones,
@@ -868,7 +867,7 @@ def _shorten(text: str, limit: int = 280) -> str:
 
 def _names(rows: pd.DataFrame) -> dict[str, str]:
     """Each claimant's legend name (short name if it has one), from its first row: one
-    pass, not a filter of the whole frame per claimant (50 claimants cost 0.6 s that way)."""
+    pass, not a filter of the whole frame per claimant."""
     first = rows.drop_duplicates("claimant_key")
     shorts = first["claimant_short"] if "claimant_short" in first else [None] * len(first)
     return {

@@ -38,8 +38,8 @@ _DASH = re.compile(r"\s*[\u2013\u2014-]\s*")
 
 def format_number(value: int, locale: str = LOCALE) -> str:
     """Grouped digits in the locale's way ("7,199"). Whole numbers in a locale that groups
-    by threes skip babel's pattern machinery (~50 us a call; a 20,000-point chart's hovers
-    called it 20,000 times): the same text from Python's own grouping."""
+    by threes skip babel's pattern machinery (a chart's hovers call this once per point):
+    the same text from Python's own grouping."""
     separator = _group_separator(locale)
     if separator is not None and isinstance(value, int) and not isinstance(value, bool):
         grouped = f"{value:,}"
@@ -64,8 +64,8 @@ def _group_separator(locale: str) -> str | None:
 
 
 # Formatting is cached: the same figures and dates recur across a chart's thousands of hovers
-# and a page's citations, and babel's date patterns cost ~0.1-2 ms a call (format_interval
-# most). Arguments are ints, dates and strings; results are immutable strings.
+# and a page's citations, and babel's patterns are slow. Arguments are ints, dates and
+# strings; results are immutable strings.
 FORMAT_CACHE = 65_536
 
 
@@ -216,7 +216,7 @@ class CitedFigure:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CitedFigure:
-        """From a row of `tracker.queries` (claimant_short/claimant_name, metric_noun,
+        """From a row of `tracker.read.queries` (claimant_short/claimant_name, metric_noun,
         place_name, the figure's fields and source_publisher/published/url/title)."""
         return cls(
             claimant=_text_or_none(row.get("claimant_short")) or row["claimant_name"],

@@ -1,8 +1,7 @@
 """The bulk write path: many sources and claims in one transaction, near raw-driver speed.
 
 The form path (`tracker.store.write.add_claim`) writes one ORM object, one revision and one data
-version bump per claim: right for a curator, 11x slower than the driver for a million rows
-(issue #6). This module writes the same rows with SQLAlchemy Core `insert()` statements,
+version bump per claim: right for a curator, far too slow for a million rows. This module writes the same rows with SQLAlchemy Core `insert()` statements,
 compiled once and run as one executemany per table and batch of `BATCH` claims (values
 through each column's own bind processor, see `_insert`), and keeps every guarantee the
 store gives:
@@ -14,7 +13,7 @@ store gives:
 - it all happens inside the caller's transaction, so an error anywhere stores nothing;
 - the data version is bumped once, at the end, so caches see one change.
 
-`BulkLoader` also defers the indexes' upkeep to the end of the load (`tracker.upkeep`: the
+`BulkLoader` also defers the indexes' upkeep to the end of the load (`tracker.store.upkeep`: the
 FTS5 terms in one INSERT ... SELECT, and for a load that at least doubles the store, the
 secondary indexes rebuilt), which was most of the database's work, and builds claim rows and
 their revisions' JSON straight in the driver's form.
@@ -25,7 +24,7 @@ lock is held from BEGIN IMMEDIATE (tracker.store.db), so max(id)+1 onwards is ou
 PostgreSQL the ids come from the table's own sequence (`nextval` over a series), so
 concurrent writers never collide.
 
-Inputs are trusted dicts in the data-file vocabulary (what `tracker.synthetic` generates);
+Inputs are trusted dicts in the data-file vocabulary (what `tracker.files.synthetic` generates);
 their metric, place and claimant are resolved against the store's vocabulary and an
 unknown one is refused, naming the source and claim.
 """
@@ -37,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -48,6 +48,7 @@ from sqlmodel import Session
 from tracker.core.errors import Problem, TrackerError, ValidationFailed
 from tracker.domain.lookup import Vocabulary, new_key
 from tracker.domain.models import Claim, Revision, Source, utcnow
+from tracker.domain.schemas import SourceIn
 from tracker.domain.vocab import Role
 from tracker.store.upkeep import DeferredUpkeep
 from tracker.store.write import (
@@ -72,35 +73,11 @@ CLAIM_COLUMNS = tuple(
 #: A "create" revision: every column but the id the database gives it.
 REVISION_COLUMNS = tuple(c.name for c in Revision.__table__.columns if c.name != "id")
 
-#: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
-CLAIM_DEFAULTS: dict[str, Any] = {
-    "value": None,
-    "low": None,
-    "high": None,
-    "qualifier": "exact",
-    "period_start": None,
-    "cumulative": None,
-    "date_basis": "stated",
-    "quote_language": None,
-    "quote_translation": None,
-    "status": "unverified",
-    "status_reason": None,
-    "relayed_by": None,
-    "duplicate_of": None,
-    "statement_id": None,
-    "notes": None,
-    "check_override": None,
-}
 #: Source fields a data file may leave out, with the value `SourceIn` gives them.
 SOURCE_DEFAULTS: dict[str, Any] = {
-    "published_at": None,
-    "published_basis": "stated",
-    "language": None,
-    "text": None,
-    "archive_url": None,
-    "retrieved_at": None,
-    "notes": None,
-    "synthetic": False,
+    name: info.default.value if isinstance(info.default, Enum) else info.default
+    for name, info in SourceIn.model_fields.items()
+    if not info.is_required()
 }
 
 
@@ -310,7 +287,7 @@ class BulkLoader:
         self._sources: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._pending = 0
         self._claimants: dict[str, tuple[str, int]] = {}
-        #: Off in a process that must not write (`tracker.bulk_pipeline`): every claimant
+        #: Off in a process that must not write (`tracker.store.bulk_pipeline`): every claimant
         #: is then resolved up front with `resolve_claimants`.
         self.creates_claimants = True
         self._metrics: dict[Any, _Ref | None] = {}
@@ -385,7 +362,7 @@ class BulkLoader:
 
     def prepare(self, batch: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Prepared:
         """The rows of a batch of sources with their claims, all but their ids: the Python
-        half of the load, which touches no database (`tracker.bulk_pipeline` runs it in a
+        half of the load, which touches no database (`tracker.store.bulk_pipeline` runs it in a
         second process while this one writes)."""
         sources: list[tuple[dict[str, Any], str, list[tuple[str, tuple, str]]]] = []
         claim_row = self._claim_row
@@ -434,7 +411,7 @@ class BulkLoader:
         row as a tuple in `CLAIM_COLUMNS` order ready for the driver (from the claimant on:
         the id and the source's id are given at `write`), and its revision's snapshot
         (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input
-        leaves out takes its `CLAIM_DEFAULTS` value, as `CLAIM_DEFAULTS | claim` would."""
+        leaves out takes the value `ClaimIn` gives it."""
         get = claim.get
         metric = self._metric(get("metric"))
         place = self._place(get("place"))
@@ -582,7 +559,7 @@ class BulkLoader:
 
     def _settle_duplicates(self) -> None:
         """A relay marked `duplicate_of` joins the statement of the claim it repeats, as
-        `tracker.store` does one claim at a time; repeated until chains settle."""
+        `tracker.store.write` does one claim at a time; repeated until chains settle."""
         first = self._first_claim_id or 0
         for _ in range(20):
             changed = self.conn.execute(

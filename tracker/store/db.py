@@ -145,7 +145,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def sqlite_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
     """The driver's own connection, for the SQLite APIs SQLAlchemy does not wrap (the online
-    backup API in `tracker.backup`); connection errors become `DatabaseUnavailable`."""
+    backup API in `tracker.files.backup`); connection errors become `DatabaseUnavailable`."""
     with _translated_errors(engine):
         raw = engine.raw_connection()
     try:

@@ -1,6 +1,6 @@
 """The revision log, read back for the History page: who changed what, when and why.
 
-Every write in `tracker.store` (and `tracker.accounts`) records a `Revision` with the
+Every write in `tracker.store.write` (and `tracker.store.accounts`) records a `Revision` with the
 record before and after. This module lists them, filtered in SQL (by record, by source
 with its claims, by user), newest first and a page at a time, and turns a before/after
 pair into the few fields that changed, so that a reader sees "value: 7,199 -> 7,200"

@@ -1,40 +1,27 @@
-"""Index and full-text upkeep deferred to the end of a bulk load (issue #6).
+"""Index and full-text upkeep deferred to the end of a bulk load.
 
 Inserting rows into a table with its indexes in place costs more than the insert itself:
-measured on SQLite at 100,000 synthetic claims, raw executemany spent 14 s of CPU, of which
-
-- ~8.5 s in the FTS5 triggers (migration 0002). FTS5 flushes its pending terms to a new
-  on-disk segment at the end of every statement (each row of an executemany is one), then
-  merges those tiny segments; the same rows' terms added by ONE `INSERT ... SELECT` at the
-  end cost 0.3 s, because they are flushed once;
-- ~2.5 s in maintaining the secondary indexes row by row; building each one afterwards from
-  the table (a sort) cost under 1 s for all of them.
-
-So, inside the load's own transaction, `DeferredUpkeep`:
+FTS5 flushes its pending terms to a new segment at the end of every statement (each row of
+an executemany is one), and secondary indexes are maintained row by row, where building
+them once afterwards is a sort. Inside the load's own transaction, `DeferredUpkeep`:
 
 - on SQLite, drops the FTS5 *insert* triggers and, at `finish`, creates them again from the
   very SQL the schema held and adds the new rows' terms with one INSERT ... SELECT (only the
-  rows with ids from the first loaded one: the terms of stored rows are untouched, so this
-  pays at any store size);
+  rows loaded now: the terms of stored rows are untouched, so this pays at any store size);
 - on SQLite, for a large load (at least as many rows coming as the table holds), drops the
   table's non-unique secondary indexes and creates them again from their stored definitions
-  at `finish`. Unique indexes stay: a duplicate key is refused at its INSERT, with the usual
-  message.
+  at `finish`. Unique indexes stay: a duplicate key is refused at its INSERT, as usual.
 
-The schema afterwards is exactly what it was (same names, same SQL; tests/test_synthetic.py
-compares), and because SQLite and PostgreSQL both run DDL inside a transaction, an error
-anywhere rolls the drops back with the rows: all or nothing still holds. On SQLite (WAL)
-readers keep reading the snapshot from before the load. PostgreSQL keeps its indexes: there
-DROP INDEX takes an exclusive lock, so every reader of the table (the dashboard's pages)
-would wait for the load to commit and give up at the lock timeout; rebuilding them saved
-only a fifth of a load's time (50,000 claims: 13 s instead of 16 s).
+The schema afterwards is exactly what it was (tests/test_synthetic.py compares), and since
+both databases run DDL inside a transaction, an error anywhere rolls the drops back with the
+rows. On SQLite (WAL) readers keep reading the snapshot from before the load. PostgreSQL
+keeps its indexes: DROP INDEX takes an exclusive lock, which would lock the dashboard's
+readers out until the load commits.
 
-`first_load_journal` deals with the other half of a large SQLite load's cost, writing it to
-disk. In WAL mode every page is written twice: to the WAL at commit, then into the database
-by the checkpoint (a million claims: 1.8 GB twice, 10 s of the load's 58 s). A rollback
-journal only ever copies pages that held data before the transaction, so a load into an
-empty store writes each page once, straight into the file, and stays all-or-nothing: a
-crash or an error truncates the file back to what it was.
+`first_load_journal` halves the disk writes of a first load: in WAL mode every page is
+written twice (to the WAL, then into the database by the checkpoint), while a rollback
+journal never copies a page that held nothing before, and stays all-or-nothing.
+docs/performance.md has the measurements behind both.
 """
 
 from __future__ import annotations

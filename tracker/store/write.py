@@ -2,7 +2,7 @@
 
 What it guarantees, so that callers cannot forget it:
 - the acting user is allowed to do this (roles are checked here, not only in the UI);
-- input was validated (`tracker.schemas`) before a row is touched;
+- input was validated (`tracker.domain.schemas`) before a row is touched;
 - every change to a claim or source writes a `Revision` (who, when, why, before, after);
 - concurrent edits are refused, not merged: updates carry the version they were read at;
 - nothing is deleted: a retraction is a status with a reason;
@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from tracker.core.errors import EditConflict, NotFound, PermissionDenied, Problem, ValidationFailed
+from tracker.domain import fields
 from tracker.domain.lookup import Vocabulary, slugify
 from tracker.domain.models import Claim, Claimant, Place, Revision, Source, utcnow
 from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
@@ -65,43 +66,15 @@ def _a(word: str) -> str:
 
 # --- snapshots: what a revision records -------------------------------------------------
 
-SOURCE_FIELDS = (
-    "url",
-    "title",
-    "publisher",
-    "published",
-    "published_at",
-    "published_basis",
-    "language",
-    "text",
-    "archive_url",
-    "retrieved_at",
-    "notes",
-    "synthetic",
-)
-CLAIM_FIELDS = (
-    "key",
-    "metric",
-    "claimant",
-    "place",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "status",
-    "status_reason",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "notes",
-    "check_override",
+SOURCE_FIELDS = fields.names(fields.SOURCE_FIELDS, snapshot=True)
+CLAIM_FIELDS = fields.names(fields.CLAIM_FIELDS, snapshot=True)
+_REFERENCES = fields.names(fields.CLAIM_FIELDS, reference=True)
+# claim_row: fields stored as given, and those stored as their enumeration's value.
+_ENUMERATED = tuple(f.name for f in fields.CLAIM_FIELDS if f.enum)
+_AS_GIVEN = tuple(
+    f.name
+    for f in fields.CLAIM_FIELDS
+    if not f.reference and not f.enum and f.name not in ("key", "cumulative")
 )
 
 
@@ -123,11 +96,7 @@ def source_values_snapshot(values: dict[str, Any]) -> dict[str, Any]:
 def claim_snapshot(claim: Claim, vocab: Vocabulary) -> dict[str, Any]:
     """A claim as a reader sees it: vocabulary by key, dates as ISO text."""
     ids = _id_maps(vocab)
-    row = {
-        f: _jsonable(getattr(claim, f))
-        for f in CLAIM_FIELDS
-        if f not in ("metric", "claimant", "place")
-    }
+    row = {f: _jsonable(getattr(claim, f)) for f in CLAIM_FIELDS if f not in _REFERENCES}
     row["metric"] = ids["metric"].get(claim.metric_id)
     row["claimant"] = ids["claimant"].get(claim.claimant_id)
     row["place"] = ids["place"].get(claim.place_id)
@@ -186,8 +155,7 @@ def natural_claim_key(
     return "c-" + hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-def record_revision(
-    session: Session,
+def revision_values(
     *,
     entity: str,
     entity_id: int,
@@ -197,20 +165,25 @@ def record_revision(
     reason: str,
     before: dict | None,
     after: dict | None,
-) -> None:
-    session.add(
-        Revision(
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            version=version,
-            changed_at=utcnow(),
-            changed_by=actor.name,
-            reason=reason,
-            before=before,
-            after=after,
-        )
-    )
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The one shape of a revision row, for the ORM path and the importer's bulk inserts."""
+    return {
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "version": version,
+        "changed_at": at or utcnow(),
+        "changed_by": actor.name,
+        "reason": reason,
+        "before": before,
+        "after": after,
+    }
+
+
+def record_revision(session: Session, **values: Any) -> None:
+    """Add a revision to the session (`revision_values` names its fields)."""
+    session.add(Revision(**revision_values(**values)))
 
 
 # --- resolving vocabulary ---------------------------------------------------------------
@@ -331,26 +304,10 @@ def claim_row(
             claim.high,
         ),
     }
-    for f in (
-        "value",
-        "low",
-        "high",
-        "period_start",
-        "period_end",
-        "quote",
-        "quote_language",
-        "quote_translation",
-        "status_reason",
-        "relayed_by",
-        "duplicate_of",
-        "statement_id",
-        "notes",
-        "check_override",
-    ):
+    for f in _AS_GIVEN:
         row[f] = values[f]
-    row["qualifier"] = claim.qualifier.value
-    row["date_basis"] = claim.date_basis.value
-    row["status"] = claim.status.value
+    for f in _ENUMERATED:
+        row[f] = values[f].value
     return row
 
 
@@ -461,7 +418,7 @@ def add_claim(
     reason: str = "added",
     vocab: Vocabulary | None = None,
 ) -> Claim:
-    """Store one claim from a stored source (the form's path; imports use `tracker.importer`)."""
+    """Store one claim from a stored source (the form's path; imports use `tracker.files.importer`)."""
     require(actor, Role.curator, "add claims")
     source = _get(session, Source, source_id, "source")
     if claim_in.status != Status.unverified:
@@ -531,8 +488,8 @@ def _statement_of_duplicate(session: Session, claim_in: ClaimIn, default: str) -
     return target
 
 
-#: The fields `tracker.quotes` checks: changing one of them re-runs the checks.
-QUOTE_CHECKED_FIELDS = ("value", "low", "high", "quote", "quote_language", "quote_translation")
+#: The fields `tracker.extraction.quotes` checks: changing one of them re-runs the checks.
+QUOTE_CHECKED_FIELDS = fields.names(fields.CLAIM_FIELDS, quote_checked=True)
 
 
 def can_edit_claim(actor: Actor | None, claim: Claim) -> bool:

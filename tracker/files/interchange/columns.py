@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.domain import fields
 from tracker.domain.vocab import (
     ClaimantKind,
     ClaimantSide,
-    DateBasis,
     PlaceLevel,
-    PublishedBasis,
-    Qualifier,
-    Status,
 )
 
 
@@ -42,77 +39,12 @@ def _values(enum: type) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
-# The claim's own fields, in the order of the import format (tracker.files.export.CLAIM_KEYS).
-CLAIM_FIELDS: tuple[Column, ...] = (
-    Column("id", "string", "Stable claim id", "#meta+id", required=True),
-    Column("metric", "string", "What is counted (a metric key)", "#indicator+code", required=True),
-    Column("value", "integer", "The figure as claimed", "#indicator+num"),
-    Column("low", "integer", "Low end of a stated range", "#indicator+num+low"),
-    Column("high", "integer", "High end of a stated range", "#indicator+num+high"),
-    Column(
-        "qualifier",
-        "string",
-        "How the claimant qualified the figure (at_least: a lower bound)",
-        "#indicator+qualifier",
-        enum=_values(Qualifier),
-        required=True,
-    ),
-    Column("claimant", "string", "Who made the claim (a claimant key)", "#org+code", required=True),
-    Column("place", "string", "Where (a place key)", "#loc+code", required=True),
-    Column("period_start", "date", "First day the figure covers", "#date+start"),
-    Column(
-        "period_end",
-        "date",
-        "The figure's as-of date (last day covered)",
-        "#date+end",
-        required=True,
-    ),
-    Column(
-        "cumulative",
-        "boolean",
-        "true: counted from period_start to the as-of date; false: one period",
-        "#indicator+cumulative",
-        required=True,
-    ),
-    Column(
-        "date_basis",
-        "string",
-        "How sure the as-of date is",
-        "#meta+date_basis",
-        enum=_values(DateBasis),
-        required=True,
-    ),
-    Column(
-        "quote",
-        "string",
-        "Verbatim passage carrying the figure",
-        "#description+quote",
-        required=True,
-    ),
-    Column("quote_language", "string", "Language of the quote", "#meta+quote_language"),
-    Column("quote_translation", "string", "Translation of the quote", "#description+translation"),
-    Column(
-        "status",
-        "string",
-        "Review status",
-        "#status+code",
-        enum=_values(Status),
-        required=True,
-    ),
-    Column("status_reason", "string", "Why disputed or retracted", "#status+reason"),
-    Column("relayed_by", "string", "Official or body that restated the figure", "#org+relay+name"),
-    Column("duplicate_of", "string", "Id of the claim this one relays", "#meta+duplicate_of"),
-    Column(
-        "statement_id", "string", "Curator's id of the underlying statement", "#meta+statement_id"
-    ),
-    Column("notes", "string", "Curator's notes", "#description+notes"),
-    Column(
-        "check_override",
-        "string",
-        "Why a failed quote check was accepted",
-        "#description+check_override",
-    ),
-)
+def _column(f: fields.Field) -> Column:
+    return Column(f.file, f.type, f.description, f.hxl, f.enum, f.format, f.required)
+
+
+# The claim's own fields, in the order of the import format (the field registry's).
+CLAIM_FIELDS: tuple[Column, ...] = tuple(_column(f) for f in fields.CLAIM_FIELDS)
 
 # The source the claim was read in, joined into each claim row.
 SOURCE_JOINED: tuple[Column, ...] = (
@@ -152,23 +84,8 @@ FLAT_BY_NAME = {c.name: c for c in FLAT_COLUMNS}
 #: The Data Package's claims table: the claim's fields plus the key of its source.
 PACKAGE_CLAIM_COLUMNS: tuple[Column, ...] = CLAIM_FIELDS + (SOURCE_JOINED[0],)
 
-PACKAGE_SOURCE_COLUMNS: tuple[Column, ...] = (
-    Column("url", "string", "Source URL (normalised, unique)", format="uri", required=True),
-    Column("title", "string", "Title", required=True),
-    Column("publisher", "string", "Outlet that published it", required=True),
-    Column("published", "date", "Publication date", required=True),
-    Column(
-        "published_basis",
-        "string",
-        "stated, or inferred when no date was printed",
-        enum=_values(PublishedBasis),
-        required=True,
-    ),
-    Column("language", "string", "Language"),
-    Column("archive_url", "string", "Archived copy", format="uri"),
-    Column("retrieved_at", "datetime", "When it was read (UTC)"),
-    Column("notes", "string", "Curator's notes"),
-    Column("synthetic", "boolean", "true for made-up test data", required=True),
+PACKAGE_SOURCE_COLUMNS: tuple[Column, ...] = tuple(
+    _column(f) for f in fields.SOURCE_FIELDS if f.tabular and f.exported
 )
 
 PACKAGE_CLAIMANT_COLUMNS: tuple[Column, ...] = (

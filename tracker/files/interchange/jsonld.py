@@ -47,7 +47,7 @@ def claim_headline(row: dict[str, Any]) -> str:
         period = f"{iso(row['period_start'])} to {iso(row['period_end'])}"
     else:
         period = f"as of {iso(row['period_end'])}"
-    who = row.get("claimant_short_name") or row["claimant_name"]
+    who = row.get("claimant_short") or row["claimant_name"]
     text = f"{figure_text(row)} {row['metric_noun']} in {row['place_name']}, {period}"
     return f"{text[0].upper()}{text[1:]}, according to {who}"
 
@@ -70,7 +70,7 @@ def claim_node(row: dict[str, Any]) -> dict[str, Any]:
                 {
                     "@type": "Organization",
                     "name": row["claimant_name"],
-                    "alternateName": row.get("claimant_short_name"),
+                    "alternateName": row.get("claimant_short"),
                     "identifier": row["claimant"],
                 }
             ),

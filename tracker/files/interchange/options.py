@@ -3,7 +3,7 @@
 
 A misspelt metric or place must not quietly export zero rows: an unknown word is an error
 that names the option and, where one is close, suggests the entry meant. Names resolve as
-they do on import (keys, ISO codes, names and aliases, `tracker.lookup`).
+they do on import (keys, ISO codes, names and aliases, `tracker.domain.lookup`).
 """
 
 from __future__ import annotations

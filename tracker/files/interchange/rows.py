@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker import PROJECT_NAME
+from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source, utcnow
 from tracker.read.filters import ClaimFilter, conditions, where
 from tracker.store.db import read_session
@@ -185,7 +186,7 @@ class Lookups:
         return {
             "claimant": c.key,
             "claimant_name": c.name,
-            "claimant_short_name": c.short_name,
+            "claimant_short": c.short_name,
             "claimant_kind": c.kind,
             "claimant_side": c.side,
         }
@@ -204,31 +205,13 @@ class Lookups:
         }
 
 
+_REFERENCE_IDS = tuple(f"{f.name}_id" for f in fields.CLAIM_FIELDS if f.reference)
+#: The claim's own fields as stored (vocabulary by id), then what the JSON-LD export needs.
 _CLAIM_COLUMNS = (
     Claim.id,
-    Claim.key,
-    Claim.metric_id,
-    Claim.claimant_id,
-    Claim.place_id,
+    *(getattr(Claim, name) for name in fields.names(fields.CLAIM_FIELDS, reference=False)),
+    *(getattr(Claim, name) for name in _REFERENCE_IDS),
     Claim.source_id,
-    Claim.value,
-    Claim.low,
-    Claim.high,
-    Claim.qualifier,
-    Claim.period_start,
-    Claim.period_end,
-    Claim.cumulative,
-    Claim.date_basis,
-    Claim.quote,
-    Claim.quote_language,
-    Claim.quote_translation,
-    Claim.status,
-    Claim.status_reason,
-    Claim.relayed_by,
-    Claim.duplicate_of,
-    Claim.statement_id,
-    Claim.notes,
-    Claim.check_override,
     Claim.reviewed_at,
     Claim.updated_at,
 )
@@ -265,25 +248,9 @@ def iter_claim_rows(
         yield _flat_row(r, lookups)
 
 
+#: Copied as read: the claim's fields but its id and vocabulary, then the joined source's.
 _CLAIM_FIELD_NAMES = (
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "status",
-    "status_reason",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "notes",
-    "check_override",
+    *(f.name for f in fields.CLAIM_FIELDS if not f.reference and f.name != "key"),
     "source_url",
     "source_title",
     "source_publisher",
@@ -295,9 +262,8 @@ _CLAIM_FIELD_NAMES = (
 
 def _flat_row(r: Any, lookups: Lookups) -> dict[str, Any]:
     row: dict[str, Any] = {"id": r["key"]}
-    row.update(lookups.joined("metric", r["metric_id"]))
-    row.update(lookups.joined("claimant", r["claimant_id"]))
-    row.update(lookups.joined("place", r["place_id"]))
+    for name in _REFERENCE_IDS:
+        row.update(lookups.joined(name.removesuffix("_id"), r[name]))
     for name in _CLAIM_FIELD_NAMES:
         row[name] = r[name]
     retrieved, reviewed = r["source_retrieved_at"], r["reviewed_at"]
@@ -321,16 +287,7 @@ def _all(session: Session, model: type) -> list[Any]:
 
 _SOURCE_FIELDS = (
     Source.id,
-    Source.url,
-    Source.title,
-    Source.publisher,
-    Source.published,
-    Source.published_basis,
-    Source.language,
-    Source.archive_url,
-    Source.retrieved_at,
-    Source.notes,
-    Source.synthetic,
+    *(getattr(Source, f.name) for f in fields.SOURCE_FIELDS if f.tabular and f.exported),
 )
 
 

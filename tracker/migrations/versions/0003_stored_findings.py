@@ -3,7 +3,7 @@
 The Checks page ran every check over the whole store on its first view (minutes at a
 million claims) and grouped every finding in Python on each rerun. The findings are now
 kept in `finding` (with `finding_claim`, which claims each is about) and `findings_state`
-(what they cover), written by `tracker.finding_store`: fully by `tracker check`, `tracker
+(what they cover), written by `tracker.checks.finding_store`: fully by `tracker check`, `tracker
 import` and `tracker demo`, and for what changed after a curator's save. Derived data: a
 refresh replaces rows; claims and sources are never touched.
 
