@@ -284,3 +284,61 @@ def test_a_view_without_findings_has_no_ring_and_no_key_entry_for_it():
         frame(point((1,)), point((2,), period_end=date(2023, 3, 1))), findings={9: [finding(9)]}
     )
     assert CHECK_KEY not in {t.name for t in fig.data}
+
+
+def test_a_restatement_in_the_notes_is_marked_on_the_chart_with_the_note_in_its_hover():
+    from tracker.sharing.charts import NOTE_KEY
+
+    fig = figures_chart(
+        frame(
+            point((1,), period_end=date(2023, 2, 12), notes="Weekly update; nothing special."),
+            point(
+                (2,),
+                value=8006,
+                period_end=date(2023, 2, 15),
+                notes="The increase is because corroboration has been completed on 2022 cases.",
+            ),
+            point((3,), value=8100, period_end=date(2023, 3, 1), notes="It does not restate."),
+        )
+    )
+    [marks] = [t for t in fig.data if t.name == NOTE_KEY]
+    assert [str(x)[:10] for x in marks.x] == ["2023-02-15"]
+    assert "corroboration has been completed" in marks.hovertext[0]
+    assert marks.y[0] > 8006  # above the data it marks
+    assert marks.customdata[0][0] == "2"  # a click opens the claim's card
+
+
+def test_a_claimant_keeps_its_colour_whichever_others_are_shown():
+    from tracker.sharing.charts import series_colours
+
+    order = ["monitor_a", "ministry_b", "army_c"]
+    colours = series_colours(order)
+    both = figures_chart(
+        frame(
+            point((1,), claimant_key="monitor_a", claimant_name="Monitor A"),
+            point((2,), claimant_key="army_c", claimant_name="Army C"),
+        ),
+        colours=colours,
+    )
+    alone = figures_chart(
+        frame(point((3,), claimant_key="army_c", claimant_name="Army C")), colours=colours
+    )
+    colour_of = {t.name: t.line.color for f in (both, alone) for t in data_traces(f)}
+    assert colour_of["Army C"] == colours["army_c"] != colours["monitor_a"]
+    assert [t.line.color for t in data_traces(alone)] == [colours["army_c"]]
+    # Adding a claimant later changes no one's colour.
+    assert series_colours([*order, "new_d"])["army_c"] == colours["army_c"]
+
+
+def test_the_key_shows_patterns_for_bars_and_shapes_for_points():
+    fig = figures_chart(
+        frame(
+            point((1,), qualifier="about", cumulative=False, period_start=date(2023, 1, 1)),
+            point((2,), qualifier="at_least"),
+        )
+    )
+    keys = {t.name: t for t in fig.data if t.legendgroup == "key"}
+    assert keys["dotted bar: about"].type == "bar"
+    assert keys["dotted bar: about"].marker.pattern.shape == "."
+    assert keys["lower bound (at least, more than)"].marker.symbol == "triangle-up"
+    assert "about" not in keys  # no point is "about": no diamond in the key

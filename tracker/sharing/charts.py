@@ -20,6 +20,7 @@ period. Text from the data is escaped: plotly labels understand a little HTML.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -310,6 +311,10 @@ def figures_chart(
         flagged = drawn[drawn["checks"].map(bool)]
         if not flagged.empty:
             fig.add_trace(_check_ring_trace(flagged))
+    drawn = points if show_retracted else visible
+    marks = _note_marks(drawn, arrays, retracted if not show_retracted else None)
+    if marks is not None:
+        fig.add_trace(marks)
     fig.update_layout(barmode="overlay")  # bars are placed by `_side_by_side`
     if touch:
         for trace in fig.data:
@@ -317,6 +322,52 @@ def figures_chart(
                 trace.hovertemplate = None
                 trace.hoverinfo = "none"  # events still fire: a tap selects
     return _layout(fig, y_title, revision, log=log, rate=rate)
+
+
+# A note that marks a restatement or a change of method: the figure before and after it
+# are not one series, and a reader must see where. "does not restate" is no mark.
+NOTE_MARK = re.compile(
+    r"(?<!not )\b(restated?|restatements?|revised|revision|recount(?:ed)?|recalculated|"
+    r"reclassified|change of method|method(?:ology)? change[sd]?|new method(?:ology)?|"
+    r"corroboration (?:has been |was )?completed|newly completed corroboration)\b",
+    re.IGNORECASE,
+)
+NOTE_KEY = "note: restatement or change of method (hover for it)"
+NOTE_COLOUR = "#6b4c9a"
+
+
+def marks_a_change(notes: str | None) -> bool:
+    """Whether a claim's notes mark a restatement or a change of method."""
+    return bool(notes) and NOTE_MARK.search(str(notes)) is not None
+
+
+def _note_marks(points: pd.DataFrame, a: _Arrays, hidden: np.ndarray | None) -> go.Scatter | None:
+    """A small mark above the data at the as-of date of each claim whose notes mark a
+    restatement or a change of method, the note in its hover."""
+    if "notes" not in points.columns or points.empty:
+        return None
+    rows = [
+        (r["period_end"], str(r["notes"]), list(r["claim_ids"]))
+        for r in points.to_dict("records")
+        if marks_a_change(r.get("notes"))
+    ]
+    if not rows:
+        return None
+    values = a.y if hidden is None else a.y[~hidden]
+    finite = values[~np.isnan(values)]
+    top = float(finite.max()) if finite.size else 1.0
+    return go.Scatter(
+        x=[_day(end) for end, _, _ in rows],
+        y=[top * 1.08] * len(rows),
+        mode="markers",
+        name=NOTE_KEY,
+        marker={"symbol": "triangle-down", "size": 9, "color": NOTE_COLOUR},
+        hovertext=[wrap_plotly(f"Note: {_shorten(note, 600)}") for _, note, _ in rows],
+        hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[[",".join(str(int(i)) for i in ids), ""] for _, _, ids in rows],
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+    )
 
 
 def _side_by_side(traces: list[dict[str, Any]], bar_masks: list[np.ndarray], a: _Arrays) -> None:
