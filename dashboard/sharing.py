@@ -238,9 +238,9 @@ def export_downloads(engine: Engine, f: ClaimFilter, meta: ExportMeta, key: str)
     """One button per export format, for exactly the claims `f` selects (the same files as
     `tracker export --format ...` with this filter)."""
     st.caption(
-        widgets.md(f"{meta.claims:,} claims ({f.describe()}).")
-        + " Each file says when it was made, how current it is and the filter; the README's "
-        "Exports section describes the formats."
+        widgets.md(f"{meta.claims:,} {widgets.plural(meta.claims, 'claim')}.")
+        + " Each file says when it was made, how current it is and which claims it holds; "
+        "each claim carries its id, and its page is at ?claim=<id> on this site."
     )
     with st.container(horizontal=True):
         for fmt in FORMATS:

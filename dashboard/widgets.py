@@ -25,6 +25,7 @@ from tracker.core.errors import DatabaseUnavailable
 from tracker.core.markup import escape_markdown
 from tracker.core.urls import is_safe_link
 from tracker.domain.vocab import Status
+from tracker.read.filters import PERIOD_LENGTHS
 from tracker.read.queries import CLAIM_SORTS
 from tracker.sharing.bibliography import bibtex, csl_json_text
 from tracker.sharing.chart_views import BY
@@ -694,6 +695,34 @@ def scroll_into_view(key: str) -> None:
         + "el.scrollIntoView({behavior: 'instant', block: 'start'});}</script>",
         height=0,
     )
+
+
+def filter_words(f: Any, vocab: state.Vocabulary) -> str:
+    """A filter as a reader says it: names, not keys; dates in the house style ("all
+    claims" when empty). Exports keep `ClaimFilter.describe`, which names keys."""
+    parts = []
+    if f.metric:
+        parts.append(vocab.metrics.get(f.metric, f.metric))
+    if f.place:
+        place = vocab.places.get(f.place, f.place)
+        parts.append(f"places within {place}" if f.within else f"in {place}")
+    if f.claimants:
+        parts.append("by " + " or ".join(vocab.claimants.get(c, c) for c in f.claimants))
+    if f.statuses:
+        parts.append(" or ".join(f.statuses))
+    if f.date_from:
+        parts.append(f"as of {format_day(f.date_from)} or later")
+    if f.date_to:
+        parts.append(f"as of {format_day(f.date_to)} or earlier")
+    if f.text:
+        parts.append(f"quote or headline containing “{f.text}”")
+    if f.cumulative is not None:
+        parts.append("cumulative totals" if f.cumulative else "per-period figures")
+    if f.period_length:
+        parts.append(f"figures per {PERIOD_LENGTHS[f.period_length].name}")
+    if not f.include_retracted:
+        parts.append("retracted claims left out")
+    return ", ".join(parts) if parts else "all claims"
 
 
 # --- links to claims --------------------------------------------------------------------------

@@ -54,7 +54,7 @@ state.publish("claims", fields)
 
 if total == 0:
     st.info(
-        widgets.md(f"No claims match: {f.describe()}.")
+        widgets.md(f"No claims match: {widgets.filter_words(f, vocab)}.")
         + " Loosen a filter in the sidebar or clear the search.",
         icon=":material/filter_alt_off:",
     )
@@ -65,7 +65,9 @@ sort = st.session_state[state.CLAIMS_SORT]
 rows = store.claims_page(f, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 first = (page - 1) * PAGE_SIZE + 1
 st.caption(
-    widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total_text} ({f.describe()}).")
+    widgets.md(
+        f"Claims {first:,}–{first + len(rows) - 1:,} of {total_text} ({widgets.filter_words(f, vocab)})."
+    )
     + (" Narrow the filters to page beyond the first 10,000." if bounded else "")
 )
 st.caption("Select a row to open that claim's page; its link is in the last column.")

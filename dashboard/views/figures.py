@@ -60,8 +60,8 @@ chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (ca
 points = chart.points
 if not embedded:
     intro.markdown(
-        f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**"
-        + (", place by place" if by_place else "")
+        f"**{widgets.md(metric_label)}**"
+        + widgets.md(chart_views.place_phrase(metric_label, place_name, by_place))
         + f", {kind_phrase}. "
         + (
             # An aggregated point stands for many claims: there is no one source to open.
@@ -73,7 +73,7 @@ if not embedded:
     )
 if points.empty:
     st.info(
-        widgets.md(f"No claims match: {f.describe()}.")
+        widgets.md(f"No claims match: {widgets.filter_words(f, vocab)}.")
         + (
             ""
             if embedded

@@ -126,8 +126,17 @@ def kind_phrase(resolved: ResolvedView) -> str:
 
 def view_title(resolved: ResolvedView, metric_label: str, place_name: str) -> str:
     """ "Settlements attacked in Ukraine, place by place, figures per day"."""
-    where = f"{place_name}, place by place" if resolved.view.by_place else place_name
-    return f"{metric_label} in {where}, {kind_phrase(resolved)}"
+    return f"{metric_label}{place_phrase(metric_label, place_name, resolved.view.by_place)}, " + (
+        kind_phrase(resolved)
+    )
+
+
+def place_phrase(metric_label: str, place_name: str, by_place: bool = False) -> str:
+    """ " in Ukraine", or nothing when the metric names the place already ("Refugees who
+    fled Ukraine", not "... Ukraine in Ukraine"); ", place by place" side by side."""
+    said = place_name.lower() in metric_label.lower()
+    where = "" if said else f" in {place_name}"
+    return where + (", place by place" if by_place else "")
 
 
 def colours(engine: Engine, by_place: bool) -> dict[str, str]:
