@@ -486,7 +486,10 @@ def _build_figure(
     look: ChartLook = ChartLook(),
 ) -> go.Figure:
     chart = _chart(url, version, f)
-    order = _series_order(url, version)["place" if look.by == "place" else "claimant"]
+    order = _series_order(url, version)
+    colours = charts.series_colours(order["claimant"])
+    if look.by == "place":  # places coloured side by side; small charts by claimant again
+        colours = {**colours, **charts.series_colours(order["place"])}
     return charts.figures_chart(
         chart.points,
         show_retracted=show_retracted,
@@ -498,7 +501,7 @@ def _build_figure(
         by=look.by,
         rate=look.rate,
         log=look.log,
-        colours=charts.series_colours(order),
+        colours=colours,
         touch=look.touch,
     )
 

@@ -215,3 +215,38 @@ def test_the_image_of_a_chart_with_many_claimants_prints_right():
         qualifier_legend(points["qualifier"]),
     )
     assert_prints_right(fig, caption)
+
+
+def test_the_image_of_many_places_in_small_charts_prints_right():
+    browser_or_skip()
+    import pandas as pd
+
+    from tests.test_charts import point
+    from tracker.read.queries import CHART_COLUMNS
+
+    rows = []
+    for n in range(8):
+        for claimant in ("monitor_a", "army_c"):
+            rows.append(
+                point(
+                    (len(rows) + 1,),
+                    place_key=f"X-{n:02d}",
+                    place_name=f"Example region {n:02d}",
+                    claimant_key=claimant,
+                    claimant_name=claimant.replace("_", " ").title(),
+                    value=3 + n,
+                    qualifier="about" if n % 2 else "exact",
+                    cumulative=False,
+                    period_start=date(2023, 3, 1),
+                    period_end=date(2023, 3, 31),
+                )
+            )
+    points = pd.DataFrame(rows, columns=CHART_COLUMNS)
+    fig = figures_chart(points, by="place", y_title="Settlements where attacks were repelled")
+    caption = Caption(
+        "Settlements where attacks were repelled in an example country, place by place",
+        date(2023, 3, 31),
+        ["Monitor A via Example Wire", "Army C via Example Local"],
+        qualifier_legend(points["qualifier"]),
+    )
+    assert_prints_right(fig, caption)

@@ -342,3 +342,36 @@ def test_the_key_shows_patterns_for_bars_and_shapes_for_points():
     assert keys["dotted bar: about"].marker.pattern.shape == "."
     assert keys["lower bound (at least, more than)"].marker.symbol == "triangle-up"
     assert "about" not in keys  # no point is "about": no diamond in the key
+
+
+def test_many_places_side_by_side_are_small_charts_on_one_scale():
+    from tracker.sharing.charts import SMALL_MULTIPLES
+
+    places = [(f"X-{i:02d}", f"Example region {i:02d}") for i in range(SMALL_MULTIPLES + 2)]
+    rows = []
+    for n, (key, name) in enumerate(places):
+        for claimant in ("monitor_a", "army_c"):
+            rows.append(
+                point(
+                    (n * 10 + len(rows),),
+                    place_key=key,
+                    place_name=name,
+                    claimant_key=claimant,
+                    claimant_name=claimant.replace("_", " ").title(),
+                    value=100 + n,
+                    cumulative=False,
+                    period_start=date(2023, 3, 1),
+                    period_end=date(2023, 3, 31),
+                )
+            )
+    fig = figures_chart(frame(*rows), by="place", colours={"monitor_a": "#111111"})
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == [name for _, name in places]  # one small chart per place, named
+    bars = [t for t in fig.data if t.type == "bar" and t.legendgroup != "key"]
+    assert len(bars) == 2 * len(places)
+    assert {t.marker.color for t in bars if t.legendgroup == "monitor_a"} == {"#111111"}
+    assert sum(1 for t in bars if t.showlegend) == 2  # each claimant once in the key
+    # One scale: every small chart's y axis follows the same one.
+    y_axes = [fig.layout[name] for name in fig.layout if name.startswith("yaxis")]
+    assert len(y_axes) >= len(places) and len({a.matches for a in y_axes} - {None}) == 1
+    assert all(a.tickformat == ",d" for a in y_axes)

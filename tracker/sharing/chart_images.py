@@ -235,7 +235,12 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
         },
         showlegend=rows > 0,
     )
-    if y_title:
+    several = sum(1 for name in out.layout if name.startswith("xaxis")) > 1
+    if y_title and several:
+        # Small charts carry their names above them: the axis's name goes with the date.
+        subtitle = f"{subtitle} · {html.unescape(y_title)}"
+        out.layout.title.subtitle.text = html.escape(subtitle, quote=False)
+    elif y_title:
         out.add_annotation(
             text=y_title,  # already escaped as the chart's axis title
             xref="paper",

@@ -140,8 +140,11 @@ def place_phrase(metric_label: str, place_name: str, by_place: bool = False) -> 
 
 
 def colours(engine: Engine, by_place: bool) -> dict[str, str]:
-    """The stable colour of each claimant (or place, side by side)."""
-    return series_colours(queries.series_order(engine)["place" if by_place else "claimant"])
+    """The stable colour of each claimant, and side by side each place's (small charts of
+    many places colour by claimant again)."""
+    order = queries.series_order(engine)
+    claimants = series_colours(order["claimant"])
+    return {**claimants, **series_colours(order["place"])} if by_place else claimants
 
 
 def view_figure(

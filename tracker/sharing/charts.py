@@ -276,6 +276,19 @@ def figures_chart(
     place_keys = points["place_key"].to_numpy()
     claimant_names = _names(visible)
     place_names = dict(zip(visible["place_key"], visible["place_name"], strict=False))
+    if by_place and len(place_names) > SMALL_MULTIPLES:
+        return _small_multiples(
+            points,
+            arrays,
+            retracted,
+            place_names,
+            claimant_names,
+            {k: (colours or {}).get(k) for k in claimant_names},
+            y_title=y_title,
+            revision=revision,
+            log=log,
+            rate=rate,
+        )
     groups: list[tuple[str, str, str, np.ndarray]] = []  # name, legend group, colour, mask
     if by_place:
         for place in sorted(place_names, key=lambda k: str(place_names[k]).lower()):
@@ -368,6 +381,90 @@ def _note_marks(points: pd.DataFrame, a: _Arrays, hidden: np.ndarray | None) -> 
         legendgroup="key",
         legendgrouptitle={"text": "Key"},
     )
+
+
+SMALL_MULTIPLES = 6  # places side by side beyond which each place gets a small chart
+MULTIPLE_COLUMNS = 3
+MULTIPLE_HEIGHT = 210  # px per row of small charts
+
+
+def _small_multiples(
+    points: pd.DataFrame,
+    arrays: _Arrays,
+    retracted: np.ndarray,
+    place_names: Mapping[str, Any],
+    claimant_names: Mapping[str, str],
+    colours: Mapping[str, str | None],
+    *,
+    y_title: str | None,
+    revision: str | None,
+    log: bool,
+    rate: bool,
+) -> go.Figure:
+    """Many places side by side: a small chart per place (named above it), on one shared
+    scale and dates, each claimant in its own colour in every one of them."""
+    from plotly.subplots import make_subplots
+
+    places = sorted(place_names, key=lambda k: str(place_names[k]).lower())
+    rows = -(-len(places) // MULTIPLE_COLUMNS)
+    fig = make_subplots(
+        rows=rows,
+        cols=MULTIPLE_COLUMNS,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=[escape_plotly(str(place_names[p])) for p in places],
+        vertical_spacing=min(0.12, 0.5 / rows),
+        horizontal_spacing=0.06,
+    )
+    fallback = claimant_colours(list(claimant_names))
+    cumulative = points["cumulative"].astype(bool).to_numpy()
+    claimant_keys = points["claimant_key"].to_numpy()
+    place_keys = points["place_key"].to_numpy()
+    in_key: set[str] = set()
+    for number, place in enumerate(places):
+        row, col = number // MULTIPLE_COLUMNS + 1, number % MULTIPLE_COLUMNS + 1
+        traces: list[dict[str, Any]] = []
+        bar_masks: list[np.ndarray] = []
+        for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+            mine = (place_keys == place) & (claimant_keys == claimant) & ~retracted
+            tint = colours.get(claimant) or fallback[claimant]
+            if (mine & cumulative).any():
+                traces.append(
+                    _line_trace(
+                        arrays,
+                        arrays.by_date(mine & cumulative),
+                        claimant_names[claimant],
+                        claimant,
+                        tint,
+                    )
+                )
+            if (mine & ~cumulative).any():
+                bars = arrays.by_date(mine & ~cumulative)
+                traces.append(
+                    _bar_trace(arrays, bars, claimant_names[claimant], claimant, tint, suffix=False)
+                )
+                bar_masks.append(bars)
+        _side_by_side(traces, bar_masks, arrays)
+        for trace in traces:
+            trace["showlegend"] = trace["legendgroup"] not in in_key
+            in_key.add(trace["legendgroup"])
+            trace["text"] = None  # small charts: a label per bar would crowd the titles
+            fig.add_trace(
+                go.Bar(trace) if trace["type"] == "bar" else go.Scatter(trace), row=row, col=col
+            )
+    _add_key(fig, points[~retracted])
+    fig.update_layout(barmode="overlay")
+    _layout(fig, y_title, revision, log=log, rate=rate)
+    axis_x = {k: v for k, v in fig.layout.xaxis.to_plotly_json().items() if k != "domain"}
+    axis_y = {
+        k: v for k, v in fig.layout.yaxis.to_plotly_json().items() if k not in ("domain", "title")
+    }
+    axis_x.pop("anchor", None), axis_y.pop("anchor", None)
+    axis_x.pop("matches", None), axis_y.pop("matches", None)
+    fig.update_xaxes(**axis_x)
+    fig.update_yaxes(**axis_y)
+    fig.update_layout(height=max(480, rows * MULTIPLE_HEIGHT + 140))
+    return fig
 
 
 def _side_by_side(traces: list[dict[str, Any]], bar_masks: list[np.ndarray], a: _Arrays) -> None:
