@@ -106,6 +106,7 @@ if embedded:
         ),
         key=state.FIG_CHART,
         config=chart_config,
+        width="stretch",
     )
     sharing.caption_block(caption)
     widgets.link_button(
