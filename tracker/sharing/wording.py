@@ -3,7 +3,7 @@
 "OHCHR claims at least 7,199 civilians killed in Ukraine between 24 Feb 2022 and
 12 Feb 2023, quoted in Reuters, 14 Feb 2023": who, the qualifier, the figure, what, where,
 when and where it is written, so that a curator sees at a glance whether the fields say
-what the article said. Numbers and dates are formatted by babel (CLDR), so that a
+what the article said. Numbers and dates are formatted as citations format them, so that a
 different locale only changes a parameter. No Streamlit here: the dashboard calls it.
 """
 
@@ -12,16 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from babel.numbers import format_decimal
-
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.schemas import ClaimIn
 from tracker.domain.vocab import QUALIFIER_WORDS
-from tracker.sharing.citations import format_day, noun_for
+from tracker.sharing.citations import format_day, format_number, noun_for
 
 
 def number(n: int, locale: str = "en") -> str:
-    return format_decimal(n, locale=locale)
+    return format_number(n, locale)
 
 
 def day(d: date, locale: str = "en") -> str:
