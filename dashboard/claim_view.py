@@ -112,8 +112,8 @@ def show(store: data.Store, claim_id: int) -> bool:
     if not checked.series_checked:
         st.caption(
             "The series checks (decreases, jumps, disagreements) are not run here: this "
-            "metric and place hold too many claims to check on a page view. The Checks page "
-            "and `tracker check` run them."
+            "metric and place hold too many claims to check on a page view; the Checks page "
+            "lists what they found."
         )
     for finding in findings:
         finding_box(finding)

@@ -375,3 +375,16 @@ def test_many_places_side_by_side_are_small_charts_on_one_scale():
     y_axes = [fig.layout[name] for name in fig.layout if name.startswith("yaxis")]
     assert len(y_axes) >= len(places) and len({a.matches for a in y_axes} - {None}) == 1
     assert all(a.tickformat == ",d" for a in y_axes)
+
+
+def test_a_log_scale_on_request_and_whole_number_ticks_otherwise():
+    rows = frame(point((1,), value=3), point((2,), value=5, period_end=date(2023, 3, 1)))
+    assert figures_chart(rows, log=True).layout.yaxis.type == "log"
+    linear = figures_chart(rows).layout.yaxis
+    assert linear.type != "log" and linear.tickformat == ",d" and linear.dtick == 1
+
+
+def test_hovers_are_large_and_dark():
+    hover = figures_chart(frame(point((1,)))).layout.hoverlabel
+    assert hover.font.size >= 14 and hover.font.color == "#111111"
+    assert hover.bgcolor == "#ffffff"
