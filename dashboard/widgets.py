@@ -518,6 +518,7 @@ def latest_frame(latest: pd.DataFrame, claim_link: Callable[[str], str]) -> pd.D
     frame = pd.DataFrame(
         {
             "Claimant": [claimant_text(r) for r in records],
+            "Place": [r["place_name"] for r in records],
             "Latest figure": [figure_text(r) for r in records],
             "Period": [period_text(r) for r in records],
             "Status": [r.get("status") or "unverified" for r in records],
@@ -526,6 +527,8 @@ def latest_frame(latest: pd.DataFrame, claim_link: Callable[[str], str]) -> pd.D
             "Claim": [claim_link(str(r["claim_key"])) for r in records],
         }
     )
+    if frame["Place"].nunique() <= 1:  # one place: the page's title names it
+        frame = frame.drop(columns="Place")
     return frame if frame["Why"].any() else frame.drop(columns="Why")
 
 

@@ -246,7 +246,7 @@ if share.open:
             with data_tab:
                 sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
-st.subheader("Latest figure per claimant")
+st.subheader("Latest figure per claimant and place" if by_place else "Latest figure per claimant")
 latest = store.latest_per_claimant(f)
 if latest.empty:
     st.info("Every claim in this view is retracted: there is no current figure to cite.")

@@ -529,13 +529,17 @@ class _Arrays:
             )
             self.y, self.plus, self.minus = self.y / days, self.plus / days, self.minus / days
         self.custom = np.array([_custom(r) for r in records], dtype=object).reshape(-1, 2)
+        # A bar's label: the figure as claimed, its hedge kept ("likely 5").
         self.text = np.array(
             [
-                format_figure(
-                    _int(r.get("value")),
-                    _int(r.get("low")),
-                    _int(r.get("high")),
-                    r.get("qualifier") or "exact",
+                hedged(
+                    format_figure(
+                        _int(r.get("value")),
+                        _int(r.get("low")),
+                        _int(r.get("high")),
+                        r.get("qualifier") or "exact",
+                    ),
+                    hedge_of(" ".join(str(x.get("quote") or "") for x in r.get("sources") or [])),
                 )
                 for r in records
             ],
