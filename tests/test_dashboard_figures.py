@@ -435,3 +435,9 @@ def test_metrics_without_figures_for_the_place_are_not_offered(open_app, dashboa
     offered = at.selectbox(key="figures.metric").options
     assert "Civilians killed" not in offered
     assert any("Settlements" in o for o in offered)
+
+
+def test_the_view_is_said_in_words_above_the_chart(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    intro = at.markdown[0].value
+    assert intro.startswith("**Civilians killed** in Ukraine, cumulative totals.")

@@ -58,10 +58,13 @@ title = chart_views.view_title(resolved, metric_label, place_name)
 kind_phrase = chart_views.kind_phrase(resolved)
 chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
 points = chart.points
+where = chart_views.place_phrase(metric_label, place_name, by_place)
 if not embedded:
     intro.markdown(
         f"**{widgets.md(metric_label)}**"
-        + widgets.md(chart_views.place_phrase(metric_label, place_name, by_place))
+        # Markdown escaping drops a leading space: keep the one before "in".
+        + (" " if where.startswith(" ") else "")
+        + widgets.md(where.lstrip())
         + f", {kind_phrase}. "
         + (
             # An aggregated point stands for many claims: there is no one source to open.
@@ -178,8 +181,8 @@ if chart_tab.open:
         else:
             source_id = int(claim["source_id"])
             widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
-            # One tap opens the card: bring it into view (on a phone it is below the chart).
-            widgets.scroll_into_view(f"claim_card_{claim['claim_id']}")
+            if look.touch:  # on a phone the card is below the fold: bring it into view
+                widgets.scroll_into_view(f"claim_card_{claim['claim_id']}")
 if table_tab.open:
     with table_tab:
         if chart.period:
