@@ -81,6 +81,10 @@ ENTRY_SOURCE_SEARCH = "entry.source_search"
 #: claimant and the period (their widgets persist for the session).
 ENTRY_KEPT_FIELDS = ("claimant", "period_start", "period_end", "date_basis", "quote_language")
 ADD_SOURCE = "add_source"
+ADD_SOURCE_FETCHED = "add_source.fetched"  # the page read for the form (archived on save)
+ADD_SOURCE_RETRIEVED = "add_source.retrieved_at"  # when that page was read
+ADD_SOURCE_INBOX = "add_source.inbox_item"  # the inbox item the form was filled from
+ADD_SOURCE_OPEN = "add_source.open_inbox_item"  # an item the Inbox asked the form to take
 EDIT_CLAIM = "edit_claim"
 EDIT_CLAIM_OPENED = (
     "edit_claim.opened"  # the claim as the form was filled from: id, version, fields
@@ -96,6 +100,9 @@ ASSIST_TEXT = "assist.text"  # the article's text it reads (the stored text, or 
 ASSIST_SOURCE = "assist.source_id"  # the source whose text ASSIST_TEXT was filled from
 ASSIST_ROWS = "assist.rows"  # the candidates found, as the table's starting rows
 ASSIST_ROUND = "assist.round"  # the table's key suffix: a new search starts a fresh table
+ASSIST_AUTO = "assist.auto_source"  # the source whose drafts were found without a click
+INBOX = "inbox"  # the Inbox page's feedback, and the prefix of its keys
+INBOX_PAGE = "inbox.page"
 LOGIN = "login"
 
 HISTORY_KIND = "history.kind"
@@ -114,6 +121,7 @@ CURATION_PREFIXES = (
     "import.",
     "assist.",
     "history.",
+    "inbox.",
 )
 
 DEFAULTS: dict[str, Any] = {

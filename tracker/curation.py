@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tracker.articles.feeds import PollReport, dismiss, poll_feeds
+from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
@@ -451,3 +453,32 @@ def import_upload(
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
         return apply_import(session, actor, plan, reason=reason, progress=progress)
+
+
+# --- articles in (tracker.articles) ---------------------------------------------------------
+
+
+def save_fetched_source(
+    engine: Engine,
+    user: str | None,
+    source_in: SourceIn,
+    fetched: FetchedArticle | None,
+    *,
+    inbox_item: int | None = None,
+) -> int:
+    """Add source from a fetched page or an inbox item: the source, the page archived and
+    the item marked taken, in one transaction."""
+    with acting(engine, user) as (session, actor):
+        return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
+
+
+def poll_feeds_now(engine: Engine, user: str | None, vocab: Vocabulary) -> PollReport:
+    """The Inbox page's "Poll the feeds now": what `tracker feed poll` does, as this
+    account (read afresh: a disabled or demoted account is refused)."""
+    return poll_feeds(engine, actor_of(engine, user), vocab)
+
+
+def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
+    """The Inbox page's Dismiss: the item stays, with the reason, who and when."""
+    with acting(engine, user) as (session, actor):
+        dismiss(session, actor, item_id, reason)

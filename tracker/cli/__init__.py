@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.articles import feed, fetch, inbox
 from tracker.cli.backup import backup, restore
 from tracker.cli.chart import chart
 from tracker.cli.checks import check
@@ -41,6 +42,9 @@ for command in (
     demo,
     export,
     extract,
+    fetch,
+    feed,
+    inbox,
     user,
 ):
     main.add_command(command)
