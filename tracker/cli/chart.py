@@ -59,6 +59,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option(
     "--scale", type=click.FloatRange(0.5, 4), default=2, show_default=True, help="PNG only."
 )
+@handle_errors
 def chart(
     metric: str,
     place: str,
@@ -84,40 +85,6 @@ def chart(
     Example: tracker chart --metric settlements_attacked --place UA --by place
     --kind period --format png --output attacks.png
     """
-    handle_errors(_chart)(
-        metric,
-        place,
-        by,
-        kind,
-        period_length,
-        rate,
-        log_scale,
-        claimants,
-        date_from,
-        date_to,
-        retracted,
-        fmt,
-        output,
-        (width, height, scale),
-    )
-
-
-def _chart(
-    metric: str,
-    place: str,
-    by: str,
-    kind: str | None,
-    period_length: str | None,
-    rate: bool,
-    log_scale: bool,
-    claimants: tuple[str, ...],
-    date_from: datetime | None,
-    date_to: datetime | None,
-    retracted: bool,
-    fmt: str,
-    output: Path,
-    size: tuple[int, int, float],
-) -> None:
     from tracker.files.interchange.options import filter_from_words
     from tracker.read.queries import filter_options
     from tracker.sharing.chart_views import ChartView, render_view
@@ -148,7 +115,6 @@ def _chart(
         date_to=words.date_to,
         show_retracted=retracted,
     )
-    width, height, scale = size
     image = render_view(engine, view, fmt, width=width, height=height, scale=scale)
     output.write_bytes(image)
     click.echo(f"wrote {output} ({len(image):,} bytes)")
