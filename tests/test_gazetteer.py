@@ -114,16 +114,21 @@ def test_import_refuses_an_ambiguous_place_and_names_the_choices(vocab_engine, t
     assert "LY" in message and "LB" in message
 
 
-def test_places_nest_and_a_country_offers_the_places_within_it_never_summed(sample_engine):
+def test_places_nest_so_a_country_shows_the_places_within_it_apart(sample_engine):
+    """Towns and camps named as reporters write them nest in their region and country: the
+    Figures page's "places side by side" (ClaimFilter.within) finds them under Sudan and the
+    Gaza Strip, and the country's own figures stay those reported for the country."""
     from tracker.read import queries
     from tracker.read.filters import ClaimFilter
 
-    within = queries.places_within(sample_engine, "SD", "people_killed")
-    assert {"SD-KH", "SD-GZ-wad-al-noura"} <= set(within["key"])
-    assert (within["claims"] > 0).all()
-    gaza = queries.places_within(sample_engine, "PS-gaza-strip", "people_killed")
-    assert "gn-281102" in set(gaza["key"])  # Rafah town, in Rafah governorate, in the Strip
-    # The country's own figures are only those reported for the country itself.
+    with read_session(sample_engine) as s:
+        names = dict(s.exec(select(Place.key, Place.name)).all())
+    sudan_within = ClaimFilter(metric="people_killed", place="SD", within=True)
+    places = set(queries.claims_page(sample_engine, sudan_within, limit=500)["place"])
+    assert {names["SD-KH"], names["SD-GZ-wad-al-noura"]} <= places
+    assert names["SD"] not in places
+    strip = ClaimFilter(metric="people_killed", place="PS-gaza-strip", within=True)
+    assert names["gn-281102"] in set(queries.claims_page(sample_engine, strip, limit=500)["place"])
     with read_session(sample_engine) as s:
         sd = s.exec(select(Place.id).where(Place.key == "SD")).one()
         killed = s.exec(select(Metric.id).where(Metric.key == "people_killed")).one()
