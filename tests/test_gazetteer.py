@@ -121,14 +121,12 @@ def test_places_nest_so_a_country_shows_the_places_within_it_apart(sample_engine
     from tracker.read import queries
     from tracker.read.filters import ClaimFilter
 
-    with read_session(sample_engine) as s:
-        names = dict(s.exec(select(Place.key, Place.name)).all())
     sudan_within = ClaimFilter(metric="people_killed", place="SD", within=True)
-    places = set(queries.claims_page(sample_engine, sudan_within, limit=500)["place"])
-    assert {names["SD-KH"], names["SD-GZ-wad-al-noura"]} <= places
-    assert names["SD"] not in places
+    places = set(queries.claims_page(sample_engine, sudan_within, limit=500)["place_key"])
+    assert {"SD-KH", "SD-GZ-wad-al-noura"} <= places
+    assert "SD" not in places
     strip = ClaimFilter(metric="people_killed", place="PS-gaza-strip", within=True)
-    assert names["gn-281102"] in set(queries.claims_page(sample_engine, strip, limit=500)["place"])
+    assert "gn-281102" in set(queries.claims_page(sample_engine, strip, limit=500)["place_key"])
     with read_session(sample_engine) as s:
         sd = s.exec(select(Place.id).where(Place.key == "SD")).one()
         killed = s.exec(select(Metric.id).where(Metric.key == "people_killed")).one()
