@@ -125,3 +125,40 @@ def test_civilians_are_taken_only_from_the_figures_own_sentence(vocab):
     )
     [c] = extract_candidates(text, date(2024, 5, 2), vocab)
     assert c.metric == "people_injured"
+
+
+def test_a_running_total_since_the_war_began_starts_on_that_conflicts_start(vocab):
+    text = "Gaza's health ministry said 30,035 people had been killed since the war began."
+    [c] = extract_candidates(text, date(2024, 2, 29), vocab)
+    assert (c.metric, c.period_start, c.period_end, c.cumulative) == (
+        "people_killed", date(2023, 10, 7), date(2024, 2, 29), True
+    )  # fmt: skip
+    text = "Sudan's health ministry said 3,000 people had died since the war began."
+    [c] = extract_candidates(text, date(2023, 6, 20), vocab)
+    assert c.period_start == date(2023, 4, 15)
+
+
+def test_last_year_is_the_whole_previous_year_and_a_month_and_year_is_that_month(vocab):
+    [c] = extract_candidates(
+        "Example Monitor said 4,100 civilians were killed in Sudan last year.",
+        date(2025, 2, 5),
+        vocab,
+    )
+    assert (c.period_start, c.period_end, c.cumulative) == (
+        date(2024, 1, 1), date(2024, 12, 31), False
+    )  # fmt: skip
+    [c] = extract_candidates(
+        "In June 2014, a car bomb in Homs killed 38 people, Example Archive said.",
+        date(2019, 7, 3),
+        vocab,
+    )
+    assert (c.period_start, c.period_end) == (date(2014, 6, 1), date(2014, 6, 30))
+
+
+def test_a_place_no_gazetteer_knows_is_kept_as_written_never_replaced(vocab):
+    text = (
+        "Sudan's army said fighting continued. Soldiers raided the village of Tar Taing, "
+        "killing 14 farmers, Example Monitor said."
+    )
+    [c] = extract_candidates(text, date(2024, 2, 8), vocab)
+    assert (c.place, c.place_key) == ("Tar Taing", None)
