@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -23,8 +24,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.vocab import Role, Status
-from tracker.read.filters import ClaimFilter
+from tracker.read.filters import PERIOD_LENGTHS, ClaimFilter
 from tracker.read.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
+from tracker.sharing.chart_views import BY, KINDS, ChartView
 
 # --- session-state keys ---------------------------------------------------------------------
 
@@ -32,6 +34,7 @@ ROLE = "role"  # the user's role; the navigation is built from it
 USER = "user"  # the logged-in account's name; None for viewers (no login)
 URL_SEEN = "url_seen"  # page -> the owned query parameters last applied or written
 
+FIG_CONFLICT = "figures.conflict"
 FIG_METRIC = "figures.metric"
 FIG_PLACE = "figures.place"
 FIG_KIND = "figures.kind"
@@ -39,6 +42,10 @@ FIG_CLAIMANTS = "figures.claimants"
 FIG_FROM = "figures.from"
 FIG_TO = "figures.to"
 FIG_RETRACTED = "figures.retracted"
+FIG_BY = "figures.by"  # claimant by claimant, or places side by side
+FIG_PERIOD = "figures.period"  # one period length (None: the most common), or "rate"
+FIG_LOG = "figures.log"
+FIG_TAB = "figures.tab"  # Chart, Table or Sources
 FIG_CHART = "figures.chart"  # the chart's selection state
 FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 FIG_CITE_FORM = "figures.cite_form"  # which of its citation forms is open
@@ -133,11 +140,11 @@ DEFAULTS: dict[str, Any] = {
 
 DEFAULT_METRIC = "civilian_killed"
 DEFAULT_PLACE = "UA"
-KINDS = {"cumulative": "Cumulative totals", "period": "Per-period figures", "all": "Both"}
-KIND_PHRASES = {
-    "cumulative": "cumulative totals",
-    "period": "per-period figures",
-    "all": "cumulative totals and per-period figures",
+#: The period lengths a chart can show, and "rate": every length as a rate per day.
+PERIOD_CHOICES = {
+    **{key: f"per {length.name}" for key, length in PERIOD_LENGTHS.items() if key != "other"},
+    "other": "other lengths",
+    "rate": "rate per day",
 }
 
 
@@ -183,10 +190,16 @@ class Vocabulary:
     metric_cumulative: dict[str, bool]
     places: dict[str, str]
     claimants: dict[str, str]
+    # The wars the store covers (key -> name), and each one's default metric and place.
+    conflicts: dict[str, str] = dc_field(default_factory=dict)
+    conflict_defaults: dict[str, tuple[str | None, str | None]] = dc_field(default_factory=dict)
 
     @classmethod
     def from_options(cls, options: Mapping[str, pd.DataFrame]) -> Vocabulary:
         m, p, c = options["metrics"], options["places"], options["claimants"]
+        w = options.get("conflicts")
+        if w is None:
+            w = pd.DataFrame(columns=["key", "name", "default_metric", "default_place"])
         return cls(
             metrics=dict(zip(m["key"], m["label"], strict=True)),
             metric_cumulative={k: bool(v) for k, v in zip(m["key"], m["cumulative"], strict=True)},
@@ -195,7 +208,16 @@ class Vocabulary:
                 k: (s if isinstance(s, str) and s else n)
                 for k, n, s in zip(c["key"], c["name"], c["short_name"], strict=True)
             },
+            conflicts=dict(zip(w["key"], w["name"], strict=True)),
+            conflict_defaults={
+                k: (dm, dp)
+                for k, dm, dp in zip(w["key"], w["default_metric"], w["default_place"], strict=True)
+            },
         )
+
+    @property
+    def default_conflict(self) -> str | None:
+        return next(iter(self.conflicts), None)
 
     @property
     def default_metric(self) -> str | None:
@@ -208,6 +230,16 @@ class Vocabulary:
         if DEFAULT_PLACE in self.places:
             return DEFAULT_PLACE
         return next(iter(self.places), None)
+
+    def metric_for(self, conflict: str | None) -> str | None:
+        """The conflict's default metric where the store has it, else the store's."""
+        wanted = self.conflict_defaults.get(conflict or "", (None, None))[0]
+        return wanted if wanted in self.metrics else self.default_metric
+
+    def place_for(self, conflict: str | None) -> str | None:
+        """The conflict's default place where it has claims, else the store's."""
+        wanted = self.conflict_defaults.get(conflict or "", (None, None))[1]
+        return wanted if wanted in self.places else self.default_place
 
     def default_kind(self, metric: str | None) -> str:
         return "cumulative" if self.metric_cumulative.get(metric or "", True) else "period"
@@ -346,22 +378,38 @@ def _enc_flag(value: bool) -> list[str]:
     return ["1"] if value else []
 
 
-def figures_fields(vocab: Vocabulary) -> list[Field]:
-    """The Figures page: metric and place (always set), kind, claimants, dates, retracted."""
-    return [
+def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list[Field]:
+    """The Figures page: the conflict first (its defaults follow), metric and place (always
+    set), kind, claimants, dates, retracted, places side by side, period length and log
+    scale. `period_default`: the view's most common period length once known, left out of
+    the link as every default is."""
+    conflict_field = (
+        [
+            Field(
+                "conflict",
+                FIG_CONFLICT,
+                _one_of(vocab.conflicts, "conflict"),
+                _enc_one,
+                _const(vocab.default_conflict),
+            )
+        ]
+        if vocab.conflicts
+        else []
+    )
+    return conflict_field + [
         Field(
             "metric",
             FIG_METRIC,
             _one_of(vocab.metrics, "metric"),
             _enc_one,
-            _const(vocab.default_metric),
+            lambda values: vocab.metric_for(values.get(FIG_CONFLICT)),
         ),
         Field(
             "place",
             FIG_PLACE,
             _one_of(vocab.places, "place"),
             _enc_one,
-            _const(vocab.default_place),
+            lambda values: vocab.place_for(values.get(FIG_CONFLICT)),
         ),
         Field(
             "kind",
@@ -380,6 +428,15 @@ def figures_fields(vocab: Vocabulary) -> list[Field]:
         Field("from", FIG_FROM, _iso_date, _enc_date, _const(None)),
         Field("to", FIG_TO, _iso_date, _enc_date, _const(None)),
         Field("retracted", FIG_RETRACTED, _flag, _enc_flag, _const(False)),
+        Field("by", FIG_BY, _one_of(BY, "view", closed=True), _enc_one, _const("claimant")),
+        Field(
+            "period",
+            FIG_PERIOD,
+            _one_of(PERIOD_CHOICES, "period length", closed=True),
+            _enc_one,
+            _const(period_default),
+        ),
+        Field("log", FIG_LOG, _flag, _enc_flag, _const(False)),
     ]
 
 
@@ -541,10 +598,20 @@ def reset_page(key: str) -> Callable[[], None]:
     return reset
 
 
+def conflict_changed(vocab: Vocabulary) -> None:
+    """An on_change callback: another conflict opens on its own metric, place and kind."""
+    conflict = st.session_state.get(FIG_CONFLICT)
+    st.session_state[FIG_METRIC] = vocab.metric_for(conflict)
+    st.session_state[FIG_PLACE] = vocab.place_for(conflict)
+    st.session_state[FIG_KIND] = vocab.default_kind(st.session_state[FIG_METRIC])
+    st.session_state[FIG_CLAIMANTS] = []
+
+
 def metric_changed(vocab: Vocabulary) -> None:
     """An on_change callback: a new metric shows its own kind of figure (cumulative or per
-    period) by default."""
+    period) by default, and its own most common period length."""
     st.session_state[FIG_KIND] = vocab.default_kind(st.session_state.get(FIG_METRIC))
+    st.session_state[FIG_PERIOD] = None
 
 
 def requested_source() -> tuple[int | None, str | None]:
@@ -558,22 +625,28 @@ def requested_source() -> tuple[int | None, str | None]:
     return number, None
 
 
-def requested_claim() -> tuple[int | None, str | None]:
-    """The `claim=<id>` of a claim's permalink: (id, None), (None, notice) or (None, None).
-    A link that is not a claim number is a notice, never a traceback."""
+#: A claim's id from the data files as a link carries it: letters, digits and - _ . :
+CLAIM_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+
+def requested_claim() -> tuple[str | None, str | None]:
+    """The `claim=<id>` of a claim's permalink: its id from the data files
+    (`?claim=ohchr-2023-02-12-killed`) or, in links made before those, its number.
+    Returns (reference, None), (None, notice) or (None, None); a link that is neither is a
+    notice, never a traceback."""
     raw = st.query_params.get("claim")
     if raw is None or raw == "":
         return None, None
     value = raw.strip().lstrip("#")
-    if not value.isdigit() or not 0 < int(value) < 2**63:
-        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim number."
-    return int(value), None
+    if not CLAIM_REFERENCE.fullmatch(value):
+        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim's id."
+    return value, None
 
 
-def open_claim(claim_id: int) -> None:
+def open_claim(claim_key: str) -> None:
     """An on_click callback: the claim's permalink view (its card with history and checks),
     on top of the filters in the address, which it keeps for the way back."""
-    st.query_params["claim"] = str(claim_id)
+    st.query_params["claim"] = str(claim_key)
 
 
 def close_claim() -> None:
@@ -623,6 +696,24 @@ def figures_filter() -> tuple[ClaimFilter, bool]:
         include_retracted=show_retracted,
     )
     return f, show_retracted
+
+
+def figures_view() -> ChartView:
+    """The Figures page's chart view from its widgets."""
+    period = st.session_state.get(FIG_PERIOD)
+    return ChartView(
+        metric=st.session_state.get(FIG_METRIC) or "",
+        place=st.session_state.get(FIG_PLACE) or "",
+        kind=st.session_state.get(FIG_KIND, "cumulative"),
+        by="place" if st.session_state.get(FIG_BY) == "place" else None,
+        period_length=period if period in PERIOD_LENGTHS else None,
+        rate=period == "rate",
+        log=bool(st.session_state.get(FIG_LOG, False)),
+        claimants=tuple(st.session_state.get(FIG_CLAIMANTS) or ()),
+        date_from=st.session_state.get(FIG_FROM),
+        date_to=st.session_state.get(FIG_TO),
+        show_retracted=bool(st.session_state.get(FIG_RETRACTED, False)),
+    )
 
 
 def claims_filter() -> ClaimFilter:

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from tracker.articles.feeds import PollReport, dismiss, poll_feeds
 from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import EditConflict, PermissionDenied, Problem, ValidationFailed
+from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Source, utcnow
@@ -119,16 +120,7 @@ class StoredSource:
 
 
 def _stored(source: Source) -> StoredSource:
-    return StoredSource(
-        id=source.id,
-        url=source.url,
-        title=source.title,
-        publisher=source.publisher,
-        published=source.published,
-        text=source.text,
-        version=source.version,
-        created_by=source.created_by,
-    )
+    return record_of(StoredSource, source)
 
 
 def source_with_url(engine: Engine, url: str) -> StoredSource | None:
@@ -447,15 +439,7 @@ def change_account(
 
 def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
     """Whether to offer this user the claim's correction form (a claim card's link)."""
-    if not user:
-        return False
-    with read_session(engine) as session:
-        claim = session.get(Claim, claim_id)
-        try:
-            actor = _actor(session, user)
-        except PermissionDenied:
-            return False
-        return claim is not None and store.can_edit_claim(actor, claim)
+    return _may(engine, user, Claim, claim_id, store.can_edit_claim)
 
 
 def why_not_edit_claim(engine: Engine, user: str | None, claim_id: int) -> str | None:
@@ -490,25 +474,21 @@ def why_not_edit_claim(engine: Engine, user: str | None, claim_id: int) -> str |
 
 
 def may_edit_source(engine: Engine, user: str | None, source_id: int) -> bool:
+    return _may(engine, user, Source, source_id, store.can_edit_source)
+
+
+def _may(
+    engine: Engine, user: str | None, model: type, row_id: int, rule: Callable[..., bool]
+) -> bool:
     if not user:
         return False
     with read_session(engine) as session:
-        source = session.get(Source, source_id)
+        row = session.get(model, row_id)
         try:
             actor = _actor(session, user)
         except PermissionDenied:
             return False
-        return source is not None and _can_edit_source(actor, source)
-
-
-def _can_edit_source(actor: Actor | None, source: Source) -> bool:
-    # As `store.update_source` decides: an editor, or the curator who added the source.
-    if actor is None or actor.anonymous or actor.disabled:
-        return False
-    rank = store.ROLE_RANK[Role(actor.role)]
-    return rank >= store.ROLE_RANK[Role.editor] or (
-        rank >= store.ROLE_RANK[Role.curator] and source.created_by == actor.name
-    )
+        return row is not None and rule(actor, row)
 
 
 def source_for_editing(engine: Engine, source_id: int, user: str | None) -> EditableSource | None:
@@ -527,7 +507,7 @@ def source_for_editing(engine: Engine, source_id: int, user: str | None) -> Edit
             version=source.version,
             fields=store.source_snapshot(source),
             updated_by=source.updated_by,
-            can_edit=_can_edit_source(actor, source),
+            can_edit=store.can_edit_source(actor, source),
         )
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from tracker.articles.fetch import FetchedPage
 from tracker.articles.reading import Article, comparable, text_fingerprint
 from tracker.core.errors import NotFound
+from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.models import ArchivedPage
 from tracker.store.db import read_session
@@ -45,19 +46,7 @@ class ArchivedCopy:
 
 
 def _copy(row: ArchivedPage) -> ArchivedCopy:
-    return ArchivedCopy(
-        id=row.id,
-        url=row.url,
-        requested_url=row.requested_url,
-        fetched_at=row.fetched_at,
-        fetched_by=row.fetched_by,
-        sha256=row.sha256,
-        size=row.size,
-        content_type=row.content_type,
-        encoding=row.encoding,
-        title=row.title,
-        text=row.text,
-    )
+    return record_of(ArchivedCopy, row)
 
 
 def archive_page(

@@ -35,6 +35,7 @@ from tracker.articles.archive import archive_page, earlier_copy_elsewhere
 from tracker.articles.fetch import FEED_TYPES, FetchedPage, FetchLimits, fetch
 from tracker.articles.intake import FetchedArticle, read_page
 from tracker.core.errors import FetchFailed, NotFound, Problem, TrackerError, ValidationFailed
+from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Feed, InboxItem, Source, utcnow
@@ -145,17 +146,7 @@ def parse_feed(page: FetchedPage) -> feedparser.FeedParserDict:
 
 
 def _info(feed: Feed, items: int = 0, new_items: int = 0) -> FeedInfo:
-    return FeedInfo(
-        id=feed.id,
-        url=feed.url,
-        name=feed.name,
-        added_at=feed.added_at,
-        added_by=feed.added_by,
-        last_polled_at=feed.last_polled_at,
-        last_error=feed.last_error,
-        items=items,
-        new_items=new_items,
-    )
+    return record_of(FeedInfo, feed, items=items, new_items=new_items)
 
 
 def add_feed(

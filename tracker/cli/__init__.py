@@ -11,6 +11,7 @@ import click
 
 from tracker.cli.articles import feed, fetch, inbox
 from tracker.cli.backup import backup, restore
+from tracker.cli.chart import chart
 from tracker.cli.checks import check
 from tracker.cli.data import import_, init, stats, validate
 from tracker.cli.demo import demo
@@ -37,6 +38,7 @@ for command in (
     backup,
     restore,
     check,
+    chart,
     demo,
     export,
     extract,

@@ -21,6 +21,7 @@ from tracker.core.errors import Problem, ValidationFailed
 from tracker.domain.schemas import (
     ClaimantIn,
     ClaimIn,
+    ConflictIn,
     MetricIn,
     PlaceIn,
     SourceIn,
@@ -31,7 +32,12 @@ from tracker.domain.schemas import (
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 20
-VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
+VOCAB_KINDS = {
+    "metrics": MetricIn,
+    "places": PlaceIn,
+    "claimants": ClaimantIn,
+    "conflicts": ConflictIn,
+}
 
 
 class _RefuseDuplicateKeys:
@@ -322,7 +328,7 @@ class SourceFile:
 @dataclass
 class VocabFile:
     path: str
-    kind: str  # "metrics" | "places" | "claimants"
+    kind: str  # "metrics" | "places" | "claimants" | "conflicts"
     entries: list[Any]
 
 

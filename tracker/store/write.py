@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -204,6 +204,8 @@ class Resolved:
     claimant: str
     place: str
     new_claimant: str | None = None  # the name, when the claimant is new to the store
+    # Places from the world gazetteer the store lacks (the claim's and its parents').
+    new_places: list[dict] = field(default_factory=list)
 
 
 def resolve_claim(
@@ -232,13 +234,27 @@ def resolve_claim(
             + (f"; did you mean {hint}?" if hint else "; see data/metrics.yaml"),
         )
     place = vocab.place(claim.place)
+    new_places: list[dict] = []
     if place is None:
-        hint = vocab.suggest_place(claim.place)
-        problem(
-            "place",
-            f"unknown place {claim.place!r}"
-            + (f"; did you mean {hint}?" if hint else "; add it to data/places.yaml"),
-        )
+        from tracker.gazetteer.link import describe, world_place
+
+        match = world_place(claim.place, vocab)
+        if match.key is not None:
+            place, new_places = vocab.places[match.key], match.new
+        elif match.choices:
+            problem(
+                "place",
+                f"place {claim.place!r} may be "
+                + "; or ".join(describe(p) for p in match.choices[:5])
+                + ": write the key or ISO code of the one meant",
+            )
+        else:
+            hint = vocab.suggest_place(claim.place)
+            problem(
+                "place",
+                f"unknown place {claim.place!r}"
+                + (f"; did you mean {hint}?" if hint else "; add it to data/places.yaml"),
+            )
     claimant = vocab.claimant(claim.claimant)
     new_claimant = None
     if claimant is None:
@@ -254,7 +270,7 @@ def resolve_claim(
     if problems or metric is None or place is None:
         return None, problems
     claimant_key = claimant.key if claimant else vocab.new_claimant_key(new_claimant or "")
-    return Resolved(metric.key, claimant_key, place.key, new_claimant), []
+    return Resolved(metric.key, claimant_key, place.key, new_claimant, new_places), []
 
 
 def ensure_claimant(session: Session, vocab: Vocabulary, key: str, name: str) -> Claimant:
@@ -473,6 +489,10 @@ def add_claim(
     resolved, key = check_new_claim(session, source, claim_in, vocab)
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if resolved.new_places:
+        from tracker.gazetteer.link import ensure_places
+
+        ensure_places(session, vocab, resolved.new_places)
     row = claim_row(claim_in, resolved, vocab, key=key, source_id=source.id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     now = utcnow()
@@ -527,6 +547,16 @@ def can_edit_claim(actor: Actor | None, claim: Claim) -> bool:
     )
 
 
+def can_edit_source(actor: Actor | None, source: Source) -> bool:
+    """As `update_source` decides: an editor, or the curator who added the source."""
+    if actor is None or actor.anonymous or actor.disabled:
+        return False
+    rank = ROLE_RANK[Role(actor.role)]
+    return rank >= ROLE_RANK[Role.editor] or (
+        rank >= ROLE_RANK[Role.curator] and source.created_by == actor.name
+    )
+
+
 def update_claim(
     session: Session,
     actor: Actor,
@@ -570,6 +600,10 @@ def update_claim(
     assert resolved is not None
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if resolved.new_places:
+        from tracker.gazetteer.link import ensure_places
+
+        ensure_places(session, vocab, resolved.new_places)
     if recheck:
         # Only when the figure or quote changes: a status change on an older claim is not
         # held up by a check it was never asked to pass.
