@@ -153,3 +153,18 @@ def test_the_inbox_filters_and_shows_the_save_anyway_reason(open_as, curation_sq
     assert [c.label for c in at.checkbox if c.label.startswith("Select")] == [
         f"Select claim #{plain_claim}"
     ]
+
+
+def test_the_inbox_filters_by_conflict_through_the_places_countries(curation_db):
+    from tracker.read import review
+
+    url, source_id = curation_db
+    ids = add_claims(url, source_id, 2)  # about Ukraine (UA)
+    engine = make_engine(url)
+    assert {"russia-ukraine", "sudan"} <= set(review.conflict_names(engine))
+    ukraine = review.review_inbox(engine, review.InboxFilter(conflict="russia-ukraine"))
+    sudan = review.review_inbox(engine, review.InboxFilter(conflict="sudan"))
+    assert review.count_inbox(engine, review.InboxFilter(conflict="sudan")) == 0
+    engine.dispose()
+    assert [c.id for c in ukraine] == list(reversed(ids))
+    assert sudan == []

@@ -124,7 +124,8 @@ st.caption(
     "Unverified claims, newest first. Tick one or several, then corroborate, dispute or "
     "retract them with a reason; each claim keeps its own revision."
 )
-filters = st.columns(3)
+conflicts = review.conflict_names(engine)
+filters = st.columns(4 if conflicts else 3)
 metric = filters[0].selectbox(
     "What is counted",
     options=[None, *sorted(vocab.metrics)],
@@ -148,7 +149,18 @@ quote = texts[0].text_input("Words of the quote", key=key("quote"))
 source = texts[1].text_input("Words of the source (headline, publisher)", key=key("source"))
 with_findings = texts[2].checkbox("With check findings", key=key("findings"))
 saved_anyway = texts[3].checkbox("Saved anyway", key=key("saved_anyway"))
+conflict = (
+    filters[3].selectbox(
+        "Conflict",
+        options=[None, *conflicts],
+        format_func=lambda k: "Any" if k is None else conflicts[k],
+        key=key("conflict"),
+    )
+    if conflicts
+    else None
+)
 where = review.InboxFilter(
+    conflict=conflict,
     metric=metric,
     claimant=claimant,
     curator=curator,

@@ -2,7 +2,7 @@
 disputed or retracted.
 
 The inbox lists unverified claims, newest first, a page at a time, filtered in SQL (what is
-counted, claimant, who entered it, words of the quote or of the source, only claims with
+counted, claimant, conflict, who entered it, words of the quote or of the source, only claims with
 check findings, only claims saved with "Save anyway"). Each comes with what an editor needs
 to decide without opening it: the figure as claimed, the quote, the source, the stored
 findings of the consistency checks, and the reason given for saving it anyway.
@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import exists, literal
+from sqlalchemy import exists, literal, or_, union
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from tracker.domain.models import (
     Claim,
     Claimant,
+    Conflict,
     FindingClaim,
     Metric,
     Place,
@@ -42,6 +43,7 @@ class InboxFilter:
     curator: str | None = None  # who entered the claim
     quote: str | None = None  # words of the quote
     source: str | None = None  # words of the source's title or publisher
+    conflict: str | None = None  # a conflict's key: claims about places in its countries
     with_findings: bool = False  # only claims the checks found something about
     saved_anyway: bool = False  # only claims saved despite a failed quote check
 
@@ -86,7 +88,7 @@ def _text(needle: str | None) -> str | None:
     return needle.strip()
 
 
-def _conditions(f: InboxFilter) -> list[Any]:
+def _conditions(f: InboxFilter, countries: list[str] | None = None) -> list[Any]:
     where: list[Any] = [Claim.status == Status.unverified.value]
     if f.metric:
         where.append(
@@ -99,6 +101,8 @@ def _conditions(f: InboxFilter) -> list[Any]:
         )
     if f.curator:
         where.append(Claim.created_by == f.curator)
+    if countries is not None:
+        where.append(Claim.place_id.in_(_places_in(countries)))
     for needle, condition in (
         (
             _text(f.quote),
@@ -126,6 +130,24 @@ def _conditions(f: InboxFilter) -> list[Any]:
     if f.saved_anyway:
         where.append(Claim.check_override.is_not(None))
     return where
+
+
+def _places_in(countries: list[str]) -> Any:
+    """The ids of the places in these countries: those whose ISO code is of one of them,
+    and the places inside those (two levels: a district, then a settlement)."""
+    top = select(Place.id).where(
+        or_(*(func.substr(Place.iso_code, 1, 2) == code for code in countries), literal(False))
+    )
+    second = select(Place.id).where(Place.parent_id.in_(top))
+    third = select(Place.id).where(Place.parent_id.in_(second))
+    return union(top, second, third)
+
+
+def _countries(session: Any, f: InboxFilter) -> list[str] | None:
+    if not f.conflict:
+        return None
+    found = session.exec(select(Conflict.countries).where(Conflict.key == f.conflict)).first()
+    return list(found or [])
 
 
 def _select() -> Any:
@@ -201,20 +223,27 @@ def review_inbox(
 ) -> list[InboxClaim]:
     """Unverified claims matching `f`, newest first (the order they were entered in)."""
     limit = max(1, min(int(limit), MAX_PAGE))
-    stmt = (
-        _select()
-        .where(*_conditions(f))
-        .order_by(Claim.id.desc())
-        .limit(limit)
-        .offset(max(0, int(offset)))
-    )
     with read_session(engine) as session:
+        stmt = (
+            _select()
+            .where(*_conditions(f, _countries(session, f)))
+            .order_by(Claim.id.desc())
+            .limit(limit)
+            .offset(max(0, int(offset)))
+        )
         return _records(session, list(session.exec(stmt).all()))
 
 
 def count_inbox(engine: Engine, f: InboxFilter) -> int:
     with read_session(engine) as session:
-        return session.exec(select(func.count(Claim.id)).where(*_conditions(f))).one()
+        where = _conditions(f, _countries(session, f))
+        return session.exec(select(func.count(Claim.id)).where(*where)).one()
+
+
+def conflict_names(engine: Engine) -> dict[str, str]:
+    """The stored conflicts (key -> name), for the inbox's conflict filter."""
+    with read_session(engine) as session:
+        return dict(session.exec(select(Conflict.key, Conflict.name).order_by(Conflict.name)).all())
 
 
 def inbox_curators(engine: Engine) -> list[str]:
