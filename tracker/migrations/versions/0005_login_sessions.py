@@ -7,7 +7,7 @@ expires, and when and why it was revoked (logout, account disabled, password or 
 changed). Rows are revoked, not deleted.
 
 Revision ID: 0005
-Revises: 0006
+Revises: 0004
 Create Date: 2026-12-07 09:10:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0006"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
