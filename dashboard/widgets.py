@@ -62,7 +62,7 @@ def present(value: Any) -> bool:
 # --- the store, or a friendly stop ---------------------------------------------------------
 
 
-def open_store() -> data.Store:
+def open_store() -> data.CachedReads:
     """The store at its current data version; a page that cannot reach it says why and
     what to do, and stops."""
     try:
@@ -97,7 +97,7 @@ def database_error(exc: DatabaseUnavailable) -> None:
     )
 
 
-def stop_if_empty(store: data.Store) -> None:
+def stop_if_empty(store: data.CachedReads) -> None:
     """An empty database is a state, not an error: say how to fill it."""
     if store.totals()["claims"] == 0:
         st.info(
@@ -137,7 +137,7 @@ def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
     )
 
 
-def figures_filters(vocab: state.Vocabulary, offered: set[str] | None = None) -> None:
+def figures_filters(vocab: state.FilterChoices, offered: set[str] | None = None) -> None:
     """The Figures page's filters (in the sidebar; a phone opens it from the top left).
     `offered`: the metrics with figures for the chosen place (None: all); the others are
     not offered, so that no choice leads to an empty chart."""
@@ -228,7 +228,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return word if n == 1 else (many or f"{word}s")
 
 
-def claims_filters(vocab: state.Vocabulary) -> None:
+def claims_filters(vocab: state.FilterChoices) -> None:
     """The Claims page's filters; any change starts again at page 1."""
     reset = state.reset_page(state.CLAIMS_PAGE)
     st.text_input(
@@ -707,7 +707,7 @@ def scroll_into_view(key: str) -> None:
     )
 
 
-def filter_words(f: Any, vocab: state.Vocabulary) -> str:
+def filter_words(f: Any, vocab: state.FilterChoices) -> str:
     """A filter as a reader says it: names, not keys; dates in the house style ("all
     claims" when empty). Exports keep `ClaimFilter.describe`, which names keys."""
     parts = []
