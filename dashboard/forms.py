@@ -32,6 +32,7 @@ from tracker.core.errors import (
     TrackerError,
     ValidationFailed,
 )
+from tracker.domain.fields import CLAIM_FIELDS, SOURCE_FIELDS, file_names, names
 from tracker.domain.lookup import Vocabulary, normalise_name
 from tracker.domain.schemas import ClaimIn, problems_from
 from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
@@ -39,36 +40,7 @@ from tracker.extraction.quotes import QuoteCheck, quote_checks
 
 #: Every field a form can name, in the words on its label.
 FIELD_LABELS = {
-    "url": "Article URL",
-    "title": "Headline",
-    "publisher": "Publisher",
-    "published": "Published on",
-    "published_basis": "Publication date",
-    "language": "Language",
-    "text": "Article text",
-    "archive_url": "Archived copy",
-    "notes": "Notes",
-    "metric": "What is counted",
-    "value": "Figure",
-    "low": "Range from",
-    "high": "Range to",
-    "qualifier": "Qualifier",
-    "claimant": "Claimant",
-    "place": "Place",
-    "period_start": "Period from",
-    "period_end": "As of",
-    "cumulative": "Kind of figure",
-    "date_basis": "How the as-of date is known",
-    "quote": "Quote",
-    "quote_language": "Quote language",
-    "quote_translation": "Translation of the quote",
-    "status": "Status",
-    "status_reason": "Why this status",
-    "relayed_by": "Relayed by",
-    "duplicate_of": "Same statement as claim",
-    "statement_id": "Statement id",
-    "id": "Claim id",
-    "check_override": "Reason to save anyway",
+    **{f.file: f.label for f in SOURCE_FIELDS + CLAIM_FIELDS},
     "reason": "Reason for the change",
     "key": "Key",
     "name": "Name",
@@ -470,30 +442,7 @@ def value_words(name: str, value: Any, vocab: Vocabulary | None = None) -> str:
 # --- the claim's fields ---------------------------------------------------------------------
 
 #: Fields the claim form draws, for `other_errors`.
-CLAIM_FORM_FIELDS = {
-    "metric",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "claimant",
-    "place",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "id",
-    "notes",
-    "status",
-    "status_reason",
-    "check_override",
-}
+CLAIM_FORM_FIELDS = set(file_names(CLAIM_FIELDS))
 MORE_FIELDS = {
     "quote_language",
     "quote_translation",
@@ -845,26 +794,7 @@ def handle(form: str, action: Callable[[], str | None]) -> bool:
 
 
 #: What a correction may change (the key stays; the status changes by review).
-EDITABLE_CLAIM_FIELDS = (
-    "metric",
-    "claimant",
-    "place",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "date_basis",
-    "quote",
-    "quote_language",
-    "quote_translation",
-    "relayed_by",
-    "duplicate_of",
-    "statement_id",
-    "notes",
-)
+EDITABLE_CLAIM_FIELDS = names(CLAIM_FIELDS, editable=True)
 
 
 def claim_changes(claim_in: ClaimIn, original: Mapping[str, Any]) -> dict[str, Any]:

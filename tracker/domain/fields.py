@@ -170,7 +170,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field(
         "quote_translation",
         "string",
-        "Translation",
+        "Translation of the quote",
         "Translation of the quote",
         "#description+translation",
         quote_checked=True,
@@ -188,7 +188,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field(
         "status_reason",
         "string",
-        "Reason for the status",
+        "Why this status",
         "Why disputed or retracted",
         "#status+reason",
         editable=False,
@@ -203,7 +203,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field(
         "duplicate_of",
         "string",
-        "Same statement as",
+        "Same statement as claim",
         "Id of the claim this one relays",
         "#meta+duplicate_of",
     ),
@@ -218,7 +218,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field(
         "check_override",
         "string",
-        "Why saved anyway",
+        "Reason to save anyway",
         "Why a failed quote check was accepted",
         "#description+check_override",
         editable=False,
