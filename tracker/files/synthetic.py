@@ -422,13 +422,15 @@ def load_synthetic(
     batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     two_processes: bool | None = None,
+    copy: bool | None = None,
 ) -> BulkReport:
     """Store the synthetic dataset of `n` claims for `seed`, in one transaction.
 
     Refused when the store holds real (non-synthetic) sources, unless `force`: fictional
     figures next to real ones is how invented numbers end up in a story. A large load builds
     its rows in a second process while this one writes them (`tracker.store.bulk_pipeline`);
-    `two_processes` forces that choice either way (the stored rows are the same)."""
+    `two_processes` forces that choice either way, and `copy` whether PostgreSQL gets the
+    rows by COPY (the default) or executemany (the stored rows are the same)."""
     from tracker.store import bulk_pipeline
     from tracker.store.bulk import BATCH, BulkLoader
     from tracker.store.db import write_session
@@ -459,6 +461,7 @@ def load_synthetic(
             batch_size=batch_size or (bulk_pipeline.BATCH if two_processes else BATCH),
             total=n,
             progress=progress,
+            copy=copy,
         )
         items = ((item.source, item.claims) for item in generate(n, seed=seed, vocab=vocab))
         if two_processes:
