@@ -3,8 +3,8 @@
 The form path (`tracker.store.write.add_claim`) writes one ORM object, one revision and one data
 version bump per claim: right for a curator, far too slow for a million rows. This module writes the same rows with SQLAlchemy Core `insert()` statements,
 compiled once and run as one executemany per table and batch of `BATCH` claims (values
-through each column's own bind processor, see `_insert`), and keeps every guarantee the
-store gives:
+through each column's own bind processor, see `_insert`), or on PostgreSQL streamed by one
+COPY per table and batch (`RowWriter.copy`), and keeps every guarantee the store gives:
 
 - every source and claim gets its "create" revision (who, when, why, the record after),
   written in bulk too: nothing is stored unrecorded;
