@@ -52,6 +52,17 @@ def prepare(source_id: int, text: str | None) -> None:
         forms.clear_feedback(FORM)
 
 
+def start(source: dict[str, Any], vocab: Vocabulary) -> None:
+    """Find the drafts without a click, once, for a source just saved from a fetched page
+    or the inbox: the curator came for them."""
+    source_id = int(source["id"])
+    prepare(source_id, source["text"])
+    if st.session_state.get(state.ASSIST_AUTO) != source_id:
+        st.session_state[state.ASSIST_AUTO] = source_id
+        if (source["text"] or "").strip():
+            find(vocab, source["published"])
+
+
 def find(vocab: Vocabulary, published: date) -> None:
     """The "Find claims" callback: candidates become the table's rows, all ticked."""
     text = st.session_state.get(state.ASSIST_TEXT) or ""

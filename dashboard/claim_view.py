@@ -1,4 +1,5 @@
-"""A claim's own page: what its permalink (`?claim=<id>` on the Figures page) opens.
+"""A claim's own page: what its permalink (`?claim=<its id from the data files>` on the
+Figures page; older links' row numbers still open it) opens.
 
 Everything a journalist needs before citing one figure: the figure as claimed (with its
 qualifier), who claimed it, where and for when, its status and why, the quote, the article
@@ -22,7 +23,7 @@ import streamlit as st
 from dashboard import data, forms, sharing, state, widgets
 from dashboard.navigation import CHECKS, SOURCES
 from tracker.checks.rules import RULES, Finding
-from tracker.domain.vocab import ROLE_RANK, Role
+from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, Role
 from tracker.read.filters import ClaimFilter
 from tracker.store.history import RevisionRecord
 
@@ -93,7 +94,7 @@ def show(store: data.Store, claim_id: int) -> bool:
 
     st.subheader("Link and citation", anchor=False)
     st.caption("The link to this page; it keeps working whatever happens to the claim.")
-    st.code(sharing.claim_url(claim_id), language=None, wrap_lines=True)
+    st.code(sharing.claim_url(str(claim["claim_key"])), language=None, wrap_lines=True)
     widgets.citation_box(claim, source, key="claim.cite_form")
 
     same = claim["same_statement"]
@@ -111,15 +112,15 @@ def show(store: data.Store, claim_id: int) -> bool:
     if not checked.series_checked:
         st.caption(
             "The series checks (decreases, jumps, disagreements) are not run here: this "
-            "metric and place hold too many claims to check on a page view. The Checks page "
-            "and `tracker check` run them."
+            "metric and place hold too many claims to check on a page view; the Checks page "
+            "lists what they found."
         )
     for finding in findings:
         finding_box(finding)
 
     revisions = store.claim_history(claim_id)
     st.subheader(f"History ({len(revisions)})", anchor=False)
-    history(revisions)
+    history(revisions, state.Vocabulary.from_options(store.filter_options()))
 
     others = claim["other_claims"]
     if not others.empty:
@@ -174,7 +175,7 @@ def status_notices(store: data.Store, claim: Mapping[str, Any]) -> None:
         st.button(
             "Open the latest figure",
             on_click=state.open_claim,
-            args=(int(newer["claim_id"]),),
+            args=(str(newer["claim_key"]),),
             key="claim.latest",
         )
 
@@ -218,7 +219,7 @@ def finding_box(finding: Finding) -> None:
         )
 
 
-def history(revisions: list[RevisionRecord]) -> None:
+def history(revisions: list[RevisionRecord], vocab: state.Vocabulary | None = None) -> None:
     """Every change, newest first: when, what (the fields before and after) and why."""
     curator = ROLE_RANK[state.current_role()] >= ROLE_RANK[Role.curator]
     if not curator:
@@ -235,30 +236,59 @@ def history(revisions: list[RevisionRecord]) -> None:
                 + f" · version {record.version}"
             )
             st.caption(widgets.md(f"Why: {record.reason}"))
-            frame = changes_frame(record)
+            frame = changes_frame(record, vocab)
             if not frame.empty:
                 st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def changes_frame(record: RevisionRecord) -> pd.DataFrame:
+def changes_frame(record: RevisionRecord, vocab: state.Vocabulary | None = None) -> pd.DataFrame:
     """The fields a revision changed: their values when the claim was added, or before and
-    after a correction."""
+    after a correction, in words (names, not keys; "cumulative total", not True)."""
     changes = record.changes
     fields = [forms.label(name) for name, _, _ in changes]
     if record.before is None:
-        return pd.DataFrame({"Field": fields, "Value": [cell(n) for _, _, n in changes]})
+        return pd.DataFrame(
+            {"Field": fields, "Value": [cell(n, name, vocab) for name, _, n in changes]}
+        )
     return pd.DataFrame(
         {
             "Field": fields,
-            "Before": [cell(o) for _, o, _ in changes],
-            "After": [cell(n) for _, _, n in changes],
+            "Before": [cell(o, name, vocab) for name, o, _ in changes],
+            "After": [cell(n, name, vocab) for name, _, n in changes],
         }
     )
 
 
-def cell(value: object) -> str:
+#: A field's stored values as a reader says them.
+VALUE_WORDS: dict[str, dict[Any, str]] = {
+    "cumulative": {True: "cumulative total", False: "per-period figure"},
+    "qualifier": {"exact": "exact", **{k: v for k, v in QUALIFIER_WORDS.items() if v}},
+    "date_basis": {
+        "stated": "stated in the source",
+        "announced": "the day it was announced",
+        "inferred": "worked out from the source",
+        "source_published": "the source's publication date",
+    },
+}
+
+
+def cell(value: object, field: str | None = None, vocab: state.Vocabulary | None = None) -> str:
+    """A stored value in words: vocabulary keys as names, flags and codes as words, dates
+    in the house style."""
     if value is None:
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    name = forms.base_field(field) if field else None
+    words = VALUE_WORDS.get(name or "", {})
+    if value in words or str(value) in words:
+        return words.get(value, words.get(str(value), str(value)))
+    if vocab is not None and name in ("metric", "place", "claimant"):
+        names = {"metric": vocab.metrics, "place": vocab.places, "claimant": vocab.claimants}
+        return names[name].get(str(value), str(value))
+    if name in ("period_start", "period_end", "published"):
+        try:
+            return widgets.day_text(value)
+        except ValueError:
+            return str(value)
     return str(value)

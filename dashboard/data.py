@@ -114,16 +114,32 @@ class Store:
         y_title: str,
         rings: bool = True,
         click_hint: bool = True,
+        look: ChartLook | None = None,
     ) -> SharedFigure:
         """The Figures chart of `f` as `st.plotly_chart` sends it, built once per data
         version and view and shared: a chart of thousands of points takes a second to
         build, a reader's rerun should not pay it (see SharedFigure)."""
         stamp = self.findings_stamp() if rings else ""
         return _figures_chart(
-            self.url, self.version, stamp, f, show_retracted, y_title, rings, click_hint
+            self.url,
+            self.version,
+            stamp,
+            f,
+            show_retracted,
+            y_title,
+            rings,
+            click_hint,
+            look or ChartLook(),
         )
 
-    def chart_figure(self, f: ClaimFilter, *, show_retracted: bool, y_title: str) -> go.Figure:
+    def chart_figure(
+        self,
+        f: ClaimFilter,
+        *,
+        show_retracted: bool,
+        y_title: str,
+        look: ChartLook | None = None,
+    ) -> go.Figure:
         """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
         built on each call: for the chart images, drawn only when their button is clicked."""
         return _build_figure(
@@ -134,7 +150,15 @@ class Store:
             show_retracted=show_retracted,
             y_title=y_title,
             rings=False,
+            look=look or ChartLook(),
         )
+
+    def period_lengths(self, f: ClaimFilter) -> dict[str, int]:
+        """The lengths the per-period figures of `f` come in, most common first."""
+        return _period_lengths(self.url, self.version, f)
+
+    def metrics_with_figures(self, place: str | None, within: bool) -> set[str]:
+        return _metrics_with_figures(self.url, self.version, place, within)
 
     def chart_findings(self, f: ClaimFilter) -> ChartFindings:
         """Findings of the claims the chart for `f` plots: read from the stored findings
@@ -167,6 +191,10 @@ class Store:
 
     def source_detail(self, source_id: int) -> dict[str, Any] | None:
         return _source_detail(self.url, self.version, source_id)
+
+    def claim_id_for(self, reference: str) -> int | None:
+        """The claim a link names, by its stable id or (older links) its row number."""
+        return _claim_id_for(self.url, self.version, reference)
 
     def claim_detail(self, claim_id: int) -> dict[str, Any] | None:
         return _claim_detail(self.url, self.version, claim_id)
@@ -225,6 +253,17 @@ class Store:
 
     def revision_authors(self) -> list[str]:
         return _revision_authors(self.url, self.version)
+
+
+@dataclass(frozen=True)
+class ChartLook:
+    """How the chart is drawn beyond its claims: places side by side (`by="place"`), a
+    per-day rate, a log scale."""
+
+    by: str | None = None
+    rate: bool = False
+    log: bool = False
+    touch: bool = False  # a phone: no hover labels, one tap opens the card
 
 
 @dataclass(frozen=True)
@@ -444,17 +483,42 @@ def _build_figure(
     y_title: str,
     rings: bool,
     click_hint: bool = True,
+    look: ChartLook = ChartLook(),
 ) -> go.Figure:
     chart = _chart(url, version, f)
+    order = _series_order(url, version)
+    colours = charts.series_colours(order["claimant"])
+    if look.by == "place":  # places coloured side by side; small charts by claimant again
+        colours = {**colours, **charts.series_colours(order["place"])}
     return charts.figures_chart(
         chart.points,
         show_retracted=show_retracted,
         y_title=y_title,
-        revision=f"{f.metric}|{f.place}|{f.cumulative}",
+        revision=f"{f.metric}|{f.place}|{f.within}|{f.cumulative}|{f.period_length}|{look}",
         findings=_chart_findings(url, version, stamp, f).by_claim if rings else None,
         period=chart.period,
         click_hint=click_hint,
+        by=look.by,
+        rate=look.rate,
+        log=look.log,
+        colours=colours,
+        touch=look.touch,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _series_order(url: str, version: int) -> dict[str, list[str]]:
+    return queries.series_order(engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _period_lengths(url: str, version: int, f: ClaimFilter) -> dict[str, int]:
+    return queries.period_lengths(engine(url), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _metrics_with_figures(url: str, version: int, place: str | None, within: bool) -> set[str]:
+    return queries.metrics_with_figures(engine(url), place, within)
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
@@ -467,6 +531,7 @@ def _figures_chart(
     y_title: str,
     rings: bool,
     click_hint: bool,
+    look: ChartLook,
 ) -> SharedFigure:
     figure = _build_figure(
         url,
@@ -477,6 +542,7 @@ def _figures_chart(
         y_title=y_title,
         rings=rings,
         click_hint=click_hint,
+        look=look,
     )
     return SharedFigure.of(figure)
 
@@ -554,6 +620,11 @@ def _count_sources(url: str, version: int, text: str | None) -> int:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _source_detail(url: str, version: int, source_id: int) -> dict[str, Any] | None:
     return queries.source_detail(engine(url), source_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _claim_id_for(url: str, version: int, reference: str) -> int | None:
+    return queries.claim_id_for(engine(url), reference)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -33,11 +33,13 @@ EDIT_CLAIM = VIEWS / "edit_claim.py"
 EDIT_SOURCE = VIEWS / "edit_source.py"
 IMPORT = VIEWS / "import_files.py"
 HISTORY = VIEWS / "history.py"
+INBOX = VIEWS / "inbox.py"
 
 #: Curation pages: (file, title, icon, URL path, the least role that sees it in the menu).
 #: The correction pages are reached from a claim's card or a source's page, never the menu.
 CURATION_PAGES = (
     (ADD_SOURCE, "Add source", ":material/note_add:", "add-source", Role.curator),
+    (INBOX, "Inbox", ":material/inbox:", "inbox", Role.curator),
     (ADD_CLAIMS, "Add claims", ":material/playlist_add:", "add-claims", Role.curator),
     (IMPORT, "Import files", ":material/upload_file:", "import", Role.editor),
     (HISTORY, "History", ":material/history:", "history", Role.curator),

@@ -127,9 +127,9 @@ def link_and_embed(title: str) -> None:
     st.code(embed, language=None, wrap_lines=True)
 
 
-def claim_url(claim_id: int, address: str | None = None) -> str:
-    """A claim's permalink: `?claim=<id>` on the Figures page (the app's default page)."""
-    return view_url({"claim": [str(claim_id)]}, address=address)
+def claim_url(claim_key: str, address: str | None = None) -> str:
+    """A claim's permalink (see `widgets.claim_url`)."""
+    return widgets.claim_url(claim_key, address)
 
 
 # --- the chart's caption ----------------------------------------------------------------------
@@ -238,9 +238,9 @@ def export_downloads(engine: Engine, f: ClaimFilter, meta: ExportMeta, key: str)
     """One button per export format, for exactly the claims `f` selects (the same files as
     `tracker export --format ...` with this filter)."""
     st.caption(
-        widgets.md(f"{meta.claims:,} claims ({f.describe()}).")
-        + " Each file says when it was made, how current it is and the filter; the README's "
-        "Exports section describes the formats."
+        widgets.md(f"{meta.claims:,} {widgets.plural(meta.claims, 'claim')}.")
+        + " Each file says when it was made, how current it is and which claims it holds; "
+        "each claim carries its id, and its page is at ?claim=<id> on this site."
     )
     with st.container(horizontal=True):
         for fmt in FORMATS:

@@ -23,8 +23,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.vocab import Role, Status
-from tracker.read.filters import ClaimFilter
+from tracker.read.filters import PERIOD_LENGTHS, ClaimFilter
 from tracker.read.queries import CLAIM_SORTS, DEFAULT_CLAIM_SORT
+from tracker.sharing.chart_views import BY, KINDS, ChartView
 
 # --- session-state keys ---------------------------------------------------------------------
 
@@ -39,6 +40,10 @@ FIG_CLAIMANTS = "figures.claimants"
 FIG_FROM = "figures.from"
 FIG_TO = "figures.to"
 FIG_RETRACTED = "figures.retracted"
+FIG_BY = "figures.by"  # claimant by claimant, or places side by side
+FIG_PERIOD = "figures.period"  # one period length (None: the most common), or "rate"
+FIG_LOG = "figures.log"
+FIG_TAB = "figures.tab"  # Chart, Table or Sources
 FIG_CHART = "figures.chart"  # the chart's selection state
 FIG_CITE = "figures.cite"  # the latest figure whose citation forms are shown
 FIG_CITE_FORM = "figures.cite_form"  # which of its citation forms is open
@@ -76,6 +81,10 @@ ENTRY_SOURCE_SEARCH = "entry.source_search"
 #: claimant and the period (their widgets persist for the session).
 ENTRY_KEPT_FIELDS = ("claimant", "period_start", "period_end", "date_basis", "quote_language")
 ADD_SOURCE = "add_source"
+ADD_SOURCE_FETCHED = "add_source.fetched"  # the page read for the form (archived on save)
+ADD_SOURCE_RETRIEVED = "add_source.retrieved_at"  # when that page was read
+ADD_SOURCE_INBOX = "add_source.inbox_item"  # the inbox item the form was filled from
+ADD_SOURCE_OPEN = "add_source.open_inbox_item"  # an item the Inbox asked the form to take
 EDIT_CLAIM = "edit_claim"
 EDIT_CLAIM_OPENED = (
     "edit_claim.opened"  # the claim as the form was filled from: id, version, fields
@@ -91,6 +100,9 @@ ASSIST_TEXT = "assist.text"  # the article's text it reads (the stored text, or 
 ASSIST_SOURCE = "assist.source_id"  # the source whose text ASSIST_TEXT was filled from
 ASSIST_ROWS = "assist.rows"  # the candidates found, as the table's starting rows
 ASSIST_ROUND = "assist.round"  # the table's key suffix: a new search starts a fresh table
+ASSIST_AUTO = "assist.auto_source"  # the source whose drafts were found without a click
+INBOX = "inbox"  # the Inbox page's feedback, and the prefix of its keys
+INBOX_PAGE = "inbox.page"
 LOGIN = "login"
 
 HISTORY_KIND = "history.kind"
@@ -109,6 +121,7 @@ CURATION_PREFIXES = (
     "import.",
     "assist.",
     "history.",
+    "inbox.",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -123,11 +136,11 @@ DEFAULTS: dict[str, Any] = {
 
 DEFAULT_METRIC = "civilian_killed"
 DEFAULT_PLACE = "UA"
-KINDS = {"cumulative": "Cumulative totals", "period": "Per-period figures", "all": "Both"}
-KIND_PHRASES = {
-    "cumulative": "cumulative totals",
-    "period": "per-period figures",
-    "all": "cumulative totals and per-period figures",
+#: The period lengths a chart can show, and "rate": every length as a rate per day.
+PERIOD_CHOICES = {
+    **{key: f"per {length.name}" for key, length in PERIOD_LENGTHS.items() if key != "other"},
+    "other": "other lengths",
+    "rate": "rate per day",
 }
 
 
@@ -336,8 +349,10 @@ def _enc_flag(value: bool) -> list[str]:
     return ["1"] if value else []
 
 
-def figures_fields(vocab: Vocabulary) -> list[Field]:
-    """The Figures page: metric and place (always set), kind, claimants, dates, retracted."""
+def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list[Field]:
+    """The Figures page: metric and place (always set), kind, claimants, dates, retracted,
+    places side by side, period length and log scale. `period_default`: the view's most
+    common period length once known, left out of the link as every default is."""
     return [
         Field(
             "metric",
@@ -370,6 +385,15 @@ def figures_fields(vocab: Vocabulary) -> list[Field]:
         Field("from", FIG_FROM, _iso_date, _enc_date, _const(None)),
         Field("to", FIG_TO, _iso_date, _enc_date, _const(None)),
         Field("retracted", FIG_RETRACTED, _flag, _enc_flag, _const(False)),
+        Field("by", FIG_BY, _one_of(BY, "view", closed=True), _enc_one, _const("claimant")),
+        Field(
+            "period",
+            FIG_PERIOD,
+            _one_of(PERIOD_CHOICES, "period length", closed=True),
+            _enc_one,
+            _const(period_default),
+        ),
+        Field("log", FIG_LOG, _flag, _enc_flag, _const(False)),
     ]
 
 
@@ -533,8 +557,9 @@ def reset_page(key: str) -> Callable[[], None]:
 
 def metric_changed(vocab: Vocabulary) -> None:
     """An on_change callback: a new metric shows its own kind of figure (cumulative or per
-    period) by default."""
+    period) by default, and its own most common period length."""
     st.session_state[FIG_KIND] = vocab.default_kind(st.session_state.get(FIG_METRIC))
+    st.session_state[FIG_PERIOD] = None
 
 
 def requested_source() -> tuple[int | None, str | None]:
@@ -548,22 +573,28 @@ def requested_source() -> tuple[int | None, str | None]:
     return number, None
 
 
-def requested_claim() -> tuple[int | None, str | None]:
-    """The `claim=<id>` of a claim's permalink: (id, None), (None, notice) or (None, None).
-    A link that is not a claim number is a notice, never a traceback."""
+#: A claim's id from the data files as a link carries it: letters, digits and - _ . :
+CLAIM_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+
+def requested_claim() -> tuple[str | None, str | None]:
+    """The `claim=<id>` of a claim's permalink: its id from the data files
+    (`?claim=ohchr-2023-02-12-killed`) or, in links made before those, its number.
+    Returns (reference, None), (None, notice) or (None, None); a link that is neither is a
+    notice, never a traceback."""
     raw = st.query_params.get("claim")
     if raw is None or raw == "":
         return None, None
     value = raw.strip().lstrip("#")
-    if not value.isdigit() or not 0 < int(value) < 2**63:
-        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim number."
-    return int(value), None
+    if not CLAIM_REFERENCE.fullmatch(value):
+        return None, f"The link's “claim” was not used: {raw[:40]!r} is not a claim's id."
+    return value, None
 
 
-def open_claim(claim_id: int) -> None:
+def open_claim(claim_key: str) -> None:
     """An on_click callback: the claim's permalink view (its card with history and checks),
     on top of the filters in the address, which it keeps for the way back."""
-    st.query_params["claim"] = str(claim_id)
+    st.query_params["claim"] = str(claim_key)
 
 
 def close_claim() -> None:
@@ -613,6 +644,24 @@ def figures_filter() -> tuple[ClaimFilter, bool]:
         include_retracted=show_retracted,
     )
     return f, show_retracted
+
+
+def figures_view() -> ChartView:
+    """The Figures page's chart view from its widgets."""
+    period = st.session_state.get(FIG_PERIOD)
+    return ChartView(
+        metric=st.session_state.get(FIG_METRIC) or "",
+        place=st.session_state.get(FIG_PLACE) or "",
+        kind=st.session_state.get(FIG_KIND, "cumulative"),
+        by="place" if st.session_state.get(FIG_BY) == "place" else None,
+        period_length=period if period in PERIOD_LENGTHS else None,
+        rate=period == "rate",
+        log=bool(st.session_state.get(FIG_LOG, False)),
+        claimants=tuple(st.session_state.get(FIG_CLAIMANTS) or ()),
+        date_from=st.session_state.get(FIG_FROM),
+        date_to=st.session_state.get(FIG_TO),
+        show_retracted=bool(st.session_state.get(FIG_RETRACTED, False)),
+    )
 
 
 def claims_filter() -> ClaimFilter:

@@ -8,9 +8,11 @@ and a URL becomes a link only when it is http(s) (`tracker.core.urls.is_safe_lin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -23,15 +25,21 @@ from tracker.core.errors import DatabaseUnavailable
 from tracker.core.markup import escape_markdown
 from tracker.core.urls import is_safe_link
 from tracker.domain.vocab import Status
+from tracker.read.filters import PERIOD_LENGTHS
 from tracker.read.queries import CLAIM_SORTS
 from tracker.sharing.bibliography import bibtex, csl_json_text
+from tracker.sharing.chart_views import BY
 from tracker.sharing.citations import (
     CitedFigure,
     citation_line,
+    figure_count,
     format_day,
     format_figure,
     format_period,
+    hedge_of,
+    hedged,
     markdown_citation,
+    noun_for,
 )
 
 STATUS_COLOURS = {
@@ -129,19 +137,36 @@ def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
     )
 
 
-def figures_filters(vocab: state.Vocabulary) -> None:
-    """The Figures page's filters (in the sidebar; a phone opens it from the top left)."""
+def figures_filters(vocab: state.Vocabulary, offered: set[str] | None = None) -> None:
+    """The Figures page's filters (in the sidebar; a phone opens it from the top left).
+    `offered`: the metrics with figures for the chosen place (None: all); the others are
+    not offered, so that no choice leads to an empty chart."""
+    metrics = [k for k in vocab.metrics if offered is None or k in offered]
+    current = st.session_state.get(state.FIG_METRIC)
+    if current and current not in metrics:
+        metrics.append(current)  # the link's own choice stays, and says it has no figures
     st.selectbox(
         "Metric",
-        options=list(vocab.metrics),
-        format_func=vocab.metrics.get,
+        options=metrics,
+        format_func=lambda k: (
+            vocab.metrics[k] + ("" if offered is None or k in offered else " (no figures yet)")
+        ),
         key=state.FIG_METRIC,
         on_change=state.metric_changed,
         args=(vocab,),
-        help="What is counted. Metrics are never added together.",
+        help="What is counted. Metrics are never added together. Only metrics with "
+        "figures for this place are listed.",
     )
     st.selectbox(
         "Place", options=list(vocab.places), format_func=vocab.places.get, key=state.FIG_PLACE
+    )
+    st.radio(
+        "Show",
+        options=list(BY),
+        format_func=BY.get,
+        key=state.FIG_BY,
+        help="Places side by side: the regions and towns within the chosen place on one "
+        "chart, bars of one window next to each other, one line per place.",
     )
     st.radio(
         "Figures",
@@ -160,10 +185,47 @@ def figures_filters(vocab: state.Vocabulary) -> None:
     )
     _dates(state.FIG_FROM, state.FIG_TO)
     st.toggle(
+        "Logarithmic scale",
+        key=state.FIG_LOG,
+        help="Equal steps for each tenfold: small and large figures on one chart.",
+    )
+    st.toggle(
         "Show retracted claims",
         key=state.FIG_RETRACTED,
         help="Retracted claims are left out by default; shown, they are grey.",
     )
+
+
+def period_choice(lengths: dict[str, int], chosen: str | None) -> None:
+    """One period length at a time, the others one click away (with how many figures each
+    has), or every length as a rate per day. Drawn above the chart."""
+    if not lengths:
+        return
+    options = [*lengths, "rate"] if len(lengths) > 1 else list(lengths)
+    if st.session_state.get(state.FIG_PERIOD) not in options:
+        st.session_state[state.FIG_PERIOD] = chosen if chosen in options else options[0]
+
+    def label(key: str) -> str:
+        if key == "rate":
+            return "Every length, as a rate per day"
+        n = lengths[key]
+        return f"{state.PERIOD_CHOICES[key].capitalize()} ({n:,} {plural(n, 'figure')})"
+
+    st.radio(
+        "Period length",
+        options=options,
+        format_func=label,
+        key=state.FIG_PERIOD,
+        horizontal=True,
+        help="Figures counted over windows of different lengths (a day, a month, a year) "
+        "are not comparable: the chart shows one length at a time, or every length as "
+        "a rate per day.",
+    )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 claim", "2 claims": the word agreeing with its number."""
+    return word if n == 1 else (many or f"{word}s")
 
 
 def claims_filters(vocab: state.Vocabulary) -> None:
@@ -219,14 +281,18 @@ def sort_label(sort: str) -> str:
 
 
 def figure_text(row: Mapping[str, Any]) -> str:
-    """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun."""
+    """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun and
+    the quote's hedge ("likely more than 12,000"), as every citation of it words it."""
     figure = format_figure(
         _int(row.get("value")),
         _int(row.get("low")),
         _int(row.get("high")),
         row.get("qualifier") or "exact",
     )
-    return f"{figure} {row.get('metric_noun') or ''}".strip()
+    quote = row.get("quote")
+    figure = hedged(figure, hedge_of(quote if isinstance(quote, str) else None))
+    count = figure_count(_int(row.get("value")), _int(row.get("low")), _int(row.get("high")))
+    return f"{figure} {noun_for(row.get('metric_noun') or '', count)}".strip()
 
 
 def period_text(row: Mapping[str, Any]) -> str:
@@ -318,7 +384,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
             "Open this claim's page: link, checks, history",
             icon=":material/link:",
             on_click=state.open_claim,
-            args=(int(claim["claim_id"]),),
+            args=(str(claim["claim_key"]),),
             key=f"open_claim_{claim['claim_id']}",
         )
         st.page_link(
@@ -403,9 +469,13 @@ def status_cell(status: str) -> str:
     return RETRACTED_MARK if status == "retracted" else status
 
 
-def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
-    """Claims as the reader wants to see them: the figure as claimed, words not keys."""
+def claims_frame(
+    claims: pd.DataFrame, *, compact: bool = False, claim_link: Callable[[str], str] | None = None
+) -> pd.DataFrame:
+    """Claims as the reader wants to see them: the figure as claimed, words not keys, and
+    each claim's page by its stable link (`claim_link`: its key -> the link)."""
     records = claims.to_dict("records")
+    link = claim_link or (lambda key: f"./?claim={key}")
     frame = pd.DataFrame(
         {
             "As of": [_date(r["period_end"]) for r in records],
@@ -418,17 +488,27 @@ def claims_frame(claims: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame
             "Source": [r["source_publisher"] for r in records],
             "Published": [_date(r["source_published"]) for r in records],
             "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
-            "Claim": [int(r["claim_id"]) for r in records],
+            "Claim": [link(str(r["claim_key"])) for r in records],
         }
     )
     if compact:
         frame = frame[
-            ["As of", "Figure", "Claimant", "Place", "Status", "Source", "Published", "Link"]
+            [
+                "As of",
+                "Figure",
+                "Claimant",
+                "Place",
+                "Status",
+                "Source",
+                "Published",
+                "Link",
+                "Claim",
+            ]
         ]
     return frame
 
 
-def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.DataFrame:
+def latest_frame(latest: pd.DataFrame, claim_link: Callable[[str], str]) -> pd.DataFrame:
     """`queries.latest_per_claimant` as one table: each claimant's latest figure, its
     period, status (and why, when one is disputed), how many sources carry it and a link to the
     claim's page. One table instead of a card per claimant: fifty cards, each with its
@@ -438,14 +518,17 @@ def latest_frame(latest: pd.DataFrame, claim_link: Callable[[int], str]) -> pd.D
     frame = pd.DataFrame(
         {
             "Claimant": [claimant_text(r) for r in records],
+            "Place": [r["place_name"] for r in records],
             "Latest figure": [figure_text(r) for r in records],
             "Period": [period_text(r) for r in records],
             "Status": [r.get("status") or "unverified" for r in records],
             "Why": [_reason(r) for r in records],
             "Sources": [int(r["n_sources"]) for r in records],
-            "Claim": [claim_link(int(r["claim_id"])) for r in records],
+            "Claim": [claim_link(str(r["claim_key"])) for r in records],
         }
     )
+    if frame["Place"].nunique() <= 1:  # one place: the page's title names it
+        frame = frame.drop(columns="Place")
     return frame if frame["Why"].any() else frame.drop(columns="Why")
 
 
@@ -473,18 +556,200 @@ CLAIMS_COLUMN_CONFIG = {
     "Published": st.column_config.DateColumn(format="D MMM YYYY"),
     "Link": st.column_config.LinkColumn(display_text="article ↗", help="Opens in a new tab"),
     "Quote": st.column_config.TextColumn(width="large"),
-    "Claim": st.column_config.NumberColumn("Claim #", format="%d"),
+    "Claim": st.column_config.LinkColumn(
+        "Claim's page", display_text="open ↗", help="Its stable link, checks and history"
+    ),
 }
 
 
-def claims_table(claims: pd.DataFrame, *, compact: bool = False, key: str | None = None) -> None:
-    st.dataframe(
-        claims_frame(claims, compact=compact),
+def claims_table(
+    claims: pd.DataFrame,
+    *,
+    compact: bool = False,
+    key: str | None = None,
+    on_select: Callable[[], None] | str = "ignore",
+) -> Any:
+    """Claims as a table whose last column links each claim's page (its stable link).
+    With `on_select`, a row can be selected (the Claims page opens its claim's page)."""
+    return st.dataframe(
+        claims_frame(claims, compact=compact, claim_link=claim_url),
         hide_index=True,
         width="stretch",
         column_config=CLAIMS_COLUMN_CONFIG,
         key=key,
+        on_select=on_select,
+        selection_mode="single-row",
     )
+
+
+# --- the chart's table and sources -------------------------------------------------------------
+
+
+def _statement_figure(row: Mapping[str, Any]) -> str:
+    quotes = " ".join(str(x.get("quote") or "") for x in row.get("sources") or [])
+    return figure_text({**row, "quote": quotes})
+
+
+def statements_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """The chart's plotted statements as rows: figure as claimed (qualifier and hedge kept),
+    period, claimant, place, status and why, how many sources carry it, and links to its
+    claim's page and its first article."""
+    records = points.to_dict("records")
+    return pd.DataFrame(
+        {
+            "As of": [_date(r["period_end"]) for r in records],
+            "Figure": [_statement_figure(r) for r in records],
+            "Period": [period_text(r) for r in records],
+            "Claimant": [claimant_text(r) for r in records],
+            "Place": [r["place_name"] for r in records],
+            "Status": [status_cell(r["status"] or "unverified") for r in records],
+            "Why": [
+                str(r["status_reason"]) if present(r.get("status_reason")) else "" for r in records
+            ],
+            "Sources": [int(r["n_sources"]) for r in records],
+            "Claim": [claim_url(str(r["claim_key"])) for r in records],
+            "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
+        }
+    ).sort_values("As of", ascending=False, kind="stable")
+
+
+def plotted_sources_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """The articles behind the chart's statements, newest first, each once, with how many
+    of the plotted statements it carries."""
+    seen: dict[str, dict[str, Any]] = {}
+    for row in points.to_dict("records"):
+        for src in row.get("sources") or []:
+            key = str(src.get("url") or src.get("title"))
+            entry = seen.setdefault(
+                key,
+                {
+                    "Published": _date(src.get("published")),
+                    "Publisher": src.get("publisher") or "",
+                    "Title": src.get("title") or "",
+                    "Statements": 0,
+                    "Link": src.get("url") if is_safe_link(src.get("url")) else None,
+                },
+            )
+            entry["Statements"] += 1
+    frame = pd.DataFrame(
+        list(seen.values()), columns=["Published", "Publisher", "Title", "Statements", "Link"]
+    )
+    return frame.sort_values("Published", ascending=False, kind="stable", na_position="last")
+
+
+STATEMENTS_COLUMN_CONFIG = {
+    "As of": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Published": st.column_config.DateColumn(format="D MMM YYYY"),
+    "Figure": st.column_config.TextColumn(width="medium"),
+    "Why": st.column_config.TextColumn("Why disputed or retracted", width="medium"),
+    "Title": st.column_config.TextColumn(width="large"),
+    "Claim": st.column_config.LinkColumn(
+        "Claim's page", display_text="open ↗", help="Its stable link, checks and history"
+    ),
+    "Link": st.column_config.LinkColumn(
+        "Article", display_text="article ↗", help="Opens in a new tab"
+    ),
+}
+
+
+def on_a_phone() -> bool:
+    """Whether the reader's browser says it is a phone or tablet (every mobile browser
+    puts "Mobi" or "Android" in its user agent): their taps select, they cannot hover."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Mobi" in agent or "Android" in agent
+
+
+# plotly selects the point under the pointer's last hover; a finger never hovers, so a
+# phone's first tap found no point (it drew a hover instead) and only a second one opened
+# the card. A hover at the finger, just before plotly handles the touch, makes one tap do.
+TAP_SELECTS_JS = """<script>
+const doc = window.parent.document;
+if (!doc.__tapHovers) {
+  doc.__tapHovers = true;
+  doc.addEventListener('touchstart', (e) => {
+    const drag = e.target.closest && e.target.closest('.js-plotly-plot .nsewdrag');
+    if (!drag || e.touches.length !== 1) return;
+    const t = e.touches[0];
+    drag.dispatchEvent(new MouseEvent('mousemove', {
+      clientX: t.clientX, clientY: t.clientY, bubbles: true, view: window.parent}));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
+def tap_selects() -> None:
+    """Make one tap on the chart select its point on a touch screen (see TAP_SELECTS_JS)."""
+    from streamlit.components.v1 import html as component_html
+
+    component_html(TAP_SELECTS_JS, height=0)
+
+
+def scroll_into_view(key: str) -> None:
+    """Bring the element keyed `key` (a container's `st-key-` class) into view: after a tap
+    on the chart, the card it opened, which on a phone is below the fold. A zero-height
+    frame of the app's own origin, which reaches the page around it."""
+    from streamlit.components.v1 import html as component_html
+
+    selector = json.dumps(f".st-key-{key}")
+    component_html(
+        "<script>const el = window.parent.document.querySelector("
+        + selector
+        + ");if (el) {el.style.scrollMarginTop = '4.5rem';"  # clear of the app's header
+        + "el.scrollIntoView({behavior: 'instant', block: 'start'});}</script>",
+        height=0,
+    )
+
+
+def filter_words(f: Any, vocab: state.Vocabulary) -> str:
+    """A filter as a reader says it: names, not keys; dates in the house style ("all
+    claims" when empty). Exports keep `ClaimFilter.describe`, which names keys."""
+    parts = []
+    if f.metric:
+        parts.append(vocab.metrics.get(f.metric, f.metric))
+    if f.place:
+        place = vocab.places.get(f.place, f.place)
+        parts.append(f"places within {place}" if f.within else f"in {place}")
+    if f.claimants:
+        parts.append("by " + " or ".join(vocab.claimants.get(c, c) for c in f.claimants))
+    if f.statuses:
+        parts.append(" or ".join(f.statuses))
+    if f.date_from:
+        parts.append(f"as of {format_day(f.date_from)} or later")
+    if f.date_to:
+        parts.append(f"as of {format_day(f.date_to)} or earlier")
+    if f.text:
+        parts.append(f"quote or headline containing “{f.text}”")
+    if f.cumulative is not None:
+        parts.append("cumulative totals" if f.cumulative else "per-period figures")
+    if f.period_length:
+        parts.append(f"figures per {PERIOD_LENGTHS[f.period_length].name}")
+    if not f.include_retracted:
+        parts.append("retracted claims left out")
+    return ", ".join(parts) if parts else "all claims"
+
+
+# --- links to claims --------------------------------------------------------------------------
+
+
+def app_address() -> str:
+    """The app's address (its default page, Figures) as the reader's browser has it, from
+    any page: `http://host:8501/claims` -> `http://host:8501/`; "" when unknown."""
+    url = st.context.url or ""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith("/"):
+        path = path.rsplit("/", 1)[0] + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
+
+
+def claim_url(claim_key: str, address: str | None = None) -> str:
+    """A claim's permalink: `?claim=<its id from the data files>` on the Figures page (the
+    app's default page), which a store rebuilt from the same files opens alike. `address`
+    defaults to the app's own, from whichever page the link is made."""
+    base = app_address() if address is None else address
+    return f"{base or './'}?{urlencode({'claim': str(claim_key)})}"
 
 
 # --- small conversions ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""Take the README's screenshot: the Figures page on the sample data, a point clicked.
+"""Take the README's screenshots: the Figures page on the sample data, a point clicked;
+or (`--view by-place`) the seed report's three regions side by side.
 
     python scripts/screenshot.py [--output docs/screenshot-figures.png]
+    python scripts/screenshot.py --view by-place --output docs/screenshot-by-place.png
 
 Loads data/ into a temporary SQLite file, starts the dashboard as `make run` does, opens it
 in the system Chromium (Debian's `chromium` package, driven by Playwright), clicks OHCHR's
@@ -36,6 +38,8 @@ from tracker.store.db import init_db, make_engine, read_session  # noqa: E402
 from tracker.store.write import SYSTEM  # noqa: E402
 
 CLAIM_KEY = "ohchr-2023-02-12-killed"
+#: The seed report: settlements attacked in three regions over one day, side by side.
+BY_PLACE = "?metric=settlements_attacked&place=UA&by=place&kind=period"
 
 
 def main() -> None:
@@ -43,6 +47,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot-figures.png")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--view", choices=["point", "by-place"], default="point")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -60,6 +65,17 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             page.set_default_timeout(TIMEOUT_MS)
+            if args.view == "by-place":
+                page.goto(app.url + BY_PLACE)
+                wait_for_app(page)
+                bars = page.locator(".js-plotly-plot .barlayer .point path")
+                expect(bars.first).to_be_visible()
+                page.mouse.move(5, args.height - 5)
+                args.output.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=args.output)
+                browser.close()
+                print(f"wrote {args.output}")
+                return
             page.goto(app.url)
             wait_for_app(page)
             wait_for_chart(page)

@@ -47,7 +47,7 @@ BACKENDS = ["sqlite", "postgresql"]
 TABLES = [f'"{table.name}"' for table in SQLModel.metadata.sorted_tables]
 # Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
 # the curation pages' (a database with accounts, `open_as`).
-pytest_plugins = ["tests.dashboard_support", "tests.curation_support"]
+pytest_plugins = ["tests.dashboard_support", "tests.curation_support", "tests.article_server"]
 
 
 def _sqlite_url(path: Path) -> str:

@@ -149,9 +149,10 @@ def test_click_a_point_see_its_source_card_and_reach_the_source(
     article = card.get_by_role("link", name="Read the article")
     expect(article).to_have_attribute("href", POLICE_URL)
     expect(article).to_have_attribute("target", "_blank")
-    expect(card.get_by_test_id("stCode").first).to_have_text(
+    # The citation names the dispute and why: nobody pastes it without knowing.
+    expect(card.get_by_test_id("stCode").first).to_contain_text(
         "National Police: more than 12,000 civilians killed in Ukraine, 24 Feb – 13 Jun 2022 "
-        f"(A News, 13 Jun 2022, {POLICE_URL})"
+        f"(A News, 13 Jun 2022, {POLICE_URL}). Disputed: Same article: 'The UN has so far"
     )
     # Every link the page shows is http(s) or a page of the app.
     for href in page.locator("[data-testid='stMain'] a[href]").evaluate_all(
@@ -429,3 +430,147 @@ def test_the_embed_snippet_pasted_into_a_page_shows_the_chart_without_the_app(
     [embedded] = page.main_frame.child_frames
     assert embedded.evaluate(STMAIN_HEIGHT_JS) <= EMBED_HEIGHT
     page.screenshot(path=tmp_path / "embedded.png", full_page=True)
+
+
+# --- charts a journalist can publish (issue 16) ------------------------------------------------
+
+SEED_REGIONS = ("Donetsk Oblast", "Kharkiv Oblast", "Luhansk Oblast")
+BY_PLACE = "?metric=settlements_attacked&place=UA&by=place&kind=period"
+
+
+def wait_for_bars(page: Page) -> None:
+    expect(page.locator(".js-plotly-plot .barlayer .point path").first).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+
+
+def svg_texts(chart, selector: str) -> list[str]:  # noqa: ANN001
+    """The texts of the chart's SVG elements (innerText is not defined for SVG)."""
+    return chart.locator(selector).evaluate_all("els => els.map(e => e.textContent)")
+
+
+#: What a phone's Chromium says it is (a "Mobile" user agent is what the app reads).
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Mobile Safari/537.36"
+)
+
+
+def phone(browser) -> Page:  # noqa: ANN001
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_AGENT,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_places_side_by_side_show_the_seed_reports_three_regions_on_one_chart(
+    browser, app_url, width, tmp_path: Path
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 1000 if width > 400 else 844},
+        is_mobile=width < 400,
+        has_touch=width < 400,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(app_url + BY_PLACE)
+        wait_for_app(page)
+        wait_for_bars(page)
+        chart = page.locator(".js-plotly-plot").first
+        legend = " ".join(svg_texts(chart, ".legendtext"))
+        for region in SEED_REGIONS:
+            assert f"{region} (Ukraine's General Staff)" in legend
+        labels = sorted(svg_texts(chart, ".barlayer text"))
+        assert labels == ["1", "6", "about 5"]  # each bar's figure as claimed
+        ticks = svg_texts(chart, ".xtick text")
+        assert ticks and not [t for t in ticks if ":" in t]  # days, never hours
+        yticks = svg_texts(chart, ".ytick text")
+        assert yticks and all(t.isdigit() for t in yticks)  # whole settlements
+        box = chart.bounding_box()
+        content = page.get_by_test_id("stMainBlockContainer").evaluate(
+            "el => el.clientWidth - parseFloat(getComputedStyle(el).paddingLeft)"
+            " - parseFloat(getComputedStyle(el).paddingRight)"
+        )
+        assert box["width"] >= content - 2  # the chart uses the page's width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        expect(page.get_by_text("place by place, figures per day").first).to_be_visible()
+        page.screenshot(path=tmp_path / f"by-place-{width}.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_period_length_is_one_click_away(page, app_url):
+    page.goto(app_url + "?metric=civilian_killed&place=UA&kind=period")
+    wait_for_app(page)
+    wait_for_bars(page)
+    choice = page.get_by_test_id("stRadio").filter(has_text="Period length")
+    expect(choice.get_by_label("Per month", exact=False)).to_be_checked()
+    choice.get_by_text("Per year", exact=False).click()
+    page.wait_for_url("**period=year*")
+    wait_for_app(page)
+    wait_for_bars(page)
+    expect(page.get_by_text("figures per year").first).to_be_visible()
+    choice.get_by_text("Every length, as a rate per day").click()
+    page.wait_for_url("**period=rate*")
+    wait_for_app(page)
+    expect(page.locator(".js-plotly-plot .ytitle")).to_have_text("Civilians killed per day")
+
+
+def test_a_claim_opens_by_its_stable_id_and_its_citation_names_the_dispute(
+    page, app_url, browser_db_url
+):
+    claims, _ = ids(browser_db_url)
+    page.goto(app_url + "?claim=police-2022-06-13-killed")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name=f"Claim #{claims['police-2022-06-13-killed']}"))
+    expect(main.get_by_text("more than 12,000 civilians killed").first).to_be_visible()
+    codes = main.get_by_test_id("stCode")
+    expect(codes.first).to_have_text(f"{app_url}/?claim=police-2022-06-13-killed")
+    expect(codes.nth(1)).to_contain_text("). Disputed: Same article:")
+    # An old link by row number still opens it, and shows the stable link to copy.
+    page.goto(f"{app_url}/?claim={claims['police-2022-06-13-killed']}")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stCode").first).to_have_text(
+        f"{app_url}/?claim=police-2022-06-13-killed"
+    )
+
+
+def test_a_row_of_the_claims_table_leads_to_its_claim_page(page, app_url):
+    page.goto(f"{app_url}/claims?q=12%2C000+civilians+have+been+killed")
+    wait_for_app(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    page.wait_for_url("**/?claim=police-2022-06-13-killed")
+    wait_for_app(page)
+    expect(page.get_by_text("more than 12,000 civilians killed").first).to_be_visible()
+
+
+def test_on_a_phone_one_tap_opens_the_card_and_brings_it_into_view(
+    browser, app_url, browser_db_url, tmp_path: Path
+):
+    claims, _ = ids(browser_db_url)
+    claim_id = claims["police-2022-06-13-killed"]
+    page = phone(browser)
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        wait_for_chart(page)
+        position = point_position(page, claim_id)
+        page.touchscreen.tap(position["x"], position["y"])
+        card = page.locator(f".st-key-claim_card_{claim_id}")
+        expect(card).to_be_visible()
+        wait_for_app(page)
+        expect(card).to_be_in_viewport()
+        page.screenshot(path=tmp_path / "phone-card.png")
+    finally:
+        page.context.close()

@@ -119,7 +119,7 @@ def test_qualifiers_are_drawn_and_written():
     assert "at least 7,199 civilians killed" in line.hovertext[0]
     assert "about 7,199" in line.hovertext[1]
     keys = [t.name for t in fig.data if list(t.x) == [None]]
-    assert keys == ["lower bound (at least, more than)", "about"]
+    assert keys == ["exact figure", "lower bound (at least, more than)", "about"]
 
 
 def test_a_range_is_an_error_bar_from_its_low_end():
@@ -284,3 +284,107 @@ def test_a_view_without_findings_has_no_ring_and_no_key_entry_for_it():
         frame(point((1,)), point((2,), period_end=date(2023, 3, 1))), findings={9: [finding(9)]}
     )
     assert CHECK_KEY not in {t.name for t in fig.data}
+
+
+def test_a_restatement_in_the_notes_is_marked_on_the_chart_with_the_note_in_its_hover():
+    from tracker.sharing.charts import NOTE_KEY
+
+    fig = figures_chart(
+        frame(
+            point((1,), period_end=date(2023, 2, 12), notes="Weekly update; nothing special."),
+            point(
+                (2,),
+                value=8006,
+                period_end=date(2023, 2, 15),
+                notes="The increase is because corroboration has been completed on 2022 cases.",
+            ),
+            point((3,), value=8100, period_end=date(2023, 3, 1), notes="It does not restate."),
+        )
+    )
+    [marks] = [t for t in fig.data if t.name == NOTE_KEY]
+    assert [str(x)[:10] for x in marks.x] == ["2023-02-15"]
+    assert "corroboration has been completed" in marks.hovertext[0]
+    assert marks.y[0] > 8006  # above the data it marks
+    assert marks.customdata[0][0] == "2"  # a click opens the claim's card
+
+
+def test_a_claimant_keeps_its_colour_whichever_others_are_shown():
+    from tracker.sharing.charts import series_colours
+
+    order = ["monitor_a", "ministry_b", "army_c"]
+    colours = series_colours(order)
+    both = figures_chart(
+        frame(
+            point((1,), claimant_key="monitor_a", claimant_name="Monitor A"),
+            point((2,), claimant_key="army_c", claimant_name="Army C"),
+        ),
+        colours=colours,
+    )
+    alone = figures_chart(
+        frame(point((3,), claimant_key="army_c", claimant_name="Army C")), colours=colours
+    )
+    colour_of = {t.name: t.line.color for f in (both, alone) for t in data_traces(f)}
+    assert colour_of["Army C"] == colours["army_c"] != colours["monitor_a"]
+    assert [t.line.color for t in data_traces(alone)] == [colours["army_c"]]
+    # Adding a claimant later changes no one's colour.
+    assert series_colours([*order, "new_d"])["army_c"] == colours["army_c"]
+
+
+def test_the_key_shows_patterns_for_bars_and_shapes_for_points():
+    fig = figures_chart(
+        frame(
+            point((1,), qualifier="about", cumulative=False, period_start=date(2023, 1, 1)),
+            point((2,), qualifier="at_least"),
+        )
+    )
+    keys = {t.name: t for t in fig.data if t.legendgroup == "key"}
+    assert keys["dotted bar: about"].type == "bar"
+    assert keys["dotted bar: about"].marker.pattern.shape == "."
+    assert keys["lower bound (at least, more than)"].marker.symbol == "triangle-up"
+    assert "about" not in keys  # no point is "about": no diamond in the key
+
+
+def test_many_places_side_by_side_are_small_charts_on_one_scale():
+    from tracker.sharing.charts import SMALL_MULTIPLES
+
+    places = [(f"X-{i:02d}", f"Example region {i:02d}") for i in range(SMALL_MULTIPLES + 2)]
+    rows = []
+    for n, (key, name) in enumerate(places):
+        for claimant in ("monitor_a", "army_c"):
+            rows.append(
+                point(
+                    (n * 10 + len(rows),),
+                    place_key=key,
+                    place_name=name,
+                    claimant_key=claimant,
+                    claimant_name=claimant.replace("_", " ").title(),
+                    value=100 + n,
+                    cumulative=False,
+                    period_start=date(2023, 3, 1),
+                    period_end=date(2023, 3, 31),
+                )
+            )
+    fig = figures_chart(frame(*rows), by="place", colours={"monitor_a": "#111111"})
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == [name for _, name in places]  # one small chart per place, named
+    bars = [t for t in fig.data if t.type == "bar" and t.legendgroup != "key"]
+    assert len(bars) == 2 * len(places)
+    assert {t.marker.color for t in bars if t.legendgroup == "monitor_a"} == {"#111111"}
+    assert sum(1 for t in bars if t.showlegend) == 2  # each claimant once in the key
+    # One scale: every small chart's y axis follows the same one.
+    y_axes = [fig.layout[name] for name in fig.layout if name.startswith("yaxis")]
+    assert len(y_axes) >= len(places) and len({a.matches for a in y_axes} - {None}) == 1
+    assert all(a.tickformat == ",d" for a in y_axes)
+
+
+def test_a_log_scale_on_request_and_whole_number_ticks_otherwise():
+    rows = frame(point((1,), value=3), point((2,), value=5, period_end=date(2023, 3, 1)))
+    assert figures_chart(rows, log=True).layout.yaxis.type == "log"
+    linear = figures_chart(rows).layout.yaxis
+    assert linear.type != "log" and linear.tickformat == ",d" and linear.dtick == 1
+
+
+def test_hovers_are_large_and_dark():
+    hover = figures_chart(frame(point((1,)))).layout.hoverlabel
+    assert hover.font.size >= 14 and hover.font.color == "#111111"
+    assert hover.bgcolor == "#ffffff"

@@ -83,11 +83,93 @@ def test_a_link_that_is_not_http_is_left_out():
     assert "javascript" not in markdown_citation(figure(url="javascript:alert(1)"))
 
 
-def test_markdown_citation_links_the_source_and_escapes_the_words():
+def test_markdown_citation_links_the_source_and_escapes_only_what_is_markup():
     cited = figure(publisher="Example [Wire]", url=URL + "?q=(a)")
     assert markdown_citation(cited) == (
-        "OHCHR\\: at least 7\\,199 civilians killed in Ukraine\\, 24 Feb 2022 – 12 Feb 2023 "
-        "([Example \\[Wire\\]\\, 14 Feb 2023](https://example.org/news/offensive?q=%28a%29))"
+        "OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 "
+        "([Example \\[Wire\\], 14 Feb 2023](https://example.org/news/offensive?q=%28a%29))"
+    )
+
+
+def rendered_text(markdown: str) -> tuple[str, list[str]]:
+    """What a CommonMark renderer (with GitHub's tables and strikethrough) shows of
+    `markdown`: its text, and the addresses of its links."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = parser.parse(markdown)
+    words: list[str] = []
+    links: list[str] = []
+    for block in tokens:
+        for token in block.children or []:
+            if token.type in ("text", "code_inline"):
+                words.append(token.content)
+            elif token.type == "link_open":
+                links.append(token.attrs["href"])
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+            elif token.type not in ("link_close",):
+                words.append(f"<{token.type}>")  # anything else is markup that got through
+        if block.type not in ("paragraph_open", "paragraph_close", "inline"):
+            words.append(f"<{block.type}>")
+    return "".join(words).replace("\u2060", ""), links
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"publisher": "Example [Wire] *Daily* <b>", "claimant": "# Monitor_1 `x` | y ~~z~~"},
+        {"claimant": "12. Monitor", "place": "www.example.org & co", "noun": "deaths\\"},
+        {"status": "disputed", "status_reason": "Same article: the *UN* counts 4,300."},
+        {"status": "retracted", "status_reason": "[corrected] to 7,199 > 9,100"},
+    ],
+)
+def test_the_markdown_citation_renders_to_the_same_words_as_the_plain_one(fields):
+    cited = figure(**fields)
+    text, links = rendered_text(markdown_citation(cited))
+    assert text == citation_line(cited).replace(f", {URL}", "")
+    assert links == [URL]
+
+
+def test_a_disputed_claims_citation_says_so_and_why():
+    cited = figure(status="disputed", status_reason="The monitor's own count is 4,300")
+    assert citation_line(cited) == (
+        "OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023 "
+        f"(Reuters, 14 Feb 2023, {URL}). Disputed: The monitor's own count is 4,300."
+    )
+    retracted = figure(status="retracted", status_reason=None)
+    assert citation_line(retracted).endswith(f"{URL}). Retracted.")
+    assert "Disputed" not in citation_line(figure(status="corroborated"))
+
+
+@pytest.mark.parametrize(
+    ("quote", "figure_words"),
+    [
+        ("more than 12,000 civilians have likely been killed", "likely at least 7,199"),
+        ("an estimated 7,199 people died", "at least 7,199 (estimated)"),
+        ("7,199 were reportedly killed", "reportedly at least 7,199"),
+        ("it recorded 7,199 civilian deaths", "at least 7,199"),
+    ],
+)
+def test_a_hedge_in_the_quote_stays_with_the_figure(quote, figure_words):
+    row = {
+        "claimant_short": "OHCHR",
+        "claimant_name": "Office of the High Commissioner",
+        "metric_noun": "civilians killed",
+        "place_name": "Ukraine",
+        "value": 7199,
+        "qualifier": "at_least",
+        "period_start": date(2022, 2, 24),
+        "period_end": date(2023, 2, 12),
+        "cumulative": True,
+        "source_publisher": "Reuters",
+        "source_published": date(2023, 2, 14),
+        "source_url": URL,
+        "quote": quote,
+    }
+    assert citation_line(CitedFigure.from_row(row)).startswith(
+        f"OHCHR: {figure_words} civilians killed in Ukraine"
     )
 
 

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.usefixtures("cheap_hashes")
 #: The pages that write (and History, which shows curators' work), with their menu titles.
 WRITE_PAGES = {
     "views/add_source.py": "Add source",
+    "views/inbox.py": "Inbox",
     "views/add_claims.py": "Add claims",
     "views/edit_claim.py": "Correct a claim",
     "views/edit_source.py": "Correct a source",

@@ -17,7 +17,7 @@ from tracker.checks.rules import RULES, findings_by_claim, run_checks
 from tracker.core.markup import escape_markdown
 from tracker.domain.models import Claim, Source
 from tracker.files.importer import import_paths
-from tracker.sharing.charts import CHECK_KEY
+from tracker.sharing.charts import CHECK_KEY, NOTE_KEY
 from tracker.store.db import make_engine, read_session
 from tracker.store.write import SYSTEM
 
@@ -320,7 +320,7 @@ def test_figures_chart_rings_exactly_the_points_with_findings(figures_spec, dash
     points = {
         c[0]: text
         for t in traces
-        if t["name"] != CHECK_KEY
+        if t["name"] not in (CHECK_KEY, NOTE_KEY)  # the rings, and the notes' marks
         for c, text in zip(t["customdata"], t["hovertext"], strict=True)
     }
     flagged = {key for key in points if any(int(i) in by_claim for i in key.split(","))}

@@ -99,3 +99,24 @@ def test_claims_page_on_an_empty_database(open_app, empty_sqlite_url):
     at = open_app(empty_sqlite_url, PAGE)
     assert not at.exception
     assert "No claims yet" in infos_text(at)
+
+
+def test_a_new_sort_order_starts_again_at_page_1(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, PAGE, page="2")
+    assert at.number_input(key="claims.page").value == 2
+    at.selectbox(key="claims.sort").set_value("value").run()
+    assert not at.exception
+    assert at.number_input(key="claims.page").value == 1
+    assert "page" not in at.query_params and at.query_params["sort"] == "value"
+
+
+def test_each_row_links_its_claims_page_by_its_stable_id(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, PAGE, q="12,000 civilians")
+    rows = table(at)
+    assert "?claim=police-2022-06-13-killed" in " ".join(rows["Claim"])
+
+
+def test_one_claim_is_said_in_the_singular(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, PAGE, q="12,000 civilians have been killed")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download 1 claim as CSV", "Download 1 claim as JSON"]

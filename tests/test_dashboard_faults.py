@@ -41,6 +41,7 @@ PAGES = [
     ("views/edit_source.py", {"source": "1"}),
     ("views/import_files.py", {}),
     ("views/history.py", {}),
+    ("views/inbox.py", {}),
     ("views/login.py", {}),  # last: visited logged out, as the login form is shown
 ]
 

@@ -103,7 +103,7 @@ def test_per_period_metric_opens_on_bars_over_their_periods(open_app, dashboard_
     assert not at.exception
     assert at.radio(key="figures.kind").value == "period"
     spec = chart(at)
-    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    bars = [t for t in spec["data"] if t["type"] == "bar" and t.get("legendgroup") != "key"]
     assert bars and all(t["width"][0] > 0 for t in bars)
     assert at.query_params == {"metric": "settlements_attacked", "place": "UA-14"}
 
@@ -347,3 +347,97 @@ def test_rings_and_a_claims_checks_come_from_the_stored_findings_while_they_are_
     assert not at.exception
     assert "Checks (1)" in [h.value for h in at.subheader]
     assert not any("series checks" in c.value for c in at.caption)
+
+
+def data_traces(spec: dict) -> list[dict]:
+    return [t for t in spec["data"] if t.get("legendgroup") != "key" and t.get("x") != [None]]
+
+
+def test_places_side_by_side_draw_the_seed_report_on_one_chart(open_app, dashboard_sqlite_url):
+    """The seed's "1 settlement in Kharkiv, about 5 in Luhansk and 6 in Donetsk over the
+    past 24 hours": one chart, a bar per region within the one window, each with its
+    figure as claimed; the window is 24 hours, and the axis steps in days."""
+    at = open_app(
+        dashboard_sqlite_url, metric="settlements_attacked", place="UA", by="place", kind="period"
+    )
+    assert not at.exception
+    spec = chart(at)
+    bars = {t["name"].split(" (")[0]: t for t in data_traces(spec)}
+    assert set(bars) == {"Donetsk Oblast", "Kharkiv Oblast", "Luhansk Oblast"}
+    assert all("General Staff" in t["name"] for t in bars.values())  # who says so
+    assert {name: t["text"][0] for name, t in bars.items()} == {
+        "Kharkiv Oblast": "1",
+        "Luhansk Oblast": "about 5",
+        "Donetsk Oblast": "6",
+    }
+    # Three slices of one 24-hour window, side by side, together spanning it exactly.
+    slices = sorted((t["offset"][0], t["width"][0]) for t in bars.values())
+    assert sum(w for _, w in slices) <= 24 * 3_600_000
+    assert [o for o, _ in slices] == [0, slices[0][1], 2 * slices[0][1]]
+    assert spec["layout"]["xaxis"]["dtick"] == 86_400_000  # days, never hours
+    assert spec["layout"]["yaxis"]["tickformat"] == ",d"  # whole settlements
+    assert spec["layout"]["yaxis"]["dtick"] == 1
+    titles = " ".join(m.value for m in at.markdown)
+    assert "place by place" in titles
+
+
+def window_days(spec: dict) -> set[float]:
+    """The windows the bars span, in days: bars of one window stand side by side, so a
+    window is the sum of its bars' widths."""
+    windows: dict[str, int] = {}
+    for t in data_traces(spec):
+        for x, width in zip(t["x"], t["width"], strict=True):
+            windows[x] = windows.get(x, 0) + width
+    return {round(w / 86_400_000) for w in windows.values()}
+
+
+def test_per_period_figures_show_one_length_at_a_time_the_others_one_click_away(
+    open_app, dashboard_sqlite_url
+):
+    at = open_app(dashboard_sqlite_url, metric="civilian_killed", place="UA", kind="period")
+    assert not at.exception
+    choice = at.radio(key="figures.period")
+    assert choice.value == "month"  # the most common length
+    assert choice.options[0].startswith("Per month (") and "Every length" in choice.options[-1]
+    assert "period" not in at.query_params  # the default is left out of the link
+    assert all(27 <= d <= 32 for d in window_days(chart(at)))  # months only
+    choice.set_value("year").run()
+    assert not at.exception
+    assert at.query_params["period"] == "year"
+    assert all(364 <= d <= 367 for d in window_days(chart(at)))
+    at.radio(key="figures.period").set_value("rate").run()
+    spec = chart(at)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Civilians killed per day"
+
+
+def test_the_table_tab_lists_the_plotted_statements_with_links(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, metric="settlements_attacked", place="UA", by="place")
+    at.session_state["figures.tab"] = "Table"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["Figure"]) == [
+        "1 settlement where attacks were repelled",  # the noun agrees with its number
+        "6 settlements where attacks were repelled",
+        "about 5 settlements where attacks were repelled",
+    ]
+    assert table["Claim"].str.contains(r"\?claim=", regex=True).all()
+    assert table["Link"].str.startswith("https://").all()
+    at.session_state["figures.tab"] = "Sources"
+    at.run()
+    sources = at.dataframe[0].value
+    assert list(sources.columns) == ["Published", "Publisher", "Title", "Statements", "Link"]
+
+
+def test_metrics_without_figures_for_the_place_are_not_offered(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url, metric="settlements_attacked", place="UA-63")
+    assert not at.exception
+    offered = at.selectbox(key="figures.metric").options
+    assert "Civilians killed" not in offered
+    assert any("Settlements" in o for o in offered)
+
+
+def test_the_view_is_said_in_words_above_the_chart(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    intro = at.markdown[0].value
+    assert intro.startswith("**Civilians killed** in Ukraine, cumulative totals.")

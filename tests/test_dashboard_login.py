@@ -36,7 +36,7 @@ def test_curation_pages_join_the_menu_only_for_those_allowed():
     at = AppTest.from_function(_menus, default_timeout=60).run()
     assert not at.exception
     readers = "'': ['Figures', 'Claims', 'Sources', 'Checks', 'About']"
-    curation = "'Add source', 'Add claims'"
+    curation = "'Add source', 'Inbox', 'Add claims'"
     assert [t.value for t in at.text] == [
         f"viewer: {{{readers}, 'Account': ['Log in']}}",
         f"curator: {{{readers}, 'Curation': [{curation}, 'History'], 'Account': ['Account']}}",

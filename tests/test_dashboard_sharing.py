@@ -226,6 +226,21 @@ def download_labels(at: AppTest) -> list[str]:
 # --- the claim's page ------------------------------------------------------------------------
 
 
+def test_a_claim_opens_by_its_id_from_the_data_files(open_page, dashboard_url):
+    police = claim_ids(dashboard_url)["police-2022-06-13-killed"]
+    at = open_page(dashboard_url, claim="police-2022-06-13-killed")
+    assert not at.exception
+    assert at.title[0].value == f"Claim #{police}"
+    assert at.subheader[0].value == md("more than 12,000 civilians killed")
+    missing = open_page(dashboard_url, claim="no-such-claim-2023")
+    assert not missing.exception
+    assert md("There is no claim 'no-such-claim-2023'") in " ".join(
+        w.value for w in missing.warning
+    )
+    bad = open_page(dashboard_url, claim="<script>")
+    assert md("is not a claim's id") in " ".join(w.value for w in bad.warning)
+
+
 def test_claim_link_opens_its_page_with_figure_status_quote_source_and_checks(
     open_page, dashboard_url
 ):
@@ -247,7 +262,9 @@ def test_claim_link_opens_its_page_with_figure_status_quote_source_and_checks(
         "Read the article": "https://anews.com.tr/world/2022/06/13/"
         "ukrainian-police-more-than-12000-civilians-killed-in-war-so-far/amp"
     }
-    assert codes(at)[0] == f"{ADDRESS}?claim={police}"  # its own permalink, to copy
+    # Its own permalink, to copy: by its id from the data files, which a store rebuilt
+    # from them keeps (the row number above is an old link, still opening it).
+    assert codes(at)[0] == f"{ADDRESS}?claim=police-2022-06-13-killed"
 
     # What the checks found about this claim, each with a link to its check.
     engine = make_engine(dashboard_url)
@@ -294,7 +311,7 @@ def test_a_figure_replaced_by_a_newer_one_says_so_and_leads_to_it(open_page, sha
     ) in [i.value for i in at.info]
     at.button(key="claim.latest").click().run()
     assert not at.exception
-    assert at.query_params["claim"] == str(ids["monitor-mar"])
+    assert at.query_params["claim"] == "monitor-mar"  # its stable id
     assert at.title[0].value == f"Claim #{ids['monitor-mar']}"
     assert not at.info  # the latest figure is not replaced by anything
 
@@ -352,10 +369,10 @@ def test_a_bad_or_unknown_claim_link_is_a_notice_over_the_chart(
     assert not at.exception
     assert at.title[0].value == "Figures"
     notice = warnings_text(at)
-    if raw == "99999999":
-        assert "There is no claim \\#99999999" in notice
-    else:
-        assert "is not a claim number" in notice
+    if raw == "-3":
+        assert md("is not a claim's id") in notice
+    else:  # could be an id from the data files or a row number: there is no such claim
+        assert md(f"There is no claim '{raw}'") in notice
     assert at.get("plotly_chart")
 
 
@@ -421,8 +438,9 @@ def test_latest_figure_per_claimant_is_one_table_and_each_cites_in_the_four_form
     finally:
         engine.dispose()
     ids = [int(i) for i in latest["claim_id"]]
+    keys = list(latest["claim_key"])  # stable ids from the data files
     [table] = at.dataframe
-    assert list(table.value["Claim"]) == [f"{ADDRESS}?claim={i}" for i in ids]
+    assert list(table.value["Claim"]) == [f"{ADDRESS}?claim={k}" for k in keys]
     assert list(table.value["Status"]) == list(latest["status"])
     # "Why" (a dispute's reason) only when one of them is disputed.
     assert ("Why" in table.value.columns) == bool((latest["status"] == "disputed").any())
@@ -488,14 +506,16 @@ def test_embed_draws_the_chart_its_caption_and_a_link_back_and_nothing_else(
     assert "Click the point" not in chart.proto.spec  # but a click opens nothing here
     engine = make_engine(dashboard_url)
     try:
-        f = ClaimFilter(metric="children_killed", place="UA", include_retracted=False)
+        f = ClaimFilter(
+            metric="children_killed", place="UA", include_retracted=False, period_length="month"
+        )
         as_of = export_meta(engine, f).latest_as_of
         credits = chart_credits(engine, f)
     finally:
         engine.dispose()
     captions = [c.value for c in at.caption]
     assert captions[0] == md(
-        f"Children killed in Ukraine, cumulative totals and per-period figures, "
+        f"Children killed in Ukraine, cumulative totals and figures per month, "
         f"as of {format_day(as_of)}."
     )
     assert captions[-1] == md(source_line(credits) + ".")

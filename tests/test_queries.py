@@ -271,3 +271,59 @@ def test_the_sources_page_counts_each_listed_sources_claims(sample_engine):
         for row in listed.to_dict("records")[:40]:
             n = len(session.exec(select(Claim.id).where(Claim.source_id == row["source_id"])).all())
             assert row["claims"] == n
+
+
+# --- chart views: places side by side, period lengths, stable claim ids ---------------------
+
+
+def test_places_within_a_country_are_its_regions_with_their_claims(sample_engine):
+    f = ClaimFilter(metric="settlements_attacked", place="UA", within=True, cumulative=False)
+    points = queries.chart_points(sample_engine, f)
+    assert set(points["place_name"]) >= {"Kharkiv Oblast", "Luhansk Oblast", "Donetsk Oblast"}
+    assert "UA" not in set(points["place_key"])  # the places within, not the country itself
+
+
+def test_period_lengths_are_counted_in_the_database_most_common_first(sample_engine):
+    f = ClaimFilter(metric="civilian_killed", place="UA")
+    lengths = queries.period_lengths(sample_engine, f)
+    assert next(iter(lengths)) == "month"
+    assert lengths["month"] > lengths.get("half-year", 0)
+    assert list(lengths.values()) == sorted(lengths.values(), reverse=True)
+    for length, n in lengths.items():
+        one = replace(f, cumulative=False, period_length=length)
+        assert queries.count_claims(sample_engine, one) == n
+
+
+def test_a_period_length_leaves_cumulative_figures_be(sample_engine):
+    f = ClaimFilter(metric="civilian_killed", place="UA")
+    cumulative = queries.count_claims(sample_engine, replace(f, cumulative=True))
+    year = queries.count_claims(sample_engine, replace(f, cumulative=False, period_length="year"))
+    both = queries.count_claims(sample_engine, replace(f, period_length="year"))
+    assert both == cumulative + year
+
+
+def test_a_past_24_hours_window_is_a_day(sample_engine):
+    f = ClaimFilter(metric="settlements_attacked", place="UA", within=True)
+    assert queries.period_lengths(sample_engine, f) == {"day": 3}
+
+
+def test_a_claim_is_found_by_its_id_from_the_data_files_or_its_row_number(sample_engine):
+    with read_session(sample_engine) as session:
+        row = session.exec(select(Claim.id).where(Claim.key == "ohchr-2023-02-12-killed")).one()
+    assert queries.claim_id_for(sample_engine, "ohchr-2023-02-12-killed") == row
+    assert queries.claim_id_for(sample_engine, str(row)) == row
+    assert queries.claim_id_for(sample_engine, "no-such-claim") is None
+    assert queries.claim_id_for(sample_engine, "9" * 40) is None
+    assert queries.claim_id_for(sample_engine, "") is None
+
+
+def test_metrics_with_figures_are_those_with_claims_about_the_place(sample_engine):
+    offered = queries.metrics_with_figures(sample_engine, "UA-63")
+    assert "settlements_attacked" in offered and "civilian_killed" not in offered
+    within = queries.metrics_with_figures(sample_engine, "UA", within=True)
+    assert "settlements_attacked" in within
+
+
+def test_series_order_is_the_order_of_entry(sample_engine):
+    order = queries.series_order(sample_engine)
+    assert order["claimant"][0] == "ohchr" and order["place"][0] == "UA"

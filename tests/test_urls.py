@@ -50,3 +50,8 @@ def test_every_space_and_control_character_is_refused_inside_a_url():
         with pytest.raises(BadURL, match="spaces or control characters"):
             normalise_url(f"https://example.org/a{c}b")
     assert normalise_url("https://example.org/a\u00adb") == "https://example.org/a\u00adb"
+
+
+def test_an_ipv6_address_keeps_its_brackets():
+    assert normalise_url("HTTP://[2001:DB8::1]:8080/a/") == "http://[2001:db8::1]:8080/a"
+    assert normalise_url("https://[::1]/") == "https://[::1]/"

@@ -24,7 +24,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tracker.articles.feeds import PollReport, dismiss, poll_feeds
+from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Source, utcnow
@@ -95,16 +98,7 @@ class StoredSource:
 
 
 def _stored(source: Source) -> StoredSource:
-    return StoredSource(
-        id=source.id,
-        url=source.url,
-        title=source.title,
-        publisher=source.publisher,
-        published=source.published,
-        text=source.text,
-        version=source.version,
-        created_by=source.created_by,
-    )
+    return record_of(StoredSource, source)
 
 
 def source_with_url(engine: Engine, url: str) -> StoredSource | None:
@@ -258,37 +252,25 @@ class EditableSource:
 
 def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
     """Whether to offer this user the claim's correction form (a claim card's link)."""
-    if not user:
-        return False
-    with read_session(engine) as session:
-        claim = session.get(Claim, claim_id)
-        try:
-            actor = _actor(session, user)
-        except PermissionDenied:
-            return False
-        return claim is not None and store.can_edit_claim(actor, claim)
+    return _may(engine, user, Claim, claim_id, store.can_edit_claim)
 
 
 def may_edit_source(engine: Engine, user: str | None, source_id: int) -> bool:
+    return _may(engine, user, Source, source_id, store.can_edit_source)
+
+
+def _may(
+    engine: Engine, user: str | None, model: type, row_id: int, rule: Callable[..., bool]
+) -> bool:
     if not user:
         return False
     with read_session(engine) as session:
-        source = session.get(Source, source_id)
+        row = session.get(model, row_id)
         try:
             actor = _actor(session, user)
         except PermissionDenied:
             return False
-        return source is not None and _can_edit_source(actor, source)
-
-
-def _can_edit_source(actor: Actor | None, source: Source) -> bool:
-    # As `store.update_source` decides: an editor, or the curator who added the source.
-    if actor is None or actor.anonymous or actor.disabled:
-        return False
-    rank = store.ROLE_RANK[Role(actor.role)]
-    return rank >= store.ROLE_RANK[Role.editor] or (
-        rank >= store.ROLE_RANK[Role.curator] and source.created_by == actor.name
-    )
+        return row is not None and rule(actor, row)
 
 
 def source_for_editing(engine: Engine, source_id: int, user: str | None) -> EditableSource | None:
@@ -307,7 +289,7 @@ def source_for_editing(engine: Engine, source_id: int, user: str | None) -> Edit
             version=source.version,
             fields=store.source_snapshot(source),
             updated_by=source.updated_by,
-            can_edit=_can_edit_source(actor, source),
+            can_edit=store.can_edit_source(actor, source),
         )
 
 
@@ -451,3 +433,32 @@ def import_upload(
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
         return apply_import(session, actor, plan, reason=reason, progress=progress)
+
+
+# --- articles in (tracker.articles) ---------------------------------------------------------
+
+
+def save_fetched_source(
+    engine: Engine,
+    user: str | None,
+    source_in: SourceIn,
+    fetched: FetchedArticle | None,
+    *,
+    inbox_item: int | None = None,
+) -> int:
+    """Add source from a fetched page or an inbox item: the source, the page archived and
+    the item marked taken, in one transaction."""
+    with acting(engine, user) as (session, actor):
+        return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
+
+
+def poll_feeds_now(engine: Engine, user: str | None, vocab: Vocabulary) -> PollReport:
+    """The Inbox page's "Poll the feeds now": what `tracker feed poll` does, as this
+    account (read afresh: a disabled or demoted account is refused)."""
+    return poll_feeds(engine, actor_of(engine, user), vocab)
+
+
+def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
+    """The Inbox page's Dismiss: the item stays, with the reason, who and when."""
+    with acting(engine, user) as (session, actor):
+        dismiss(session, actor, item_id, reason)

@@ -17,6 +17,7 @@ from tracker.checks.findings import GUIDE, SEVERITIES, SEVERITY_RANK, ClaimRefer
 from tracker.checks.rules import RULES, Finding
 from tracker.core.config import database_url
 from tracker.core.urls import is_safe_link
+from tracker.domain.vocab import ROLE_RANK, Role
 from tracker.sharing.citations import format_day
 
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "blue"}
@@ -227,8 +228,13 @@ if not groups:
     st.stop()
 shown = sum(n for _, n in groups)
 st.caption(
-    f"{shown:,} of {total:,} finding(s), grouped by check. "
-    "`tracker check` prints the same list; `--format json` for a file."
+    f"{shown:,} of {total:,} {widgets.plural(total, 'finding')}, grouped by check."
+    # The command line is the curators' tool: readers are not sent to it.
+    + (
+        " `tracker check` prints the same list; `--format json` for a file."
+        if ROLE_RANK[state.current_role()] >= ROLE_RANK[Role.curator]
+        else ""
+    )
 )
 
 limit = PER_PAGE if len(groups) == 1 else PER_CHECK

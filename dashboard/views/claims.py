@@ -6,6 +6,7 @@ import math
 import streamlit as st
 
 from dashboard import state, widgets
+from dashboard.navigation import FIGURES
 from tracker.files.interchange import build_export, download_name
 from tracker.read.queries import CLAIM_SORTS, COUNT_BOUND, PAGE_SIZE
 
@@ -27,7 +28,10 @@ bounded = total > COUNT_BOUND
 total_text = f"more than {COUNT_BOUND:,}" if bounded else f"{total:,}"
 pages = max(1, math.ceil(min(total, COUNT_BOUND) / PAGE_SIZE))
 if st.session_state[state.CLAIMS_PAGE] > pages:
-    notices.append(f"There are {pages} page(s) of results; showing the last one.")
+    notices.append(
+        f"There {'is' if pages == 1 else 'are'} {pages} {widgets.plural(pages, 'page')} of "
+        "results; showing the last one."
+    )
     st.session_state[state.CLAIMS_PAGE] = pages
 widgets.notices(notices)
 
@@ -37,6 +41,7 @@ sort_column.selectbox(
     options=[s for name in CLAIM_SORTS for s in (f"-{name}", name)],
     format_func=widgets.sort_label,
     key=state.CLAIMS_SORT,
+    on_change=state.reset_page(state.CLAIMS_PAGE),  # a new order starts at its first page
 )
 page_column.number_input(
     f"Page (of {pages}{'+' if bounded else ''})",
@@ -49,7 +54,7 @@ state.publish("claims", fields)
 
 if total == 0:
     st.info(
-        widgets.md(f"No claims match: {f.describe()}.")
+        widgets.md(f"No claims match: {widgets.filter_words(f, vocab)}.")
         + " Loosen a filter in the sidebar or clear the search.",
         icon=":material/filter_alt_off:",
     )
@@ -60,10 +65,16 @@ sort = st.session_state[state.CLAIMS_SORT]
 rows = store.claims_page(f, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 first = (page - 1) * PAGE_SIZE + 1
 st.caption(
-    widgets.md(f"Claims {first:,}–{first + len(rows) - 1:,} of {total_text} ({f.describe()}).")
+    widgets.md(
+        f"Claims {first:,}–{first + len(rows) - 1:,} of {total_text} ({widgets.filter_words(f, vocab)})."
+    )
     + (" Narrow the filters to page beyond the first 10,000." if bounded else "")
 )
-widgets.claims_table(rows, key="claims.table")
+st.caption("Select a row to open that claim's page; its link is in the last column.")
+event = widgets.claims_table(rows, key=f"claims.table.{page}.{sort}", on_select="rerun")
+chosen = (event.selection.rows if event else None) or []
+if chosen and chosen[0] < len(rows):
+    st.switch_page(FIGURES, query_params={"claim": str(rows.iloc[chosen[0]]["claim_key"])})
 
 engine = store.engine
 meta = store.export_meta(f)
@@ -71,7 +82,7 @@ csv_column, json_column, _ = st.columns([1, 1, 2])
 for column, fmt, label in ((csv_column, "csv", "CSV"), (json_column, "json", "JSON")):
     # Built only when clicked: the same export as `tracker export --format`, for this filter.
     column.download_button(
-        f"Download {total_text} claims as {label}",
+        f"Download {total_text} {widgets.plural(total, 'claim')} as {label}",
         data=lambda fmt=fmt: build_export(engine, fmt, f).data,
         file_name=download_name(fmt, meta),
         mime="text/csv" if fmt == "csv" else "application/json",

@@ -9,17 +9,19 @@ for a newsroom's iframe (the menu and the sidebar are left out by app.py and her
 import streamlit as st
 
 from dashboard import claim_view, sharing, state, widgets
-from tracker.sharing import charts
+from dashboard.data import ChartLook
+from tracker.sharing import chart_views, charts
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
-claim_id, claim_notice = state.requested_claim()
-if claim_id is not None:
-    if claim_view.show(store, claim_id):
+claim_ref, claim_notice = state.requested_claim()
+if claim_ref is not None:
+    claim_id = store.claim_id_for(claim_ref)
+    if claim_id is not None and claim_view.show(store, claim_id):
         st.stop()
     claim_notice = (
-        f"There is no claim #{claim_id}: the link may be mistyped (claims are never deleted, "
-        "so a link that once worked still does). Showing the chart instead."
+        f"There is no claim {claim_ref!r}: the link may be mistyped (claims are never "
+        "deleted, so a link that once worked still does). Showing the chart instead."
     )
 
 embedded = sharing.is_embedded()
@@ -32,32 +34,49 @@ notices.append(claim_notice)
 if not embedded:
     st.title("Figures")
 widgets.notices(notices)
+by_place = st.session_state.get(state.FIG_BY) == "place"
+offered = store.metrics_with_figures(st.session_state.get(state.FIG_PLACE), by_place)
 if not embedded:
     with st.sidebar:
-        widgets.figures_filters(vocab)
-state.publish("figures", fields)
-f, show_retracted = state.figures_filter()
+        widgets.figures_filters(vocab, offered)
+view = state.figures_view()
+lengths = {} if view.kind == "cumulative" else store.period_lengths(view.base_filter())
+intro = st.container()  # the view in words, above the period choice it depends on
+if not embedded:
+    widgets.period_choice(lengths, chart_views.resolve_length(view, lengths))
+    view = state.figures_view()  # with the period length just chosen
+resolved = chart_views.ResolvedView(view, lengths, chart_views.resolve_length(view, lengths))
+# The most common length is the default: a link leaves it out, as it does every default.
+state.publish("figures", state.figures_fields(vocab, next(iter(lengths), None)))
+f = resolved.claim_filter
+show_retracted = view.show_retracted
+look = ChartLook(view.by, view.rate, view.log, touch=widgets.on_a_phone())
 
 metric_label = vocab.metrics[f.metric]
 place_name = vocab.places[f.place]
-kind_phrase = state.KIND_PHRASES[st.session_state[state.FIG_KIND]]
-title = f"{metric_label} in {place_name}, {kind_phrase}"
+title = chart_views.view_title(resolved, metric_label, place_name)
+kind_phrase = chart_views.kind_phrase(resolved)
 chart = store.chart(f)  # at most MAX_CHART_POINTS points, aggregated beyond (caption)
 points = chart.points
+where = chart_views.place_phrase(metric_label, place_name, by_place)
 if not embedded:
-    st.markdown(
-        f"**{widgets.md(metric_label)}** in **{widgets.md(place_name)}**, {kind_phrase}. "
+    intro.markdown(
+        f"**{widgets.md(metric_label)}**"
+        # Markdown escaping drops a leading space: keep the one before "in".
+        + (" " if where.startswith(" ") else "")
+        + widgets.md(where.lstrip())
+        + f", {kind_phrase}. "
         + (
             # An aggregated point stands for many claims: there is no one source to open.
             f"Each point is a claimant's highest figure in a {chart.period}; narrow the "
             "dates or claimants to see each statement and open its source."
             if chart.period
-            else "Each point is one statement by one claimant; click it to see its source."
+            else "Each point or bar is one statement by one claimant; click it to see its source."
         )
     )
 if points.empty:
     st.info(
-        widgets.md(f"No claims match: {f.describe()}.")
+        widgets.md(f"No claims match: {widgets.filter_words(f, vocab)}.")
         + (
             ""
             if embedded
@@ -86,9 +105,11 @@ if embedded:
             y_title=metric_label,
             rings=False,
             click_hint=False,  # a click in the embed opens nothing
+            look=look,
         ),
         key=state.FIG_CHART,
         config=chart_config,
+        width="stretch",
     )
     sharing.caption_block(caption)
     widgets.link_button(
@@ -96,59 +117,104 @@ if embedded:
     )
     st.stop()
 
-chart_column, card_column = st.columns([3, 2], gap="medium")
+# Chart · Table · Sources: the plotted statements as a chart, as rows (figure, qualifier,
+# period, claimant, status, each claim's page and article), and the articles behind them.
+# Only the open tab is drawn; the chart's is open first.
+chart_tab, table_tab, sources_tab = st.tabs(
+    ["Chart", "Table", "Sources"], key=state.FIG_TAB, on_change="rerun"
+)
 checked = store.chart_findings(f)
-with chart_column:
-    figure = store.figures_chart(f, show_retracted=show_retracted, y_title=metric_label)
-    event = st.plotly_chart(
-        figure,
-        key=state.FIG_CHART,
-        on_select="rerun",
-        selection_mode="points",
-        config=chart_config,
-    )
-    if chart.period:
-        st.caption(
-            f"More than {chart.statements:,} statements match, so the chart is aggregated to "
-            f"{chart.period_plural}: max per claimant per {chart.period} (the highest figure "
-            f"among {int(points['n_claims'].sum()):,} claims; retracted ones left out). "
-            "Narrow the dates or claimants to see each statement and its sources."
+if chart_tab.open:
+    with chart_tab:
+        figure = store.figures_chart(
+            f, show_retracted=show_retracted, y_title=metric_label, look=look
         )
-    else:
-        shown = len(points)
-        st.caption(
-            f"{shown:,} statement(s) from {sum(len(ids) for ids in points['claim_ids']):,} "
-            "claim(s). Lines join a claimant's own claims; nothing is interpolated."
-            + (
-                ""
-                if checked.series_checked
-                else " Rings show each claim's own checks; series checks (decreases, jumps, "
-                "disagreements) over this many claims are on the Checks page."
-                if checked.checked
-                else " Too many claims to check on the fly: no rings; see the Checks page."
+        event = st.plotly_chart(
+            figure,
+            key=state.FIG_CHART,
+            on_select="rerun",
+            selection_mode="points",
+            config=chart_config,
+            width="stretch",
+        )
+        if look.touch:
+            widgets.tap_selects()
+        if chart.period:
+            st.caption(
+                f"More than {chart.statements:,} statements match, so the chart is aggregated "
+                f"to {chart.period_plural}: max per claimant per {chart.period} (the highest "
+                f"figure among {int(points['n_claims'].sum()):,} claims; retracted ones left "
+                "out). Narrow the dates or claimants to see each statement and its sources."
             )
-        )
-
-with card_column:
-    plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
-    selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
-    claim = store.claim_detail(selected[0]) if selected else None
-    if claim is None and chart.period:
-        st.info(
-            f"This view is aggregated to {chart.period_plural}, so a point is not one "
-            "statement: narrow the dates or claimants, then click a point to see its source "
-            "card.",
-            icon=":material/zoom_in:",
-        )
-    elif claim is None:
-        st.info(
-            "Click a point on the chart to see its source card: the quote, the article, "
-            "a citation and the other claims from that source.",
-            icon=":material/touch_app:",
-        )
-    else:
-        source_id = int(claim["source_id"])
-        widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
+        else:
+            shown = len(points)
+            claims_shown = sum(len(ids) for ids in points["claim_ids"])
+            st.caption(
+                f"{shown:,} {widgets.plural(shown, 'statement')} from {claims_shown:,} "
+                f"{widgets.plural(claims_shown, 'claim')}. Lines join a claimant's own claims; "
+                "nothing is interpolated."
+                + (
+                    ""
+                    if checked.series_checked
+                    else " Rings show each claim's own checks; series checks (decreases, "
+                    "jumps, disagreements) over this many claims are on the Checks page."
+                    if checked.checked
+                    else " Too many claims to check on the fly: no rings; see the Checks page."
+                )
+            )
+        plotted = set() if chart.period else {i for ids in points["claim_ids"] for i in ids}
+        selected = [i for i in charts.selected_claim_ids(event, figure) if i in plotted]
+        claim = store.claim_detail(selected[0]) if selected else None
+        if claim is None and chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}, so a point is not one "
+                "statement: narrow the dates or claimants, then click a point to see its "
+                "source card.",
+                icon=":material/zoom_in:",
+            )
+        elif claim is None:
+            st.info(
+                "Click a point on the chart to see its source card: the quote, the article, "
+                "a citation and the other claims from that source.",
+                icon=":material/touch_app:",
+            )
+        else:
+            source_id = int(claim["source_id"])
+            widgets.claim_card(claim, store.citation_sources((source_id,)).get(source_id))
+            if look.touch:  # on a phone the card is below the fold: bring it into view
+                widgets.scroll_into_view(f"claim_card_{claim['claim_id']}")
+if table_tab.open:
+    with table_tab:
+        if chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
+                "claimants to list each statement.",
+                icon=":material/zoom_in:",
+            )
+        else:
+            st.dataframe(
+                widgets.statements_frame(points),
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
+                key="figures.table",
+            )
+if sources_tab.open:
+    with sources_tab:
+        if chart.period:
+            st.info(
+                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
+                "claimants to list the articles behind each statement.",
+                icon=":material/zoom_in:",
+            )
+        else:
+            st.dataframe(
+                widgets.plotted_sources_frame(points),
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
+                key="figures.sources",
+            )
 
 # Sharing is drawn when asked for (the expander and its open tab only): every code box
 # and button the browser draws beside the chart delays the chart itself. The address bar
@@ -173,7 +239,7 @@ if share.open:
                 # key to them.
                 sharing.image_downloads(
                     lambda: store.chart_figure(
-                        f, show_retracted=show_retracted, y_title=metric_label
+                        f, show_retracted=show_retracted, y_title=metric_label, look=look
                     ),
                     caption,
                     sharing.image_stem(f, meta),
@@ -183,14 +249,13 @@ if share.open:
             with data_tab:
                 sharing.export_downloads(store.engine, f, meta, key="figures.export")
 
-st.subheader("Latest figure per claimant")
+st.subheader("Latest figure per claimant and place" if by_place else "Latest figure per claimant")
 latest = store.latest_per_claimant(f)
 if latest.empty:
     st.info("Every claim in this view is retracted: there is no current figure to cite.")
     st.stop()
-address = sharing.page_address()
 st.dataframe(
-    widgets.latest_frame(latest, lambda claim_id: sharing.claim_url(claim_id, address)),
+    widgets.latest_frame(latest, lambda claim_key: sharing.claim_url(claim_key)),
     hide_index=True,
     width="stretch",
     column_config=widgets.LATEST_COLUMN_CONFIG,
@@ -217,6 +282,6 @@ with st.container(border=True):
         "This claim's page",
         icon=":material/link:",
         on_click=state.open_claim,
-        args=(int(cited["claim_id"]),),
+        args=(str(cited["claim_key"]),),
         key="figures.latest_open",
     )

@@ -8,10 +8,42 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.navigation import SOURCES
+from tracker.articles.archive import archived_bytes, copies_of
 from tracker.core.markup import highlighted_markdown
 from tracker.extraction.highlight import quote_segments
 from tracker.read.queries import PAGE_SIZE
 from tracker.sharing.citations import format_day
+
+
+def archived_copies(engine, url: str) -> None:  # noqa: ANN001
+    """The page as it was read (`tracker.articles.archive`): what it said that day, even if
+    the outlet has changed it since. The text is shown as text; the HTML is a download."""
+    copies = copies_of(engine, url)
+    if not copies:
+        return
+    st.subheader(
+        f"As the page was read ({len(copies)} archived cop{'y' if len(copies) == 1 else 'ies'})"
+    )
+    for copy in copies:
+        label = (
+            f"Read on {copy.fetched_at:%Y-%m-%d %H:%M} UTC by {copy.fetched_by} · "
+            f"{copy.size / 1000:,.0f} kB · SHA-256 {copy.sha256[:12]}…"
+        )
+        with st.expander(label):
+            if copy.url != copy.requested_url:
+                st.text(f"Asked for {copy.requested_url}, read at {copy.url}")
+            st.text(f"SHA-256 of the page as served: {copy.sha256}")
+            if copy.text:
+                st.text(copy.text)
+            st.download_button(
+                "Download the archived HTML",
+                data=archived_bytes(engine, copy.id),
+                file_name=f"archived-page-{copy.id}.html",
+                mime="application/octet-stream",
+                key=f"source.archive.{copy.id}",
+                icon=":material/download:",
+            )
+
 
 store = widgets.open_store()
 source_id, notice = state.requested_source()
@@ -70,6 +102,7 @@ if source is not None:
             st.markdown(highlighted_markdown(segments))
         for quote in missing:
             st.caption(widgets.md(f"Not found in the stored text: “{quote}”"))
+    archived_copies(store.engine, source["url"])
     st.stop()
 
 # --- the list ---------------------------------------------------------------------------------

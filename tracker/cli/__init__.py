@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.articles import feed, fetch, inbox
 from tracker.cli.backup import backup, restore
+from tracker.cli.chart import chart
 from tracker.cli.checks import check
 from tracker.cli.data import import_, init, stats, validate
 from tracker.cli.demo import demo
@@ -36,9 +38,13 @@ for command in (
     backup,
     restore,
     check,
+    chart,
     demo,
     export,
     extract,
+    fetch,
+    feed,
+    inbox,
     user,
 ):
     main.add_command(command)

@@ -90,3 +90,33 @@ def format_option(json_help: str) -> Callable[[Callable[..., Any]], Callable[...
         show_default=True,
         help=json_help,
     )
+
+
+def vocabulary():  # noqa: ANN202
+    """The database's vocabulary (it may hold curators' new aliases) when there is a
+    database, else the data files': extraction works on a laptop with nothing set up."""
+    from tracker.domain.lookup import Vocabulary
+    from tracker.files.reading import load_vocabulary
+    from tracker.store.db import read_session
+
+    engine = optional_engine()
+    if engine is not None:
+        try:
+            with read_session(engine) as session:
+                vocab = Vocabulary.load(session)
+            if vocab.claimants and vocab.places:
+                return vocab
+        except TrackerError:
+            pass
+    return load_vocabulary()
+
+
+def optional_engine():  # noqa: ANN202
+    """The database when there is one with the tracker's tables, else None."""
+    from tracker.store.db import make_engine, schema_is_current
+
+    try:
+        engine = make_engine(must_exist=True)
+        return engine if schema_is_current(engine) else None
+    except TrackerError:
+        return None

@@ -8,27 +8,7 @@ from datetime import datetime
 
 import click
 
-from tracker.cli.common import format_option, handle_errors
-
-
-def _vocabulary():  # noqa: ANN202
-    """The database's vocabulary (it may hold curators' new aliases) when there is a
-    database, else the data files': extraction works on a laptop with nothing set up."""
-    from tracker.core.errors import TrackerError
-    from tracker.domain.lookup import Vocabulary
-    from tracker.files.reading import load_vocabulary
-    from tracker.store.db import make_engine, read_session, schema_is_current
-
-    try:
-        engine = make_engine(must_exist=True)
-        if schema_is_current(engine):
-            with read_session(engine) as session:
-                vocab = Vocabulary.load(session)
-            if vocab.claimants and vocab.places:
-                return vocab
-    except TrackerError:
-        pass
-    return load_vocabulary()
+from tracker.cli.common import format_option, handle_errors, vocabulary
 
 
 @click.command()
@@ -53,7 +33,7 @@ def extract(file: click.utils.LazyFile, published: datetime, fmt: str) -> None:
     from tracker.extraction.extractor import extract_candidates, suggest_claimant
 
     text = file.read()
-    vocab = _vocabulary()
+    vocab = vocabulary()
     candidates = extract_candidates(text, published.date(), vocab)
     if fmt == "json":
         click.echo(json.dumps([c.as_dict() for c in candidates], ensure_ascii=False, indent=2))

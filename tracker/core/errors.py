@@ -80,3 +80,9 @@ class DatabaseUnavailable(TrackerError):
 class DatabaseBusy(DatabaseUnavailable):
     """Another write held the records this one needed for too long, or changed them at the
     same moment; nothing was saved and trying again is safe."""
+
+
+class FetchFailed(TrackerError):
+    """A page or feed could not be fetched or read: refused address, non-HTML answer, too
+    large, too slow, bad encoding, an error status. The message names the URL and the cause
+    in one line."""

@@ -40,6 +40,33 @@ def escape_markdown(text: str | None, *, keep_line_breaks: bool = False) -> str:
     return _lay_out(_escape_characters(str(text)), keep_line_breaks)
 
 
+# What CommonMark (and GitHub's tables and strikethrough) can read as markup inside a line
+# of text: emphasis, code, links and images, HTML and entities, tables, strikethrough, and
+# backslashes themselves. Other punctuation ("7,199", "OHCHR:") is left as written, so the
+# pasted source reads as the rendered text does.
+_COMMONMARK_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
+# At the start of a line only: headings, block quotes, lists, thematic breaks.
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+_PLAIN_AUTOLINK = re.compile(r"(?i)(\bwww(?=\.)|\b(?:https?|ftp|mailto|xmpp)(?=:)|(?=@))")
+
+
+def escape_commonmark(text: str | None) -> str:
+    """`text` as one line of CommonMark (GitHub flavoured) that renders to exactly these
+    words, escaping only what a renderer could read as markup: for text a journalist
+    pastes into a Markdown editor and also reads there as source. Line breaks become
+    spaces; an invisible WORD JOINER keeps GitHub from turning a web address into a link."""
+    if not text:
+        return ""
+    line = " ".join(_LINE_BREAKS.sub(" ", str(text)).split())
+    line = _COMMONMARK_SPECIAL.sub(r"\\\1", line)
+    line = _PLAIN_AUTOLINK.sub("\\1" + WORD_JOINER, line)
+    match = _LINE_START.match(line) or _LIST_NUMBER.match(line)
+    if match:
+        line = line[: match.end(1)] + "\\" + line[match.end(1) :]
+    return line
+
+
 def highlighted_markdown(segments: Iterable[Any], colour: str = "yellow") -> str:
     """Article text as Markdown with some passages highlighted, e.g. the segments of
     `tracker.extraction.highlight.quote_segments` (anything with `.text` and `.quoted`).

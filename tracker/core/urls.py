@@ -72,6 +72,8 @@ def normalise_url(url: str) -> str:
     if not host:
         raise BadURL("has no host name")
     default_port = {"http": 80, "https": 443}[scheme]
+    if ":" in host:  # an IPv6 address keeps its brackets, or its colons read as a port
+        host = f"[{host}]"
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     if parts.username:
         raise BadURL("must not contain a user name or password")

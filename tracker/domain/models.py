@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Index,
+    LargeBinary,
     Text,
     UniqueConstraint,
     literal_column,
@@ -279,3 +280,82 @@ class FindingsState(SQLModel, table=True):
     # Findings per "check|severity", kept with every refresh: the page's counts are this
     # row, not a scan of a million findings.
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ArchivedPage(SQLModel, table=True):
+    """A page as it was fetched (tracker.articles.archive): the HTML compressed, with its
+    hash and fetch time, so that a quote can be checked against what the page said that
+    day after the page has changed. Keyed by the normalised URL, like sources; a refetch
+    that reads the same bytes adds no row."""
+
+    __tablename__ = "archived_page"
+    __table_args__ = (Index("ix_archived_page_url", "url", "fetched_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)  # where the page was read, after redirects; normalised
+    requested_url: str = Field(max_length=2000)  # as asked for, normalised
+    fetched_at: datetime = Field(default_factory=utcnow)
+    fetched_by: str = Field(max_length=100)
+    sha256: str = Field(max_length=64)  # of the bytes as served (before compression)
+    size: int  # bytes as served
+    content_type: str = Field(max_length=100)
+    encoding: str = Field(max_length=40)
+    html_gzip: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    text: str | None = Field(default=None, sa_column=Column(Text))  # the article as read
+    # Equal for copies of one article at other URLs (tracker.articles.reading): relays.
+    text_fingerprint: str | None = Field(default=None, max_length=64, index=True)
+
+
+class Feed(SQLModel, table=True):
+    """A news feed (RSS or Atom) polled for articles (tracker.articles.feeds)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, max_length=2000)  # normalised
+    name: str = Field(max_length=300)
+    added_at: datetime = Field(default_factory=utcnow)
+    added_by: str = Field(max_length=100)
+    last_polled_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class InboxItem(SQLModel, table=True):
+    """An article a feed brought in, with its text and draft claims, waiting for a curator:
+    `new`, then `taken` (saved as a source) or `dismissed` (with a reason, who and when).
+    Never deleted: a dismissed item stays, so a poll does not bring it back."""
+
+    __tablename__ = "inbox_item"
+    __table_args__ = (
+        Index("ix_inbox_item_feed_guid", "feed_id", "guid"),
+        Index("ix_inbox_item_status", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int | None = Field(default=None, foreign_key="feed.id")
+    guid: str | None = Field(default=None, max_length=2000)
+    # The feed's link, normalised (seen again, it is not fetched again), and the URL the
+    # article was read at after redirects (a feed's tracking redirector is not the source).
+    link: str = Field(max_length=2000, index=True)
+    url: str = Field(unique=True, max_length=2000)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    publisher: str = Field(max_length=300)
+    published: date | None = None
+    published_basis: str = Field(default="stated", max_length=16)
+    language: str | None = Field(default=None, max_length=16)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    candidates: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    archive_id: int | None = Field(default=None, foreign_key="archived_page.id")
+    text_fingerprint: str = Field(max_length=64, index=True)
+    # The URL of the first copy of the same text (an earlier item or a stored source's
+    # page): one statement carried by several outlets.
+    relay_of: str | None = Field(default=None, max_length=2000)
+    status: str = Field(default="new", max_length=16)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+    taken_by: str | None = Field(default=None, max_length=100)
+    taken_at: datetime | None = None
+    dismissed_reason: str | None = Field(default=None, sa_column=Column(Text))
+    dismissed_by: str | None = Field(default=None, max_length=100)
+    dismissed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     String,
     and_,
     bindparam,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.domain.models import TS_CONFIG, Claim, Claimant, Metric, Place, Source
@@ -50,6 +52,12 @@ class ClaimFilter:
     source_id: int | None = None
     cumulative: bool | None = None
     include_retracted: bool = True
+    # Places side by side: the claims about the places within `place` (its regions and
+    # their towns) rather than about `place` itself.
+    within: bool = False
+    # One length of per-period figures (a key of PERIOD_LENGTHS): figures counted over
+    # windows of different lengths are never drawn as comparable.
+    period_length: str | None = None
 
     def describe(self) -> str:
         """The filter in words, for export headers and captions ("all claims" when empty)."""
@@ -57,7 +65,7 @@ class ClaimFilter:
         if self.metric:
             parts.append(f"metric {self.metric}")
         if self.place:
-            parts.append(f"place {self.place}")
+            parts.append(f"places within {self.place}" if self.within else f"place {self.place}")
         if self.claimants:
             parts.append("claimant " + " or ".join(self.claimants))
         if self.statuses:
@@ -72,12 +80,81 @@ class ClaimFilter:
             parts.append(f"source #{self.source_id}")
         if self.cumulative is not None:
             parts.append("cumulative figures" if self.cumulative else "per-period figures")
+        if self.period_length:
+            parts.append(f"figures per {PERIOD_LENGTHS[self.period_length].name}")
         if not self.include_retracted:
             parts.append("retracted claims left out")
         return "; ".join(parts) if parts else "all claims"
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, (), "")}
+
+
+@dataclass(frozen=True)
+class PeriodLength:
+    """A length of per-period window, as days from its first to its last day (a window
+    stated as "the past 24 hours" runs from one day to the next: 1)."""
+
+    name: str  # "day": "figures per day"
+    plural: str  # "days": "daily figures", the choice's label
+    shortest: int
+    longest: int
+    days: float  # its length for a per-day rate
+
+
+#: The lengths per-period figures come in; a window fitting none is "other".
+PERIOD_LENGTHS: dict[str, PeriodLength] = {
+    "day": PeriodLength("day", "days", 0, 1, 1),
+    "week": PeriodLength("week", "weeks", 5, 7, 7),
+    "month": PeriodLength("month", "months", 27, 31, 30.44),
+    "quarter": PeriodLength("quarter", "quarters", 88, 92, 91.3),
+    "half-year": PeriodLength("half-year", "half-years", 179, 184, 182.6),
+    "year": PeriodLength("year", "years", 363, 366, 365.25),
+    "other": PeriodLength("window of another length", "other lengths", -1, -1, 0),
+}
+
+
+def window_days(start: date | None, end: date) -> int:
+    """Days from a window's first to its last day (0 for one day; no start: one day)."""
+    return (end - start).days if start else 0
+
+
+def period_length_of(days: int) -> str:
+    """The PERIOD_LENGTHS key of a window of `days` (see `window_days`)."""
+    for key, length in PERIOD_LENGTHS.items():
+        if length.shortest <= days <= length.longest:
+            return key
+    return "other"
+
+
+def span_days(start: date | None, end: date) -> int:
+    """How many days a window covers, for its bar and a per-day rate: both ends included,
+    except a window from one day to the next, which is "the past 24 hours" as reported."""
+    days = window_days(start, end)
+    return 1 if days <= 1 else days + 1
+
+
+class WindowDays(FunctionElement):
+    """`window_days` of a claim in SQL, per database (no start: 0); an index-free
+    expression on the claim's own columns."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "window_days"
+
+
+@compiles(WindowDays)
+def _window_days_sqlite(element: WindowDays, compiler: SQLCompiler, **kw: Any) -> str:
+    start = compiler.process(Claim.period_start, **kw)
+    end = compiler.process(Claim.period_end, **kw)
+    return f"COALESCE(CAST(julianday({end}) - julianday({start}) AS INTEGER), 0)"
+
+
+@compiles(WindowDays, "postgresql")
+def _window_days_postgresql(element: WindowDays, compiler: SQLCompiler, **kw: Any) -> str:
+    start = compiler.process(Claim.period_start, **kw)
+    end = compiler.process(Claim.period_end, **kw)
+    return f"COALESCE({end} - {start}, 0)"
 
 
 def like_pattern(text: str) -> str:
@@ -179,6 +256,27 @@ LONGEST_SEARCHED = max(MAX_QUOTE, MAX_SHORT * 2)
 INT64 = range(-(2**63), 2**63)
 
 
+def _within(place: str) -> Any:
+    """The ids of the places within `place`: its children and their children."""
+    parent = select(Place.id).where(Place.key == place).scalar_subquery()
+    children = select(Place.id).where(Place.parent_id == parent)
+    return select(Place.id).where(or_(Place.parent_id == parent, Place.parent_id.in_(children)))
+
+
+def _period_condition(key: str) -> ColumnElement[bool]:
+    days = WindowDays()
+    if key == "other":
+        return and_(
+            *(
+                ~days.between(p.shortest, p.longest)
+                for k, p in PERIOD_LENGTHS.items()
+                if k != "other"
+            )
+        )
+    length = PERIOD_LENGTHS[key]
+    return days.between(length.shortest, length.longest)
+
+
 def conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     """SQL conditions on `Claim` (joined to nothing: vocabulary keys become id sub-selects).
 
@@ -189,8 +287,13 @@ def conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
         out.append(
             Claim.metric_id == select(Metric.id).where(Metric.key == f.metric).scalar_subquery()
         )
-    if f.place:
+    if f.place and f.within:
+        out.append(Claim.place_id.in_(_within(f.place)))
+    elif f.place:
         out.append(Claim.place_id == select(Place.id).where(Place.key == f.place).scalar_subquery())
+    if f.period_length in PERIOD_LENGTHS:
+        # Cumulative figures have no window to compare: a period length leaves them be.
+        out.append(or_(Claim.cumulative.is_(True), _period_condition(f.period_length)))
     if f.claimants:
         out.append(Claim.claimant_id.in_(select(Claimant.id).where(Claimant.key.in_(f.claimants))))
     if f.statuses:

@@ -21,7 +21,15 @@ from tracker.core.errors import TrackerError
 from tracker.domain import fields
 from tracker.domain.models import Claim, Claimant, Metric, Place, Source
 from tracker.domain.vocab import Status
-from tracker.read.filters import LONGEST_SEARCHED, ClaimFilter, text_contains, where
+from tracker.read.filters import (
+    LONGEST_SEARCHED,
+    PERIOD_LENGTHS,
+    ClaimFilter,
+    WindowDays,
+    period_length_of,
+    text_contains,
+    where,
+)
 from tracker.store.db import read_session
 from tracker.store.version import data_version as _data_version
 
@@ -119,6 +127,7 @@ def _claim_columns() -> list[Any]:
         Claim.quote,
         Claim.quote_translation,
         Claim.relayed_by,
+        Claim.notes,
         Metric.key.label("metric_key"),
         Metric.label.label("metric_label"),
         Metric.noun.label("metric_noun"),
@@ -432,10 +441,11 @@ _STATEMENT_AS_FIRST = (
     "source_url",
 )
 #: What the sources of one statement settle between them.
-_STATEMENT_SETTLED = ("qualifier", "status", "status_reason", "sources")
+_STATEMENT_SETTLED = ("qualifier", "status", "status_reason", "notes", "sources")
 CHART_COLUMNS = [
     "statement_key",
     "claim_ids",
+    "claim_key",
     "n_sources",
     *_STATEMENT_AS_FIRST,
     *_STATEMENT_SETTLED,
@@ -457,14 +467,17 @@ def _point(claims: list[Any]) -> dict[str, Any]:
     else:
         status = max(standing, key=lambda s: _STATUS_RANK.get(s, 0))
     reason = next((c["status_reason"] for c in claims if c["status"] == status), None)
+    notes = " ".join(dict.fromkeys(str(c["notes"]) for c in claims if c.get("notes")))
     return {
         "statement_key": first["statement_key"],
         "claim_ids": tuple(c["claim_id"] for c in claims),
+        "claim_key": first["claim_key"],  # the first source's claim: the statement's page
         "n_sources": len({c["source_id"] for c in claims}),
         **{k: first[k] for k in _STATEMENT_AS_FIRST},
         "qualifier": qualifier,
         "status": status,
         "status_reason": reason,
+        "notes": notes or None,
         "sources": [
             {
                 "claim_id": c["claim_id"],
@@ -716,7 +729,7 @@ def citation_sources(engine: Engine, source_ids: Sequence[int]) -> dict[int, dic
 def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
     """One claim (CLAIM_COLUMNS plus notes) with `other_claims` from its source and
     `same_statement`, the other claims relaying the same statement; None when missing."""
-    rows = _rows(engine, _claims_select(Claim.notes).where(Claim.id == claim_id))
+    rows = _rows(engine, _claims_select().where(Claim.id == claim_id))
     if not rows:
         return None
     claim = dict(rows[0])
@@ -739,3 +752,72 @@ def claim_detail(engine: Engine, claim_id: int) -> dict[str, Any] | None:
         CLAIM_COLUMNS,
     )
     return claim
+
+
+# --- what a chart view offers ----------------------------------------------------------------
+
+
+def period_lengths(engine: Engine, f: ClaimFilter) -> dict[str, int]:
+    """Per-period claims matching `f` (whatever its own `period_length`) by the length of
+    their window (tracker.filters.PERIOD_LENGTHS keys), most common first: one GROUP BY
+    over the windows' lengths, which are then named here (a few distinct lengths)."""
+    f = replace(f, cumulative=False, period_length=None)
+    days = WindowDays()
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(days.label("days"), func.count().label("n")).where(where(f)).group_by(days)
+        ).all()
+    counts: dict[str, int] = {}
+    for window, n in rows:
+        key = period_length_of(int(window or 0))
+        counts[key] = counts.get(key, 0) + int(n)
+    order = list(PERIOD_LENGTHS)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0]))))
+
+
+def series_order(engine: Engine) -> dict[str, list[str]]:
+    """Every claimant's and place's key in the order they entered the store (by id): the
+    stable order a chart's colours are assigned in (tracker.charts.series_colours), the
+    same in every view, embed and image, and unchanged by later additions."""
+    with read_session(engine) as session:
+        claimants = session.execute(select(Claimant.key).order_by(Claimant.id)).scalars().all()
+        places = session.execute(select(Place.key).order_by(Place.id)).scalars().all()
+    return {"claimant": list(claimants), "place": list(places)}
+
+
+def metrics_with_figures(engine: Engine, place: str | None, within: bool = False) -> set[str]:
+    """The metrics that have claims about `place` (or, `within`, the places in it): the
+    Figures page offers only those, never a metric that leads to an empty chart."""
+    f = ClaimFilter(place=place, within=within)
+    with read_session(engine) as session:
+        ids = select(Claim.metric_id).where(where(f)).distinct().subquery()
+        rows = session.execute(select(Metric.key).join(ids, ids.c.metric_id == Metric.id)).all()
+    return {r[0] for r in rows}
+
+
+def claim_id_for(engine: Engine, reference: str) -> int | None:
+    """The claim a link names: by its id from the data files (`Claim.key`, e.g.
+    `ohchr-2023-02-12-killed`: the same in every store built from those files), else, for
+    links made before stable ids, by its row number; None when neither exists."""
+    reference = reference.strip()
+    if not reference or len(reference) > 200:
+        return None
+    with read_session(engine) as session:
+        found = session.execute(select(Claim.id).where(Claim.key == reference)).scalar()
+        if found is None and reference.isascii() and reference.isdigit():
+            number = int(reference)
+            if 0 < number < 2**31:
+                found = session.execute(select(Claim.id).where(Claim.id == number)).scalar()
+    return int(found) if found is not None else None
+
+
+def latest_as_of(engine: Engine, f: ClaimFilter) -> date | None:
+    """The latest as-of date among the claims `f` selects (a chart's "as of")."""
+    with read_session(engine) as session:
+        found = session.execute(select(func.max(Claim.period_end)).where(where(f))).scalar()
+    return _as_date(found) if found is not None else None
+
+
+def place_name(engine: Engine, key: str) -> str | None:
+    with read_session(engine) as session:
+        return session.execute(select(Place.name).where(Place.key == key)).scalar()

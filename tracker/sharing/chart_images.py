@@ -38,6 +38,7 @@ from tracker.core.errors import TrackerError
 from tracker.domain.models import Claim, Claimant, Source
 from tracker.domain.vocab import Qualifier
 from tracker.read.filters import ClaimFilter, where
+from tracker.sharing.citations import format_day
 from tracker.store.db import read_session
 
 #: Debian's Chromium first (the browser tests use the same), then the usual names on PATH.
@@ -48,7 +49,6 @@ INSTALL_HINT = (
     "Chromium executable"
 )
 FORMATS = ("png", "svg")
-LINE_HEIGHT = 17  # px per caption line at the caption's font size
 RENDER_TIMEOUT = 60  # seconds for one image
 
 QUALIFIER_MEANINGS = {
@@ -107,33 +107,155 @@ def chart_credits(engine: Engine, f: ClaimFilter) -> list[str]:
     return [f"{who} via {publisher}" for who, publisher, _ in rows]
 
 
-def _wrap(text: str, width_px: int) -> list[str]:
-    return textwrap.wrap(text, width=max(40, width_px // 7)) or [""]
+# The image's own type: a metric-compatible stand-in for Arial ships with every Debian
+# Chromium (fonts-liberation), so the widths below hold wherever the image is drawn.
+FONT_FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"
+FONT_SIZE = 13
+CAPTION_SIZE = 12
+PAD = 12  # CSS px kept clear of ink on every side of the canvas
+# Widths per character at those sizes, rounded up from Liberation Sans's metrics: digits
+# are 0.556 em, the widest capitals 0.94 em; text wraps and margins are sized on these.
+DIGIT_EM, TEXT_EM = 0.56, 0.6
+TITLE_SIZE, SUBTITLE_SIZE = 20, 14
+TITLE_BLOCK = 100  # px from the top to the plot: title, subtitle, y axis name, a gap
+XTICK_BLOCK = 52  # px under the plot: the date labels (two lines for days) and a gap
+LEGEND_ROW = 24  # px per entry of the key, with the gap between groups
+LEGEND_WIDTH_MAX = 0.34  # of the image's width; longer names are shortened with "…"
+
+
+def _wrap(text: str, width_px: float, size: int = CAPTION_SIZE) -> list[str]:
+    return textwrap.wrap(text, width=max(30, int(width_px / (size * TEXT_EM)))) or [""]
+
+
+def _shorten(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def _y_label_width(fig: go.Figure) -> float:
+    """The widest y tick label the axis can draw: ticks never exceed the range's top,
+    which is at most a fifth above the largest figure, written in full with commas."""
+    top = 1
+    for trace in fig.data:
+        for values in (getattr(trace, "y", None), getattr(trace, "base", None)):
+            if values is None:
+                continue
+            for v in values:
+                if v is not None and v == v:
+                    top = max(top, abs(float(v)))
+        error = getattr(trace, "error_y", None)
+        if error is not None and error.array is not None and trace.y is not None:
+            for v, e in zip(trace.y, error.array, strict=False):
+                if v is not None and v == v and e is not None:
+                    top = max(top, float(v) + float(e))
+    label = f"{int(top * 1.2) + 1:,}"
+    return len(label) * FONT_SIZE * DIGIT_EM
+
+
+def _legend_entries(fig: go.Figure) -> tuple[int, int]:
+    """How many rows the key takes (entries and group titles) and its longest name."""
+    rows, longest, groups = 0, 0, set()
+    for trace in fig.data:
+        if trace.showlegend is False:
+            continue
+        rows += 1
+        longest = max(longest, len(html.unescape(str(trace.name or ""))))
+        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
+        if title and trace.legendgroup not in groups:
+            groups.add(trace.legendgroup)
+            rows += 1
+    return rows, longest
 
 
 def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> go.Figure:
-    """A copy of `fig` with the title, as-of date, qualifier legend and source line drawn in."""
+    """A copy of `fig` laid out for print: the title and as-of date above, the key beside
+    the plot, what the qualifiers mean and the source line below, every text inside the
+    canvas with PAD px to spare and none over another.
+
+    The margins are computed, not left to plotly's automatic ones (which let a y label
+    run off the left edge and a horizontal key sit on the caption): the left one from the
+    widest figure the axis can show, the bottom one from the caption's wrapped lines, the
+    right one from the key's longest name. A key longer than the plot is tall makes the
+    image taller rather than cut entries off."""
     out = go.Figure(fig)
-    subtitle = f"as of {caption.as_of.isoformat()}" if caption.as_of else "no figures"
-    out.update_layout(
-        title={
-            "text": html.escape(caption.title, quote=False),
-            "subtitle": {"text": html.escape(subtitle, quote=False)},
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-        },
-        width=width,
-        height=height,
-    )
+    rows, longest = _legend_entries(out)
+    legend_chars = int(width * LEGEND_WIDTH_MAX / (FONT_SIZE * TEXT_EM)) - 6
+    for trace in out.data:
+        if trace.showlegend is not False and trace.name:
+            trace.name = html.escape(
+                _shorten(html.unescape(str(trace.name)), legend_chars), quote=False
+            )
+    right = PAD + 50 + min(longest, legend_chars) * FONT_SIZE * TEXT_EM if rows else PAD + 20
+    # The y axis's name sits above the plot, left-aligned and level (as newsroom charts
+    # put it): a rotated title is placed by plotly from guessed label widths and can
+    # reach the edge of the canvas.
+    y_title = out.layout.yaxis.title.text or ""
+    out.update_yaxes(title={"text": ""})
+    left = PAD + _y_label_width(out) + 14
     lines: list[str] = []
     for text in (*caption.qualifier_legend, caption.note or ""):
         if text:
-            lines += _wrap(text, width)
-    lines += _wrap(source_line(caption.sources), width)
-    margin_top = out.layout.margin.t if out.layout.margin.t is not None else 90
-    bottom = 60 + LINE_HEIGHT * len(lines)
-    out.update_layout(margin={"b": bottom, "t": max(margin_top, 90)})
+            lines += _wrap(text, width - left - PAD)
+    lines += _wrap(source_line(caption.sources), width - left - PAD)
+    bottom = XTICK_BLOCK + int(CAPTION_SIZE * 1.35 * len(lines)) + PAD + 6
+    plot_height = height - TITLE_BLOCK - bottom
+    needed = rows * LEGEND_ROW + 10
+    if needed > plot_height:
+        height += needed - plot_height
+        plot_height = needed
+    subtitle = f"as of {format_day(caption.as_of)}" if caption.as_of else "no figures"
+    out.update_layout(
+        title={
+            "text": html.escape(caption.title, quote=False),
+            "subtitle": {
+                "text": html.escape(subtitle, quote=False),
+                "font": {"size": SUBTITLE_SIZE, "color": "#444444"},
+            },
+            "font": {"size": TITLE_SIZE},
+            "x": PAD / width,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1 - PAD / height,
+            "yref": "container",
+            "yanchor": "top",
+        },
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#222222"},
+        width=width,
+        height=height,
+        margin={"l": left, "r": right, "t": TITLE_BLOCK, "b": bottom, "autoexpand": False},
+        legend={
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "font": {"size": FONT_SIZE},
+            "bgcolor": "rgba(0,0,0,0)",
+            "tracegroupgap": 4,
+            "itemsizing": "constant",
+        },
+        showlegend=rows > 0,
+    )
+    several = sum(1 for name in out.layout if name.startswith("xaxis")) > 1
+    if y_title and several:
+        # Small charts carry their names above them: the axis's name goes with the date.
+        subtitle = f"{subtitle} · {html.unescape(y_title)}"
+        out.layout.title.subtitle.text = html.escape(subtitle, quote=False)
+    elif y_title:
+        out.add_annotation(
+            text=y_title,  # already escaped as the chart's axis title
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            xshift=-(left - PAD),
+            yshift=6,
+            showarrow=False,
+            font={"size": FONT_SIZE, "color": "#444444"},
+        )
+    out.update_xaxes(automargin=False)
+    out.update_yaxes(automargin=False)
     out.add_annotation(
         text="<br>".join(html.escape(line, quote=False) for line in lines),
         xref="paper",
@@ -142,10 +264,10 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-45,
+        yshift=-XTICK_BLOCK,
         align="left",
         showarrow=False,
-        font={"size": 12},
+        font={"size": CAPTION_SIZE, "color": "#333333"},
     )
     return out
 

@@ -20,6 +20,7 @@ period. Text from the data is escaped: plotly labels understand a little HTML.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -31,7 +32,17 @@ import plotly.graph_objects as go
 from tracker.checks.findings import claim_findings
 from tracker.checks.rules import Finding
 from tracker.core.markup import escape_plotly, wrap_plotly
-from tracker.sharing.citations import format_day, format_figure, format_period
+from tracker.read.filters import span_days
+from tracker.sharing.citations import (
+    figure_count,
+    format_day,
+    format_figure,
+    format_number,
+    format_period,
+    hedge_of,
+    hedged,
+    noun_for,
+)
 
 PALETTE = (
     "#1f77b4",
@@ -67,19 +78,51 @@ PATTERNS = {
     "fewer_than": "\\",
 }
 KEY_ENTRIES = (
+    ("exact figure", "circle", ("exact",)),
     ("lower bound (at least, more than)", "triangle-up", ("at_least", "more_than")),
     ("about", "diamond", ("about",)),
     ("upper bound (at most, fewer than)", "triangle-down", ("at_most", "fewer_than")),
+)
+BAR_KEY_ENTRIES = (
+    ("bar: exact figure", "", ("exact",)),
+    ("dotted bar: about", ".", ("about",)),
+    ("hatched bar (/): lower bound", "/", ("at_least", "more_than")),
+    ("hatched bar (\\): upper bound", "\\", ("at_most", "fewer_than")),
 )
 HOVER_SOURCES = 3  # sources listed in a hover before "and N more"
 HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 # Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
 # thousand markers); below, SVG keeps the exact marker outlines.
 WEBGL_POINTS = 2_000
+BAR_LABELS = 40  # bars in one trace up to which each carries its figure as a label
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
 # chart a few hundred as-of dates): tracker.sharing.citations formats each once (its functions are
 # cached), and traces get numpy arrays, which plotly does not validate element by element.
+
+
+#: Colours beyond the first ten, for stores with many claimants or places: darker tones,
+#: none red or orange (the disputed outline and the checks' ring).
+MORE_COLOURS = (
+    "#511cfb",
+    "#00a08b",
+    "#b68100",
+    "#750d86",
+    "#6c7c32",
+    "#778aae",
+    "#862a16",
+    "#0d2a63",
+    "#da16ff",
+    "#1c6e1c",
+)
+
+
+def series_colours(order: Sequence[str]) -> dict[str, str]:
+    """A colour per claimant (or place) from its position in the store's stable order
+    (tracker.queries.series_order): the same in every view, embed and image, whichever
+    others a view shows, and unchanged when later ones are added."""
+    palette = PALETTE + MORE_COLOURS
+    return {key: palette[i % len(palette)] for i, key in enumerate(order)}
 
 
 def claimant_colours(keys: Sequence[str]) -> dict[str, str]:
@@ -107,7 +150,7 @@ def point_y(row: Mapping[str, Any]) -> int | None:
     return None
 
 
-def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
+def hover_text(row: Mapping[str, Any], *, click_hint: bool = True, rate: bool = False) -> str:
     """The hover of one point: the figure as claimed, claimant, place and period, status,
     each source (publisher, date, title, quote) and the messages of its findings (`checks`,
     set by `figures_chart`), and, where a click opens the source card, that it does. Every
@@ -124,11 +167,26 @@ def hover_text(row: Mapping[str, Any], *, click_hint: bool = True) -> str:
     )
     start = _day(row.get("period_start"))
     period = format_period(start, _day(row["period_end"]), bool(row.get("cumulative", True)))
+    hedge = hedge_of(" ".join(str(s.get("quote") or "") for s in row.get("sources") or []))
+    if hedge:
+        figure = hedged(figure, hedge)
     lines = [
         f"<b>{escape_plotly(claimant)}</b>: {escape_plotly(figure)} "
-        f"{escape_plotly(row.get('metric_noun') or '')}",
+        + escape_plotly(
+            noun_for(
+                row.get("metric_noun") or "",
+                figure_count(_int(row.get("value")), _int(row.get("low")), _int(row.get("high"))),
+            )
+        ),
         f"{escape_plotly(row.get('place_name') or '')}, {escape_plotly(period)}",
     ]
+    if rate and not bool(row.get("cumulative", True)):
+        end = _day(row["period_end"])
+        days = span_days(start or end, end)
+        y = point_y(row)
+        if y is not None:
+            per_day = format_number(round(y / days)) if y / days >= 10 else f"{y / days:.2g}"
+            lines.append(f"≈ {per_day} a day over {days} day{'s' if days != 1 else ''}")
     status = row.get("status") or "unverified"
     if status != "unverified":
         reason = row.get("status_reason")
@@ -167,21 +225,37 @@ def figures_chart(
     findings: Mapping[int, Sequence[Finding]] | None = None,
     period: str | None = None,
     click_hint: bool = True,
+    by: str | None = None,
+    rate: bool = False,
+    log: bool = False,
+    colours: Mapping[str, str] | None = None,
+    touch: bool = False,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
-    per-period ones), retracted points only when `show_retracted`, a key for the marker
-    shapes in use. `revision` keeps the reader's zoom across reruns of the same view.
+    per-period ones), retracted points only when `show_retracted`, a key for the marks
+    in use. `revision` keeps the reader's zoom across reruns of the same view.
     `findings` (claim id -> findings, as `tracker.checks.rules.findings_by_claim` returns them)
     rings the points any of whose claims has a finding. `click_hint=False` leaves "Click
     the point for its source card" out of the hovers, for a chart whose points open
     nothing (an embed).
 
+    `by="place"` puts places side by side: one trace per place (and claimant, when the
+    view has several), coloured by place. Bars of one window stand side by side within
+    it, together spanning exactly the window. `rate` draws per-period figures as a rate
+    per day of their window; `log` a logarithmic y axis. `colours` maps each series's key
+    (a claimant's, or with `by="place"` a place's) to its colour: a stable assignment
+    (see `series_colours`) keeps a claimant's colour in every view, embed and image.
+    `touch` (a phone): no hover labels, so that one tap selects the point and opens its
+    card instead of covering the chart with a hover the card repeats.
+
     `points` from `tracker.read.queries.Chart` with a `period` (an aggregated view: the highest
     figure per claimant per period) is drawn by `aggregated_chart` instead."""
     if period is not None or "n_claims" in points.columns:
-        return aggregated_chart(points, period or "period", y_title=y_title, revision=revision)
+        return aggregated_chart(
+            points, period or "period", y_title=y_title, revision=revision, colours=colours
+        )
     if points.empty:
-        return _layout(go.Figure(), y_title, revision)
+        return _layout(go.Figure(), y_title, revision, log=log)
     if findings:
         points = points.assign(
             checks=[
@@ -189,22 +263,56 @@ def figures_chart(
             ]
         )
     points = points.reset_index(drop=True)
-    arrays = _Arrays(points, click_hint=click_hint)
+    arrays = _Arrays(points, click_hint=click_hint, rate=rate)
     retracted = arrays.status == "retracted"
     visible = points[~retracted]
-    colours = claimant_colours(list(visible["claimant_key"]))
+    by_place = by == "place"
+    series_column = "place_key" if by_place else "claimant_key"
+    series_keys = list(dict.fromkeys(visible[series_column]))
+    fallback = claimant_colours(series_keys)
+    colour = {k: (colours or {}).get(k) or fallback[k] for k in series_keys}
     cumulative = points["cumulative"].astype(bool).to_numpy()
-    keys = points["claimant_key"].to_numpy()
-    names = _names(visible)
+    claimant_keys = points["claimant_key"].to_numpy()
+    place_keys = points["place_key"].to_numpy()
+    claimant_names = _names(visible)
+    place_names = dict(zip(visible["place_key"], visible["place_name"], strict=False))
+    if by_place and len(place_names) > SMALL_MULTIPLES:
+        return _small_multiples(
+            points,
+            arrays,
+            retracted,
+            place_names,
+            claimant_names,
+            {k: (colours or {}).get(k) for k in claimant_names},
+            y_title=y_title,
+            revision=revision,
+            log=log,
+            rate=rate,
+        )
+    groups: list[tuple[str, str, str, np.ndarray]] = []  # name, legend group, colour, mask
+    if by_place:
+        for place in sorted(place_names, key=lambda k: str(place_names[k]).lower()):
+            for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+                mask = (place_keys == place) & (claimant_keys == claimant) & ~retracted
+                if mask.any():
+                    # Who says so stays on the key, as a point's claimant does.
+                    name = f"{place_names[place]} ({claimant_names[claimant]})"
+                    groups.append((name, place, colour[place], mask))
+    else:
+        for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+            mask = (claimant_keys == claimant) & ~retracted
+            groups.append((claimant_names[claimant], claimant, colour[claimant], mask))
     traces: list[dict[str, Any]] = []
-    for key in sorted(names, key=lambda k: names[k].lower()):
-        mine = (keys == key) & ~retracted
+    bar_masks: list[np.ndarray] = []
+    for name, key, tint, mine in groups:
         if (mine & cumulative).any():
             line = arrays.by_date(mine & cumulative)
-            traces.append(_line_trace(arrays, line, names[key], key, colours[key]))
+            traces.append(_line_trace(arrays, line, name, key, tint))
         if (mine & ~cumulative).any():
             bars = arrays.by_date(mine & ~cumulative)
-            traces.append(_bar_trace(arrays, bars, names[key], key, colours[key]))
+            traces.append(_bar_trace(arrays, bars, name, key, tint, suffix=not by_place))
+            bar_masks.append(bars)
+    _side_by_side(traces, bar_masks, arrays)
     if show_retracted and retracted.any():
         traces.append(_retracted_trace(arrays, arrays.by_date(retracted)))
     # The data traces are built here from arrays of known types, so plotly's per-element
@@ -216,15 +324,177 @@ def figures_chart(
         flagged = drawn[drawn["checks"].map(bool)]
         if not flagged.empty:
             fig.add_trace(_check_ring_trace(flagged))
-    fig.update_layout(barmode="overlay")  # periods of different lengths overlap, not stack
-    return _layout(fig, y_title, revision)
+    drawn = points if show_retracted else visible
+    marks = _note_marks(drawn, arrays, retracted if not show_retracted else None)
+    if marks is not None:
+        fig.add_trace(marks)
+    fig.update_layout(barmode="overlay")  # bars are placed by `_side_by_side`
+    if touch:
+        for trace in fig.data:
+            if trace.hovertemplate:
+                trace.hovertemplate = None
+                trace.hoverinfo = "none"  # events still fire: a tap selects
+    return _layout(fig, y_title, revision, log=log, rate=rate)
+
+
+# A note that marks a restatement or a change of method: the figure before and after it
+# are not one series, and a reader must see where. "does not restate" is no mark.
+NOTE_MARK = re.compile(
+    r"(?<!not )\b(restated?|restatements?|revised|revision|recount(?:ed)?|recalculated|"
+    r"reclassified|change of method|method(?:ology)? change[sd]?|new method(?:ology)?|"
+    r"corroboration (?:has been |was )?completed|newly completed corroboration)\b",
+    re.IGNORECASE,
+)
+NOTE_KEY = "note: restatement or change of method (hover for it)"
+NOTE_COLOUR = "#6b4c9a"
+
+
+def marks_a_change(notes: str | None) -> bool:
+    """Whether a claim's notes mark a restatement or a change of method."""
+    return bool(notes) and NOTE_MARK.search(str(notes)) is not None
+
+
+def _note_marks(points: pd.DataFrame, a: _Arrays, hidden: np.ndarray | None) -> go.Scatter | None:
+    """A small mark above the data at the as-of date of each claim whose notes mark a
+    restatement or a change of method, the note in its hover."""
+    if "notes" not in points.columns or points.empty:
+        return None
+    rows = [
+        (r["period_end"], str(r["notes"]), list(r["claim_ids"]))
+        for r in points.to_dict("records")
+        if marks_a_change(r.get("notes"))
+    ]
+    if not rows:
+        return None
+    values = a.y if hidden is None else a.y[~hidden]
+    finite = values[~np.isnan(values)]
+    top = float(finite.max()) if finite.size else 1.0
+    return go.Scatter(
+        x=[_day(end) for end, _, _ in rows],
+        y=[top * 1.08] * len(rows),
+        mode="markers",
+        name=NOTE_KEY,
+        marker={"symbol": "triangle-down", "size": 9, "color": NOTE_COLOUR},
+        hovertext=[wrap_plotly(f"Note: {_shorten(note, 600)}") for _, note, _ in rows],
+        hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[[",".join(str(int(i)) for i in ids), ""] for _, _, ids in rows],
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+    )
+
+
+SMALL_MULTIPLES = 6  # places side by side beyond which each place gets a small chart
+MULTIPLE_COLUMNS = 3
+MULTIPLE_HEIGHT = 210  # px per row of small charts
+
+
+def _small_multiples(
+    points: pd.DataFrame,
+    arrays: _Arrays,
+    retracted: np.ndarray,
+    place_names: Mapping[str, Any],
+    claimant_names: Mapping[str, str],
+    colours: Mapping[str, str | None],
+    *,
+    y_title: str | None,
+    revision: str | None,
+    log: bool,
+    rate: bool,
+) -> go.Figure:
+    """Many places side by side: a small chart per place (named above it), on one shared
+    scale and dates, each claimant in its own colour in every one of them."""
+    from plotly.subplots import make_subplots
+
+    places = sorted(place_names, key=lambda k: str(place_names[k]).lower())
+    rows = -(-len(places) // MULTIPLE_COLUMNS)
+    fig = make_subplots(
+        rows=rows,
+        cols=MULTIPLE_COLUMNS,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=[escape_plotly(str(place_names[p])) for p in places],
+        vertical_spacing=min(0.12, 0.5 / rows),
+        horizontal_spacing=0.06,
+    )
+    fallback = claimant_colours(list(claimant_names))
+    cumulative = points["cumulative"].astype(bool).to_numpy()
+    claimant_keys = points["claimant_key"].to_numpy()
+    place_keys = points["place_key"].to_numpy()
+    in_key: set[str] = set()
+    for number, place in enumerate(places):
+        row, col = number // MULTIPLE_COLUMNS + 1, number % MULTIPLE_COLUMNS + 1
+        traces: list[dict[str, Any]] = []
+        bar_masks: list[np.ndarray] = []
+        for claimant in sorted(claimant_names, key=lambda k: claimant_names[k].lower()):
+            mine = (place_keys == place) & (claimant_keys == claimant) & ~retracted
+            tint = colours.get(claimant) or fallback[claimant]
+            if (mine & cumulative).any():
+                traces.append(
+                    _line_trace(
+                        arrays,
+                        arrays.by_date(mine & cumulative),
+                        claimant_names[claimant],
+                        claimant,
+                        tint,
+                    )
+                )
+            if (mine & ~cumulative).any():
+                bars = arrays.by_date(mine & ~cumulative)
+                traces.append(
+                    _bar_trace(arrays, bars, claimant_names[claimant], claimant, tint, suffix=False)
+                )
+                bar_masks.append(bars)
+        _side_by_side(traces, bar_masks, arrays)
+        for trace in traces:
+            trace["showlegend"] = trace["legendgroup"] not in in_key
+            in_key.add(trace["legendgroup"])
+            trace["text"] = None  # small charts: a label per bar would crowd the titles
+            fig.add_trace(
+                go.Bar(trace) if trace["type"] == "bar" else go.Scatter(trace), row=row, col=col
+            )
+    _add_key(fig, points[~retracted])
+    fig.update_layout(barmode="overlay")
+    _layout(fig, y_title, revision, log=log, rate=rate)
+    axis_x = {k: v for k, v in fig.layout.xaxis.to_plotly_json().items() if k != "domain"}
+    axis_y = {
+        k: v for k, v in fig.layout.yaxis.to_plotly_json().items() if k not in ("domain", "title")
+    }
+    axis_x.pop("anchor", None), axis_y.pop("anchor", None)
+    axis_x.pop("matches", None), axis_y.pop("matches", None)
+    fig.update_xaxes(**axis_x)
+    fig.update_yaxes(**axis_y)
+    fig.update_layout(height=max(480, rows * MULTIPLE_HEIGHT + 140))
+    return fig
+
+
+def _side_by_side(traces: list[dict[str, Any]], bar_masks: list[np.ndarray], a: _Arrays) -> None:
+    """Bars of the same window stand side by side, each a slice of the window, so that
+    together they span it exactly and none hides another."""
+    bars = [t for t in traces if t["type"] == "bar"]
+    slots: dict[tuple[Any, int], list[tuple[int, int]]] = {}
+    for number, positions in enumerate(bar_masks):
+        for index, position in enumerate(positions):
+            window = (a.start[position], int(a.width[position]))
+            slots.setdefault(window, []).append((number, index))
+    offsets = [np.zeros(len(m), dtype=np.int64) for m in bar_masks]
+    widths = [a.width[m].astype(np.int64).copy() for m in bar_masks]
+    for (_, width), members in slots.items():
+        share = width // len(members)
+        for slot, (number, index) in enumerate(members):
+            offsets[number][index] = slot * share
+            widths[number][index] = share
+    for trace, offset, width in zip(bars, offsets, widths, strict=True):
+        trace["offset"] = offset.tolist()
+        trace["width"] = width.tolist()
 
 
 class _Arrays:
     """The per-point values every trace takes a slice of, computed once per chart as numpy
     arrays (plotly copies those without checking each element)."""
 
-    def __init__(self, points: pd.DataFrame, *, click_hint: bool = True) -> None:
+    def __init__(
+        self, points: pd.DataFrame, *, click_hint: bool = True, rate: bool = False
+    ) -> None:
         records = _records(points)
         self.status = points["status"].fillna("unverified").to_numpy(dtype=object)
         self.qualifier = points["qualifier"].fillna("exact").to_numpy(dtype=object)
@@ -247,9 +517,37 @@ class _Arrays:
         self.end = np.array([_day(r["period_end"]) for r in records], dtype="datetime64[D]")
         spans = [_bar_span(r) for r in records]
         self.start = np.array([s for s, _ in spans], dtype="datetime64[ms]")
-        self.width = np.array([days * 86_400_000 for _, days in spans], dtype=np.int64)
+        self.width = np.array([hours * 3_600_000 for _, hours in spans], dtype=np.int64)
+        if rate:
+            # A per-period figure as a rate per day of its window; cumulative ones as they are.
+            days = np.array(
+                [
+                    1 if bool(r.get("cumulative", True)) else h / 24
+                    for r, (_, h) in zip(records, spans, strict=True)
+                ],
+                dtype=float,
+            )
+            self.y, self.plus, self.minus = self.y / days, self.plus / days, self.minus / days
         self.custom = np.array([_custom(r) for r in records], dtype=object).reshape(-1, 2)
-        self.hover = np.array([hover_text(r, click_hint=click_hint) for r in records], dtype=object)
+        # A bar's label: the figure as claimed, its hedge kept ("likely 5").
+        self.text = np.array(
+            [
+                hedged(
+                    format_figure(
+                        _int(r.get("value")),
+                        _int(r.get("low")),
+                        _int(r.get("high")),
+                        r.get("qualifier") or "exact",
+                    ),
+                    hedge_of(" ".join(str(x.get("quote") or "") for x in r.get("sources") or [])),
+                )
+                for r in records
+            ],
+            dtype=object,
+        )
+        self.hover = np.array(
+            [hover_text(r, click_hint=click_hint, rate=rate) for r in records], dtype=object
+        )
         self.disputed = self.status == "disputed"
 
     def by_date(self, mask: np.ndarray) -> np.ndarray:
@@ -314,7 +612,9 @@ def _line_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) 
     )
 
 
-def _bar_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -> dict:
+def _bar_trace(
+    a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str, *, suffix: bool = True
+) -> dict:
     disputed = a.disputed[mask]
     return dict(
         type="bar",
@@ -322,9 +622,15 @@ def _bar_trace(a: _Arrays, mask: np.ndarray, name: str, key: str, colour: str) -
         y=a.y[mask],
         width=a.width[mask].tolist(),  # read as a list by tests of the chart spec
         offset=0,
-        name=escape_plotly(f"{name} (per period)"),
+        name=escape_plotly(f"{name} (per period)" if suffix else name),
         legendgroup=key,
-        opacity=0.75,
+        opacity=0.85,
+        # The figure as claimed on each bar ("about 5") while the bars are few enough to
+        # carry a label; the hover has it anyway.
+        text=a.text[mask] if len(mask) <= BAR_LABELS else None,
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"size": 12, "color": "#222222"},
         marker={
             "color": colour,
             "pattern": {"shape": np.array([PATTERNS.get(q, "") for q in a.qualifier[mask]])},
@@ -367,6 +673,7 @@ def aggregated_chart(
     *,
     y_title: str | None = None,
     revision: str | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """A view with more statements than a browser should get (tracker.read.queries.Chart): per
     claimant, the highest figure of each `period` (a line over the periods' last days for
@@ -375,7 +682,8 @@ def aggregated_chart(
     dates brings back the statements themselves."""
     if points.empty:
         return _layout(go.Figure(), y_title, revision)
-    colours = claimant_colours(list(points["claimant_key"]))
+    fallback = claimant_colours(list(points["claimant_key"]))
+    colours = {k: (colours or {}).get(k) or c for k, c in fallback.items()}
     names = _names(points)
     traces = []
     groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
@@ -414,12 +722,20 @@ def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, perio
 
 
 def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
-    """Legend entries explaining the marker shapes and outlines in use (no data points)."""
-    qualifiers = set(points["qualifier"]) if not points.empty else set()
+    """Key entries for the marks actually drawn (no data points): the marker shapes of
+    the lines' points, the fill patterns of the bars, the disputed outline."""
+    if points.empty:
+        return
+    cumulative = points["cumulative"].astype(bool)
+    on_lines = set(points.loc[cumulative, "qualifier"].fillna("exact"))
+    on_bars = set(points.loc[~cumulative, "qualifier"].fillna("exact"))
     for label, symbol, members in KEY_ENTRIES:
-        if qualifiers & set(members):
+        if on_lines & set(members):
             fig.add_trace(_key_trace(label, {"symbol": symbol, "color": "#555555", "size": 10}))
-    if not points.empty and (points["status"] == "disputed").any():
+    for label, shape, members in BAR_KEY_ENTRIES:
+        if on_bars & set(members):
+            fig.add_trace(_bar_key_trace(label, shape))
+    if (points["status"] == "disputed").any():
         fig.add_trace(
             _key_trace(
                 "disputed (dark outline)",
@@ -431,6 +747,23 @@ def _add_key(fig: go.Figure, points: pd.DataFrame) -> None:
                 },
             )
         )
+
+
+def _bar_key_trace(label: str, shape: str) -> go.Bar:
+    return go.Bar(
+        x=[None],
+        y=[None],
+        name=label,
+        marker={
+            "color": "#cccccc",
+            "pattern": {"shape": shape, "fgcolor": "#444444"},
+            "line": {"color": "#666666", "width": 1},
+        },
+        legendgroup="key",
+        legendgrouptitle={"text": "Key"},
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
 def _check_ring_trace(rows: pd.DataFrame) -> go.Scatter:
@@ -457,8 +790,8 @@ def _ring_x(r: Mapping[str, Any]) -> date | datetime | None:
     a bar's top at the middle of its period."""
     if bool(r.get("cumulative", True)) or r.get("status") == "retracted":
         return _day(r["period_end"])
-    start, days = _bar_span(r)
-    return start + timedelta(days=days / 2)
+    start, hours = _bar_span(r)
+    return start + timedelta(hours=hours / 2)
 
 
 def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
@@ -475,26 +808,152 @@ def _key_trace(label: str, marker: dict[str, Any]) -> go.Scatter:
     )
 
 
-def _layout(fig: go.Figure, y_title: str | None, revision: str | None) -> go.Figure:
+HOVER_FONT = {"size": 14, "color": "#111111"}
+DAY_MS = 86_400_000
+
+
+def _layout(
+    fig: go.Figure,
+    y_title: str | None,
+    revision: str | None,
+    *,
+    log: bool = False,
+    rate: bool = False,
+) -> go.Figure:
+    """The interactive layout: the page's width, whole-number ticks for counts, date ticks
+    no finer than a day, a key beside the marks, hovers large and dark enough to read."""
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=480,
+        autosize=True,
         hovermode="closest",
-        hoverlabel={"align": "left", "font": {"size": 12}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        xaxis={"type": "date"},
-        yaxis={"title": {"text": escape_plotly(y_title or "")}, "rangemode": "tozero"},
+        hoverlabel={
+            "align": "left",
+            "font": HOVER_FONT,
+            "bgcolor": "#ffffff",
+            "bordercolor": "#333333",
+        },
+        # Below the date labels (two lines when they name days).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        xaxis=_date_axis(fig),
+        yaxis=_count_axis(fig, y_title, log=log, rate=rate),
         clickmode="event+select",
         uirevision=revision,
     )
     return fig
 
 
+def _date_axis(fig: go.Figure) -> dict[str, Any]:
+    """Dates step in days at the finest: a view of a few days gets one tick a day (plotly
+    would tick every few hours), labelled as the house writes dates."""
+    axis: dict[str, Any] = {
+        "type": "date",
+        "ticks": "outside",
+        "ticklen": 8,
+        "tickcolor": "#999999",
+        "automargin": True,
+        # Finer than a day never happens (dtick below); each zoom level's labels.
+        "tickformatstops": [
+            {"dtickrange": [None, 28 * DAY_MS], "value": "%-d %b\n%Y"},
+            {"dtickrange": [28 * DAY_MS, 365 * DAY_MS], "value": "%b\n%Y"},
+            {"dtickrange": [365 * DAY_MS, None], "value": "%Y"},
+        ],
+    }
+    first, last = _x_extent(fig)
+    if first is not None and last is not None:
+        days = (last - first) / DAY_MS
+        if days <= 45:
+            axis["dtick"] = DAY_MS * max(1, int(np.ceil(days / 8)))
+            axis["tick0"] = np.datetime64(int(first // DAY_MS), "D").astype(str)
+            pad = DAY_MS * 0.6
+            axis["range"] = [
+                np.datetime64(int(first - pad), "ms").astype(str),
+                np.datetime64(int(last + pad), "ms").astype(str),
+            ]
+    return axis
+
+
+def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
+    """The first and last instants the data traces cover, in ms (bars: their whole span)."""
+    lows: list[float] = []
+    highs: list[float] = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) == 0 or trace.showlegend is False:
+            continue
+        stamps = np.array(
+            [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
+        ).astype(np.int64)
+        if stamps.size == 0:
+            continue
+        ends = stamps
+        if trace.type == "bar":
+            # A bar starts at x + offset and ends a width later (see _side_by_side).
+            size = len(stamps)
+            offset = np.broadcast_to(np.asarray(trace.offset or 0, dtype=np.int64), (size,))
+            width = np.broadcast_to(np.asarray(trace.width or 0, dtype=np.int64), (size,))
+            stamps, ends = stamps + offset, stamps + offset + width
+        lows.append(float(stamps.min()))
+        highs.append(float(ends.max()))
+    if not lows:
+        return None, None
+    return min(lows), max(highs)
+
+
+def _count_axis(
+    fig: go.Figure, y_title: str | None, *, log: bool, rate: bool = False
+) -> dict[str, Any]:
+    """Counts are whole numbers: full figures with thousands separators ("16,000", never
+    "16k", which a cut label turns into "6k"), and one tick per unit on a small scale."""
+    if rate:
+        y_title = f"{y_title or 'Figure'} per day"
+    axis: dict[str, Any] = {
+        "title": {"text": escape_plotly(y_title or "")},
+        # A rate has fractions; a count never does.
+        "tickformat": ",.2~f" if rate else ",d",
+        "automargin": True,
+        "ticklabelstandoff": 4,
+    }
+    if log:
+        axis["type"] = "log"
+        return axis
+    axis["rangemode"] = "tozero"
+    top = _y_top(fig)
+    if top < 10 and not rate:
+        axis["dtick"] = 1
+        axis["tick0"] = 0
+        axis["range"] = [0, max(top, 1) * 1.15 + 0.2]
+    return axis
+
+
+def _y_top(fig: go.Figure) -> float:
+    top = 0.0
+    for trace in fig.data:
+        y = getattr(trace, "y", None)
+        if y is None:
+            continue
+        values = np.array([v for v in y if v is not None], dtype=float)
+        values = values[~np.isnan(values)] if values.size else values
+        if values.size == 0:
+            continue
+        plus = trace.error_y.array if trace.error_y and trace.error_y.array is not None else None
+        if plus is not None and len(plus) == len(y):
+            values = np.array(y, dtype=float) + np.array(plus, dtype=float)
+            values = values[~np.isnan(values)]
+        top = max(top, float(values.max()) if values.size else 0.0)
+    return top
+
+
 def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
-    """A per-period bar covers its period, both ends included (a missing start: one day)."""
+    """Where a per-period bar starts and how many hours it spans: its window, both ends
+    included; a window from one day to the next ("the past 24 hours") is 24 hours, drawn
+    from midday to midday across the two dates it names; no start: the one day."""
     end = _day(r["period_end"])
     start = _day(r.get("period_start")) or end
-    return datetime.combine(start, time()), (end - start).days + 1
+    days = span_days(start, end)
+    if (end - start).days == 1:
+        return datetime.combine(start, time(12)), 24
+    return datetime.combine(start, time()), days * 24
 
 
 def _custom(r: Mapping[str, Any]) -> list[str]:

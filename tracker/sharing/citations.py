@@ -22,7 +22,7 @@ from urllib.parse import quote
 from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal
 
-from tracker.core.markup import escape_markdown
+from tracker.core.markup import escape_commonmark
 from tracker.core.urls import is_safe_link
 from tracker.domain.vocab import QUALIFIER_WORDS
 
@@ -130,6 +130,68 @@ def format_period(
     return _join(format_day(start, locale), format_day(end, locale))
 
 
+# Words in a quote that make its figure an estimate or hearsay: a citation that drops them
+# states as fact what the claimant only estimated. The first found is kept with the
+# figure, as the quote words it.
+_HEDGE = re.compile(
+    r"\b(likely|probably|possibly|estimated|estimates?|reportedly|allegedly|believed|"
+    r"unconfirmed|preliminary)\b",
+    re.IGNORECASE,
+)
+
+
+def hedge_of(quote: str | None) -> str | None:
+    """The hedge word of a quote ("have likely been killed": "likely"), lower case; None
+    when the quote states its figure plainly."""
+    found = _HEDGE.search(quote or "")
+    if not found:
+        return None
+    word = found.group(1).lower()
+    return "estimated" if word.startswith("estimate") else word
+
+
+# Adverbs read before the figure ("likely more than 12,000"); the other hedges after it,
+# in brackets ("7,000 (estimated)"), which reads right with any qualifier.
+_HEDGE_BEFORE = {"likely", "probably", "possibly", "reportedly", "allegedly"}
+
+
+def hedged(figure: str, hedge: str | None) -> str:
+    """The figure with its hedge: "likely more than 12,000", "7,000 (estimated)"."""
+    if not hedge:
+        return figure
+    return f"{hedge} {figure}" if hedge in _HEDGE_BEFORE else f"{figure} ({hedge})"
+
+
+#: What a citation says of a claim that is not to be taken as it stands.
+STATUS_WARNINGS = {"disputed": "Disputed", "retracted": "Retracted"}
+
+
+_IRREGULAR = {"children": "child", "people": "person", "casualties": "casualty"}
+
+
+def noun_for(noun: str, figure: int | None) -> str:
+    """ "civilians killed" -> "civilian killed" when the figure is 1 (the first plural word
+    of the metric's noun phrase is made singular)."""
+    if figure != 1:
+        return noun
+    words = noun.split()
+    for i, w in enumerate(words):
+        if w.lower() in _IRREGULAR:
+            words[i] = _IRREGULAR[w.lower()]
+            break
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            words[i] = w[:-1]
+            break
+    return " ".join(words)
+
+
+def figure_count(value: int | None, low: int | None, high: int | None) -> int | None:
+    """The number a noun agrees with: the figure, or a range's high end."""
+    if low is not None and high is not None and low != high:
+        return high
+    return value if value is not None else low
+
+
 @dataclass(frozen=True)
 class CitedFigure:
     """Everything a citation says. Built from a query row with `CitedFigure.from_row`."""
@@ -148,6 +210,9 @@ class CitedFigure:
     published: date | None
     url: str | None
     title: str | None = None
+    status: str = "unverified"
+    status_reason: str | None = None
+    hedge: str | None = None  # from the quote: "likely", "estimated", "reportedly"...
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CitedFigure:
@@ -168,14 +233,27 @@ class CitedFigure:
             published=_date_or_none(row.get("source_published")),
             url=row.get("source_url"),
             title=_text_or_none(row.get("source_title")),
+            status=_text_or_none(row.get("status")) or "unverified",
+            status_reason=_text_or_none(row.get("status_reason")),
+            hedge=hedge_of(_text_or_none(row.get("quote"))),
         )
 
     @property
     def statement(self) -> str:
         """ "OHCHR: at least 7,199 civilians killed in Ukraine, 24 Feb 2022 – 12 Feb 2023"."""
-        figure = format_figure(self.value, self.low, self.high, self.qualifier)
+        figure = hedged(format_figure(self.value, self.low, self.high, self.qualifier), self.hedge)
         period = format_period(self.period_start, self.period_end, self.cumulative)
-        return f"{self.claimant}: {figure} {self.noun} in {self.place}, {period}"
+        noun = noun_for(self.noun, figure_count(self.value, self.low, self.high))
+        return f"{self.claimant}: {figure} {noun} in {self.place}, {period}"
+
+    @property
+    def warning(self) -> str | None:
+        """ "Disputed: <why>." for a disputed or retracted claim; None otherwise."""
+        label = STATUS_WARNINGS.get(self.status)
+        if label is None:
+            return None
+        reason = (self.status_reason or "").strip().rstrip(".")
+        return f"{label}: {reason}." if reason else f"{label}."
 
     @property
     def safe_url(self) -> str | None:
@@ -183,19 +261,23 @@ class CitedFigure:
 
 
 def citation_line(c: CitedFigure) -> str:
-    """The plain-text citation: the statement, then (publisher, date, URL)."""
+    """The plain-text citation: the statement, then (publisher, date, URL), then what a
+    reader must know before repeating it: "Disputed: <why>." or "Retracted: <why>."."""
     where = [c.publisher, format_day(c.published)]
     if c.safe_url:
         where.append(c.safe_url)
-    return f"{c.statement} ({', '.join(where)})"
+    line = f"{c.statement} ({', '.join(where)})"
+    return f"{line}. {c.warning}" if c.warning else line
 
 
 def markdown_citation(c: CitedFigure) -> str:
-    """The same citation in Markdown, the source as a link; every word from the data is
-    escaped, so pasting it into a Markdown editor shows the text as written."""
-    label = escape_markdown(f"{c.publisher}, {format_day(c.published)}")
+    """The same citation in Markdown, the source as a link: rendered by any CommonMark
+    renderer, it reads word for word as `citation_line` (less the address, which is the
+    link's). Only what a renderer could read as markup is escaped."""
+    label = escape_commonmark(f"{c.publisher}, {format_day(c.published)}")
     source = f"[{label}]({_markdown_url(c.safe_url)})" if c.safe_url else label
-    return f"{escape_markdown(c.statement)} ({source})"
+    line = f"{escape_commonmark(c.statement)} ({source})"
+    return f"{line}. {escape_commonmark(c.warning)}" if c.warning else line
 
 
 def _markdown_url(url: str) -> str:

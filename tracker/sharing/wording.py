@@ -15,9 +15,7 @@ from typing import Any
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.schemas import ClaimIn
 from tracker.domain.vocab import QUALIFIER_WORDS
-from tracker.sharing.citations import format_day, format_number
-
-_IRREGULAR = {"children": "child", "people": "person", "casualties": "casualty"}
+from tracker.sharing.citations import format_day, format_number, noun_for
 
 
 def number(n: int, locale: str = "en") -> str:
@@ -50,22 +48,6 @@ def period_words(claim_in: ClaimIn, locale: str = "en") -> str:
     if start == claim_in.period_end:
         return f"on {end}"
     return f"between {day(start, locale)} and {end}"
-
-
-def noun_for(noun: str, figure: int | None) -> str:
-    """ "civilians killed" -> "civilian killed" when the figure is 1 (the first plural word
-    of the metric's noun phrase is made singular)."""
-    if figure != 1:
-        return noun
-    words = noun.split()
-    for i, w in enumerate(words):
-        if w.lower() in _IRREGULAR:
-            words[i] = _IRREGULAR[w.lower()]
-            break
-        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            words[i] = w[:-1]
-            break
-    return " ".join(words)
 
 
 def preview_sentence(

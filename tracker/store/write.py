@@ -506,6 +506,16 @@ def can_edit_claim(actor: Actor | None, claim: Claim) -> bool:
     )
 
 
+def can_edit_source(actor: Actor | None, source: Source) -> bool:
+    """As `update_source` decides: an editor, or the curator who added the source."""
+    if actor is None or actor.anonymous or actor.disabled:
+        return False
+    rank = ROLE_RANK[Role(actor.role)]
+    return rank >= ROLE_RANK[Role.editor] or (
+        rank >= ROLE_RANK[Role.curator] and source.created_by == actor.name
+    )
+
+
 def update_claim(
     session: Session,
     actor: Actor,
