@@ -558,8 +558,8 @@ def claim_fields(
         FIELD_LABELS["period_start"],
         key=key(form, "period_start"),
         persist_state=persist["period_start"],
-        help="Where the count starts (24 Feb 2022 for most cumulative war tolls). Empty when "
-        "the source does not say.",
+        help="Where the count starts (for most cumulative war tolls, the day the war began: "
+        "see its conflict). Empty when the source does not say.",
         **DATE_LIMITS,
     )
     with start:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ ROLE = "role"  # the user's role; the navigation is built from it
 USER = "user"  # the logged-in account's name; None for viewers (no login)
 URL_SEEN = "url_seen"  # page -> the owned query parameters last applied or written
 
+FIG_CONFLICT = "figures.conflict"
 FIG_METRIC = "figures.metric"
 FIG_PLACE = "figures.place"
 FIG_KIND = "figures.kind"
@@ -186,10 +188,16 @@ class Vocabulary:
     metric_cumulative: dict[str, bool]
     places: dict[str, str]
     claimants: dict[str, str]
+    # The wars the store covers (key -> name), and each one's default metric and place.
+    conflicts: dict[str, str] = dc_field(default_factory=dict)
+    conflict_defaults: dict[str, tuple[str | None, str | None]] = dc_field(default_factory=dict)
 
     @classmethod
     def from_options(cls, options: Mapping[str, pd.DataFrame]) -> Vocabulary:
         m, p, c = options["metrics"], options["places"], options["claimants"]
+        w = options.get("conflicts")
+        if w is None:
+            w = pd.DataFrame(columns=["key", "name", "default_metric", "default_place"])
         return cls(
             metrics=dict(zip(m["key"], m["label"], strict=True)),
             metric_cumulative={k: bool(v) for k, v in zip(m["key"], m["cumulative"], strict=True)},
@@ -198,7 +206,16 @@ class Vocabulary:
                 k: (s if isinstance(s, str) and s else n)
                 for k, n, s in zip(c["key"], c["name"], c["short_name"], strict=True)
             },
+            conflicts=dict(zip(w["key"], w["name"], strict=True)),
+            conflict_defaults={
+                k: (dm, dp)
+                for k, dm, dp in zip(w["key"], w["default_metric"], w["default_place"], strict=True)
+            },
         )
+
+    @property
+    def default_conflict(self) -> str | None:
+        return next(iter(self.conflicts), None)
 
     @property
     def default_metric(self) -> str | None:
@@ -211,6 +228,16 @@ class Vocabulary:
         if DEFAULT_PLACE in self.places:
             return DEFAULT_PLACE
         return next(iter(self.places), None)
+
+    def metric_for(self, conflict: str | None) -> str | None:
+        """The conflict's default metric where the store has it, else the store's."""
+        wanted = self.conflict_defaults.get(conflict or "", (None, None))[0]
+        return wanted if wanted in self.metrics else self.default_metric
+
+    def place_for(self, conflict: str | None) -> str | None:
+        """The conflict's default place where it has claims, else the store's."""
+        wanted = self.conflict_defaults.get(conflict or "", (None, None))[1]
+        return wanted if wanted in self.places else self.default_place
 
     def default_kind(self, metric: str | None) -> str:
         return "cumulative" if self.metric_cumulative.get(metric or "", True) else "period"
@@ -350,23 +377,37 @@ def _enc_flag(value: bool) -> list[str]:
 
 
 def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list[Field]:
-    """The Figures page: metric and place (always set), kind, claimants, dates, retracted,
-    places side by side, period length and log scale. `period_default`: the view's most
-    common period length once known, left out of the link as every default is."""
-    return [
+    """The Figures page: the conflict first (its defaults follow), metric and place (always
+    set), kind, claimants, dates, retracted, places side by side, period length and log
+    scale. `period_default`: the view's most common period length once known, left out of
+    the link as every default is."""
+    conflict_field = (
+        [
+            Field(
+                "conflict",
+                FIG_CONFLICT,
+                _one_of(vocab.conflicts, "conflict"),
+                _enc_one,
+                _const(vocab.default_conflict),
+            )
+        ]
+        if vocab.conflicts
+        else []
+    )
+    return conflict_field + [
         Field(
             "metric",
             FIG_METRIC,
             _one_of(vocab.metrics, "metric"),
             _enc_one,
-            _const(vocab.default_metric),
+            lambda values: vocab.metric_for(values.get(FIG_CONFLICT)),
         ),
         Field(
             "place",
             FIG_PLACE,
             _one_of(vocab.places, "place"),
             _enc_one,
-            _const(vocab.default_place),
+            lambda values: vocab.place_for(values.get(FIG_CONFLICT)),
         ),
         Field(
             "kind",
@@ -553,6 +594,15 @@ def reset_page(key: str) -> Callable[[], None]:
         st.session_state[key] = 1
 
     return reset
+
+
+def conflict_changed(vocab: Vocabulary) -> None:
+    """An on_change callback: another conflict opens on its own metric, place and kind."""
+    conflict = st.session_state.get(FIG_CONFLICT)
+    st.session_state[FIG_METRIC] = vocab.metric_for(conflict)
+    st.session_state[FIG_PLACE] = vocab.place_for(conflict)
+    st.session_state[FIG_KIND] = vocab.default_kind(st.session_state[FIG_METRIC])
+    st.session_state[FIG_CLAIMANTS] = []
 
 
 def metric_changed(vocab: Vocabulary) -> None:

@@ -3,7 +3,8 @@
     python scripts/evaluate_extraction.py [FILES...] [--verbose]
 
 Reads tests/fixtures/extraction/*.yaml by default (each: passages with text or text_file,
-published, expected candidates) and prints, overall and per field:
+published, expected candidates; a file's `war:` names the war its passages report, the
+Russia-Ukraine war when it has none) and prints, overall and per field:
 
 - figures: a predicted candidate is a hit when its offsets cover the expected figure
   exactly (value, low and high equal too); precision = hits / predicted, recall = hits /
@@ -12,7 +13,11 @@ published, expected candidates) and prints, overall and per field:
   cumulative): a field counts as right only on a hit whose field equals the label, so
   precision = right / predicted and recall = right / expected (strict: a spurious
   candidate costs every field);
-- exact: candidates right in every field.
+- exact: candidates right in every field;
+
+and per war: figure precision and recall; of the found figures whose passage names their
+place, the share whose place was resolved to a place key (and to the right one); and the
+spurious candidates (a year, date, age or count of weapons proposed as a figure is one).
 
 The vocabulary comes from data/*.yaml, so no database is needed.
 """
@@ -62,6 +67,7 @@ class Passage:
     published: date
     expected: list[dict[str, Any]]
     file: str = ""
+    war: str = "ukraine"
 
 
 @dataclass
@@ -70,6 +76,9 @@ class Score:
     expected: int = 0
     hits: int = 0
     exact: int = 0
+    named: int = 0  # hits whose passage names a place (the label has a place key)
+    placed: int = 0  # ... whose place the candidate resolved to a key
+    placed_right: int = 0  # ... to the expected key
     right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
 
@@ -84,12 +93,13 @@ def load_passages(paths: list[Path]) -> list[Passage]:
     passages = []
     for path in paths:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        war = doc.get("war", "ukraine")
         for item in doc["passages"]:
             text = item.get("text")
             if text is None:
                 text = (path.parent / item["text_file"]).read_text(encoding="utf-8")
             expected = [DEFAULTS | e for e in item.get("expected") or []]
-            passages.append(Passage(item["id"], text, item["published"], expected, path.name))
+            passages.append(Passage(item["id"], text, item["published"], expected, path.name, war))
     return passages
 
 
@@ -144,6 +154,10 @@ def evaluate(passages: list[Passage], vocab: Vocabulary) -> Score:
                 score.misses.append(f"{p.id}: {exp['figure']!r} read as {cand.value}")
                 continue
             score.hits += 1
+            if exp["place_key"]:
+                score.named += 1
+                score.placed += cand.place_key is not None
+                score.placed_right += cand.place_key == exp["place_key"]
             wrong = []
             for name in FIELDS:
                 if _field_right(name, cand, exp):
@@ -212,6 +226,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"{path.name:26} {s.precision(s.hits):.3f}/{s.recall(s.hits):.3f}  "
                 f"{s.precision(s.exact):.3f}/{s.recall(s.exact):.3f}  "
                 f"({s.expected} expected, {s.predicted} predicted)"
+            )
+    wars = sorted({p.war for p in passages}, key=lambda w: (w != "ukraine", w))
+    if len(wars) > 1:
+        print(
+            f"\n{'per war':10} {'passages':>8} {'figures':>7} {'precision':>9} {'recall':>6}"
+            f" {'placed':>6} {'right place':>11} {'spurious':>8}"
+        )
+        for war in wars:
+            mine = [p for p in passages if p.war == war]
+            s = evaluate(mine, vocab)
+            print(
+                f"{war:10} {len(mine):8} {s.expected:7} {s.precision(s.hits):9.3f} "
+                f"{s.recall(s.hits):6.3f} {s.placed / s.named if s.named else 1:6.2f} "
+                f"{s.placed_right / s.named if s.named else 1:11.2f} {s.predicted - s.hits:8}"
             )
     if args.verbose and score.misses:
         print("\nmisses:")

@@ -39,7 +39,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-VOCAB_FILES = [DATA / "metrics.yaml", DATA / "places.yaml", DATA / "claimants.yaml"]
+VOCAB_FILES = [
+    DATA / "metrics.yaml",
+    DATA / "places.yaml",
+    DATA / "claimants.yaml",
+    DATA / "conflicts.yaml",
+]
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"]
 # Every table the models define (quoted: "user" is a keyword), emptied between PostgreSQL

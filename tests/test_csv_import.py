@@ -60,7 +60,11 @@ def test_csv_export_imports_into_an_empty_store_as_the_same_claims(
 
     plan = import_paths(vocab_engine, SYSTEM, [tmp_path / "claims.csv"])
     assert plan.totals()["claims_added"] == expected.count(b"\n") - 1 >= 187
-    assert export_claims(vocab_engine, "csv", ClaimFilter()) == expected
+    # The same claims; rows of one as-of date follow the store's row ids, which follow the
+    # order each file was read in (the sample's files by name, the CSV by its rows).
+    again_csv = export_claims(vocab_engine, "csv", ClaimFilter())
+    assert again_csv.splitlines()[0] == expected.splitlines()[0]
+    assert sorted(again_csv.splitlines()) == sorted(expected.splitlines())
     again = import_paths(vocab_engine, SYSTEM, [tmp_path / "claims.csv"])
     assert (again.totals()["claims_added"], again.totals()["claims_changed"]) == (0, 0)
 
@@ -103,10 +107,10 @@ def test_a_bad_cell_names_its_line_and_column_even_after_a_multiline_quote():
 
 
 def test_unknown_vocabulary_names_the_line_and_column(vocab_engine):
-    text = csv_of(row(id="a"), row(id="b", metric="civilian_kiled", place="Atlantis"))
+    text = csv_of(row(id="a"), row(id="b", metric="civilian_kiled", place="Nowhereville Example"))
     problems = problems_of(text, vocab_engine)
     assert problems[0].startswith("claims.csv:3 metric: unknown metric 'civilian_kiled'")
-    assert problems[1].startswith("claims.csv:3 place: unknown place 'Atlantis'")
+    assert problems[1].startswith("claims.csv:3 place: unknown place 'Nowhereville Example'")
 
 
 def test_rows_of_one_source_that_disagree_about_it_are_refused():

@@ -87,7 +87,7 @@ def test_problems_name_file_line_and_field_for_every_claim(vocab_engine, tmp_pat
         source_doc(
             [
                 claim(id="a", metric="civilian_kiled"),
-                claim(id="b", place="Atlantis"),
+                claim(id="b", place="Nowhereville Example"),
                 claim(id="c", period_end="2023-03-01"),
             ]
         ),
@@ -100,7 +100,7 @@ def test_problems_name_file_line_and_field_for_every_claim(vocab_engine, tmp_pat
         )
         for p in problems
     )
-    assert any("claims[1].place: unknown place 'Atlantis'" in p for p in problems)
+    assert any("claims[1].place: unknown place 'Nowhereville Example'" in p for p in problems)
     assert any(
         "claims[2].period_end: the figure's period ends 2023-03-01, after the source "
         "was published (2023-02-14)" in p

@@ -60,7 +60,7 @@ def test_chart_points_follow_the_filter(sample_engine):
     f = ClaimFilter(metric="children_killed", place="UA", claimants=("pgo",))
     points = queries.chart_points(sample_engine, f)
     assert len(points) > 0 and set(points["claimant_key"]) == {"pgo"}
-    assert queries.chart_points(sample_engine, ClaimFilter(metric="military_killed")).empty
+    assert queries.chart_points(sample_engine, ClaimFilter(metric="health_workers_killed")).empty
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_a_claim_comes_with_its_sources_other_claims_and_relays(sample_engine):
 def test_filter_options_offer_every_metric_and_the_places_and_claimants_with_claims(sample_engine):
     options = queries.filter_options(sample_engine)
     metrics = options["metrics"].set_index("key")
-    assert metrics.loc["military_killed", "claims"] == 0  # offered, though empty
+    assert metrics.loc["health_workers_killed", "claims"] == 0  # offered, though empty
     assert not metrics.loc["settlements_attacked", "cumulative"]
     assert options["places"]["key"].iloc[0] == "UA"  # the most claims first
     assert (options["claimants"]["claims"] > 0).all()

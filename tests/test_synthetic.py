@@ -114,7 +114,7 @@ def test_covers_every_metric_and_every_oblast_with_the_charted_metric_most(synth
 def test_cumulative_series_rise_with_a_few_small_revisions(synthetic_vocab):
     series: dict[tuple, list[dict]] = defaultdict(list)
     cumulative = {m.key for m in synthetic_vocab.metrics if m.cumulative}
-    for c in all_claims(dataset(6000, synthetic_vocab)):
+    for c in all_claims(dataset(8000, synthetic_vocab)):
         if c["metric"] in cumulative and "duplicate_of" not in c:
             series[c["claimant"], c["metric"], c["place"]].append(c)
     steps = falls = 0

@@ -27,8 +27,8 @@ statement relayed by ten outlets is one statement with ten sources: the chart dr
 and lists every source.
 
 ### Cumulative and per-period figures
-- A **cumulative** figure counts from a fixed start (for this war usually 24 February 2022)
-  to an **as-of** date. The Figures page draws a claimant's cumulative figures as a line
+- A **cumulative** figure counts from a fixed start (usually the day the war began: each
+  conflict the tracker covers has its start date) to an **as-of** date. The Figures page draws a claimant's cumulative figures as a line
   over their as-of dates. The line only joins claims that exist: nothing is interpolated,
   and a jump or a drop is how the claimant restated its total, not smoothed away.
 - A **per-period** figure counts one window: "over the past 24 hours", "in June". It is

@@ -14,7 +14,14 @@ from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.schemas import ClaimantIn, PlaceIn
-from tracker.domain.vocab import ROLE_RANK, ClaimantKind, ClaimantSide, PlaceLevel, Role
+from tracker.domain.vocab import (
+    ROLE_RANK,
+    SIDES_OFFERED,
+    ClaimantKind,
+    ClaimantSide,
+    PlaceLevel,
+    Role,
+)
 from tracker.sharing.citations import format_day
 from tracker.sharing.wording import preview_sentence
 
@@ -221,8 +228,8 @@ with one_claim:
         st.selectbox("Kind", options=[k.value for k in ClaimantKind], key=f"{NEW_CLAIMANT}.kind")
         st.selectbox(
             "Side",
-            options=[s.value for s in ClaimantSide],
-            index=len(ClaimantSide) - 1,
+            options=[s.value for s in SIDES_OFFERED],
+            index=SIDES_OFFERED.index(ClaimantSide.unknown),
             key=f"{NEW_CLAIMANT}.side",
             help="A party to the conflict reporting its enemy's losses reads differently from a "
             "monitor.",

@@ -8,7 +8,7 @@ for a newsroom's iframe (the menu and the sidebar are left out by app.py and her
 
 import streamlit as st
 
-from dashboard import claim_view, sharing, state, widgets
+from dashboard import claim_view, conflicts, sharing, state, widgets
 from dashboard.data import ChartLook
 from tracker.sharing import chart_views, charts
 
@@ -33,6 +33,7 @@ notices.append(claim_notice)
 
 if not embedded:
     st.title("Figures")
+    conflicts.picker(vocab)
 widgets.notices(notices)
 by_place = st.session_state.get(state.FIG_BY) == "place"
 offered = store.metrics_with_figures(st.session_state.get(state.FIG_PLACE), by_place)

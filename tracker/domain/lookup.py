@@ -13,13 +13,42 @@ import hashlib
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from tracker.domain.models import Claimant, Metric, Place
+from tracker.domain.models import Claimant, Conflict, Metric, Place
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+#: Words reporters write in full or in short for the same body: compared in their short form.
+_SAME_WORDS = [
+    (re.compile(r"\bunited nations\b"), "un"),
+    (re.compile(r"\bu n\b"), "un"),
+    (re.compile(r"\bministry of health\b"), "health ministry"),
+    (re.compile(r"\bministry of defen[cs]e\b"), "defence ministry"),
+    (re.compile(r"\bdefense\b"), "defence"),
+    (re.compile(r"\bministry of (?:the )?interior\b"), "interior ministry"),
+    (re.compile(r"\bministry of foreign affairs\b"), "foreign ministry"),
+    (re.compile(r"\borgani[sz]ation\b"), "organisation"),
+    (re.compile(r"\bcent(?:er|re)\b"), "centre"),
+    (re.compile(r"\s*&\s*"), " and "),
+    (re.compile(r"'s\b"), ""),  # "Ukraine's military" is "Ukraine military"
+    (re.compile(r"'"), ""),  # "Doctors' Network", "Côte d'Ivoire"
+]
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -29,9 +58,12 @@ def normalise_name(text: str) -> str:
     Cached: an import resolves every claim's claimant and place, and a large one names the
     same few hundred over and over (five regular expressions a name, each time)."""
     t = text.translate(_QUOTES).casefold().strip()
-    t = re.sub(r"(?<=\b\w)\.(?=\w\.)|(?<=\b\w)\.(?=\s|$)", "", t)  # U.N. -> un, U.K. -> uk
+    t = re.sub(r"(?<=\b\w)\.(?=\w\.)|(?<=\b\w)\.(?=\s|$|')", "", t)  # U.N. -> un, U.K. -> uk
     t = t.replace("-", " ").replace("_", " ")
-    t = re.sub(r"[\"(),;:]", " ", t)
+    t = re.sub(r"[\"(),;:!?\[\]]", " ", t)
+    t = re.sub(r"\s+", " ", t).strip(" .")
+    for rx, short in _SAME_WORDS:
+        t = rx.sub(short, t)
     t = re.sub(r"\s+", " ", t).strip(" .")
     t = re.sub(r"^the ", "", t)
     return t
@@ -44,6 +76,8 @@ class Vocabulary:
     metrics: dict[str, Metric] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     claimants: dict[str, Claimant] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    _metric_names: dict[str, str] = field(default_factory=dict)
     _place_names: dict[str, str] = field(default_factory=dict)
     _claimant_names: dict[str, str] = field(default_factory=dict)
     _new_claimant_keys: dict[str, str] = field(default_factory=dict)
@@ -57,10 +91,26 @@ class Vocabulary:
             vocab.add_place(p)
         for c in session.exec(select(Claimant)):
             vocab.add_claimant(c)
+        for w in session.exec(select(Conflict)):
+            vocab.add_conflict(w)
         return vocab
+
+    def add_conflict(self, conflict: Conflict) -> None:
+        self.conflicts[conflict.key] = conflict
+
+    def conflict_for(self, countries: Container[str], on: date | None = None) -> Conflict | None:
+        """The conflict fought in one of `countries` that had begun by `on`: the latest
+        begun, when several (a store holding two wars in one country)."""
+        found = [
+            c
+            for c in self.conflicts.values()
+            if any(code in countries for code in c.countries) and (on is None or c.start <= on)
+        ]
+        return max(found, key=lambda c: c.start) if found else None
 
     def add_metric(self, metric: Metric) -> None:
         self.metrics[metric.key] = metric
+        self._metric_names.setdefault(normalise_name(metric.key), metric.key)
 
     def add_place(self, place: Place) -> None:
         self.places[place.key] = place
@@ -76,7 +126,12 @@ class Vocabulary:
                 self._claimant_names.setdefault(normalise_name(name), claimant.key)
 
     def metric(self, word: str) -> Metric | None:
-        return self.metrics.get(word.strip())
+        """By key, in any case and spacing ("people_killed", "People killed")."""
+        found = self.metrics.get(word.strip())
+        if found is None:
+            key = self._metric_names.get(normalise_name(word))
+            found = self.metrics.get(key) if key else None
+        return found
 
     def place(self, word: str) -> Place | None:
         key = self._place_names.get(normalise_name(word))
@@ -99,7 +154,7 @@ class Vocabulary:
         return _suggest(word, self._claimant_names, lambda k: f"{self.claimants[k].name} ({k})")
 
     def suggest_metric(self, word: str) -> str | None:
-        return _suggest(word, {k: k for k in self.metrics}, lambda k: k)
+        return _suggest(word, self._metric_names, lambda k: k)
 
     def new_claimant_key(self, name: str) -> str:
         """`new_key(name, self.claimants)`, worked out once per name while no claimant is
@@ -115,12 +170,27 @@ class Vocabulary:
 
 
 def _suggest(word: str, names: dict[str, str], describe) -> str | None:  # noqa: ANN001
+    """The known name closest to `word`, only when it is genuinely close: the whole name
+    alike (a typo, a word missing or added), never one shared word ("Gaza health ministry"
+    is not "Ukraine interior ministry", though both are ministries)."""
     if not names:
         return None
-    match = process.extractOne(
-        normalise_name(word), list(names), scorer=fuzz.WRatio, score_cutoff=80
-    )
-    return describe(names[match[0]]) if match else None
+    wanted = normalise_name(word)
+    matches = process.extract(wanted, list(names), scorer=fuzz.ratio, limit=5, score_cutoff=80)
+    for name, _score, _ in matches:
+        if _close(wanted, name):
+            return describe(names[name])
+    return None
+
+
+def _close(a: str, b: str) -> bool:
+    """Every word of each name has its like in the other (a typo at most): "Example interior
+    ministry" is another body than "interior ministry", though it contains the name."""
+
+    def covered(xs: list[str], ys: list[str]) -> bool:
+        return all(any(fuzz.ratio(w, v) >= (75 if len(w) > 4 else 100) for v in ys) for w in xs)
+
+    return covered(a.split(), b.split()) and covered(b.split(), a.split())
 
 
 def new_key(name: str, taken: Container[str] = (), max_length: int = 60) -> str:

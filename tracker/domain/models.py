@@ -56,6 +56,10 @@ class Metric(SQLModel, table=True):
     cumulative: bool = Field(default=True)
     hxl: str | None = Field(default=None, max_length=100)
     description: str | None = Field(default=None, sa_column=Column(Text))
+    # The words that signal it in an article (`tracker.schemas.MetricSignals` as a dict).
+    signals: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class Place(SQLModel, table=True):
@@ -70,6 +74,21 @@ class Place(SQLModel, table=True):
     lat: float | None = None
     lon: float | None = None
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Conflict(SQLModel, table=True):
+    """A war as a scope: the dashboard asks for one first, and a running total stated
+    "since the war began" starts on its `start`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True, max_length=64)
+    name: str = Field(max_length=200)
+    start: date
+    countries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    default_metric: str | None = Field(default=None, max_length=64)
+    default_place: str | None = Field(default=None, max_length=64)
+    description: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Claimant(SQLModel, table=True):

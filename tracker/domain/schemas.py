@@ -280,6 +280,16 @@ class ClaimIn(_Input):
         return self.value if self.value is not None else int(self.low or 0)
 
 
+class MetricSignals(_Input):
+    """The words that signal a metric in an article (docs/vocabularies.md): a population
+    ("civilians") and an outcome ("killed"); `standalone` words say it alone ("refugees",
+    "IDPs"). '*' in a word stands for any ending."""
+
+    population: list[Alias] = Field(default_factory=list)
+    outcome: list[Alias] = Field(default_factory=list)
+    standalone: list[Alias] = Field(default_factory=list)
+
+
 class MetricIn(_Input):
     key: Annotated[str, _required_text(64)]
     label: Annotated[str, _required_text(200)]
@@ -288,6 +298,33 @@ class MetricIn(_Input):
     cumulative: bool = True
     hxl: Annotated[str | None, _optional_text(100)] = None
     description: OptionalText = None
+    signals: MetricSignals = Field(default_factory=MetricSignals)
+
+
+class ConflictIn(_Input):
+    """A war as a scope: its name, the day it began and the countries it is fought in."""
+
+    key: Annotated[str, _required_text(64)]
+    name: Annotated[str, _required_text(200)]
+    start: Annotated[date, BeforeValidator(_day)]
+    countries: list[Annotated[str, _required_text(2)]] = Field(min_length=1)
+    aliases: list[Alias] = Field(default_factory=list)
+    default_metric: Annotated[str | None, _optional_text(64)] = None
+    default_place: Annotated[str | None, _optional_text(64)] = None
+    description: OptionalText = None
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, v: list[str]) -> list[str]:
+        import pycountry
+
+        out = []
+        for code in v:
+            code = code.strip().upper()
+            if pycountry.countries.get(alpha_2=code) is None:
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+            out.append(code)
+        return out
 
 
 class PlaceIn(_Input):

@@ -68,6 +68,9 @@ class ClaimantKind(StrEnum):
     ngo = "ngo"
     independent_monitor = "independent_monitor"
     media = "media"
+    research = "research"  # a study or researchers' estimate
+    civil_society = "civil_society"  # local doctors', lawyers' and residents' networks
+    health_facility = "health_facility"  # a hospital's own count
     other = "other"
 
 
@@ -75,10 +78,21 @@ class ClaimantSide(StrEnum):
     """Figures from a party about its enemy's losses read differently from a monitor's."""
 
     monitor = "monitor"
-    party_ukraine = "party_ukraine"
-    party_russia = "party_russia"
+    party = "party"  # a party to the war: its government, army or authorities
     third_party = "third_party"
     unknown = "unknown"
+    # Older stores and exports name the party; still read, no longer offered.
+    party_ukraine = "party_ukraine"
+    party_russia = "party_russia"
+
+
+#: The sides a curator chooses from (the legacy per-war values are only read).
+SIDES_OFFERED = [
+    ClaimantSide.monitor,
+    ClaimantSide.party,
+    ClaimantSide.third_party,
+    ClaimantSide.unknown,
+]
 
 
 class PlaceLevel(StrEnum):

@@ -18,11 +18,24 @@ import yaml
 from pydantic import ValidationError
 
 from tracker.core.errors import Problem, ValidationFailed
-from tracker.domain.schemas import ClaimantIn, ClaimIn, MetricIn, PlaceIn, SourceIn, problems_from
+from tracker.domain.schemas import (
+    ClaimantIn,
+    ClaimIn,
+    ConflictIn,
+    MetricIn,
+    PlaceIn,
+    SourceIn,
+    problems_from,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 20
-VOCAB_KINDS = {"metrics": MetricIn, "places": PlaceIn, "claimants": ClaimantIn}
+VOCAB_KINDS = {
+    "metrics": MetricIn,
+    "places": PlaceIn,
+    "claimants": ClaimantIn,
+    "conflicts": ConflictIn,
+}
 
 
 class _RefuseDuplicateKeys:
@@ -313,7 +326,7 @@ class SourceFile:
 @dataclass
 class VocabFile:
     path: str
-    kind: str  # "metrics" | "places" | "claimants"
+    kind: str  # "metrics" | "places" | "claimants" | "conflicts"
     entries: list[Any]
 
 

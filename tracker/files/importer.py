@@ -22,11 +22,12 @@ from sqlmodel import Session, select
 
 from tracker.core.errors import Problem, ValidationFailed
 from tracker.domain.lookup import Vocabulary
-from tracker.domain.models import Claim, Claimant, Metric, Place, Revision, Source, utcnow
+from tracker.domain.models import Claim, Claimant, Conflict, Metric, Place, Revision, Source, utcnow
 from tracker.domain.schemas import MetricIn, PlaceIn
 from tracker.domain.vocab import Role
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.reading import read_files
+from tracker.gazetteer.link import ensure_places
 from tracker.store.bulk import BATCH, RowWriter
 from tracker.store.db import retry_when_busy, write_session
 from tracker.store.upkeep import DeferredUpkeep
@@ -93,6 +94,8 @@ class ImportPlan:
     vocab: list[VocabFile] = field(default_factory=list)
     files: list[FilePlan] = field(default_factory=list)
     new_claimants: dict[str, str] = field(default_factory=dict)  # key -> name as written
+    # Places from the world gazetteer, parents first: key -> values (tracker.gazetteer.link)
+    new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         claims: Counter[str] = Counter()
@@ -105,6 +108,7 @@ class ImportPlan:
             "claims_changed": claims["change"],
             "claims_unchanged": claims["same"],
             "claimants_added": len(self.new_claimants),
+            "places_added": len(self.new_places),
         }
 
     @property
@@ -134,6 +138,8 @@ def _vocab_overlay(session: Session, vocab_files: list[VocabFile]) -> Vocabulary
             elif vf.kind == "places":
                 old = vocab.places.get(entry.key)
                 vocab.add_place(Place(**_place_values(entry, None), id=old.id if old else None))
+            elif vf.kind == "conflicts":
+                vocab.add_conflict(Conflict(**entry.model_dump()))
             else:
                 old = vocab.claimants.get(entry.key)
                 vocab.add_claimant(Claimant(**entry.model_dump(), id=old.id if old else None))
@@ -207,6 +213,8 @@ def plan_import(
             assert resolved is not None
             if resolved.new_claimant:
                 plan.new_claimants.setdefault(resolved.claimant, resolved.new_claimant)
+            for values in resolved.new_places:
+                plan.new_places.setdefault(values["key"], values)
             key = claim_key(url, claim, resolved.claimant, resolved.place)
             if key in keys_seen:
                 problems.append(
@@ -377,6 +385,7 @@ def apply_import(
     _apply_vocab(session, plan.vocab)
     vocab = Vocabulary.load(session)
     ensure_claimants(session, vocab, plan.new_claimants)
+    ensure_places(session, vocab, list(plan.new_places.values()))
     ids = {
         "metric": {k: m.id for k, m in vocab.metrics.items()},
         "claimant": {k: c.id for k, c in vocab.claimants.items()},
@@ -558,6 +567,8 @@ def _apply_vocab(session: Session, vocab_files: list[VocabFile]) -> None:
             _upsert(session, Metric, [_metric_values(m) for m in vf.entries])
         elif vf.kind == "claimants":
             _upsert(session, Claimant, [c.model_dump() for c in vf.entries])
+        elif vf.kind == "conflicts":
+            _upsert(session, Conflict, [c.model_dump() for c in vf.entries])
         else:
             # Parents first: a place's parent may be defined later in the same file.
             _upsert(session, Place, [_place_values(p, None) for p in vf.entries])

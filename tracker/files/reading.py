@@ -9,7 +9,7 @@ from pathlib import Path
 from tracker.core.config import DATA_DIR
 from tracker.core.errors import Problem, ValidationFailed
 from tracker.domain.lookup import Vocabulary
-from tracker.domain.models import Claimant, Metric, Place
+from tracker.domain.models import Claimant, Conflict, Metric, Place
 from tracker.files.csvfile import parse_csv
 from tracker.files.datafiles import SourceFile, VocabFile, parse_document, read_text
 
@@ -99,7 +99,7 @@ def _read(
                 problems += doc.problems
     if problems:
         raise ValidationFailed(problems)
-    order = {"metrics": 0, "places": 1, "claimants": 2}
+    order = {"metrics": 0, "places": 1, "claimants": 2, "conflicts": 3}
     vocab.sort(key=lambda v: order[v.kind])
     return vocab, sources
 
@@ -108,7 +108,11 @@ def load_vocabulary(paths: list | None = None) -> Vocabulary:
     """The vocabulary of the data files (default: data/metrics.yaml, places.yaml and
     claimants.yaml), with no database: for the extraction assistant offline and in tests.
     Rows have no ids; keys, names and aliases are all the lookups need."""
-    paths = paths or [DATA_DIR / f for f in ("metrics.yaml", "places.yaml", "claimants.yaml")]
+    paths = paths or [
+        DATA_DIR / f
+        for f in ("metrics.yaml", "places.yaml", "claimants.yaml", "conflicts.yaml")
+        if (DATA_DIR / f).exists()
+    ]
     vocab_files, _sources = read_files(paths)
     vocab = Vocabulary()
     for vf in vocab_files:
@@ -121,6 +125,8 @@ def load_vocabulary(paths: list | None = None) -> Vocabulary:
                 values = entry.model_dump(exclude={"parent"})
                 values["level"] = entry.level.value
                 vocab.add_place(Place(**values))
+            elif vf.kind == "conflicts":
+                vocab.add_conflict(Conflict(**entry.model_dump()))
             else:
                 values = entry.model_dump()
                 values["kind"], values["side"] = entry.kind.value, entry.side.value

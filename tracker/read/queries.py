@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from tracker.core.errors import TrackerError
 from tracker.domain import fields
-from tracker.domain.models import Claim, Claimant, Metric, Place, Source
+from tracker.domain.models import Claim, Claimant, Conflict, Metric, Place, Source
 from tracker.domain.vocab import Status
 from tracker.read.filters import (
     LONGEST_SEARCHED,
@@ -204,7 +204,21 @@ def filter_options(engine: Engine) -> dict[str, pd.DataFrame]:
             .join(per_claimant, per_claimant.c.id == Claimant.id)
             .order_by(per_claimant.c.n.desc(), Claimant.name)
         ).all()
+        conflicts = session.execute(
+            select(
+                Conflict.key,
+                Conflict.name,
+                Conflict.start,
+                Conflict.countries,
+                Conflict.default_metric,
+                Conflict.default_place,
+            ).order_by(Conflict.id)
+        ).all()
     return {
+        "conflicts": pd.DataFrame(
+            conflicts,
+            columns=["key", "name", "start", "countries", "default_metric", "default_place"],
+        ),
         "metrics": pd.DataFrame(metrics, columns=["key", "label", "noun", "cumulative", "claims"]),
         "places": pd.DataFrame(places, columns=["key", "name", "level", "claims"]),
         "claimants": pd.DataFrame(claimants, columns=["key", "name", "short_name", "claims"]),

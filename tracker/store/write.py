@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -195,6 +195,8 @@ class Resolved:
     claimant: str
     place: str
     new_claimant: str | None = None  # the name, when the claimant is new to the store
+    # Places from the world gazetteer the store lacks (the claim's and its parents').
+    new_places: list[dict] = field(default_factory=list)
 
 
 def resolve_claim(
@@ -223,13 +225,27 @@ def resolve_claim(
             + (f"; did you mean {hint}?" if hint else "; see data/metrics.yaml"),
         )
     place = vocab.place(claim.place)
+    new_places: list[dict] = []
     if place is None:
-        hint = vocab.suggest_place(claim.place)
-        problem(
-            "place",
-            f"unknown place {claim.place!r}"
-            + (f"; did you mean {hint}?" if hint else "; add it to data/places.yaml"),
-        )
+        from tracker.gazetteer.link import describe, world_place
+
+        match = world_place(claim.place, vocab)
+        if match.key is not None:
+            place, new_places = vocab.places[match.key], match.new
+        elif match.choices:
+            problem(
+                "place",
+                f"place {claim.place!r} may be "
+                + "; or ".join(describe(p) for p in match.choices[:5])
+                + ": write the key or ISO code of the one meant",
+            )
+        else:
+            hint = vocab.suggest_place(claim.place)
+            problem(
+                "place",
+                f"unknown place {claim.place!r}"
+                + (f"; did you mean {hint}?" if hint else "; add it to data/places.yaml"),
+            )
     claimant = vocab.claimant(claim.claimant)
     new_claimant = None
     if claimant is None:
@@ -245,7 +261,7 @@ def resolve_claim(
     if problems or metric is None or place is None:
         return None, problems
     claimant_key = claimant.key if claimant else vocab.new_claimant_key(new_claimant or "")
-    return Resolved(metric.key, claimant_key, place.key, new_claimant), []
+    return Resolved(metric.key, claimant_key, place.key, new_claimant, new_places), []
 
 
 def ensure_claimant(session: Session, vocab: Vocabulary, key: str, name: str) -> Claimant:
@@ -440,6 +456,10 @@ def add_claim(
     assert resolved is not None
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if resolved.new_places:
+        from tracker.gazetteer.link import ensure_places
+
+        ensure_places(session, vocab, resolved.new_places)
     key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
     if session.exec(select(Claim.id).where(Claim.key == key)).first():
         raise ValidationFailed(
@@ -566,6 +586,10 @@ def update_claim(
     assert resolved is not None
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if resolved.new_places:
+        from tracker.gazetteer.link import ensure_places
+
+        ensure_places(session, vocab, resolved.new_places)
     if recheck:
         # Only when the figure or quote changes: a status change on an older claim is not
         # held up by a check it was never asked to pass.
