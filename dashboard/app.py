@@ -8,6 +8,7 @@ the project folder goes first here so that `tracker` and `dashboard` are importe
 checkout (not from another installed copy), whichever way the app is started.
 """
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -17,8 +18,9 @@ if sys.path[:1] != [ROOT]:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, forms, sharing, state, widgets  # noqa: E402
+from dashboard import data, forms, login_cookie, sharing, state, widgets  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from tracker.core.config import database_url  # noqa: E402
 from tracker.core.errors import DatabaseUnavailable  # noqa: E402
 from tracker.files.synthetic import SYNTHETIC_WARNING, is_synthetic_loaded  # noqa: E402
 
@@ -47,6 +49,8 @@ st.set_page_config(
     menu_items={"About": "Every figure with its claimant, period, quote and source."},
 )
 state.init()
+with contextlib.suppress(DatabaseUnavailable):  # the page says what is wrong with it
+    login_cookie.restore(data.engine(database_url()))
 forms.refresh_account()
 embedded = sharing.is_embedded()
 page = st.navigation(pages_for(state.current_role()), position="hidden" if embedded else "sidebar")
@@ -54,6 +58,7 @@ synthetic_banner()
 if not embedded:
     with st.sidebar:
         forms.account_panel()
+        login_cookie.sync()
 try:
     page.run()
 except DatabaseUnavailable as exc:  # the database failed after the page opened it

@@ -22,7 +22,7 @@ from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.schemas import ClaimIn, problems_from
-from tracker.domain.vocab import Qualifier
+from tracker.domain.vocab import DateBasis, Qualifier
 from tracker.extraction.extractor import Candidate, extract_candidates
 
 FORM = state.ASSIST
@@ -38,6 +38,7 @@ COLUMNS = {
     "From": "period_start",
     "As of": "period_end",
     "Cumulative": "cumulative",
+    "Date known from": "date_basis",
     "Quote": "quote",
     "Reason to save anyway": "check_override",
 }
@@ -67,12 +68,20 @@ def find(vocab: Vocabulary, published: date) -> None:
     """The "Find claims" callback: candidates become the table's rows, all ticked."""
     text = st.session_state.get(state.ASSIST_TEXT) or ""
     candidates = extract_candidates(text, published, vocab) if text.strip() else []
-    st.session_state[state.ASSIST_ROWS] = frame(candidates)
+    st.session_state[state.ASSIST_ROWS] = frame(candidates, published)
     st.session_state[state.ASSIST_ROUND] = st.session_state.get(state.ASSIST_ROUND, 0) + 1
     forms.clear_feedback(FORM)
 
 
-def frame(candidates: list[Candidate]) -> pd.DataFrame:
+def date_basis(candidate: Candidate, published: date | None) -> str:
+    """How the draft's as-of date is known: a figure dated the day the article appeared took
+    its date from the publication; otherwise the text stated it (the curator corrects it)."""
+    if published is not None and candidate.period_end == published:
+        return DateBasis.source_published.value
+    return DateBasis.stated.value
+
+
+def frame(candidates: list[Candidate], published: date | None = None) -> pd.DataFrame:
     def figure(values: list[int | None]) -> pd.Series:
         return pd.Series(values, dtype="Int64")
 
@@ -92,6 +101,7 @@ def frame(candidates: list[Candidate]) -> pd.DataFrame:
             "From": [c.period_start for c in candidates],
             "As of": [c.period_end for c in candidates],
             "Cumulative": [c.cumulative for c in candidates],
+            "Date known from": [date_basis(c, published) for c in candidates],
             "Quote": [c.quote for c in candidates],
             "Reason to save anyway": [""] * len(candidates),
         }
@@ -131,11 +141,108 @@ def column_config(vocab: Vocabulary) -> dict[str, Any]:
         "From": config.DateColumn(format="YYYY-MM-DD"),
         "As of": config.DateColumn(format="YYYY-MM-DD"),
         "Cumulative": config.CheckboxColumn(),
+        "Date known from": config.SelectboxColumn(
+            options=list(forms.DATE_BASIS_LABELS),
+            format_func=lambda b: forms.DATE_BASIS_LABELS.get(b, b),
+            help=forms.FIELD_LABELS["date_basis"],
+            width="medium",
+        ),
         "Quote": config.TextColumn(width="large"),
         "Reason to save anyway": config.TextColumn(
             help="Only when a quote check fails: why the claim is right as entered"
         ),
     }
+
+
+def duplicate_warnings(engine, edited: pd.DataFrame) -> None:  # noqa: ANN001
+    """Each ticked draft whose statement is already stored, named by its row."""
+    drafts, _ = claims_of(edited)
+    for row, claim_in in drafts:
+        forms.same_statement_warning(engine, claim_in, row=row, links=False)
+
+
+def row_forms(rows: pd.DataFrame, vocab: Vocabulary, round_: int) -> pd.DataFrame:
+    """The drafts as one small form each, stacked (a phone's width): the same columns as
+    the table, returned as the table would return them."""
+    metrics = {k: m.label for k, m in vocab.metrics.items()}
+    claimants = {k: c.short_name or c.name for k, c in vocab.claimants.items()}
+    places = {k: f"{p.name} ({p.iso_code or k})" for k, p in vocab.places.items()}
+    out = []
+    for record in rows.to_dict("records"):
+        row = int(record["Row"])
+        k = f"{FORM}.form.{round_}.{row}"
+
+        def seeded(name: str, value: Any, k: str = k) -> str:
+            forms.seed(f"{k}.{name}", _value(value))
+            return f"{k}.{name}"
+
+        with st.container(border=True):
+            st.checkbox(f"Save row {row}", key=seeded("save", record["Save"]))
+            st.selectbox(
+                "What is counted",
+                list(metrics),
+                format_func=lambda m: metrics.get(m, m),
+                key=seeded("metric", record["Metric"]),
+            )
+            figure, qualifier = st.columns(2)
+            figure.number_input(
+                "Figure", min_value=0, step=1, key=seeded("value", record["Figure"])
+            )
+            qualifier.selectbox(
+                "Qualifier",
+                list(forms.QUALIFIER_LABELS),
+                format_func=lambda q: forms.QUALIFIER_LABELS.get(q, q),
+                key=seeded("qualifier", record["Qualifier"]),
+            )
+            st.selectbox(
+                "Claimant",
+                sorted(claimants, key=lambda c: claimants[c].casefold()),
+                format_func=lambda c: claimants.get(c, c),
+                index=None,
+                key=seeded("claimant", record["Claimant"]),
+                help=f"As written: {record['Claimant as written']}",
+            )
+            st.selectbox(
+                "Place",
+                sorted(places, key=lambda p: places[p].casefold()),
+                format_func=lambda p: places.get(p, p),
+                index=None,
+                key=seeded("place", record["Place"]),
+                help=f"As written: {record['Place as written']}",
+            )
+            start, end = st.columns(2)
+            start.date_input(
+                "Period from", key=seeded("start", record["From"]), **forms.DATE_LIMITS
+            )
+            end.date_input("As of", key=seeded("end", record["As of"]), **forms.DATE_LIMITS)
+            st.selectbox(
+                forms.FIELD_LABELS["date_basis"],
+                list(forms.DATE_BASIS_LABELS),
+                format_func=lambda b: forms.DATE_BASIS_LABELS.get(b, b),
+                key=seeded("basis", record["Date known from"]),
+            )
+            st.text_area("Quote", key=seeded("quote", record["Quote"]), height=80)
+            st.text_input(
+                "Reason to save anyway", key=seeded("override", record["Reason to save anyway"])
+            )
+        ss = st.session_state
+        out.append(
+            record
+            | {
+                "Save": ss[f"{k}.save"],
+                "Metric": ss[f"{k}.metric"],
+                "Figure": ss[f"{k}.value"],
+                "Qualifier": ss[f"{k}.qualifier"],
+                "Claimant": ss[f"{k}.claimant"],
+                "Place": ss[f"{k}.place"],
+                "From": ss[f"{k}.start"],
+                "As of": ss[f"{k}.end"],
+                "Date known from": ss[f"{k}.basis"],
+                "Quote": ss[f"{k}.quote"],
+                "Reason to save anyway": ss[f"{k}.override"],
+            }
+        )
+    return pd.DataFrame(out, columns=rows.columns)
 
 
 def _value(cell: Any) -> Any:
@@ -171,7 +278,7 @@ def claims_of(edited: pd.DataFrame) -> tuple[list[tuple[int, ClaimIn]], list[Pro
 def save(engine, source_id: int, edited: pd.DataFrame) -> bool:  # noqa: ANN001
     rows, problems = claims_of(edited)
     if problems:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return False
 
     def act() -> str:
@@ -209,15 +316,25 @@ def draw(engine, source: dict[str, Any], vocab: Vocabulary) -> None:  # noqa: AN
     if rows.empty:
         st.info("No figure found in this text.", icon=":material/search_off:")
         return
-    edited = st.data_editor(
-        rows,
-        key=f"{FORM}.table.{st.session_state.get(state.ASSIST_ROUND, 0)}",
-        column_config=column_config(vocab),
-        disabled=["Row", "Claimant as written", "Place as written"],
-        hide_index=True,
-        num_rows="fixed",
-        width="stretch",
+    round_ = st.session_state.get(state.ASSIST_ROUND, 0)
+    as_forms = st.toggle(
+        "One form per row (for narrow screens)",
+        key=f"{FORM}.as_forms",
+        help="The same drafts, each in a form of its own instead of one wide table.",
     )
+    if as_forms:
+        edited = row_forms(rows, vocab, round_)
+    else:
+        edited = st.data_editor(
+            rows,
+            key=f"{FORM}.table.{round_}",
+            column_config=column_config(vocab),
+            disabled=["Row", "Claimant as written", "Place as written"],
+            hide_index=True,
+            num_rows="fixed",
+            width="stretch",
+        )
+    duplicate_warnings(engine, edited)
     ticked = int(edited["Save"].fillna(False).astype(bool).sum())
     forms.other_errors(FORM, set())
     if st.button(

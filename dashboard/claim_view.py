@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, forms, sharing, state, widgets
-from dashboard.navigation import CHECKS, SOURCES
+from dashboard.navigation import CHECKS, SOURCE
 from tracker.checks.rules import RULES, Finding
 from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, Role
 from tracker.read.filters import ClaimFilter
@@ -31,7 +31,7 @@ ACTIONS = {"create": "added", "update": "corrected", "status": "reviewed"}
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "blue"}
 
 
-def show(store: data.Store, claim_id: int) -> bool:
+def show(store: data.CachedReads, claim_id: int) -> bool:
     """Draw claim `claim_id`'s page; False (nothing drawn) when there is no such claim."""
     claim = store.claim_detail(claim_id)
     if claim is None:
@@ -85,7 +85,7 @@ def show(store: data.Store, claim_id: int) -> bool:
                     "Archived copy", claim.get("source_archive_url"), key="claim.archive"
                 )
         st.page_link(
-            SOURCES,
+            SOURCE,
             label="Everything from this source",
             icon=":material/article:",
             query_params={"source": str(source_id)},
@@ -120,7 +120,7 @@ def show(store: data.Store, claim_id: int) -> bool:
 
     revisions = store.claim_history(claim_id)
     st.subheader(f"History ({len(revisions)})", anchor=False)
-    history(revisions, state.Vocabulary.from_options(store.filter_options()))
+    history(revisions, state.FilterChoices.from_options(store.filter_options()))
 
     others = claim["other_claims"]
     if not others.empty:
@@ -148,7 +148,7 @@ def chart_params(claim: Mapping[str, Any]) -> dict[str, str]:
     return params
 
 
-def status_notices(store: data.Store, claim: Mapping[str, Any]) -> None:
+def status_notices(store: data.CachedReads, claim: Mapping[str, Any]) -> None:
     """Say at the top when the claim should not be cited as it stands: retracted, or
     replaced by the claimant's newer figure (a running total restated or updated)."""
     if claim["status"] == "retracted":
@@ -180,7 +180,7 @@ def status_notices(store: data.Store, claim: Mapping[str, Any]) -> None:
         )
 
 
-def superseded_by(store: data.Store, claim: Mapping[str, Any]) -> dict[str, Any] | None:
+def superseded_by(store: data.CachedReads, claim: Mapping[str, Any]) -> dict[str, Any] | None:
     """The claimant's latest cumulative figure for the same metric and place, when that is
     another statement than this one; None for per-period figures (a later window does not
     replace an earlier one) and for the latest itself."""
@@ -219,7 +219,7 @@ def finding_box(finding: Finding) -> None:
         )
 
 
-def history(revisions: list[RevisionRecord], vocab: state.Vocabulary | None = None) -> None:
+def history(revisions: list[RevisionRecord], vocab: state.FilterChoices | None = None) -> None:
     """Every change, newest first: when, what (the fields before and after) and why."""
     curator = ROLE_RANK[state.current_role()] >= ROLE_RANK[Role.curator]
     if not curator:
@@ -241,7 +241,7 @@ def history(revisions: list[RevisionRecord], vocab: state.Vocabulary | None = No
                 st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def changes_frame(record: RevisionRecord, vocab: state.Vocabulary | None = None) -> pd.DataFrame:
+def changes_frame(record: RevisionRecord, vocab: state.FilterChoices | None = None) -> pd.DataFrame:
     """The fields a revision changed: their values when the claim was added, or before and
     after a correction, in words (names, not keys; "cumulative total", not True)."""
     changes = record.changes
@@ -272,7 +272,7 @@ VALUE_WORDS: dict[str, dict[Any, str]] = {
 }
 
 
-def cell(value: object, field: str | None = None, vocab: state.Vocabulary | None = None) -> str:
+def cell(value: object, field: str | None = None, vocab: state.FilterChoices | None = None) -> str:
     """A stored value in words: vocabulary keys as names, flags and codes as words, dates
     in the house style."""
     if value is None:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import state
 
 
-def picker(vocab: state.Vocabulary) -> str | None:
+def picker(vocab: state.FilterChoices) -> str | None:
     """The conflict chooser, above the chart; None when the store names no conflict."""
     if not vocab.conflicts:
         return None

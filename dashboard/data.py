@@ -86,7 +86,7 @@ def engine(url: str) -> Engine:
 
 
 @dataclass(frozen=True)
-class Store:
+class CachedReads:
     """The database as of one data version; every method is a cached query."""
 
     url: str
@@ -309,7 +309,7 @@ class NoSchema(DatabaseUnavailable):
     made by another version of the tracker (`tracker init` upgrades them)."""
 
 
-def open_store() -> Store:
+def open_store() -> CachedReads:
     """The configured database at its current data version.
 
     Raises DatabaseUnavailable (a missing file, a server down, a URL that is not one) or
@@ -327,7 +327,7 @@ def open_store() -> Store:
                 f"(schema revision {found or 'unrecorded'}, this version needs {needed})"
             )
         _ready.add(url)
-    return Store(url, queries.data_version(eng))
+    return CachedReads(url, queries.data_version(eng))
 
 
 _ready: set[str] = set()  # URLs whose schema was seen: tables are never dropped by the app
@@ -548,7 +548,7 @@ def _figures_chart(
 
 
 def _chart_findings(url: str, version: int, stamp: str, f: ClaimFilter) -> ChartFindings:
-    """`stamp`: the stored findings' when they cover `version` (Store.findings_stamp): read
+    """`stamp`: the stored findings' when they cover `version` (CachedReads.findings_stamp): read
     them, complete at any scale; else "": run the checks on the fly, as far as a page view
     can (right after a curator's save, before the refresh, or on a store never checked)."""
     if stamp:

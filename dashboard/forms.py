@@ -9,6 +9,7 @@ before their widgets exist (Streamlit refuses to change a drawn widget's value).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +18,8 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import data, state
-from dashboard.navigation import LOGIN
+from dashboard import data, login_cookie, state
+from dashboard.navigation import SOURCE as SOURCE_PAGE
 from dashboard.widgets import md
 from tracker import curation
 from tracker.core.config import database_url, without_secrets
@@ -79,6 +80,9 @@ FIELD_LABELS = {
     "side": "Side",
     "level": "Level",
     "source": "Source",
+    "password": "Password",
+    "again": "The password again",
+    "role": "Role",
 }
 
 DATE_LIMITS = {"min_value": state.DATE_MIN, "max_value": state.DATE_MAX, "format": "YYYY-MM-DD"}
@@ -92,14 +96,16 @@ def _a(word: str) -> str:
 
 
 def require_role(role: Role, doing: str) -> None:
-    """Stop the page with a refusal unless the user holds `role` (a viewer who opened the
-    page's address is asked to log in; the form is never drawn for them)."""
+    """Stop the page with a refusal unless the user holds `role`. A viewer (who opened the
+    page's address, perhaps from a colleague's link) can log in right here and stays on
+    this page, with its address and query, once logged in; the form is never drawn for
+    them before that."""
     current = state.current_role()
     if ROLE_RANK[current] >= ROLE_RANK[role]:
         return
     if current == Role.viewer:
         st.warning(f"Log in as {_a(role.value)} to {doing}.", icon=":material/lock:")
-        st.page_link(LOGIN, label="Log in", icon=":material/login:")
+        login_form("login.here")
     else:
         st.error(
             f"Your account is {_a(current.value)}: only {_a(role.value)} or above can {doing}.",
@@ -108,26 +114,81 @@ def require_role(role: Role, doing: str) -> None:
     st.stop()
 
 
+def login_form(form_key: str) -> None:
+    """Name and password; a login lasts (a cookie, `dashboard.login_cookie`) and the page
+    it was made on runs again, logged in. The password goes straight to
+    `tracker.curation.log_in` and is never shown, kept or logged."""
+    with st.form(form_key, clear_on_submit=True):
+        name = st.text_input("Account name", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Log in", type="primary", icon=":material/login:")
+    if not submitted:
+        return
+    if not name.strip() or not password:
+        st.error("Give your account name and password.", icon=":material/error:")
+        return
+    engine = data.engine(database_url())
+    try:
+        actor = curation.log_in(engine, name, password)
+        started = curation.start_login(engine, actor)
+    except TrackerError as exc:
+        # A refused login's message never says which of the two was wrong, and never
+        # contains the password; a back-off says how long to wait.
+        message = str(exc)
+        st.error(md(message[:1].upper() + message[1:] + "."), icon=":material/lock:")
+        return
+    clear_feedback(state.LOGIN)
+    state.log_in(actor.name, actor.role)
+    login_cookie.remember(started)
+    st.rerun()
+
+
+def log_out() -> None:
+    """End this login everywhere (its token is revoked, its cookie removed), then forget
+    the account in this tab."""
+    token = login_cookie.token()
+    if token:
+        # Without a database the tab is logged out all the same; the token expires.
+        with contextlib.suppress(DatabaseUnavailable):
+            curation.end_login(data.engine(database_url()), token)
+    login_cookie.forget()
+    state.log_out()
+
+
 def user() -> str | None:
     return state.current_user()
 
 
 def refresh_account() -> None:
     """Read the logged-in account again (once per run): an account disabled or demoted
-    since login loses its pages at once, not at its next write (which is refused anyway)."""
+    since login loses its pages at once, not at its next write (which is refused anyway),
+    and a login revoked elsewhere (logged out in another tab, a new password or role) or
+    expired ends here too."""
     name = state.current_user()
     if not name:
         return
     try:
-        actor = curation.actor_of(data.engine(database_url()), name)
+        engine = data.engine(database_url())
+        actor = curation.actor_of(engine, name)
+        token = login_cookie.token()
+        lasting = curation.resume_login(engine, token) if token else None
     except PermissionDenied:
-        actor = None
+        actor, token, lasting = None, None, None
     except DatabaseUnavailable:
         return  # the page says what is wrong with the database
     if actor is None or actor.disabled:
+        login_cookie.forget()
         state.log_out()
         st.warning(
             md(f"The account {name!r} is disabled or no longer exists: you are logged out."),
+            icon=":material/lock:",
+        )
+    elif token and (lasting is None or lasting.name != actor.name):
+        login_cookie.forget()
+        state.log_out()
+        st.warning(
+            "Your login has ended (logged out, expired, or the account's password or role "
+            "changed): log in again.",
             icon=":material/lock:",
         )
     elif Role(actor.role) != state.current_role():
@@ -140,7 +201,7 @@ def account_panel() -> None:
     if not name:
         return
     st.caption(md(f"Logged in as {name} ({state.current_role().value})"))
-    st.button("Log out", key="account.logout", on_click=state.log_out, icon=":material/logout:")
+    st.button("Log out", key="account.logout", on_click=log_out, icon=":material/logout:")
 
 
 # --- feedback: problems next to their fields ------------------------------------------------
@@ -156,6 +217,18 @@ class Feedback:
     conflict: str | None = None
     current: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The form's widget values when it was refused: a field's problem is shown only while
+    #: the field (or one it was checked against) still holds the value that was refused.
+    refused_values: dict[str, Any] = field(default_factory=dict)
+
+
+#: Fields checked against each other: changing either answers the other's problem.
+LINKED_FIELDS = {
+    "value": ("low", "high"),
+    "low": ("high", "value"),
+    "high": ("low", "value"),
+    "period_start": ("period_end",),
+}
 
 
 def feedback(form: str) -> Feedback:
@@ -185,7 +258,28 @@ def refused(form: str, exc: Exception) -> None:
     elif isinstance(exc, DatabaseUnavailable) and not isinstance(exc, DatabaseBusy):
         set_feedback(form, Feedback(problems=[Problem(not_saved(exc))]))
     else:
-        set_feedback(form, Feedback(problems=problems_of(exc)))
+        refuse(form, problems_of(exc))
+
+
+def refuse(form: str, problems: list[Problem]) -> None:
+    """Record the problems that refused a save, with the values they were found in."""
+    prefix = f"{form}."
+    values = {k: v for k, v in st.session_state.items() if str(k).startswith(prefix)}
+    set_feedback(form, Feedback(problems=problems, refused_values=values))
+
+
+def still_refused(form: str, problem: Problem) -> bool:
+    """False once the curator changed the field the problem is about (or a field it was
+    checked against): the old message must not stand under a corrected value."""
+    values = feedback(form).refused_values
+    base = base_field(problem.field)
+    if not values or not base:
+        return True
+    for name in (base, *LINKED_FIELDS.get(base, ())):
+        k = key(form, name)
+        if k in values and st.session_state.get(k) != values[k]:
+            return False
+    return True
 
 
 def not_saved(exc: DatabaseUnavailable) -> str:
@@ -227,7 +321,7 @@ def problem_text(problem: Problem) -> str:
 def field_errors(form: str, *names: str) -> None:
     """The problems of these fields, under them, each naming its field."""
     for problem in feedback(form).problems:
-        if base_field(problem.field) in names:
+        if base_field(problem.field) in names and still_refused(form, problem):
             st.error(md(f"{label(problem.field)}: {problem.message}"), icon=":material/error:")
 
 
@@ -337,6 +431,40 @@ DATE_BASIS_LABELS = {
     DateBasis.source_published.value: "the source's publication date",
     DateBasis.inferred.value: "inferred by the curator",
 }
+
+
+#: Stored values in words, for the history and the import preview.
+KIND_WORDS = {True: "cumulative total", False: "per-period figure"}
+
+
+def value_words(name: str, value: Any, vocab: Vocabulary | None = None) -> str:
+    """A stored field's value as a curator reads it: vocabulary keys by name, qualifiers
+    and date bases in words, figures with separators, yes/no for flags, "—" for none."""
+    base = base_field(name) or name
+    if value is None or value == "":
+        return "—"
+    if vocab is not None:
+        if base == "metric" and value in vocab.metrics:
+            return vocab.metrics[value].label
+        if base == "claimant" and value in vocab.claimants:
+            c = vocab.claimants[value]
+            return claimant_label(c.name, c.short_name)
+        if base == "place" and value in vocab.places:
+            p = vocab.places[value]
+            return place_label(p.name, p.iso_code or value)
+    if base == "cumulative" and isinstance(value, bool):
+        return KIND_WORDS[value]
+    if base == "qualifier":
+        return QUALIFIER_LABELS.get(value, str(value))
+    if base == "date_basis":
+        return DATE_BASIS_LABELS.get(value, str(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if base in ("value", "low", "high") and isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
 
 
 # --- the claim's fields ---------------------------------------------------------------------
@@ -671,6 +799,32 @@ def confirm_mismatch(form: str, check: QuoteCheck | None) -> None:
     )
     with right:
         field_errors(form, "check_override")
+
+
+def same_statement_warning(
+    engine: Any, draft: ClaimIn, *, row: int | None = None, links: bool = True
+) -> None:
+    """Warn while entering that the draft's statement (claimant, metric, place, period and
+    figure) is already stored, with a link to each stored copy: a relay of it is worth
+    storing (as a duplicate of it), a second copy from the same source is not."""
+    stored = curation.same_statement(engine, draft)
+    if not stored:
+        return
+    where = f"Row {row}: " if row is not None else ""
+    copies = "; ".join(
+        f"claim #{s.claim_id} ({s.publisher}, {s.published:%d %b %Y}: {s.title})" for s in stored
+    )
+    st.warning(
+        md(f"{where}the same statement is already stored: {copies}."),
+        icon=":material/content_copy:",
+    )
+    for s in stored if links else []:
+        st.page_link(
+            SOURCE_PAGE,
+            label=f"Open claim #{s.claim_id}'s source",
+            icon=":material/article:",
+            query_params={"source": str(s.source_id)},
+        )
 
 
 def draft_check(claim_in: ClaimIn | None, source: Any) -> QuoteCheck | None:

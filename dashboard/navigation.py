@@ -24,6 +24,7 @@ VIEWS = Path(__file__).resolve().parent / "views"
 FIGURES = VIEWS / "figures.py"
 CLAIMS = VIEWS / "claims.py"
 SOURCES = VIEWS / "sources.py"
+SOURCE = VIEWS / "source.py"
 CHECKS = VIEWS / "checks.py"
 ABOUT = VIEWS / "about.py"
 LOGIN = VIEWS / "login.py"
@@ -34,6 +35,8 @@ EDIT_SOURCE = VIEWS / "edit_source.py"
 IMPORT = VIEWS / "import_files.py"
 HISTORY = VIEWS / "history.py"
 INBOX = VIEWS / "inbox.py"
+REVIEW = VIEWS / "review.py"
+ACCOUNTS = VIEWS / "accounts.py"
 
 #: Curation pages: (file, title, icon, URL path, the least role that sees it in the menu).
 #: The correction pages are reached from a claim's card or a source's page, never the menu.
@@ -41,8 +44,10 @@ CURATION_PAGES = (
     (ADD_SOURCE, "Add source", ":material/note_add:", "add-source", Role.curator),
     (INBOX, "Inbox", ":material/inbox:", "inbox", Role.curator),
     (ADD_CLAIMS, "Add claims", ":material/playlist_add:", "add-claims", Role.curator),
+    (REVIEW, "Review", ":material/fact_check:", "review", Role.curator),
     (IMPORT, "Import files", ":material/upload_file:", "import", Role.editor),
     (HISTORY, "History", ":material/history:", "history", Role.curator),
+    (ACCOUNTS, "Accounts", ":material/manage_accounts:", "accounts", Role.admin),
     (EDIT_CLAIM, "Correct a claim", ":material/edit:", "edit-claim", None),
     (EDIT_SOURCE, "Correct a source", ":material/edit_note:", "edit-source", None),
 )
@@ -53,6 +58,13 @@ def reader_pages() -> list[st.Page]:
         st.Page(FIGURES, title="Figures", icon=":material/show_chart:", default=True),
         st.Page(CLAIMS, title="Claims", icon=":material/table_rows:", url_path="claims"),
         st.Page(SOURCES, title="Sources", icon=":material/article:", url_path="sources"),
+        st.Page(
+            SOURCE,
+            title="Source",
+            icon=":material/article:",
+            url_path="source",
+            visibility="hidden",
+        ),
         st.Page(CHECKS, title="Checks", icon=":material/rule:", url_path="checks"),
         st.Page(ABOUT, title="About", icon=":material/info:", url_path="about"),
     ]

@@ -123,6 +123,8 @@ CURATION_PREFIXES = (
     "import.",
     "assist.",
     "history.",
+    "accounts.",
+    "review_inbox.",
     "inbox.",
 )
 
@@ -181,7 +183,7 @@ def log_out() -> None:
 
 
 @dataclass(frozen=True)
-class Vocabulary:
+class FilterChoices:
     """The keys the filters can take, with their labels (from `queries.filter_options`)."""
 
     metrics: dict[str, str]
@@ -193,7 +195,7 @@ class Vocabulary:
     conflict_defaults: dict[str, tuple[str | None, str | None]] = dc_field(default_factory=dict)
 
     @classmethod
-    def from_options(cls, options: Mapping[str, pd.DataFrame]) -> Vocabulary:
+    def from_options(cls, options: Mapping[str, pd.DataFrame]) -> FilterChoices:
         m, p, c = options["metrics"], options["places"], options["claimants"]
         w = options.get("conflicts")
         if w is None:
@@ -376,7 +378,7 @@ def _enc_flag(value: bool) -> list[str]:
     return ["1"] if value else []
 
 
-def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list[Field]:
+def figures_fields(vocab: FilterChoices, period_default: str | None = None) -> list[Field]:
     """The Figures page: the conflict first (its defaults follow), metric and place (always
     set), kind, claimants, dates, retracted, places side by side, period length and log
     scale. `period_default`: the view's most common period length once known, left out of
@@ -438,7 +440,7 @@ def figures_fields(vocab: Vocabulary, period_default: str | None = None) -> list
     ]
 
 
-def claims_fields(vocab: Vocabulary) -> list[Field]:
+def claims_fields(vocab: FilterChoices) -> list[Field]:
     """The Claims page: every filter optional, plus text search, sort and page."""
     statuses = {s.value: s.value for s in Status}
     sorts = {s: s for name in CLAIM_SORTS for s in (name, f"-{name}")}
@@ -596,7 +598,7 @@ def reset_page(key: str) -> Callable[[], None]:
     return reset
 
 
-def conflict_changed(vocab: Vocabulary) -> None:
+def conflict_changed(vocab: FilterChoices) -> None:
     """An on_change callback: another conflict opens on its own metric, place and kind."""
     conflict = st.session_state.get(FIG_CONFLICT)
     st.session_state[FIG_METRIC] = vocab.metric_for(conflict)
@@ -605,7 +607,7 @@ def conflict_changed(vocab: Vocabulary) -> None:
     st.session_state[FIG_CLAIMANTS] = []
 
 
-def metric_changed(vocab: Vocabulary) -> None:
+def metric_changed(vocab: FilterChoices) -> None:
     """An on_change callback: a new metric shows its own kind of figure (cumulative or per
     period) by default, and its own most common period length."""
     st.session_state[FIG_KIND] = vocab.default_kind(st.session_state.get(FIG_METRIC))

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCES
+from dashboard.navigation import ADD_CLAIMS, EDIT_CLAIM, EDIT_SOURCE, SOURCE
 from tracker import curation
 from tracker.core.config import database_url, shown_url, without_secrets
 from tracker.core.errors import DatabaseUnavailable
@@ -62,7 +62,7 @@ def present(value: Any) -> bool:
 # --- the store, or a friendly stop ---------------------------------------------------------
 
 
-def open_store() -> data.Store:
+def open_store() -> data.CachedReads:
     """The store at its current data version; a page that cannot reach it says why and
     what to do, and stops."""
     try:
@@ -97,7 +97,7 @@ def database_error(exc: DatabaseUnavailable) -> None:
     )
 
 
-def stop_if_empty(store: data.Store) -> None:
+def stop_if_empty(store: data.CachedReads) -> None:
     """An empty database is a state, not an error: say how to fill it."""
     if store.totals()["claims"] == 0:
         st.info(
@@ -137,7 +137,7 @@ def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
     )
 
 
-def figures_filters(vocab: state.Vocabulary, offered: set[str] | None = None) -> None:
+def figures_filters(vocab: state.FilterChoices, offered: set[str] | None = None) -> None:
     """The Figures page's filters (in the sidebar; a phone opens it from the top left).
     `offered`: the metrics with figures for the chosen place (None: all); the others are
     not offered, so that no choice leads to an empty chart."""
@@ -228,7 +228,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return word if n == 1 else (many or f"{word}s")
 
 
-def claims_filters(vocab: state.Vocabulary) -> None:
+def claims_filters(vocab: state.FilterChoices) -> None:
     """The Claims page's filters; any change starts again at page 1."""
     reset = state.reset_page(state.CLAIMS_PAGE)
     st.text_input(
@@ -388,7 +388,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
             key=f"open_claim_{claim['claim_id']}",
         )
         st.page_link(
-            SOURCES,
+            SOURCE,
             label="Everything from this source",
             icon=":material/article:",
             query_params={"source": str(int(claim["source_id"]))},
@@ -407,12 +407,19 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
 # --- ways into the curation forms, for those allowed -----------------------------------------
 
 
-def correction_link(claim_id: int) -> None:
+def correction_link(claim_id: int, *, explain: bool = False) -> None:
     """A link to the claim's correction form, shown only to a user who may correct it (an
     editor, or the curator who entered it, before review); the form checks again, and the
-    library refuses the write anyway."""
+    library refuses the write anyway. With `explain` (a claim the user picked to correct),
+    a user who may not is told why and whom to ask."""
     user = state.current_user()
-    if user and curation.may_edit_claim(data.engine(database_url()), user, claim_id):
+    if not user:
+        return
+    refusal = curation.why_not_edit_claim(data.engine(database_url()), user, claim_id)
+    if refusal is not None:
+        if explain:
+            st.info(md(f"You cannot correct this claim: {refusal}."), icon=":material/lock:")
+    else:
         st.page_link(
             EDIT_CLAIM,
             label="Correct this claim",
@@ -454,7 +461,7 @@ def source_curation_links(source_id: int, claims: pd.DataFrame) -> None:
         key=state.SOURCES_CORRECT,
     )
     if choice is not None:
-        correction_link(int(choice))
+        correction_link(int(choice), explain=True)
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -700,7 +707,7 @@ def scroll_into_view(key: str) -> None:
     )
 
 
-def filter_words(f: Any, vocab: state.Vocabulary) -> str:
+def filter_words(f: Any, vocab: state.FilterChoices) -> str:
     """A filter as a reader says it: names, not keys; dates in the house style ("all
     claims" when empty). Exports keep `ClaimFilter.describe`, which names keys."""
     parts = []

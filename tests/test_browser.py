@@ -158,13 +158,13 @@ def test_click_a_point_see_its_source_card_and_reach_the_source(
     for href in page.locator("[data-testid='stMain'] a[href]").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     ):
-        assert href.startswith(("https://", "http://", "#", "sources", "/")), href
+        assert href.startswith(("https://", "http://", "#", "sources", "source?", "/")), href
     page.screenshot(path=tmp_path / "figures-card.png", full_page=True)
     assert (tmp_path / "figures-card.png").stat().st_size > 10_000
 
     # The card leads to the source's own page.
     card.get_by_role("link", name="Everything from this source").click()
-    page.wait_for_url(f"**/sources?source={sources[POLICE_URL]}")
+    page.wait_for_url(f"**/source?source={sources[POLICE_URL]}")
     heading = page.get_by_role("heading", name="Ukrainian police: More than 12,000 civilians")
     expect(heading).to_be_visible()
     wait_for_app(page)
@@ -221,10 +221,10 @@ def test_selecting_a_row_of_the_sources_list_opens_that_source_and_back(page, ap
     box = grid.bounding_box()
     # The first row's selection box: left edge of the grid, under its header row.
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    page.wait_for_url("**/sources?source=*")
+    page.wait_for_url("**/source?source=*")
     expect(page.get_by_text("Claims taken from this source")).to_be_visible()
     wait_for_app(page)
-    page.get_by_role("button", name="All sources").click()
+    page.get_by_test_id("stMain").get_by_role("link", name="All sources").click()
     expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     wait_for_app(page)
     page.wait_for_url(f"{app_url}/sources")  # the address bar says what is shown

@@ -131,7 +131,7 @@ def test_a_bad_source_cell_names_the_source_column():
 def test_the_header_must_be_the_exports():
     text = "metric,vaule,claimant,place,period_end,quote\ncivilian_killed,1,ohchr,UA,2023-01-01,1\n"
     assert problems_of(text) == [
-        "claims.csv:1 vaule: is not a column of the export format (a typo?)",
+        "claims.csv:1 vaule: is not a column of the export format; did you mean value?",
         "claims.csv:1: missing column(s): source_url, source_title, source_publisher, "
         "source_published",
     ]

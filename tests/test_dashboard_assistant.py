@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.curation_support import errors, successes
+from tests.curation_support import errors, successes, warnings
 from tracker.domain.models import Claim
 from tracker.store.db import make_engine, read_session
 
@@ -105,3 +105,69 @@ def test_a_row_the_store_refuses_names_its_row_and_nothing_is_saved(open_as, cur
     assert message.startswith("row 3, Quote: the figure 7 does not appear in the quote")
     assert claims(url) == []
     assert len(at.data_editor) == 1  # still there, to be fixed
+
+
+def test_each_draft_has_a_date_basis_column_kept_with_the_claim(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    at = find(open_as, url, source_id)
+    rows = at.data_editor[0].value
+    assert set(rows["Date known from"]) <= {"stated", "source_published"}
+    at.session_state[table_key(at)] = {
+        "edited_rows": {
+            0: {"Date known from": "announced"},
+            1: {"Save": False},
+            2: {"Save": False},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="assist.save").click().run()
+    assert not at.exception
+    [stored] = claims(url)
+    assert stored.date_basis == "announced"
+
+
+def test_saving_the_drafts_again_names_every_duplicate_row(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    at = find(open_as, url, source_id)
+    at.session_state[table_key(at)] = {
+        "edited_rows": {2: {"Claimant": "example_monitor"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="assist.save").click().run()
+    assert len(claims(url)) == 3
+    at = find(open_as, url, source_id)
+    at.session_state[table_key(at)] = {
+        "edited_rows": {2: {"Claimant": "example_monitor"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    # Before saving: each draft already stored is said, by its row.
+    stored_warnings = [w for w in warnings(at) if "already stored" in w]
+    assert [w.split(":")[0] for w in stored_warnings] == ["Row 1", "Row 2", "Row 3"]
+    at.button(key="assist.save").click().run()
+    refused = [e for e in errors(at) if "already has a claim" in e]
+    assert [e.split(",")[0] for e in refused] == ["row 1", "row 2", "row 3"]
+    assert len(claims(url)) == 3
+
+
+def test_the_drafts_can_be_edited_as_one_form_per_row(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    at = find(open_as, url, source_id)
+    at.toggle(key="assist.as_forms").set_value(True).run()
+    assert not at.exception
+    assert not at.data_editor
+    round_ = at.session_state["assist.round"]
+    assert at.number_input(key=f"assist.form.{round_}.1.value").value == 7199
+    at.checkbox(key=f"assist.form.{round_}.2.save").uncheck()
+    at.checkbox(key=f"assist.form.{round_}.3.save").uncheck()
+    at.selectbox(key=f"assist.form.{round_}.1.qualifier").set_value("at_least").run()
+    assert at.button(key="assist.save").label == "Save the 1 ticked claim(s)"
+    at.button(key="assist.save").click().run()
+    assert not at.exception
+    [stored] = claims(url)
+    assert (stored.value, stored.qualifier) == (7199, "at_least")

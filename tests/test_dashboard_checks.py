@@ -99,8 +99,8 @@ def test_checks_page_groups_the_findings_by_check_with_counts_and_links(open_app
             assert any(p == "" and q == f"claim={claim_id}" for _, p, q in shown_links)
         for url in finding.sources:
             assert ("article", url, "") in shown_links
-            assert any(p == "sources" and q == f"source={sources[url]}" for _, p, q in shown_links)
-    assert all(p in ("", "sources") or p.startswith("https://") for _, p, _ in shown_links)
+            assert any(p == "source" and q == f"source={sources[url]}" for _, p, q in shown_links)
+    assert all(p in ("", "source") or p.startswith("https://") for _, p, _ in shown_links)
 
 
 def test_a_check_in_the_link_lists_only_that_check(open_app, dashboard_sqlite_url):
@@ -364,7 +364,7 @@ def test_a_finding_over_many_claims_links_the_first_few_and_counts_the_rest(
     assert (len(finding.claims), len(finding.sources)) == (10, 10)
     shown = links(at)
     assert len([q for _, p, q in shown if p == "" and q.startswith("claim=")]) == 6
-    assert len([q for _, p, q in shown if p == "sources"]) == 4
+    assert len([q for _, p, q in shown if p == "source"]) == 4
     assert len([p for _, p, _ in shown if p.startswith("https://")]) == 4
     assert any("And 4 more claim(s) and 6 more source(s)" in c.value for c in at.caption)
 

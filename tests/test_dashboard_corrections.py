@@ -179,7 +179,8 @@ def test_a_second_save_of_the_same_claim_is_refused_with_the_other_change_shown(
     [message] = errors(mine)
     assert message.startswith("This claim was changed by eddie at ")
     assert message.endswith(
-        "since you opened it (now version 2); reload it and apply your change again."
+        "since you opened it, in the field(s) you changed too (quote; now version 2); reload "
+        "it and apply your change again."
     )
     changed = mine.dataframe[0].value
     assert changed.to_dict("list") == {
@@ -286,7 +287,7 @@ def test_a_source_page_offers_corrections_only_to_those_allowed(open_as, curatio
     claim_id = enter_claim(url, source_id)
 
     def links(user: str | None) -> dict[str, str]:
-        at = open_as(url, user, "views/sources.py", source=str(source_id))
+        at = open_as(url, user, "views/source.py", source=str(source_id))
         if user:
             at.selectbox(key="sources.correct_claim").set_value(claim_id).run()
         assert not at.exception
@@ -344,7 +345,9 @@ def test_history_shows_who_changed_what_and_why_filtered_by_claim_source_and_use
     assert changes_by(at) and all("UTC by cora." in c for c in changes_by(at))
 
 
-def test_a_stale_source_correction_is_refused_with_the_other_change_shown(open_as, curation_sqlite):
+def test_a_source_correction_made_meanwhile_to_another_field_is_kept_with_mine(
+    open_as, curation_sqlite
+):
     url, source_id = curation_sqlite
     mine = open_as(url, "cora", EDIT_SOURCE, source=str(source_id))
     engine = make_engine(url)
@@ -360,14 +363,57 @@ def test_a_stale_source_correction_is_refused_with_the_other_change_shown(open_a
     mine.text_input(key="edit_source.title").input("Monitor updates its civilian count")
     mine.text_input(key="edit_source.reason").input("new headline")
     mine.button(key="edit_source.save").click().run()
+    assert not errors(mine)
+    assert successes(mine) == ["Saved as version 3. Changed: headline."]
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        source = session.get(Source, source_id)
+        assert (source.title, source.publisher) == (
+            "Monitor updates its civilian count",
+            "Example Wire (EW)",
+        )
+    engine.dispose()
+
+
+def test_a_stale_source_correction_of_the_same_field_is_refused_with_the_other_change_shown(
+    open_as, curation_sqlite
+):
+    url, source_id = curation_sqlite
+    mine = open_as(url, "cora", EDIT_SOURCE, source=str(source_id))
+    engine = make_engine(url)
+    curation.edit_source(
+        engine,
+        "eddie",
+        source_id,
+        {"title": "Monitor raises its count"},
+        expected_version=1,
+        reason="the outlet's new headline",
+    )
+    engine.dispose()
+    mine.text_input(key="edit_source.title").input("Monitor updates its civilian count")
+    mine.text_input(key="edit_source.reason").input("new headline")
+    mine.button(key="edit_source.save").click().run()
     [message] = errors(mine)
     assert message.startswith("This source was changed by eddie at ")
     assert mine.dataframe[0].value.to_dict("list") == {
-        "Field": ["Publisher"],
-        "When you opened it": ["Example Wire"],
-        "Now": ["Example Wire (EW)"],
+        "Field": ["Headline"],
+        "When you opened it": [ARTICLE["title"]],
+        "Now": ["Monitor raises its count"],
     }
     engine = make_engine(url)
     with read_session(engine) as session:
-        assert session.get(Source, source_id).title == ARTICLE["title"]
+        assert session.get(Source, source_id).title == "Monitor raises its count"
     engine.dispose()
+
+
+def test_a_curator_who_picks_a_claim_they_may_not_correct_is_told_why(open_as, curation_sqlite):
+    url, source_id = curation_sqlite
+    claim_id = enter_claim(url, source_id)  # entered by cora
+    at = open_as(url, "carl", "views/source.py", source=str(source_id))
+    at.selectbox(key="sources.correct_claim").set_value(claim_id).run()
+    assert not at.exception
+    [info] = [plain(i.value) for i in at.info if "cannot correct" in plain(i.value)]
+    assert info == (
+        f"You cannot correct this claim: claim #{claim_id} was entered by cora: a curator "
+        "corrects only the claims they entered; ask an editor."
+    )

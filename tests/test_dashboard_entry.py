@@ -84,7 +84,7 @@ def test_an_already_stored_url_is_caught_before_saving_with_a_link_to_it(open_as
         "“Monitor updates its count”."
     )
     links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
-    assert links["sources"] == f"source={source_id}"
+    assert links["source"] == f"source={source_id}"
     assert at.button(key="add_source.save").disabled
     assert counts(url)["sources"] == 1
 
@@ -207,7 +207,7 @@ def test_a_claim_field_left_empty_is_named_next_to_it(open_as, curation_sqlite):
     ("fields", "key", "message"),
     [
         ({"value": "seven"}, "entry.value", "Figure: must be a whole number, got 'seven'"),
-        ({"value": "-5"}, "entry.value", "Figure: must be a whole number, got '-5'"),
+        ({"value": "-5"}, "entry.value", "Figure: cannot be negative"),
         (
             {"value": "", "low": "50", "high": "40"},
             "entry.low",

@@ -4,6 +4,7 @@ one transaction with a progress bar: every file lands or none does."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from tests.curation_support import (
     ARTICLE,
@@ -15,8 +16,11 @@ from tests.curation_support import (
     errors,
     plain,
     successes,
+    yaml_file,
 )
-from tests.helpers import claim
+from tests.helpers import claim, source_doc
+from tracker import curation
+from tracker.core.errors import ValidationFailed
 from tracker.domain.schemas import ClaimIn
 from tracker.domain.vocab import Role
 from tracker.store.db import make_engine, write_session
@@ -126,3 +130,149 @@ def test_a_change_to_the_store_after_the_report_is_caught_and_nothing_is_written
         f"claim id 'example-new-1' already belongs to {ARTICLE['url']}"
     ]
     assert counts(url) == before  # the file's other claim and its source were not written
+
+
+SECOND_SOURCE = yaml_file(
+    "monitor-april.yaml",
+    source_doc(
+        claims=[
+            claim(
+                id="example-april-1",
+                value=9100,
+                period_end="2023-04-01",
+                **MONITOR_CLAIM,
+                quote="9,100 civilians killed",
+            ),
+        ],
+        url="https://example.org/news/monitor-april",
+        title="Monitor's April count",
+        publisher="Example Wire",
+        published="2023-04-02",
+    ),
+)
+
+
+def fail_writing_claim(url: str, key: str) -> None:
+    """A database that fails as a full disk would, when the claim `key` is written: the
+    write of one file fails, whatever order or grouping the code writes rows in."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER fail_on_second_file BEFORE INSERT ON claim "
+                f"WHEN NEW.key = '{key}' "
+                "BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END"
+            )
+        )
+    engine.dispose()
+
+
+def test_an_upload_whose_write_fails_on_the_second_file_stores_nothing_of_the_first(
+    open_as, curation_sqlite
+):
+    url, _ = curation_sqlite
+    at = upload(open_as, url, NEW_SOURCE, SECOND_SOURCE)
+    assert [b for b in at.button if b.key == "import.go"]
+    fail_writing_claim(url, "example-april-1")  # a claim of the second file
+    before = counts(url)
+    at.button(key="import.go").click().run()
+    assert not at.exception
+    assert errors(at)[0] == "Nothing was imported:"
+    assert not successes(at)
+    assert counts(url) == before  # sources, claims and revisions: the first file too
+
+
+def test_the_preview_lists_each_claim_with_figure_claimant_place_period_and_quote(
+    open_as, curation_sqlite
+):
+    url, _ = curation_sqlite
+    at = upload(open_as, url, NEW_SOURCE)
+    assert not at.exception
+    added = at.dataframe[0].value.to_dict("records")
+    assert added[0] == {
+        "Line": added[0]["Line"],
+        "Claim": "example-new-1",
+        "What": "Civilians killed",
+        "Figure": "at least 8,006",
+        "Claimant": "Example Monitor",
+        "Place": "Ukraine (UA)",
+        "Period": added[0]["Period"],
+        "Quote": "8,006 civilians killed",
+    }
+    assert "2023" in added[0]["Period"]
+
+
+def test_the_preview_shows_each_changed_field_before_and_after(open_as, curation_sqlite):
+    url, _ = curation_sqlite
+    at = upload(open_as, url, NEW_SOURCE)
+    at.button(key="import.go").click().run()
+    changed = yaml_file(
+        "monitor-march.yaml",
+        source_doc(
+            claims=[
+                claim(
+                    id="example-new-1",
+                    value=8006,
+                    qualifier="about",
+                    period_end="2023-02-15",
+                    **MONITOR_CLAIM,
+                    quote="8,006 civilians killed",
+                ),
+            ],
+            url="https://example.org/news/monitor-march",
+            title="Monitor's March count",
+            publisher="Example Wire",
+            published="2023-03-01",
+        ),
+    )
+    at.file_uploader[0].set_value([changed]).run()
+    assert not at.exception
+    changes = at.dataframe[-1].value.to_dict("records")
+    assert [(c["Claim"], c["Field"], c["Before"], c["After"]) for c in changes] == [
+        ("example-new-1", "Qualifier", "at least", "about")
+    ]
+
+
+def test_a_new_claimant_is_listed_and_must_be_confirmed_before_importing(open_as, curation_sqlite):
+    url, _ = curation_sqlite
+    doc = source_doc(
+        claims=[
+            claim(
+                id="example-newcomer",
+                value=12,
+                period_end="2023-02-15",
+                metric="civilian_killed",
+                place="UA",
+                claimant="Example Harbour Authority",
+                quote="12 civilians killed",
+            )
+        ],
+        url="https://example.org/news/harbour",
+        published="2023-03-01",
+    )
+    at = upload(open_as, url, yaml_file("harbour.yaml", doc))
+    assert not at.exception
+    assert any(
+        "Example Harbour Authority (example_harbour_authority)" in plain(m.value)
+        for m in at.markdown
+    )
+    assert not [b for b in at.button if b.key == "import.go"]  # not before confirming
+    before = counts(url)
+    at.checkbox(key="import.confirm_new").check().run()
+    at.button(key="import.go").click().run()
+    assert not at.exception
+    assert counts(url)["claims"] == before["claims"] + 1
+
+
+def test_the_library_refuses_an_unconfirmed_new_claimant(curation_sqlite):
+    url, _ = curation_sqlite
+    doc = source_doc(
+        claims=[claim(id="x-1", claimant="Example Harbour Authority", quote="7,199")],
+        url="https://example.org/news/harbour",
+    )
+    engine = make_engine(url)
+    before = counts(url)
+    with pytest.raises(ValidationFailed, match="new claimant"):
+        curation.import_upload(engine, "eddie", [yaml_file("h.yaml", doc)[:2]])
+    engine.dispose()
+    assert counts(url) == before

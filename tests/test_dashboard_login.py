@@ -19,6 +19,8 @@ CURATION_VIEWS = [
     "views/edit_source.py",
     "views/import_files.py",
     "views/history.py",
+    "views/review.py",
+    "views/accounts.py",
 ]
 
 
@@ -36,13 +38,13 @@ def test_curation_pages_join_the_menu_only_for_those_allowed():
     at = AppTest.from_function(_menus, default_timeout=60).run()
     assert not at.exception
     readers = "'': ['Figures', 'Claims', 'Sources', 'Checks', 'About']"
-    curation = "'Add source', 'Inbox', 'Add claims'"
+    curation = "'Add source', 'Inbox', 'Add claims', 'Review'"
     assert [t.value for t in at.text] == [
         f"viewer: {{{readers}, 'Account': ['Log in']}}",
         f"curator: {{{readers}, 'Curation': [{curation}, 'History'], 'Account': ['Account']}}",
         f"editor: {{{readers}, 'Curation': [{curation}, 'Import files', 'History'], "
         "'Account': ['Account']}",
-        f"admin: {{{readers}, 'Curation': [{curation}, 'Import files', 'History'], "
+        f"admin: {{{readers}, 'Curation': [{curation}, 'Import files', 'History', 'Accounts'], "
         "'Account': ['Account']}",
     ]
 
@@ -128,8 +130,10 @@ def test_a_viewer_opening_a_curation_page_is_refused_not_shown_the_form(
     assert not at.exception
     [warning] = at.warning
     assert warning.value.startswith("Log in as a")
-    assert not at.text_input and not at.text_area and not at.button
-    assert [p.proto.page for p in at.get("page_link")][-1] == "login"
+    # The only fields are the login form's, drawn right there: none of the page's own.
+    assert [w.label for w in at.text_input] == ["Account name", "Password"]
+    assert {w.form_id for w in at.text_input} == {"login.here"}
+    assert not at.text_area and [b.label for b in at.button] == ["Log in"]
 
 
 def test_a_curator_opening_the_import_page_is_refused(open_as, curation_sqlite):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from tests.conftest import DATA, VOCAB_FILES
@@ -11,8 +16,25 @@ from tracker.core.errors import PermissionDenied, ValidationFailed
 from tracker.domain.models import Claim, Claimant, Revision, Source
 from tracker.domain.vocab import Role
 from tracker.files.importer import import_paths
+from tracker.files.reading import expand_paths
 from tracker.store.db import read_session
 from tracker.store.write import SYSTEM, Actor
+
+
+@contextmanager
+def failing_claim_insert(engine: Engine, key: str) -> Iterator[None]:
+    """The database fails when the claim `key` is written, however the rows are grouped
+    into statements (one row or an executemany of many)."""
+
+    def check(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO CLAIM") and key in repr(parameters):
+            raise RuntimeError("simulated failure while writing a claim")
+
+    event.listen(engine, "before_cursor_execute", check)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", check)
 
 
 def count(engine, model) -> int:
@@ -73,12 +95,38 @@ def test_a_claim_left_out_of_a_changed_file_is_kept(vocab_engine, tmp_path):
     assert count(vocab_engine, Claim) == 2
 
 
-def test_one_bad_file_refuses_the_whole_import(vocab_engine, tmp_path):
-    write_doc(tmp_path / "good.yaml", source_doc())
-    write_doc(tmp_path / "bad.yaml", source_doc([claim(value=-3)], url="https://example.org/b"))
+def test_one_bad_file_after_good_ones_refuses_the_whole_import(vocab_engine, tmp_path):
+    # The bad file is read last: an import that wrote file by file would have stored the
+    # good ones before reaching it.
+    write_doc(tmp_path / "a-good.yaml", source_doc())
+    write_doc(
+        tmp_path / "b-good.yaml",
+        source_doc([claim(id="example-b")], url="https://example.org/b", title="B"),
+    )
+    bad = write_doc(
+        tmp_path / "c-bad.yaml", source_doc([claim(value=-3)], url="https://example.org/c")
+    )
+    assert expand_paths([tmp_path])[-1] == bad
+    before = count(vocab_engine, Revision)
     problems = refused(vocab_engine, [tmp_path])
-    assert problems == [f"{tmp_path / 'bad.yaml'}:9 claims[0].value: cannot be negative"]
+    assert problems == [f"{bad}:9 claims[0].value: cannot be negative"]
     assert count(vocab_engine, Source) == 0 and count(vocab_engine, Claim) == 0
+    assert count(vocab_engine, Revision) == before
+
+
+def test_a_write_that_fails_on_the_last_file_stores_none_of_the_others(vocab_engine, tmp_path):
+    """Valid files, but the database fails while writing the last one: the files before it
+    are not left stored (one transaction, not one per file)."""
+    write_doc(tmp_path / "a.yaml", source_doc())
+    write_doc(
+        tmp_path / "b.yaml",
+        source_doc([claim(id="example-b")], url="https://example.org/b", title="B"),
+    )
+    before = count(vocab_engine, Revision)
+    with pytest.raises(RuntimeError), failing_claim_insert(vocab_engine, "example-b"):
+        import_paths(vocab_engine, SYSTEM, [tmp_path])
+    assert count(vocab_engine, Source) == 0 and count(vocab_engine, Claim) == 0
+    assert count(vocab_engine, Revision) == before
 
 
 def test_problems_name_file_line_and_field_for_every_claim(vocab_engine, tmp_path):

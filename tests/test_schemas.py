@@ -77,7 +77,7 @@ def test_unknown_qualifier_lists_the_allowed_ones():
 def test_a_misspelt_field_is_reported_not_dropped():
     with pytest.raises(ValidationError) as exc:
         ClaimIn.model_validate(BASE_CLAIM | {"vaule": 3})
-    assert fields_of(exc.value) == {"vaule": "is not a field of this format (a typo?)"}
+    assert fields_of(exc.value) == {"vaule": "is not a field of this format; did you mean value?"}
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,8 @@ from tracker.store.write import (
     add_claimant,
     add_place,
     add_source,
+    revert_claim,
+    revert_source,
     set_claim_status,
     update_claim,
     update_source,
@@ -95,6 +97,35 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(vocab_engine, claim_
     assert len(revisions(vocab_engine, claim_id)) == 2
 
 
+def test_edits_of_different_fields_from_the_same_version_are_both_kept(vocab_engine, claim_id):
+    with write_session(vocab_engine) as s:
+        update_claim(s, EDITOR, claim_id, {"notes": "checked"}, expected_version=1, reason="a")
+    with write_session(vocab_engine) as s:
+        update_claim(s, CURATOR, claim_id, {"qualifier": "about"}, expected_version=1, reason="b")
+    with read_session(vocab_engine) as s:
+        claim = s.get(Claim, claim_id)
+        assert (claim.notes, claim.qualifier, claim.version) == ("checked", "about", 3)
+    last = revisions(vocab_engine, claim_id)[-1]
+    assert (last.before["notes"], last.after["notes"]) == ("checked", "checked")
+    assert (last.before["qualifier"], last.after["qualifier"]) == ("at_least", "about")
+
+
+def test_the_same_field_set_to_the_same_value_meanwhile_is_no_conflict(vocab_engine, claim_id):
+    with write_session(vocab_engine) as s:
+        update_claim(s, EDITOR, claim_id, {"qualifier": "about"}, expected_version=1, reason="a")
+    with write_session(vocab_engine) as s:
+        update_claim(
+            s,
+            CURATOR,
+            claim_id,
+            {"qualifier": "about", "notes": "x"},
+            expected_version=1,
+            reason="b",
+        )
+    with read_session(vocab_engine) as s:
+        assert s.get(Claim, claim_id).notes == "x"
+
+
 def test_an_edit_is_validated_as_a_whole(vocab_engine, claim_id):
     with pytest.raises(ValidationFailed, match="above its high"), write_session(vocab_engine) as s:
         update_claim(
@@ -127,6 +158,12 @@ def test_retraction_is_a_status_with_a_reason_and_the_claim_stays(vocab_engine, 
     assert revisions(vocab_engine, claim_id)[-1].action == "status"
 
 
+def _first_revision(session, entity: str, entity_id: int) -> int:  # noqa: ANN001
+    return session.exec(
+        select(Revision.id).where(Revision.entity == entity, Revision.entity_id == entity_id)
+    ).first()
+
+
 # Every write function, called as a form would call it (the source and claim exist).
 WRITES = {
     "add_source": lambda s, actor, claim_id: add_source(
@@ -143,6 +180,12 @@ WRITES = {
     ),
     "set_claim_status": lambda s, actor, claim_id: set_claim_status(
         s, actor, claim_id, "disputed", reason="r", expected_version=1
+    ),
+    "revert_claim": lambda s, actor, claim_id: revert_claim(
+        s, actor, claim_id, _first_revision(s, "claim", claim_id), expected_version=1, reason="r"
+    ),
+    "revert_source": lambda s, actor, claim_id: revert_source(
+        s, actor, 1, _first_revision(s, "source", 1), expected_version=1, reason="r"
     ),
     "add_claimant": lambda s, actor, claim_id: add_claimant(
         s, actor, ClaimantIn(key="example_monitor", name="Example Monitor")

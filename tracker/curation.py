@@ -22,21 +22,22 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.articles.feeds import PollReport, dismiss, poll_feeds
 from tracker.articles.intake import FetchedArticle, store_fetched_source
-from tracker.core.errors import PermissionDenied, Problem, ValidationFailed
+from tracker.core.errors import EditConflict, PermissionDenied, Problem, ValidationFailed
 from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Source, utcnow
-from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn, reason_problems
 from tracker.domain.vocab import Role, Status
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.importer import ImportPlan, apply_import, plan_import
+from tracker.files.importer import row_as_snapshot as store_snapshot_of
 from tracker.files.reading import read_texts
-from tracker.store import accounts
+from tracker.store import accounts, sessions
 from tracker.store import write as store
 from tracker.store.db import read_session, write_session
 from tracker.store.write import Actor
@@ -50,6 +51,27 @@ def log_in(engine: Engine, name: str, password: str, *, clock: accounts.Clock = 
     message never says which of the two was wrong and never repeats the password."""
     with write_session(engine) as session:
         return accounts.authenticate(session, name, password, clock=clock)
+
+
+def start_login(engine: Engine, actor: Actor) -> sessions.Started:
+    """A lasting login for an account that has just logged in: the token for its cookie."""
+    with write_session(engine) as session:
+        return sessions.start(session, actor)
+
+
+def resume_login(engine: Engine, token: str | None) -> Actor | None:
+    """The account a login cookie's token stands for, or None (unknown, expired, revoked,
+    or the account disabled since)."""
+    if not token:
+        return None
+    with read_session(engine) as session:
+        return sessions.resume(session, token)
+
+
+def end_login(engine: Engine, token: str | None) -> None:
+    """Log out everywhere this login's token is kept (its cookie, other tabs)."""
+    with write_session(engine) as session:
+        sessions.end(session, token)
 
 
 def _actor(session: Session, user: str | None) -> Actor:
@@ -134,6 +156,21 @@ def add_claims(
     ids: list[int] = []
     with acting(engine, user) as (session, actor):
         vocab = Vocabulary.load(session)
+        source = session.get(Source, source_id)
+        if source is not None:
+            # Every row is checked before any is written, so that each refused row is
+            # named (five duplicates: five rows), not only the first.
+            problems: list[Problem] = []
+            taken: set[str] = set()
+            for row, claim_in in rows:
+                try:
+                    taken.add(
+                        store.check_new_claim(session, source, claim_in, vocab, taken=taken)[1]
+                    )
+                except ValidationFailed as exc:
+                    problems += [Problem(p.message, line=row, field=p.field) for p in exc.problems]
+            if problems:
+                raise ValidationFailed(problems)
         for row, claim_in in rows:
             try:
                 ids.append(store.add_claim(session, actor, source_id, claim_in, vocab=vocab).id)
@@ -241,6 +278,43 @@ def review_claim(
         return claim.version
 
 
+def review_claims(
+    engine: Engine,
+    user: str | None,
+    claims: list[tuple[int, int]],
+    status: Status | str,
+    *,
+    reason: str,
+    reasons: dict[int, str] | None = None,
+) -> list[int]:
+    """Review several claims at once (the review inbox): each (claim id, version it was
+    read at) gets `status` with its own revision and reason (`reasons` per claim, else the
+    common `reason`). One transaction: if one is refused (someone changed it since, or an
+    editor would corroborate their own claim), none is changed, and the refusal names it."""
+    if not claims:
+        raise ValidationFailed([Problem("choose at least one claim", field="claims")])
+    reasons = reasons or {}
+    versions = []
+    with acting(engine, user) as (session, actor):
+        for claim_id, version in claims:
+            why = (reasons.get(claim_id) or "").strip() or reason
+            try:
+                claim = store.set_claim_status(
+                    session, actor, claim_id, status, reason=why, expected_version=version
+                )
+            except ValidationFailed as exc:
+                raise ValidationFailed(
+                    [
+                        Problem(f"claim #{claim_id}: {p.message}", field=p.field)
+                        for p in exc.problems
+                    ]
+                ) from None
+            except (PermissionDenied, EditConflict) as exc:
+                raise type(exc)(f"claim #{claim_id}: {exc}") from None
+            versions.append(claim.version)
+    return versions
+
+
 @dataclass(frozen=True)
 class EditableSource:
     id: int
@@ -250,9 +324,153 @@ class EditableSource:
     can_edit: bool
 
 
+def revert(
+    engine: Engine,
+    user: str | None,
+    entity: str,
+    entity_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+) -> int:
+    """Put a claim or source back as it was after a revision (the History page's "revert
+    to this version"): a new revision with the reason; returns the new version."""
+    with acting(engine, user) as (session, actor):
+        if entity == "claim":
+            record = store.revert_claim(
+                session,
+                actor,
+                entity_id,
+                revision_id,
+                expected_version=expected_version,
+                reason=reason,
+            )
+        elif entity == "source":
+            record = store.revert_source(
+                session,
+                actor,
+                entity_id,
+                revision_id,
+                expected_version=expected_version,
+                reason=reason,
+            )
+        else:
+            raise ValidationFailed([Problem(f"a {entity} cannot be reverted from its history")])
+        return record.version
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    """A stored claim making the same statement as a draft (a duplicate warning)."""
+
+    claim_id: int
+    source_id: int
+    publisher: str
+    title: str
+    published: date
+
+
+def same_statement(engine: Engine, claim_in: ClaimIn, *, limit: int = 5) -> list[StoredStatement]:
+    """Stored claims with the draft's statement (claimant, metric, place, period, figure):
+    warned about while entering, before a curator stores it a second time."""
+    with read_session(engine) as session:
+        vocab = Vocabulary.load(session)
+        resolved, _ = store.resolve_claim(claim_in, vocab, allow_new_claimant=False)
+        if resolved is None:
+            return []
+        key = store.statement_key(
+            resolved.claimant,
+            resolved.metric,
+            resolved.place,
+            claim_in.period_start,
+            claim_in.period_end,
+            claim_in.value,
+            claim_in.low,
+            claim_in.high,
+        )
+        rows = session.exec(
+            select(Claim.id, Source.id, Source.publisher, Source.title, Source.published)
+            .join(Source, Source.id == Claim.source_id)
+            .where(Claim.statement_key == key)
+            .order_by(Claim.id)
+            .limit(limit)
+        ).all()
+    return [StoredStatement(*row) for row in rows]
+
+
+# --- accounts (admins): the same rules as `tracker user` -----------------------------------
+
+
+def list_accounts(engine: Engine, user: str | None) -> list[accounts.UserRecord]:
+    with acting(engine, user) as (session, actor):
+        return accounts.list_users(session, actor)
+
+
+def add_account(engine: Engine, user: str | None, name: str, role: str, password: str) -> str:
+    """A new account; returns its name as stored (lower case)."""
+    with acting(engine, user) as (session, actor):
+        return accounts.create_user(session, actor, name, role, password).name
+
+
+def change_account(
+    engine: Engine,
+    user: str | None,
+    name: str,
+    action: str,
+    *,
+    reason: str,
+    role: str | None = None,
+) -> None:
+    """Disable, enable or change the role of an account (each recorded with the reason;
+    disabling or a new role ends the account's logins)."""
+    with acting(engine, user) as (session, actor):
+        if action == "disable":
+            if problems := reason_problems(reason):
+                raise ValidationFailed(problems)
+            accounts.disable_user(session, actor, name, reason=reason.strip())
+        elif action == "enable":
+            accounts.enable_user(session, actor, name, reason=reason)
+        elif action == "role":
+            accounts.set_role(session, actor, name, role or "", reason=reason)
+        else:
+            raise ValidationFailed([Problem(f"unknown action {action!r}")])
+
+
 def may_edit_claim(engine: Engine, user: str | None, claim_id: int) -> bool:
     """Whether to offer this user the claim's correction form (a claim card's link)."""
     return _may(engine, user, Claim, claim_id, store.can_edit_claim)
+
+
+def why_not_edit_claim(engine: Engine, user: str | None, claim_id: int) -> str | None:
+    """Why this user may not correct this claim, in words (None when they may): shown when
+    a curator picks a claim whose correction form they would be refused."""
+    if not user:
+        return "log in as a curator to correct claims"
+    with read_session(engine) as session:
+        claim = session.get(Claim, claim_id)
+        try:
+            actor = _actor(session, user)
+        except PermissionDenied as exc:
+            return str(exc)
+        if claim is None:
+            return f"there is no claim #{claim_id}"
+        if store.can_edit_claim(actor, claim):
+            return None
+        if actor.disabled:
+            return "your account is disabled"
+        if Role(actor.role) != Role.curator:
+            return "only curators and editors correct claims"
+        if claim.created_by != actor.name:
+            return (
+                f"claim #{claim_id} was entered by {claim.created_by}: a curator corrects only "
+                "the claims they entered; ask an editor"
+            )
+        who = f" by {claim.reviewed_by}" if claim.reviewed_by else ""
+        return (
+            f"claim #{claim_id} has been reviewed ({claim.status}{who}): once reviewed, only an "
+            "editor corrects it; ask an editor"
+        )
 
 
 def may_edit_source(engine: Engine, user: str | None, source_id: int) -> bool:
@@ -334,6 +552,15 @@ class FileReport:
 class UploadReport:
     files: list[FileReport]
     new_claimants: dict[str, str] = field(default_factory=dict)
+    #: Metrics and places the files' vocabulary lists add to the store (key -> name).
+    new_metrics: dict[str, str] = field(default_factory=dict)
+    new_places: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def adds_vocabulary(self) -> bool:
+        """Whether the import creates claimants, metrics or places: the page asks the editor
+        to confirm them before anything is written."""
+        return bool(self.new_claimants or self.new_metrics or self.new_places)
 
     @property
     def ok(self) -> bool:
@@ -394,23 +621,46 @@ def check_upload(engine: Engine, uploads: list[Upload]) -> UploadReport:
                 if still == good:  # nothing attributable: stop rather than loop
                     break
                 good = still
+    new_vocab: dict[str, dict[str, str]] = {"metrics": {}, "places": {}}
     if plan is not None:
+        with read_session(engine) as session:
+            stored = Vocabulary.load(session)
         for vf in plan.vocab:
             reports[vf.path].vocabulary.append(f"{len(vf.entries)} {vf.kind}")
+            known = {"metrics": stored.metrics, "places": stored.places}.get(vf.kind)
+            if known is None:
+                continue
+            for entry in vf.entries:
+                if entry.key not in known:
+                    new_vocab[vf.kind][entry.key] = getattr(entry, "label", None) or entry.name
         for fp in plan.files:
             report = reports[fp.path]
             report.sources.append({"url": fp.url, "action": fp.source_action, "kept": fp.kept})
             for cp in fp.claims:
-                entry = {"line": cp.line, "claim": cp.key}
+                # What the editor checks before importing: the claim in its own fields (as
+                # the revision will record it), and for a change each field before and after.
+                after = store_snapshot_of(cp.row)
+                entry = {"line": cp.line, "claim": cp.key, "values": after}
                 if cp.action == "add":
                     report.added.append(entry)
                 elif cp.action == "change":
-                    report.changed.append(entry | {"fields": cp.changed_fields})
+                    before = cp.before or {}
+                    report.changed.append(
+                        entry
+                        | {
+                            "fields": cp.changed_fields,
+                            "changes": [
+                                (f, before.get(f), after.get(f)) for f in cp.changed_fields
+                            ],
+                        }
+                    )
                 else:
                     report.unchanged += 1
     return UploadReport(
         files=list(reports.values()),
         new_claimants=dict(plan.new_claimants) if plan else {},
+        new_metrics=new_vocab["metrics"],
+        new_places=new_vocab["places"],
     )
 
 
@@ -421,10 +671,13 @@ def import_upload(
     *,
     reason: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    confirmed_new: set[str] | None = None,
 ) -> dict[str, int]:
     """Import uploaded files in one transaction: every file lands or none does. The files
     are planned again here, against the store as it is now, so that a change saved since
-    the report was shown cannot be overwritten by a stale plan."""
+    the report was shown cannot be overwritten by a stale plan. New claimants must be among
+    `confirmed_new` (their keys, as the report listed them): a claimant nobody confirmed is
+    not created behind the editor's back."""
     names = [name for name, _ in uploads]
     if len(set(names)) != len(names):
         raise ValidationFailed([Problem("two uploaded files have the same name; rename one")])
@@ -432,6 +685,20 @@ def import_upload(
         store.require(actor, Role.editor, "import data files")
         vocab_files, source_files = read_texts(list(uploads), lenient=True)
         plan = plan_import(session, vocab_files, source_files)
+        unconfirmed = [
+            f"{name} ({key})"
+            for key, name in plan.new_claimants.items()
+            if key not in (confirmed_new or set())
+        ]
+        if unconfirmed:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "new claimant(s) not confirmed: " + ", ".join(unconfirmed),
+                        field="claimant",
+                    )
+                ]
+            )
         return apply_import(session, actor, plan, reason=reason, progress=progress)
 
 

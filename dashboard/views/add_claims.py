@@ -47,16 +47,13 @@ def save_claim(engine, source_id: int, choices, vocab: Vocabulary, source, edito
         ss.get(forms.key(FORM, "confirm"))
         and not (ss.get(forms.key(FORM, "override_reason")) or "").strip()
     ):
-        forms.set_feedback(
-            FORM,
-            forms.Feedback(
-                problems=[Problem("say why the claim is right as entered", field="check_override")]
-            ),
+        forms.refuse(
+            FORM, [Problem("say why the claim is right as entered", field="check_override")]
         )
         return
     claim_in, problems = forms.parse_claim(forms.claim_raw(FORM, choices, with_status=editor))
     if claim_in is None:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return
 
     def act() -> str:
@@ -213,6 +210,8 @@ with one_claim:
         with_status=editor,
         kept=state.ENTRY_KEPT_FIELDS,
     )
+    if draft is not None:
+        forms.same_statement_warning(engine, draft)
 
     new_claimant, new_place = st.columns(2)
     with new_claimant.expander(

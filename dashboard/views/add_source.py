@@ -12,7 +12,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import assistant, forms, state, widgets
-from dashboard.navigation import ADD_CLAIMS, SOURCES
+from dashboard.navigation import ADD_CLAIMS, SOURCE
 from tracker import curation
 from tracker.articles.feeds import inbox_item
 from tracker.articles.intake import FetchedArticle, fetch_article
@@ -181,7 +181,7 @@ if duplicate is not None:
     )
     left, right = st.columns(2)
     left.page_link(
-        SOURCES,
+        SOURCE,
         label="Open the stored source",
         icon=":material/article:",
         query_params={"source": str(duplicate.id)},

@@ -12,7 +12,7 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard import data, state, widgets
-from dashboard.navigation import FIGURES, SOURCES
+from dashboard.navigation import FIGURES, SOURCE
 from tracker.checks.findings import GUIDE, SEVERITIES, SEVERITY_RANK, ClaimReference
 from tracker.checks.rules import RULES, Finding
 from tracker.core.config import database_url
@@ -68,7 +68,7 @@ def finding_card(finding: Finding, refs: dict[int, ClaimReference]) -> None:
                 ref = by_url.get(url)
                 if ref is not None:
                     st.page_link(
-                        SOURCES,
+                        SOURCE,
                         label=widgets.md(
                             f"{ref.source_publisher}, {format_day(ref.source_published)}"
                         ),

@@ -12,7 +12,7 @@ from tracker.read.queries import CLAIM_SORTS, COUNT_BOUND, PAGE_SIZE
 
 store = widgets.open_store()
 widgets.stop_if_empty(store)
-vocab = state.Vocabulary.from_options(store.filter_options())
+vocab = state.FilterChoices.from_options(store.filter_options())
 fields = state.claims_fields(vocab)
 notices = state.load("claims", fields)
 notices.append(state.dates_in_order(state.CLAIMS_FROM, state.CLAIMS_TO))

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import HISTORY, SOURCES
+from dashboard.navigation import HISTORY, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role, Status
@@ -68,7 +68,7 @@ def save(engine, claim_id: int, choices, opened: dict) -> None:  # noqa: ANN001
     claim_in, invalid = forms.parse_claim(forms.claim_raw(FORM, choices, with_status=False))
     problems = invalid + problems
     if claim_in is None or problems:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return
     changes = forms.claim_changes(claim_in, opened["fields"])
     if not changes:
@@ -100,15 +100,10 @@ def review(engine, claim_id: int, choices, opened: dict) -> None:  # noqa: ANN00
     status = ss.get(forms.key(REVIEW, "status"))
     reason = (ss.get(forms.key(REVIEW, "reason")) or "").strip()
     if not reason:
-        forms.set_feedback(
-            REVIEW, forms.Feedback(problems=[Problem("say why the status changes", field="reason")])
-        )
+        forms.refuse(REVIEW, [Problem("say why the status changes", field="reason")])
         return
     if status == opened["fields"].get("status"):
-        forms.set_feedback(
-            REVIEW,
-            forms.Feedback(problems=[Problem(f"the claim is already {status}", field="status")]),
-        )
+        forms.refuse(REVIEW, [Problem(f"the claim is already {status}", field="status")])
         return
 
     def act() -> str:
@@ -174,7 +169,7 @@ if detail is not None:
     )
 links = st.columns(2)
 links[0].page_link(
-    SOURCES,
+    SOURCE,
     label="Its source",
     icon=":material/article:",
     query_params={"source": str(editable.source_id)},

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import HISTORY, SOURCES
+from dashboard.navigation import HISTORY, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import PublishedBasis, Role
@@ -69,7 +69,7 @@ def save(engine, source_id: int, opened: dict) -> None:  # noqa: ANN001
     if not reason:
         problems.append(Problem("say why this change is made", field="reason"))
     if problems:
-        forms.set_feedback(FORM, forms.Feedback(problems=problems))
+        forms.refuse(FORM, problems)
         return
 
     def act() -> str:
@@ -107,7 +107,7 @@ if opened is None or opened["id"] != source_id or key("title") not in st.session
 
 links = st.columns(2)
 links[0].page_link(
-    SOURCES, label="Its page", icon=":material/article:", query_params={"source": str(source_id)}
+    SOURCE, label="Its page", icon=":material/article:", query_params={"source": str(source_id)}
 )
 links[1].page_link(
     HISTORY, label="Its history", icon=":material/history:", query_params={"source": str(source_id)}

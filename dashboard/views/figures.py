@@ -25,7 +25,7 @@ if claim_ref is not None:
     )
 
 embedded = sharing.is_embedded()
-vocab = state.Vocabulary.from_options(store.filter_options())
+vocab = state.FilterChoices.from_options(store.filter_options())
 fields = state.figures_fields(vocab)
 notices = state.load("figures", fields)
 notices.append(state.dates_in_order(state.FIG_FROM, state.FIG_TO))

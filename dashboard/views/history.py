@@ -13,8 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, forms, state, widgets
-from dashboard.navigation import EDIT_CLAIM, SOURCES
+from dashboard.navigation import EDIT_CLAIM, SOURCE
+from tracker import curation
+from tracker.core.errors import Problem
 from tracker.domain.vocab import Role
+from tracker.store import history
 from tracker.store.history import RevisionRecord, diff
 
 PAGE_SIZE = 25
@@ -38,18 +41,39 @@ ACTIONS = {
     "status": "reviewed",
     "disable": "disabled",
     "password": "password changed",
+    "enable": "enabled",
+    "role": "role changed",
 }
 
 
-def cell(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+REVERT = "history.revert"
 
 
-def revision(r: RevisionRecord) -> None:
+def revert(engine, r: RevisionRecord, current: int) -> None:  # noqa: ANN001
+    """The "revert to this version" button's action: a new revision, with the reason."""
+    reason = (st.session_state.get(f"{REVERT}.{r.id}.reason") or "").strip()
+    if not reason:
+        forms.refuse(f"{REVERT}.{r.id}", [Problem("say why", field="reason")])
+        return
+
+    def act() -> str:
+        version = curation.revert(
+            engine,
+            forms.user(),
+            r.entity,
+            r.entity_id,
+            r.id,
+            expected_version=current,
+            reason=reason,
+        )
+        return f"{WORDS[r.entity]} #{r.entity_id} is back as it was in version {r.version} (now version {version})."
+
+    if forms.handle(f"{REVERT}.{r.id}", act):
+        forms.set_feedback(REVERT, forms.feedback(f"{REVERT}.{r.id}"))
+        forms.clear_feedback(f"{REVERT}.{r.id}")
+
+
+def revision(r: RevisionRecord, vocab, engine, current: dict[int, int]) -> None:  # noqa: ANN001
     with st.container(border=True):
         label = f" ({r.label})" if r.label else ""
         st.markdown(
@@ -60,19 +84,24 @@ def revision(r: RevisionRecord) -> None:
             widgets.md(f"{r.changed_at:%Y-%m-%d %H:%M} UTC by {r.changed_by}. Why: {r.reason}")
         )
         changes = diff(r.before, r.after)
+        words = (
+            (lambda f, v: forms.value_words(f, v, vocab))
+            if r.entity in ("claim", "source")
+            else (lambda f, v: forms.value_words(f, v))
+        )
         if r.before is None:
             frame = pd.DataFrame(
                 {
                     "Field": [forms.label(f) for f, _, _ in changes],
-                    "Value": [cell(n) for _, _, n in changes],
+                    "Value": [words(f, n) for f, _, n in changes],
                 }
             )
         else:
             frame = pd.DataFrame(
                 {
                     "Field": [forms.label(f) for f, _, _ in changes],
-                    "Before": [cell(o) for _, o, _ in changes],
-                    "After": [cell(n) for _, _, n in changes],
+                    "Before": [words(f, o) for f, o, _ in changes],
+                    "After": [words(f, n) for f, _, n in changes],
                 }
             )
         if not frame.empty:
@@ -86,11 +115,32 @@ def revision(r: RevisionRecord) -> None:
             )
         elif r.entity == "source":
             st.page_link(
-                SOURCES,
+                SOURCE,
                 label="Open the source",
                 icon=":material/article:",
                 query_params={"source": str(r.entity_id)},
             )
+        now = current.get(r.entity_id)
+        if r.entity in ("claim", "source") and r.after and now is not None and now != r.version:
+            form = f"{REVERT}.{r.id}"
+            with st.expander(f"Revert to version {r.version}"):
+                st.caption(
+                    "Puts the record back as it was after this change, as a new version with "
+                    "your reason; nothing is deleted."
+                )
+                st.text_input("Why go back to this version?", key=f"{form}.reason")
+                forms.field_errors(form, "reason")
+                forms.other_errors(form, {"reason"})
+                conflict = forms.feedback(form).conflict
+                if conflict:
+                    st.error(widgets.md(conflict[:1].upper() + conflict[1:] + "."))
+                st.button(
+                    "Revert to this version",
+                    key=f"{form}.go",
+                    on_click=revert,
+                    args=(engine, r, now),
+                    icon=":material/undo:",
+                )
 
 
 forms.require_role(Role.curator, "see the history of changes")
@@ -150,6 +200,7 @@ pager.number_input(
 )
 state.publish("history", fields)
 widgets.notices(notices)
+forms.saved_message(REVERT)
 
 if total == 0:
     st.info("No change matches.", icon=":material/filter_alt_off:")
@@ -157,5 +208,15 @@ if total == 0:
 page = st.session_state[state.HISTORY_PAGE]
 first = (page - 1) * PAGE_SIZE
 summary.caption(f"Changes {first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}.")
-for record in store.revisions(where, limit=PAGE_SIZE, offset=first):
-    revision(record)
+records = store.revisions(where, limit=PAGE_SIZE, offset=first)
+versions = {
+    "claim": history.current_versions(
+        store.engine, "claim", [r.entity_id for r in records if r.entity == "claim"]
+    ),
+    "source": history.current_versions(
+        store.engine, "source", [r.entity_id for r in records if r.entity == "source"]
+    ),
+}
+vocab = curation.vocabulary(store.engine)
+for record in records:
+    revision(record, vocab, store.engine, versions.get(record.entity, {}))

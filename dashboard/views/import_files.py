@@ -58,30 +58,71 @@ def file_report(report: curation.FileReport) -> None:
             parts.append(f"{kept} stored claim(s) not in the file are kept")
         st.markdown(f"**{widgets.md(report.name)}**: " + widgets.md("; ".join(parts)))
         if report.added:
-            with st.expander(f"Claims to add ({len(report.added)})"):
+            with st.expander(f"Claims to add ({len(report.added)})", expanded=True):
                 st.dataframe(
-                    pd.DataFrame(
-                        {
-                            "Line": [c["line"] for c in report.added],
-                            "Claim": [c["claim"] for c in report.added],
-                        }
-                    ),
+                    pd.DataFrame([claim_row(c) for c in report.added]),
                     hide_index=True,
                     width="stretch",
                 )
         if report.changed:
             with st.expander(f"Claims to change ({len(report.changed)})", expanded=True):
                 st.dataframe(
+                    pd.DataFrame([claim_row(c) for c in report.changed]),
+                    hide_index=True,
+                    width="stretch",
+                )
+                st.markdown("**What changes**")
+                st.dataframe(
                     pd.DataFrame(
-                        {
-                            "Line": [c["line"] for c in report.changed],
-                            "Claim": [c["claim"] for c in report.changed],
-                            "Fields changed": [", ".join(c["fields"]) for c in report.changed],
-                        }
+                        [
+                            {
+                                "Line": c["line"],
+                                "Claim": c["claim"],
+                                "Field": forms.label(f),
+                                "Before": words(f, old),
+                                "After": words(f, new),
+                            }
+                            for c in report.changed
+                            for f, old, new in c["changes"]
+                        ]
                     ),
                     hide_index=True,
                     width="stretch",
                 )
+
+
+def words(name: str, value: object) -> str:
+    return forms.value_words(name, value, VOCAB)
+
+
+def claim_row(c: dict) -> dict:
+    """A planned claim as the editor checks it: its figure, claimant, place, period, quote."""
+    v = c["values"]
+    figure = widgets.figure_text(
+        {
+            "value": v.get("value"),
+            "low": v.get("low"),
+            "high": v.get("high"),
+            "qualifier": v.get("qualifier"),
+        }
+    )
+    period = widgets.period_text(
+        {
+            "period_start": v.get("period_start"),
+            "period_end": v.get("period_end"),
+            "cumulative": v.get("cumulative", True),
+        }
+    )
+    return {
+        "Line": c["line"],
+        "Claim": c["claim"],
+        "What": words("metric", v.get("metric")),
+        "Figure": figure,
+        "Claimant": words("claimant", v.get("claimant")),
+        "Place": words("place", v.get("place")),
+        "Period": period,
+        "Quote": v.get("quote") or "",
+    }
 
 
 forms.require_role(Role.editor, "import files")
@@ -92,7 +133,7 @@ st.caption(
     "the export's columns. Every file is checked first; nothing is written until you "
     "import, and then all files land or none does."
 )
-forms.saved_message(FORM)
+last_import = st.empty()  # the last import's outcome, above the uploader
 round_ = st.session_state.get(state.IMPORT_ROUND, 0)
 uploads = st.file_uploader(
     "Files to import",
@@ -101,7 +142,11 @@ uploads = st.file_uploader(
     key=f"{state.IMPORT}.files.{round_}",
 )
 if not uploads:
+    with last_import.container():
+        forms.saved_message(FORM)
     st.stop()
+# A new batch: the last one's "Imported ..." must not stand above this one's verdict.
+forms.clear_feedback(FORM)
 files = [(u.name, u.getvalue()) for u in uploads]
 fingerprint = (
     tuple((name, hashlib.sha256(content).hexdigest()) for name, content in files),
@@ -113,6 +158,7 @@ if cached is None or cached[0] != fingerprint:
         cached = (fingerprint, curation.check_upload(store.engine, files))
     st.session_state[state.IMPORT_REPORT] = cached
 report: curation.UploadReport = cached[1]
+VOCAB = curation.vocabulary(store.engine)
 
 totals = report.totals()
 st.subheader("What the import would do")
@@ -122,12 +168,6 @@ st.markdown(
     + (f"; **{totals['refused']}** file(s) refused" if totals["refused"] else "")
     + "."
 )
-if report.new_claimants:
-    st.caption(
-        widgets.md(
-            "New claimants (created with kind “other”): " + ", ".join(report.new_claimants.values())
-        )
-    )
 for file in report.files:
     file_report(file)
 
@@ -147,6 +187,29 @@ if not (
     st.info("These files hold nothing the store does not already have.", icon=":material/check:")
     st.stop()
 
+confirmed: set[str] = set()
+if report.adds_vocabulary:
+    with st.container(border=True):
+        st.markdown("**New to the store** (check the spelling: each becomes a series of its own)")
+        for kind, entries in (
+            ("Claimants (created with kind “other”, to classify later)", report.new_claimants),
+            ("Metrics", report.new_metrics),
+            ("Places", report.new_places),
+        ):
+            if entries:
+                st.markdown(
+                    widgets.md(f"{kind}: " + ", ".join(f"{n} ({k})" for k, n in entries.items()))
+                )
+        if not st.checkbox(
+            "I have checked these and want them created", key=f"{state.IMPORT}.confirm_new"
+        ):
+            st.info(
+                "Confirm the new names above to import, or correct the files.",
+                icon=":material/help:",
+            )
+            st.stop()
+    confirmed = set(report.new_claimants)
+
 reason = st.text_input(
     "Reason (kept in the history of every change)",
     key=f"{state.IMPORT}.reason",
@@ -160,7 +223,12 @@ if st.button("Import", type="primary", key=f"{state.IMPORT}.go", icon=":material
 
     try:
         result = curation.import_upload(
-            store.engine, forms.user(), files, reason=reason.strip() or None, progress=progress
+            store.engine,
+            forms.user(),
+            files,
+            reason=reason.strip() or None,
+            progress=progress,
+            confirmed_new=confirmed,
         )
     except TrackerError as exc:
         bar.empty()

@@ -48,3 +48,18 @@ def without_secrets(text: str, url: str) -> str:
         if isinstance(secret, str) and secret:
             text = text.replace(secret, "***")
     return text
+
+
+#: How long a login lasts without logging in again, unless `TRACKER_SESSION_HOURS` says.
+DEFAULT_SESSION_HOURS = 12.0
+
+
+def session_hours() -> float:
+    """The lifetime of a login in hours (`TRACKER_SESSION_HOURS`, default 12): a value that
+    is not a positive number falls back to the default rather than logging nobody in."""
+    raw = os.environ.get("TRACKER_SESSION_HOURS", "").strip()
+    try:
+        hours = float(raw) if raw else DEFAULT_SESSION_HOURS
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+    return hours if 0 < hours <= 24 * 366 else DEFAULT_SESSION_HOURS

@@ -21,6 +21,12 @@ class Problem:
     line: int | None = None
     field: str | None = None
 
+    def located(self, *, file: str | None, line: int | None, prefix: str = "") -> Problem:
+        """This problem placed in a file: a rule names the field, its caller the place."""
+        return Problem(
+            self.message, file=file, line=line, field=f"{prefix}{self.field or ''}" or None
+        )
+
     def __str__(self) -> str:
         where = ""
         if self.file:

@@ -228,6 +228,23 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LoginSession(SQLModel, table=True):
+    """A login that lasts beyond one browser tab (`tracker.store.sessions`). Only a hash of its
+    token is stored: the token itself lives in the user's cookie, so that a copy of the
+    database does not let anyone log in. Revoked rather than deleted, so that who was
+    logged in when stays answerable."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_because: str | None = Field(default=None, max_length=64)
+
+
 class Meta(SQLModel, table=True):
     """Small key/value facts about the store, e.g. the data version every write bumps."""
 

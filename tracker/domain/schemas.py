@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,9 +23,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from rapidfuzz import fuzz, process
 
 from tracker.core.errors import Problem
-from tracker.core.urls import BadURL, normalise_url
+from tracker.core.urls import MAX_URL_LENGTH, BadURL, normalise_url
 from tracker.domain.vocab import (
     STATUSES_NEEDING_REASON,
     ClaimantKind,
@@ -40,16 +42,75 @@ from tracker.domain.vocab import (
 MAX_FIGURE = 10**12
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-MAX_TEXT = 1_000_000  # an article's full text
-MAX_QUOTE = 5_000
-MAX_SHORT = 500
-# Short fields are refused here at their column's length (tracker.domain.models), so that an
-# over-long value is a field problem, not a database error (PostgreSQL enforces varchar
-# lengths; tests/test_hostile_input.py checks that every limit fits its column).
-MAX_PUBLISHER = 300
-MAX_NAME = 300
-MAX_LANGUAGE = 16
-MAX_KEY_REFERENCE = 200  # ids, duplicate_of, statement_id
+#: The length limit of every text field, in characters: the one table forms, imports and
+#: docs/curation.md use. A field kept in a column of fixed length is limited to that length
+#: at most, so that an over-long value is a field problem and not a database error
+#: (tests/test_hostile_input.py checks that every limit fits its column). Free text is
+#: limited too: a note nobody can read in full is a mistake, and a spreadsheet cell holds
+#: at most 32,767 characters (the CSV export).
+TEXT_LIMITS: dict[str, int] = {
+    # sources
+    "url": MAX_URL_LENGTH,
+    "archive_url": MAX_URL_LENGTH,
+    "title": 1_000,
+    "publisher": 300,
+    "language": 16,
+    "text": 1_000_000,  # an article's full text (kept for the quote checks, not exported)
+    "notes": 10_000,
+    # claims
+    "id": 200,
+    "metric": 64,
+    "claimant": 300,
+    "place": 200,
+    "quote": 5_000,
+    "quote_language": 16,
+    "quote_translation": 5_000,
+    "status_reason": 2_000,
+    "relayed_by": 300,
+    "duplicate_of": 200,
+    "statement_id": 200,
+    "check_override": 2_000,
+    # vocabularies
+    "key": 64,
+    "label": 200,
+    "noun": 200,
+    "unit": 64,
+    "hxl": 100,
+    "description": 5_000,
+    "name": 200,
+    "short_name": 100,
+    "aliases": 200,
+    "iso_code": 16,
+    "parent": 200,
+    # wars (conflicts): the countries' ISO codes, and the place a conflict's charts open on
+    "country": 2,
+    "default_place": 64,
+    # the reason given for any change (kept in its revision)
+    "reason": 2_000,
+}
+MAX_TEXT = TEXT_LIMITS["text"]
+MAX_QUOTE = TEXT_LIMITS["quote"]
+MAX_SHORT = TEXT_LIMITS["title"] // 2
+
+
+def too_long(value: str, limit: int) -> str | None:
+    """The message for a text over its limit, naming the limit; None when it fits."""
+    if len(value) <= limit:
+        return None
+    return f"is {len(value):,} characters long; the limit is {limit:,}"
+
+
+def reason_problems(reason: str | None, *, required: bool = True) -> list[Problem]:
+    """The reason given for a change (kept in its revision): required, within its limit."""
+    if not reason or not reason.strip():
+        return [Problem("say why this change is made", field="reason")] if required else []
+    if message := too_long(reason.strip(), TEXT_LIMITS["reason"]):
+        return [Problem(message, field="reason")]
+    return []
+
+
+#: A source dated "tomorrow" in UTC may be today where it was published.
+PUBLICATION_GRACE = timedelta(days=1)
 EARLIEST_TIME = datetime(1900, 1, 2, tzinfo=UTC)  # a day inside the date range, any zone
 LATEST_TIME = datetime(2100, 12, 30, tzinfo=UTC)
 
@@ -72,6 +133,8 @@ def _figure(value: Any) -> Any:
         value = int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        if text[:1] in ("-", "\u2212") and text[1:].replace(".", "", 1).isdigit():
+            raise ValueError("cannot be negative")
         if not text.isdigit():
             raise ValueError(f"must be a whole number, got {value!r}")
         value = int(text)
@@ -135,11 +198,13 @@ def _clean_optional(value: Any) -> Any:
     return value
 
 
-def _optional_text(max_length: int):
+def _optional_text(field: str):
+    limit = TEXT_LIMITS[field]
+
     def check(value: Any) -> Any:
         value = _clean_optional(value)
-        if value is not None and len(value) > max_length:
-            raise ValueError(f"is longer than {max_length:,} characters")
+        if value is not None and (message := too_long(value, limit)):
+            raise ValueError(message)
         return value
 
     return BeforeValidator(check)
@@ -148,23 +213,60 @@ def _optional_text(max_length: int):
 Figure = Annotated[int | None, BeforeValidator(_figure)]
 Day = Annotated[date | None, BeforeValidator(_day)]
 URL = Annotated[str | None, BeforeValidator(_url)]
-OptionalText = Annotated[str | None, BeforeValidator(_clean_optional)]
 
 
-def _required_text(max_length: int):
+def _required_text(field: str):
+    limit = TEXT_LIMITS[field]
+
     def check(value: Any) -> Any:
         value = _text(value)
         if value is None or not str(value).strip():
             raise ValueError("is required")
         value = str(value).strip()
-        if len(value) > max_length:
-            raise ValueError(f"is longer than {max_length:,} characters")
+        if message := too_long(value, limit):
+            raise ValueError(message)
         return value
 
     return BeforeValidator(check)
 
 
-Alias = Annotated[str, _required_text(MAX_NAME)]
+Alias = Annotated[str, _required_text("aliases")]
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def date_problems(
+    published: date, period_end: date | None = None, *, today: date | None = None
+) -> list[Problem]:
+    """The dates rule, written once and called by every entry path (forms, YAML and CSV
+    imports, the bulk loader): a source cannot be published after today (with a day's grace
+    for time zones), and a claim cannot be dated after the source that reports it.
+
+    With `period_end`, the claim is checked against its source's `published` (the source's
+    own date was checked when it was entered). Problems name the field ("published" or
+    "period_end"); callers add the file, line and prefix."""
+    if period_end is not None:
+        if period_end > published:
+            return [
+                Problem(
+                    f"the figure's period ends {period_end}, after the source was published "
+                    f"({published})",
+                    field="period_end",
+                )
+            ]
+        return []
+    latest = (today or utc_today()) + PUBLICATION_GRACE
+    if published > latest:
+        return [
+            Problem(
+                f"{published} is in the future: a source cannot be published after today "
+                f"({latest - PUBLICATION_GRACE})",
+                field="published",
+            )
+        ]
+    return []
 
 
 class _Input(BaseModel):
@@ -176,16 +278,16 @@ class SourceIn(_Input):
     """A source as entered in a form or a data file."""
 
     url: Annotated[str, BeforeValidator(_url)]
-    title: Annotated[str, _required_text(MAX_SHORT * 2)]
-    publisher: Annotated[str, _required_text(MAX_PUBLISHER)]
+    title: Annotated[str, _required_text("title")]
+    publisher: Annotated[str, _required_text("publisher")]
     published: Annotated[date, BeforeValidator(_day)]
     published_at: datetime | None = None
     published_basis: PublishedBasis = PublishedBasis.stated
-    language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
+    language: Annotated[str | None, _optional_text("language")] = None
     text: Annotated[str | None, BeforeValidator(_text)] = None
     archive_url: URL = None
     retrieved_at: datetime | None = None
-    notes: OptionalText = None
+    notes: Annotated[str | None, _optional_text("notes")] = None
     synthetic: bool = False
 
     @model_validator(mode="before")
@@ -196,6 +298,13 @@ class SourceIn(_Input):
             data = dict(data)
             data.setdefault("published_at", data["published"])
         return data
+
+    @field_validator("published")
+    @classmethod
+    def _not_in_future(cls, v: date) -> date:
+        for problem in date_problems(v):
+            raise ValueError(problem.message)
+        return v
 
     @field_validator("published_at", "retrieved_at")
     @classmethod
@@ -220,36 +329,36 @@ class SourceIn(_Input):
     @field_validator("text")
     @classmethod
     def _text_size(cls, v: str | None) -> str | None:
-        if v is not None and len(v) > MAX_TEXT:
-            raise ValueError(f"is longer than {MAX_TEXT:,} characters")
+        if v is not None and (message := too_long(v, MAX_TEXT)):
+            raise ValueError(message)
         return v or None
 
 
 class ClaimIn(_Input):
     """A claim as entered in a form or a data file; vocabulary fields are still words."""
 
-    id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
-    metric: Annotated[str, _required_text(64)]
+    id: Annotated[str | None, _optional_text("id")] = None
+    metric: Annotated[str, _required_text("metric")]
     value: Figure = None
     low: Figure = None
     high: Figure = None
     qualifier: Qualifier = Qualifier.exact
-    claimant: Annotated[str, _required_text(MAX_NAME)]
-    place: Annotated[str, _required_text(200)]
+    claimant: Annotated[str, _required_text("claimant")]
+    place: Annotated[str, _required_text("place")]
     period_start: Day = None
     period_end: Annotated[date, BeforeValidator(_day)]
     cumulative: bool | None = None
     date_basis: DateBasis = DateBasis.stated
-    quote: Annotated[str, _required_text(MAX_QUOTE)]
-    quote_language: Annotated[str | None, _optional_text(MAX_LANGUAGE)] = None
-    quote_translation: OptionalText = None
+    quote: Annotated[str, _required_text("quote")]
+    quote_language: Annotated[str | None, _optional_text("quote_language")] = None
+    quote_translation: Annotated[str | None, _optional_text("quote_translation")] = None
     status: Status = Status.unverified
-    status_reason: OptionalText = None
-    relayed_by: Annotated[str | None, _optional_text(MAX_NAME)] = None
-    duplicate_of: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
-    statement_id: Annotated[str | None, _optional_text(MAX_KEY_REFERENCE)] = None
-    notes: OptionalText = None
-    check_override: OptionalText = None
+    status_reason: Annotated[str | None, _optional_text("status_reason")] = None
+    relayed_by: Annotated[str | None, _optional_text("relayed_by")] = None
+    duplicate_of: Annotated[str | None, _optional_text("duplicate_of")] = None
+    statement_id: Annotated[str | None, _optional_text("statement_id")] = None
+    notes: Annotated[str | None, _optional_text("notes")] = None
+    check_override: Annotated[str | None, _optional_text("check_override")] = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ClaimIn:
@@ -291,27 +400,27 @@ class MetricSignals(_Input):
 
 
 class MetricIn(_Input):
-    key: Annotated[str, _required_text(64)]
-    label: Annotated[str, _required_text(200)]
-    noun: Annotated[str | None, _optional_text(200)] = None
-    unit: Annotated[str, _required_text(64)] = "people"
+    key: Annotated[str, _required_text("key")]
+    label: Annotated[str, _required_text("label")]
+    noun: Annotated[str | None, _optional_text("noun")] = None
+    unit: Annotated[str, _required_text("unit")] = "people"
     cumulative: bool = True
-    hxl: Annotated[str | None, _optional_text(100)] = None
-    description: OptionalText = None
+    hxl: Annotated[str | None, _optional_text("hxl")] = None
+    description: Annotated[str | None, _optional_text("description")] = None
     signals: MetricSignals = Field(default_factory=MetricSignals)
 
 
 class ConflictIn(_Input):
     """A war as a scope: its name, the day it began and the countries it is fought in."""
 
-    key: Annotated[str, _required_text(64)]
-    name: Annotated[str, _required_text(200)]
+    key: Annotated[str, _required_text("key")]
+    name: Annotated[str, _required_text("name")]
     start: Annotated[date, BeforeValidator(_day)]
-    countries: list[Annotated[str, _required_text(2)]] = Field(min_length=1)
+    countries: list[Annotated[str, _required_text("country")]] = Field(min_length=1)
     aliases: list[Alias] = Field(default_factory=list)
-    default_metric: Annotated[str | None, _optional_text(64)] = None
-    default_place: Annotated[str | None, _optional_text(64)] = None
-    description: OptionalText = None
+    default_metric: Annotated[str | None, _optional_text("metric")] = None
+    default_place: Annotated[str | None, _optional_text("default_place")] = None
+    description: Annotated[str | None, _optional_text("description")] = None
 
     @field_validator("countries")
     @classmethod
@@ -328,23 +437,37 @@ class ConflictIn(_Input):
 
 
 class PlaceIn(_Input):
-    key: Annotated[str, _required_text(64)]
-    name: Annotated[str, _required_text(200)]
-    iso_code: Annotated[str | None, _optional_text(16)] = None
+    key: Annotated[str, _required_text("key")]
+    name: Annotated[str, _required_text("name")]
+    iso_code: Annotated[str | None, _optional_text("iso_code")] = None
     level: PlaceLevel = PlaceLevel.region
-    parent: OptionalText = None
+    parent: Annotated[str | None, _optional_text("parent")] = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     aliases: list[Alias] = Field(default_factory=list)
 
 
 class ClaimantIn(_Input):
-    key: Annotated[str, _required_text(64)]
-    name: Annotated[str, _required_text(MAX_NAME)]
-    short_name: Annotated[str | None, _optional_text(100)] = None
+    key: Annotated[str, _required_text("key")]
+    name: Annotated[str, _required_text("name")]
+    short_name: Annotated[str | None, _optional_text("short_name")] = None
     kind: ClaimantKind = ClaimantKind.other
     side: ClaimantSide = ClaimantSide.unknown
     aliases: list[Alias] = Field(default_factory=list)
+
+
+def closest_name(word: str, names: Iterable[str]) -> str | None:
+    """The name `word` was most likely meant to be ("qualifer" -> "qualifier"), for a hint
+    in a message; None when nothing is close."""
+    found = process.extractOne(word.lower(), list(names), scorer=fuzz.ratio, score_cutoff=75)
+    return found[0] if found else None
+
+
+def _fields_of(model_name: str) -> list[str]:
+    model = {m.__name__: m for m in (SourceIn, ClaimIn, MetricIn, PlaceIn, ClaimantIn)}.get(
+        model_name
+    )
+    return list(model.model_fields) if model else []
 
 
 def problems_from(
@@ -368,7 +491,10 @@ def problems_from(
                 field, message = head, rest
                 loc = (head.split("/")[0],)
         if err.get("type") == "extra_forbidden":
-            message = "is not a field of this format (a typo?)"
+            hint = closest_name(str(loc[-1]) if loc else "", _fields_of(exc.title))
+            message = "is not a field of this format" + (
+                f"; did you mean {hint}?" if hint else " (a typo?)"
+            )
         elif err.get("type") == "missing":
             message = "is required"
         elif err.get("type") == "enum":

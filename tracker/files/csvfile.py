@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from tracker.core.errors import Problem, ValidationFailed
 from tracker.core.urls import BadURL, normalise_url
-from tracker.domain.schemas import ClaimIn, SourceIn, problems_from
+from tracker.domain.schemas import ClaimIn, SourceIn, closest_name, date_problems, problems_from
 from tracker.files.datafiles import MAX_FILE_BYTES, LineMap, SourceFile
 from tracker.files.export import CLAIM_KEYS, restore_formula
 from tracker.files.interchange.columns import FLAT_COLUMNS
@@ -147,15 +147,10 @@ def parse_csv(text: str, name: str) -> list[SourceFile]:
         group.claims.append(claim)
         group.rows.append(line)
         key = group.source.url if group.source else ""
-        if group.source is not None and claim.period_end > group.source.published:
-            soft.setdefault(key, []).append(
-                Problem(
-                    f"the figure's period ends {claim.period_end}, after the source was "
-                    f"published ({group.source.published})",
-                    file=name,
-                    line=line,
-                    field="period_end",
-                )
+        if group.source is not None:
+            soft.setdefault(key, []).extend(
+                p.located(file=name, line=line)
+                for p in date_problems(group.source.published, claim.period_end)
             )
         if claim.id:
             if claim.id in ids:
@@ -193,9 +188,14 @@ def _check_header(header: list[str], name: str) -> None:
     known = {c.name for c in FLAT_COLUMNS}
     for col in header:
         if col not in known:
+            hint = closest_name(col, known)
             problems.append(
                 Problem(
-                    "is not a column of the export format (a typo?)", file=name, line=1, field=col
+                    "is not a column of the export format"
+                    + (f"; did you mean {hint}?" if hint else " (a typo?)"),
+                    file=name,
+                    line=1,
+                    field=col,
                 )
             )
     for col in sorted({c for c in header if header.count(c) > 1}):

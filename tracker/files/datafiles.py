@@ -25,6 +25,8 @@ from tracker.domain.schemas import (
     MetricIn,
     PlaceIn,
     SourceIn,
+    closest_name,
+    date_problems,
     problems_from,
 )
 
@@ -433,9 +435,11 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
     problems: list[Problem] = []
     unknown = sorted(str(k) for k in data if k not in ("source", "claims"))
     for key in unknown:
+        hint = closest_name(key, ("source", "claims"))
         problems.append(
             Problem(
-                "is not a top-level key of a source file (a typo?)",
+                "is not a top-level key of a source file"
+                + (f"; did you mean {hint}?" if hint else " (a typo?)"),
                 file=name,
                 line=lines.line((key,)),
                 field=key,
@@ -496,16 +500,11 @@ def _parse_source(data: dict, lines: LineMap, name: str) -> SourceFile:
             continue
         claims.append(claim)
         claim_lines.append(_start(lines, raw, ("claims", i)))
-        if source is not None and claim.period_end > source.published:
-            soft.append(
-                Problem(
-                    f"the figure's period ends {claim.period_end}, after the source was "
-                    f"published ({source.published})",
-                    file=name,
-                    line=lines.line(("claims", i, "period_end")),
-                    field=f"{prefix}period_end",
-                )
-            )
+        if source is not None:
+            soft += [
+                p.located(file=name, line=lines.line(("claims", i, p.field)), prefix=prefix)
+                for p in date_problems(source.published, claim.period_end)
+            ]
     seen: dict[str, int] = {}
     for i, claim in enumerate(claims):
         if claim.id:

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from tracker.core.errors import Problem, ValidationFailed
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.models import Claim, Claimant, Conflict, Metric, Place, Revision, Source, utcnow
-from tracker.domain.schemas import MetricIn, PlaceIn
+from tracker.domain.schemas import MetricIn, PlaceIn, reason_problems
 from tracker.domain.vocab import Role
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.reading import read_files
@@ -115,6 +115,12 @@ class ImportPlan:
     def changes_anything(self) -> bool:
         t = self.totals()
         return bool(self.vocab) or any(v for k, v in t.items() if k != "claims_unchanged")
+
+
+def row_as_snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    """A planned claim's row as its revision will record it (vocabulary by key, ISO dates):
+    what the import preview shows."""
+    return _row_as_snapshot(row)
 
 
 def _row_as_snapshot(row: dict[str, Any]) -> dict[str, Any]:
@@ -381,6 +387,8 @@ def apply_import(
     """Write the plan inside the caller's transaction. New rows go in bulk (Core inserts in
     chunks, not one ORM object per row) because imports can be large."""
     require(actor, Role.editor, "import data files")
+    if problems := reason_problems(reason, required=False):
+        raise ValidationFailed(problems)
     now = utcnow()
     _apply_vocab(session, plan.vocab)
     vocab = Vocabulary.load(session)

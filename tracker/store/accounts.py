@@ -2,7 +2,8 @@
 
 Viewers need no account. Everything here is enforced in the library, not only by hiding
 pages: only admins manage users (`tracker.store.write.require`), a disabled account cannot log
-in, and `current_actor` re-reads the account before each write so that a user disabled
+in (disabling it, or changing its password or role, ends its logins:
+`tracker.store.sessions`), and `current_actor` re-reads the account before each write so that a user disabled
 or demoted mid-session is refused at once.
 
 Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile) and never
@@ -36,6 +37,7 @@ from sqlmodel import Session, select
 from tracker.core.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from tracker.domain.models import Revision, User, utcnow
 from tracker.domain.vocab import Role
+from tracker.store import sessions
 from tracker.store.version import bump_data_version
 from tracker.store.write import Actor, record_revision, require
 
@@ -284,6 +286,7 @@ def set_password(
     session.add(user)
     session.flush()
     _record(session, actor, user, "password", "password changed", _snapshot(user))
+    sessions.revoke_all(session, user.id, sessions.PASSWORD_CHANGED)
     log.info("password of %r changed by %r", user.name, actor.name)
     return user
 
@@ -302,6 +305,7 @@ def disable_user(session: Session, actor: Actor, name: str, *, reason: str = "di
     session.add(user)
     session.flush()
     _record(session, actor, user, "disable", reason, before)
+    sessions.revoke_all(session, user.id, sessions.DISABLED)
     log.info("account %r disabled by %r", user.name, actor.name)
     return user
 
@@ -339,6 +343,7 @@ def set_role(session: Session, actor: Actor, name: str, role: Role | str, *, rea
     session.add(user)
     session.flush()
     _record(session, actor, user, "role", _reason(reason), before)
+    sessions.revoke_all(session, user.id, sessions.ROLE_CHANGED)
     log.info("account %r is now %s (by %r)", user.name, new_role.value, actor.name)
     return user
 

@@ -48,7 +48,7 @@ from sqlmodel import Session
 from tracker.core.errors import Problem, TrackerError, ValidationFailed
 from tracker.domain.lookup import Vocabulary, new_key
 from tracker.domain.models import Claim, Revision, Source, utcnow
-from tracker.domain.schemas import SourceIn
+from tracker.domain.schemas import SourceIn, date_problems
 from tracker.domain.vocab import Role
 from tracker.store.upkeep import DeferredUpkeep
 from tracker.store.write import (
@@ -411,8 +411,18 @@ class BulkLoader:
         for source, claims in batch:
             values = SOURCE_DEFAULTS | source
             after = json.dumps({f: _iso(values[f]) for f in SOURCE_FIELDS})
-            url = values["url"]
-            sources.append((values, after, [claim_row(c, url, i) for i, c in enumerate(claims)]))
+            url, published = values["url"], values["published"]
+            if problems := date_problems(published):
+                raise ValidationFailed(
+                    [Problem(f"{p.message} ({url})", field=p.field) for p in problems]
+                )
+            sources.append(
+                (
+                    values,
+                    after,
+                    [claim_row(c, url, published, i) for i, c in enumerate(claims)],
+                )
+            )
             count += len(claims)
         return Prepared(sources, count, self._duplicates)
 
@@ -447,7 +457,9 @@ class BulkLoader:
         if self.progress:
             self.progress(self.claims, self.total or self.claims)
 
-    def _claim_row(self, claim: dict[str, Any], url: str, index: int) -> tuple[str, tuple, str]:
+    def _claim_row(
+        self, claim: dict[str, Any], url: str, published: date, index: int
+    ) -> tuple[str, tuple, str]:
         """What `tracker.store.write.claim_row` makes of the same input: its key, the rest of the
         row as a tuple in `CLAIM_COLUMNS` order ready for the driver (from the claimant on:
         the id and the source's id are given at `write`), and its revision's snapshot
@@ -471,6 +483,13 @@ class BulkLoader:
         if cumulative is None:
             cumulative = metric.cumulative
         start, end = get("period_start"), claim["period_end"]
+        if problems := date_problems(published, end):
+            raise ValidationFailed(
+                [
+                    Problem(f"{p.message} ({url})", field=f"claims[{index}].{p.field}")
+                    for p in problems
+                ]
+            )
         value, low, high = get("value"), get("low"), get("high")
         duplicate_of = get("duplicate_of")
         if duplicate_of:

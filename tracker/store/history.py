@@ -151,6 +151,16 @@ def revision_authors(engine: Engine) -> list[str]:
         )
 
 
+def current_versions(engine: Engine, entity: str, ids: list[int]) -> dict[int, int]:
+    """The version each claim or source is at now: the History page offers "revert to
+    this version" on older ones, and the revert is refused if it changed meanwhile."""
+    model = {"claim": Claim, "source": Source}.get(entity)
+    if model is None or not ids:
+        return {}
+    with read_session(engine) as session:
+        return dict(session.exec(select(model.id, model.version).where(model.id.in_(ids))).all())
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[tuple[str, Any, Any]]:
     """The fields that differ, as (field, old, new), in the record's own field order.
 

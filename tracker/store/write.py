@@ -24,7 +24,14 @@ from tracker.core.errors import EditConflict, NotFound, PermissionDenied, Proble
 from tracker.domain import fields
 from tracker.domain.lookup import Vocabulary, slugify
 from tracker.domain.models import Claim, Claimant, Place, Revision, Source, utcnow
-from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
+from tracker.domain.schemas import (
+    ClaimantIn,
+    ClaimIn,
+    PlaceIn,
+    SourceIn,
+    date_problems,
+    reason_problems,
+)
 from tracker.domain.vocab import ROLE_RANK, STATUSES_NEEDING_REASON, ClaimantKind, Role, Status
 from tracker.extraction.quotes import require_quote_checks
 from tracker.store.version import bump_data_version
@@ -168,6 +175,8 @@ def revision_values(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """The one shape of a revision row, for the ORM path and the importer's bulk inserts."""
+    if problems := reason_problems(reason, required=False):
+        raise ValidationFailed(problems)
     return {
         "entity": entity,
         "entity_id": entity_id,
@@ -394,6 +403,10 @@ def update_source(
     _require_reason(reason)
     source = _get(session, Source, source_id, "source")
     before = source_snapshot(source)
+    if source.version != expected_version:
+        expected_version = _merge_stale(
+            session, "source", source, before, changes, expected_version
+        )
     merged = {k: v for k, v in before.items() if v is not None} | changes
     source_in = _validated(SourceIn, merged)
     if source_in.url != source.url:
@@ -425,6 +438,39 @@ def _not_own_source(session: Session, actor: Actor, source_id: int) -> bool:
 # --- claims -----------------------------------------------------------------------------
 
 
+def check_new_claim(
+    session: Session,
+    source: Source,
+    claim_in: ClaimIn,
+    vocab: Vocabulary,
+    *,
+    taken: set[str] | None = None,
+) -> tuple[Resolved, str]:
+    """Every check a new claim from `source` must pass, without writing anything: its
+    dates, its vocabulary, that the source has no claim of the same key yet (nor one of
+    `taken`, the keys of claims saved with it), and last the quote checks (so that hard
+    errors are fixed before a curator is asked to confirm a mismatch). Returns the resolved
+    vocabulary and the claim's key; raises ValidationFailed."""
+    if problems := date_problems(source.published, claim_in.period_end):
+        raise ValidationFailed(problems)
+    resolved, problems = resolve_claim(claim_in, vocab)
+    if problems:
+        raise ValidationFailed(problems)
+    assert resolved is not None
+    key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
+    if key in (taken or ()) or session.exec(select(Claim.id).where(Claim.key == key)).first():
+        raise ValidationFailed(
+            [
+                Problem(
+                    "this source already has a claim for the same metric, claimant, place and period",
+                    field="period_end",
+                )
+            ]
+        )
+    require_quote_checks(claim_in, source)
+    return resolved, key
+
+
 def add_claim(
     session: Session,
     actor: Actor,
@@ -439,39 +485,14 @@ def add_claim(
     source = _get(session, Source, source_id, "source")
     if claim_in.status != Status.unverified:
         require(actor, Role.editor, f"enter a claim as {claim_in.status.value}")
-    if claim_in.period_end > source.published:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the figure's period ends {claim_in.period_end}, after the source was published "
-                    f"({source.published})",
-                    field="period_end",
-                )
-            ]
-        )
     vocab = vocab or Vocabulary.load(session)
-    resolved, problems = resolve_claim(claim_in, vocab)
-    if problems:
-        raise ValidationFailed(problems)
-    assert resolved is not None
+    resolved, key = check_new_claim(session, source, claim_in, vocab)
     if resolved.new_claimant:
         ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
     if resolved.new_places:
         from tracker.gazetteer.link import ensure_places
 
         ensure_places(session, vocab, resolved.new_places)
-    key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
-    if session.exec(select(Claim.id).where(Claim.key == key)).first():
-        raise ValidationFailed(
-            [
-                Problem(
-                    "this source already has a claim for the same metric, claimant, place and period",
-                    field="period_end",
-                )
-            ]
-        )
-    # Last, so that hard errors are fixed before a curator is asked to confirm a mismatch.
-    require_quote_checks(claim_in, source)
     row = claim_row(claim_in, resolved, vocab, key=key, source_id=source.id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     now = utcnow()
@@ -560,8 +581,9 @@ def update_claim(
         )
     _require_reason(reason)
     if claim.version != expected_version:
-        # Before any validation: an editor working from a stale copy should reload first.
-        raise _conflict("claim", claim, before)
+        # Before any validation: someone saved since this copy was read. Their changes and
+        # these are merged when they touch different fields; the same field is refused.
+        expected_version = _merge_stale(session, "claim", claim, before, changes, expected_version)
     merged = {k: v for k, v in before.items() if v is not None and k != "key"} | changes
     merged["id"] = claim.key
     claim_in = _validated(ClaimIn, merged)
@@ -570,16 +592,8 @@ def update_claim(
         # A confirmation was given for the old figure or quote, not for the new one.
         claim_in = _validated(ClaimIn, merged | {"check_override": None})
     source = session.get(Source, claim.source_id)
-    if source and claim_in.period_end > source.published:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the figure's period ends {claim_in.period_end}, after the source was published "
-                    f"({source.published})",
-                    field="period_end",
-                )
-            ]
-        )
+    if source and (problems := date_problems(source.published, claim_in.period_end)):
+        raise ValidationFailed(problems)
     resolved, problems = resolve_claim(claim_in, vocab)
     if problems:
         raise ValidationFailed(problems)
@@ -611,6 +625,88 @@ def update_claim(
         reason=reason,
         entity="claim",
         action=action,
+    )
+
+
+def _revision_to_restore(
+    session: Session, entity: str, entity_id: int, revision_id: int
+) -> Revision:
+    revision = session.get(Revision, revision_id)
+    if revision is None or revision.entity != entity or revision.entity_id != entity_id:
+        raise NotFound(f"no revision #{revision_id} of {entity} #{entity_id}")
+    if not revision.after:
+        raise ValidationFailed([Problem("this revision holds no version to go back to")])
+    return revision
+
+
+def revert_claim(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+    vocab: Vocabulary | None = None,
+) -> Claim:
+    """Put a claim back as it was after revision `revision_id`: a new revision (with the
+    reason, and which version it goes back to), never a delete. The same rules as any
+    correction apply (who may edit, status changes, the checks, stale copies refused)."""
+    require(actor, Role.curator, "revert claims")
+    _require_reason(reason)
+    revision = _revision_to_restore(session, "claim", claim_id, revision_id)
+    claim = _get(session, Claim, claim_id, "claim")
+    vocab = vocab or Vocabulary.load(session)
+    current = claim_snapshot(claim, vocab)
+    changes = {
+        f: revision.after.get(f)
+        for f in CLAIM_FIELDS
+        if f != "key" and revision.after.get(f) != current.get(f)
+    }
+    if not changes:
+        raise ValidationFailed(
+            [Problem(f"the claim is already as it was in version {revision.version}")]
+        )
+    return update_claim(
+        session,
+        actor,
+        claim_id,
+        changes,
+        expected_version=expected_version,
+        reason=f"back to version {revision.version}: {reason.strip()}",
+        vocab=vocab,
+    )
+
+
+def revert_source(
+    session: Session,
+    actor: Actor,
+    source_id: int,
+    revision_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+) -> Source:
+    """`revert_claim` for a source."""
+    require(actor, Role.curator, "revert sources")
+    _require_reason(reason)
+    revision = _revision_to_restore(session, "source", source_id, revision_id)
+    source = _get(session, Source, source_id, "source")
+    current = source_snapshot(source)
+    changes = {
+        f: revision.after.get(f) for f in SOURCE_FIELDS if revision.after.get(f) != current.get(f)
+    }
+    if not changes:
+        raise ValidationFailed(
+            [Problem(f"the source is already as it was in version {revision.version}")]
+        )
+    return update_source(
+        session,
+        actor,
+        source_id,
+        changes,
+        expected_version=expected_version,
+        reason=f"back to version {revision.version}: {reason.strip()}",
     )
 
 
@@ -805,8 +901,8 @@ def suggest_key(name: str, taken: dict | set) -> str:
 
 
 def _require_reason(reason: str) -> None:
-    if not reason or not reason.strip():
-        raise ValidationFailed([Problem("say why this change is made", field="reason")])
+    if problems := reason_problems(reason):
+        raise ValidationFailed(problems)
 
 
 def _get(session: Session, model: type, id_: int, what: str):  # noqa: ANN202
@@ -873,7 +969,47 @@ def _apply_update(
     return obj
 
 
-def _conflict(entity: str, obj: Any, current: dict) -> EditConflict:
+def _merge_stale(
+    session: Session,
+    entity: str,
+    obj: Any,
+    current: dict[str, Any],
+    changes: dict[str, Any],
+    read_version: int,
+) -> int:
+    """A three-way merge on fields, for a save made from a copy read at `read_version`
+    while someone else saved since: if none of the fields this save changes was changed by
+    them (compared with the record as it was at `read_version`, from its revision), both
+    changes are kept and the save goes on against the current version. Otherwise (the same
+    field changed by both, to different values, or no record of the base) it is refused
+    as a conflict, as before."""
+    base = session.exec(
+        select(Revision.after).where(
+            Revision.entity == entity,
+            Revision.entity_id == obj.id,
+            Revision.version == read_version,
+        )
+    ).first()
+    if not base:
+        raise _conflict(entity, obj, current)
+    clashing = [
+        f for f, mine in changes.items() if current.get(f) != base.get(f) and current.get(f) != mine
+    ]
+    if clashing:
+        raise _conflict(entity, obj, current, fields=clashing)
+    return obj.version
+
+
+def _conflict(
+    entity: str, obj: Any, current: dict, *, fields: list[str] | None = None
+) -> EditConflict:
+    if fields:
+        return EditConflict(
+            f"this {entity} was changed by {obj.updated_by} at {obj.updated_at:%Y-%m-%d %H:%M} "
+            f"UTC since you opened it, in the field(s) you changed too ({', '.join(fields)}; "
+            f"now version {obj.version}); reload it and apply your change again",
+            current=current,
+        )
     return EditConflict(
         f"this {entity} was changed by {obj.updated_by} at {obj.updated_at:%Y-%m-%d %H:%M} UTC "
         f"since you opened it (now version {obj.version}); reload it and apply your change again",
