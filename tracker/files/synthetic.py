@@ -10,6 +10,11 @@ downward revisions, per-day figures, ~5 claims per source, relays of another cla
 statement marked `duplicate_of`, qualifiers and ranges in realistic proportions, and quotes
 that contain their figures (so that the quote checks pass as they would on real entries).
 
+Claimants disagree as real ones do: rarely. Every claimant counts the same events for a
+metric and place (`_Count`), within a percent of each other; in a few (metric, place) pairs
+one claimant counts differently throughout (a stricter or a wider method), which is what
+the consistency checks' claimant disagreements then find.
+
 The generator is deterministic (one `random.Random(seed)`), and it yields plain input
 dicts, the same words a data file would hold: `SourceIn` / `ClaimIn` accept them as they
 are, so the normal write path can store them, and `tracker.store.bulk` turns them into the very
@@ -19,6 +24,7 @@ source, so a million claims never sit in memory at once.
 
 from __future__ import annotations
 
+import math
 import random
 from bisect import bisect
 from collections import deque
@@ -72,7 +78,16 @@ QUALIFIER_SHARES = (
 )
 RANGE_SHARE = 0.1
 RELAY_SHARE = 0.04  # claims that repeat another claimant's latest statement (duplicate_of)
-REVISION_SHARE = 0.03  # cumulative figures revised slightly downwards
+REVISION_SHARE = 0.03  # cumulative figures revised slightly downwards ...
+REVISION_DAYS = 31  # ... at most this long after the figure they revise
+#: Share of (metric, place) pairs in which one claimant counts differently from the others,
+#: by DISSENT_FACTORS (a stricter or a wider method): the claimant disagreements.
+DISSENT_SHARE = 0.05
+DISSENT_FACTORS = ((0.7, 0.88), (1.12, 1.35))
+#: How far claimants who agree stray from the shared count (rounding, timing).
+AGREEMENT_SPREAD = 0.01
+#: A cumulative count's daily rise swells and ebbs by this share over WOBBLE_DAYS.
+WOBBLE, WOBBLE_DAYS = 0.3, 120
 CORROBORATED_SHARE = 0.08
 DISPUTED_SHARE = 0.02
 #: The dashboard's banner on every page while any synthetic source is stored.
@@ -150,11 +165,55 @@ class SyntheticSource:
     claims: list[dict[str, Any]]
 
 
-@dataclass
-class _Series:
-    """One (claimant, metric, place) series: its latest statement, which relays repeat."""
+@dataclass(frozen=True)
+class _Count:
+    """What every claimant counts for one (metric, place): a daily rate that swells and ebbs
+    over months (a cumulative toll is never a straight line), the day-by-day figures of a
+    per-period metric, and the one claimant, if any, who counts differently."""
 
     rate: float
+    phase: float
+    salt: int
+    dissenter: int  # 0: nobody
+    factor: float
+
+    def total(self, day: date) -> float:
+        """The cumulative count from START to `day` (rises every day: WOBBLE < 1)."""
+        t = (day - START).days
+        wave = math.sin(t * _OMEGA + self.phase) - math.sin(self.phase)
+        return self.rate * (t + WOBBLE * wave / _OMEGA)
+
+    def on(self, day: date) -> float:
+        """The count for one day, the same for every claimant (a hash of the day, not a
+        draw, so that it does not depend on who reports first)."""
+        u = (((day.toordinal() ^ self.salt) * 2654435761) & 0xFFFFFFFF) / 0x100000000
+        return self.rate * (0.2 + 1.6 * u)
+
+
+_OMEGA = 2 * math.pi / WOBBLE_DAYS
+
+
+def _count(rng: random.Random, metric: SyntheticMetric, place: SyntheticPlace) -> _Count:
+    dissenter, factor = 0, 1.0
+    if rng.random() < DISSENT_SHARE:
+        dissenter = 1 + int(rng.random() * CLAIMANTS)
+        factor = rng.uniform(*DISSENT_FACTORS[int(rng.random() * len(DISSENT_FACTORS))])
+    return _Count(
+        rate=_rate(rng, metric, place),
+        phase=rng.uniform(0, 2 * math.pi),
+        salt=rng.getrandbits(32),
+        dissenter=dissenter,
+        factor=factor,
+    )
+
+
+@dataclass
+class _Series:
+    """One (claimant, metric, place) series: the count it follows and how far from it this
+    claimant strays (`bias`), and its latest statement, which relays repeat."""
+
+    count: _Count
+    bias: float
     claimant: int
     m: int
     p: int
@@ -198,6 +257,7 @@ def generate(n: int, *, seed: int = 1, vocab: SyntheticVocabulary) -> Iterator[S
     days = _DayWords()
     n_sources = sources_for(n)
     series: dict[tuple[int, int, int], _Series] = {}
+    counts: dict[tuple[int, int], _Count] = {}
     recent: deque[_Series] = deque(maxlen=200)  # the series most recently reported
     made = 0
     index = 0
@@ -237,8 +297,16 @@ def generate(n: int, *, seed: int = 1, vocab: SyntheticVocabulary) -> Iterator[S
                 used.add((author, m, p))
                 state = series.get((author, m, p))
                 if state is None:
+                    shared = counts.get((m, p))
+                    if shared is None:
+                        shared = counts[m, p] = _count(rng, metrics[m], places[p])
+                    bias = (
+                        shared.factor
+                        if shared.dissenter == author
+                        else 1 + AGREEMENT_SPREAD * (2 * random_() - 1)
+                    )
                     state = series[author, m, p] = _Series(
-                        rate=_rate(rng, metrics[m], places[p]), claimant=author, m=m, p=p
+                        count=shared, bias=bias, claimant=author, m=m, p=p
                     )
                 claim = _claim(rng, metrics[m], places[p], names[author], day, state, days)
                 state.claim, state.url = claim, url
@@ -255,7 +323,7 @@ def _claimant_key(n: int) -> str:
 
 
 def _rate(rng: random.Random, metric: SyntheticMetric, place: SyntheticPlace) -> float:
-    """Figures per day for a series: a country's toll grows faster than an oblast's."""
+    """Figures per day for a count: a country's toll grows faster than an oblast's."""
     base = 4.0 if metric.cumulative else 6.0
     if metric.key.startswith("refugees"):
         base = 3000.0
@@ -301,8 +369,6 @@ def _claim(
     series: _Series,
     days: _DayWords,
 ) -> dict[str, Any]:
-    # rng.uniform(a, b) is a + (b - a) * rng.random(), written out: the same draws, without
-    # a Python call each (the generator makes a million claims).
     random_ = rng.random
     end = day - _LAGS[int(random_() * 3)]
     if end <= START:
@@ -311,16 +377,17 @@ def _claim(
     if metric.cumulative:
         start = START
         last = (previous.get("value") or previous.get("high") or 0) if previous else 0
-        elapsed = (end - previous["period_end"]).days if previous else (end - START).days
-        if previous and random_() < REVISION_SHARE:
+        # A revision lowers a recent figure a little; lowering one months old would make a
+        # disagreement with every other claimant too.
+        recent = previous and (end - previous["period_end"]).days <= REVISION_DAYS
+        if recent and random_() < REVISION_SHARE:
             figure = max(0, last - rng.randint(1, max(1, last // 100)))
-        else:
-            growth = series.rate * max(elapsed, 0) * (0.7 + 0.6 * random_())
-            figure = last + max(0, round(growth))
+        else:  # never below its own last figure: a fall is a revision, drawn above
+            figure = max(last, round(series.count.total(end) * series.bias))
         when = days.since(end)
     else:
         start = end
-        figure = max(0, round(series.rate * (0.2 + 1.6 * random_())))
+        figure = max(0, round(series.count.on(end) * series.bias))
         when = days.on(end)
     claim: dict[str, Any] = {
         "metric": metric.key,
@@ -422,13 +489,15 @@ def load_synthetic(
     batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     two_processes: bool | None = None,
+    copy: bool | None = None,
 ) -> BulkReport:
     """Store the synthetic dataset of `n` claims for `seed`, in one transaction.
 
     Refused when the store holds real (non-synthetic) sources, unless `force`: fictional
     figures next to real ones is how invented numbers end up in a story. A large load builds
     its rows in a second process while this one writes them (`tracker.store.bulk_pipeline`);
-    `two_processes` forces that choice either way (the stored rows are the same)."""
+    `two_processes` forces that choice either way, and `copy` whether PostgreSQL gets the
+    rows by COPY (the default) or executemany (the stored rows are the same)."""
     from tracker.store import bulk_pipeline
     from tracker.store.bulk import BATCH, BulkLoader
     from tracker.store.db import write_session
@@ -459,6 +528,7 @@ def load_synthetic(
             batch_size=batch_size or (bulk_pipeline.BATCH if two_processes else BATCH),
             total=n,
             progress=progress,
+            copy=copy,
         )
         items = ((item.source, item.claims) for item in generate(n, seed=seed, vocab=vocab))
         if two_processes:

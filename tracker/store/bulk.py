@@ -3,8 +3,8 @@
 The form path (`tracker.store.write.add_claim`) writes one ORM object, one revision and one data
 version bump per claim: right for a curator, far too slow for a million rows. This module writes the same rows with SQLAlchemy Core `insert()` statements,
 compiled once and run as one executemany per table and batch of `BATCH` claims (values
-through each column's own bind processor, see `_insert`), and keeps every guarantee the
-store gives:
+through each column's own bind processor, see `_insert`), or on PostgreSQL streamed by one
+COPY per table and batch (`RowWriter.copy`), and keeps every guarantee the store gives:
 
 - every source and claim gets its "create" revision (who, when, why, the record after),
   written in bulk too: nothing is stored unrecorded;
@@ -136,13 +136,17 @@ class _Ids:
 
 class RowWriter:
     """Writes rows of one table at a time on `conn` (the caller's transaction): ids handed
-    out ahead (`take_ids`), and one executemany of a compiled Core INSERT (`insert`).
-    Shared by the synthetic loader and the importer."""
+    out ahead (`take_ids`), and one executemany of a compiled Core INSERT (`insert`), or on
+    PostgreSQL one COPY ... FROM STDIN of the same values (`copy`). Shared by the synthetic
+    loader and the importer."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, copy: bool | None = None) -> None:
         self.conn = conn
         self._ids = _Ids(conn)
         self._statements: dict[tuple[str, tuple[str, ...]], tuple] = {}
+        #: COPY where the driver streams it (psycopg 3), unless told otherwise: executemany
+        #: is not PostgreSQL's fast path. Both store the same rows (tests/test_bulk_copy.py).
+        self.copies = _can_copy(conn) if copy is None else (copy and _can_copy(conn))
 
     def take_ids(self, table: Table, n: int) -> list[int]:
         return self._ids.take(table, n)
@@ -167,13 +171,19 @@ class RowWriter:
             if k in processors
         }
         columns = [(k, fixed.get(k, _VARYING), processors[k]) for k in order]
+        copies = self.copies
         params: list[Any] = []
         for row in rows:
             values = [
                 (c if c is not _VARYING else p(row[k]) if p else row[k]) for k, c, p in columns
             ]
-            params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
-        self.conn.exec_driver_sql(sql, params)
+            params.append(
+                tuple(values) if positional or copies else dict(zip(order, values, strict=True))
+            )
+        if copies:
+            self.copy(table, tuple(order), params)
+        else:
+            self.conn.exec_driver_sql(sql, params)
 
     def insert_values(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """One executemany of rows already in the driver's form: tuples in `columns` order,
@@ -181,6 +191,9 @@ class RowWriter:
         builds its rows that way (dates processed once per distinct date, shared values once
         per load) instead of running a processor on every value of every row."""
         if not rows:
+            return
+        if self.copies:
+            self.copy(table, columns, rows)
             return
         sql, order, _processors, positional = self._compiled(table, columns)
         if not positional:  # PostgreSQL's driver takes named parameters
@@ -190,6 +203,27 @@ class RowWriter:
             reorder = itemgetter(*(columns.index(k) for k in order))
             rows = [reorder(r) for r in rows]
         self.conn.exec_driver_sql(sql, rows)
+
+    def copy(self, table: Table, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """One COPY ... FROM STDIN of rows in the driver's form (as `insert_values` takes
+        them), on the transaction's own connection: the rows are the caller's until it
+        commits, and a failure rolls them back with the rest. COPY takes the same lock as
+        INSERT (ROW EXCLUSIVE), so readers keep reading what was committed before.
+
+        Text format: each value is written as psycopg would bind it (a JSON column's text,
+        dates, aware timestamps with their offset, booleans) and the server parses it with
+        the column's own input function, as it does an INSERT's parameter, so the stored
+        rows are the same."""
+        listed = ", ".join(f'"{c}"' for c in columns)
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({listed}) FROM STDIN') as copy,
+        ):
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
 
     def bind(self, table: Table, column: str) -> Callable[[Any], Any]:
         """The column type's bind processor on this dialect (identity when it has none)."""
@@ -212,6 +246,11 @@ class RowWriter:
             cached = (str(compiled), order, processors, compiled.positiontup is not None)
             self._statements[table.name, keys] = cached
         return cached
+
+
+def _can_copy(conn: Connection) -> bool:
+    """Whether rows can be streamed with COPY: PostgreSQL through psycopg 3."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
 
 
 def _identity(value: Any) -> Any:
@@ -271,6 +310,7 @@ class BulkLoader:
         batch_size: int = BATCH,
         total: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        copy: bool | None = None,
     ) -> None:
         require(actor, Role.editor, "load data in bulk")
         self.session = session
@@ -281,7 +321,7 @@ class BulkLoader:
         self.progress = progress
         self.vocab = Vocabulary.load(session)
         self.conn = session.connection()
-        self.writer = RowWriter(self.conn)
+        self.writer = RowWriter(self.conn, copy=copy)
         self.now = utcnow()
         self.started = time.perf_counter()
         self._sources: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
@@ -315,9 +355,10 @@ class BulkLoader:
         self._revision_tail = _fixed(w, revision, self._revision_constants)
         self._to_json = w.bind(revision, "after")
         # The claims' snapshots are written as JSON text (`_claim_row`); a dialect whose JSON
-        # column wants something else than json.dumps' text gets them decoded again.
+        # column wants something else than json.dumps' text gets them decoded again, except
+        # through COPY, where the server parses the column's text as it would the parameter.
         stores_text = self._to_json({"a": [1, None]}) == json.dumps({"a": [1, None]})
-        self._json_text = _identity if stores_text else self._reencode
+        self._json_text = _identity if stores_text or self.writer.copies else self._reencode
         self._vocab_json: dict[tuple[str, str, str], str] = {}
         self._tail_json: dict[tuple, str] = {}  # the snapshot's fields that mostly repeat
         self._dates = _DriverDates(w.bind(claim, "period_end"))
