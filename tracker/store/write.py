@@ -369,18 +369,7 @@ def add_source(
     )
     session.add(source)
     session.flush()
-    record_revision(
-        session,
-        entity="source",
-        entity_id=source.id,
-        action="create",
-        version=1,
-        actor=actor,
-        reason=reason,
-        before=None,
-        after=source_snapshot(source),
-    )
-    bump_data_version(session)
+    _record_created(session, actor, "source", source.id, reason, source_snapshot(source))
     return source
 
 
@@ -501,18 +490,7 @@ def add_claim(
     )
     session.add(claim)
     session.flush()
-    record_revision(
-        session,
-        entity="claim",
-        entity_id=claim.id,
-        action="create",
-        version=1,
-        actor=actor,
-        reason=reason,
-        before=None,
-        after=claim_snapshot(claim, vocab),
-    )
-    bump_data_version(session)
+    _record_created(session, actor, "claim", claim.id, reason, claim_snapshot(claim, vocab))
     return claim
 
 
@@ -874,6 +852,14 @@ def _names(name: str, short_name: str | None, aliases: list[str]) -> list[tuple[
 def _record_vocab(
     session: Session, actor: Actor, entity: str, id_: int, reason: str, after: dict
 ) -> None:
+    values = {k: _jsonable(v) for k, v in after.items() if k != "id"}
+    _record_created(session, actor, entity, id_, reason, values)
+
+
+def _record_created(
+    session: Session, actor: Actor, entity: str, id_: int, reason: str, after: dict
+) -> None:
+    """A new row's "create" revision; the data version bumped for the caches."""
     record_revision(
         session,
         entity=entity,
@@ -883,7 +869,7 @@ def _record_vocab(
         actor=actor,
         reason=reason,
         before=None,
-        after={k: _jsonable(v) for k, v in after.items() if k != "id"},
+        after=after,
     )
     bump_data_version(session)
 
