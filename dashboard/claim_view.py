@@ -73,6 +73,7 @@ def show(store: data.CachedReads, claim_id: int) -> bool:
             st.caption(widgets.md(f"Relayed by {claim['relayed_by']}"))
         if widgets.present(claim.get("notes")):
             st.caption(widgets.md(f"Notes: {claim['notes']}"))
+        widgets.saved_anyway(claim)
         st.markdown(
             f"**{widgets.md(claim['source_publisher'])}**, "
             f"{widgets.md(widgets.day_text(claim['source_published']))}: "

@@ -476,6 +476,16 @@ def status_cell(status: str) -> str:
     return RETRACTED_MARK if status == "retracted" else status
 
 
+SAVED_ANYWAY = "Saved although a quote check failed"
+
+
+def saved_anyway(claim: Mapping[str, Any]) -> None:
+    """Why a curator saved the claim although its quote check failed (its `check_override`):
+    an editor reviewing it must see the reason wherever the claim is shown."""
+    if present(claim.get("check_override")):
+        st.caption(md(f"{SAVED_ANYWAY}, because: {claim['check_override']}"))
+
+
 def claims_frame(
     claims: pd.DataFrame, *, compact: bool = False, claim_link: Callable[[str], str] | None = None
 ) -> pd.DataFrame:
@@ -498,6 +508,11 @@ def claims_frame(
             "Claim": [link(str(r["claim_key"])) for r in records],
         }
     )
+    reasons = [
+        str(r["check_override"]) if present(r.get("check_override")) else "" for r in records
+    ]
+    if any(reasons) and not compact:
+        frame.insert(frame.columns.get_loc("Quote") + 1, "Saved anyway because", reasons)
     if compact:
         frame = frame[
             [

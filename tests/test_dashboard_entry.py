@@ -355,3 +355,23 @@ def test_only_editors_enter_a_claim_already_reviewed(open_as, curation_sqlite):
     assert not errors(editor)
     [claim] = stored(url, Claim)
     assert (claim.status, claim.reviewed_by) == ("corroborated", None)
+
+
+def test_the_reason_to_save_anyway_is_shown_wherever_an_editor_meets_the_claim(
+    open_as, curation_sqlite
+):
+    url, source_id = curation_sqlite
+    at = fill_claim(open_as(url, "cora", ADD_CLAIMS, source=str(source_id)), value="7,200")
+    at.checkbox(key="entry.confirm").check()
+    at.text_input(key="entry.override_reason").input("the wire rounded the figure")
+    at.button(key="entry.save").click().run()
+    [claim] = stored(url, Claim)
+    shown = "Saved although a quote check failed, because: the wire rounded the figure"
+
+    claim_page = open_as(url, "eddie", "views/figures.py", claim=claim.key)
+    assert shown in [plain(c.value) for c in claim_page.caption]
+    correction = open_as(url, "eddie", "views/edit_claim.py", claim=str(claim.id))
+    assert shown in [plain(c.value) for c in correction.caption]
+    source_page = open_as(url, "eddie", "views/source.py", source=str(source_id))
+    [table] = source_page.dataframe
+    assert list(table.value["Saved anyway because"]) == ["the wire rounded the figure"]

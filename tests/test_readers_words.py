@@ -8,12 +8,12 @@ from datetime import date
 import pandas as pd
 
 from dashboard.claim_view import cell
-from dashboard.state import Vocabulary
+from dashboard.state import FilterChoices
 from dashboard.widgets import filter_words, plural
 from tracker.read.filters import ClaimFilter
 from tracker.sharing.chart_views import place_phrase
 
-VOCAB = Vocabulary.from_options(
+VOCAB = FilterChoices.from_options(
     {
         "metrics": pd.DataFrame(
             {"key": ["civilian_killed"], "label": ["Civilians killed"], "cumulative": [True]}

@@ -159,6 +159,7 @@ if detail is not None:
         f"{widgets.md(detail['place_name'])} · {widgets.md(widgets.period_text(detail))}"
     )
     widgets.status_line(detail)
+    widgets.saved_anyway(detail)
     st.caption(
         widgets.md(
             f"From {detail['source_publisher']}, {widgets.day_text(detail['source_published'])}. "

@@ -128,6 +128,7 @@ def _claim_columns() -> list[Any]:
         Claim.quote_translation,
         Claim.relayed_by,
         Claim.notes,
+        Claim.check_override,
         Metric.key.label("metric_key"),
         Metric.label.label("metric_label"),
         Metric.noun.label("metric_noun"),
