@@ -49,6 +49,15 @@ def test_validate_reports_what_import_would_do_and_writes_nothing(cli_env, tmp_p
     assert "0 claims from 0 sources" in run("stats").output
 
 
+def test_import_names_every_claimant_it_adds_instead_of_adding_it_silently(cli_env, tmp_path):
+    run("import", *(str(DATA / f) for f in ("metrics.yaml", "places.yaml", "claimants.yaml")))
+    doc = source_doc([claim(claimant="The Example Relief Network")])
+    path = write_doc(tmp_path / "new.yaml", doc)
+    line = "new claimant 'The Example Relief Network' (key example_relief_network, kind other)"
+    assert line in run("validate", str(path)).output
+    assert line in run("import", str(path)).output
+
+
 def test_commands_on_a_missing_database_say_so(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/absent.db")
     result = CliRunner().invoke(main, ["stats"])

@@ -37,6 +37,15 @@ def _print_plan(plan: Any, verbose: bool) -> None:
             for cp in fp.claims:
                 if cp.action == "change":
                     click.echo(f"    claim {cp.key}: {', '.join(cp.changed_fields)} changed")
+    # New vocabulary is never silent: a claimant nobody described gets kind "other".
+    for key, name in plan.new_claimants.items():
+        click.echo(
+            f"  new claimant {name!r} (key {key}, kind other): describe it in "
+            "data/claimants.yaml if it is a known body"
+        )
+    for key, values in plan.new_places.items():
+        where = f", in {values['parent']}" if values.get("parent") else ""
+        click.echo(f"  new place {values.get('name', key)!r} (key {key}{where})")
 
 
 @click.command("import")
