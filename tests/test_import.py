@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import event
@@ -17,6 +19,7 @@ from tracker.domain.models import Claim, Claimant, Revision, Source
 from tracker.domain.vocab import Role
 from tracker.files.importer import import_paths
 from tracker.files.reading import expand_paths
+from tracker.store.bulk import RowWriter
 from tracker.store.db import read_session
 from tracker.store.write import SYSTEM, Actor
 
@@ -24,15 +27,24 @@ from tracker.store.write import SYSTEM, Actor
 @contextmanager
 def failing_claim_insert(engine: Engine, key: str) -> Iterator[None]:
     """The database fails when the claim `key` is written, however the rows are grouped
-    into statements (one row or an executemany of many)."""
+    into statements (one row, an executemany of many, or PostgreSQL's COPY)."""
 
     def check(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
         if statement.lstrip().upper().startswith("INSERT INTO CLAIM") and key in repr(parameters):
             raise RuntimeError("simulated failure while writing a claim")
 
+    copy = RowWriter.copy
+
+    def failing_copy(self: RowWriter, table: Any, columns: Any, rows: Any) -> None:
+        rows = list(rows)
+        if table.name == "claim" and key in repr(rows):
+            raise RuntimeError("simulated failure while copying a claim")
+        copy(self, table, columns, rows)
+
     event.listen(engine, "before_cursor_execute", check)
     try:
-        yield
+        with patch.object(RowWriter, "copy", failing_copy):
+            yield
     finally:
         event.remove(engine, "before_cursor_execute", check)
 
