@@ -86,7 +86,9 @@ def test_a_reader_chooses_the_gaza_war_and_follows_a_figure_to_its_source_claim_
     expect(main).to_contain_text("People killed in Gaza Strip")
 
     # Charted by claimant: the ministry's series and the independent estimates beside it.
+    # (The previous war's chart can linger for a moment while the new one is drawn.)
     legend = page.locator(".js-plotly-plot .legend")
+    expect(legend).to_have_count(1)
     expect(legend).to_contain_text("Gaza Health Ministry")
     expect(legend).to_contain_text("Lancet study")
 
