@@ -42,3 +42,28 @@ def write_doc(path: Path, doc: dict[str, Any] | str) -> Path:
     text = doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def copy_store(
+    source_url: str, target: Path, accounts: dict[str, tuple[str, str]] | None = None
+) -> str:
+    """A copy of a SQLite store (its backup API, WAL and all) at `target`, with these
+    accounts (name -> (role, password)); its URL."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from tracker.store.accounts import create_user
+    from tracker.store.db import make_engine, write_session
+    from tracker.store.write import SYSTEM
+
+    with sqlite3.connect(make_url(source_url).database) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    url = f"sqlite:///{target}"
+    if accounts:
+        engine = make_engine(url)
+        with write_session(engine) as session:
+            for name, (role, password) in accounts.items():
+                create_user(session, SYSTEM, name, role, password)
+        engine.dispose()
+    return url

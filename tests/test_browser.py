@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from dashboard.sharing import EMBED_HEIGHT, IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
@@ -37,14 +35,13 @@ from tests.browser_support import (
     wait_for_chart,
 )
 from tests.dashboard_support import HOSTILE_TITLE
+from tests.helpers import copy_store
 from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.core.markup import WORD_JOINER
 from tracker.domain.models import Claim, Source
 from tracker.files.interchange import build_export, download_name, export_meta
 from tracker.read.filters import ClaimFilter
-from tracker.store.accounts import create_user
-from tracker.store.db import make_engine, read_session, write_session
-from tracker.store.write import SYSTEM
+from tracker.store.db import make_engine, read_session
 
 # One worker runs the whole module (make test: --dist loadgroup), so that one server and one
 # browser serve it instead of one per worker.
@@ -62,16 +59,8 @@ CURATOR, CURATOR_PASSWORD = "cora", "a long test passphrase"
 @pytest.fixture(scope="module")
 def browser_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
     """A copy of the shared database (SQLite's backup API, WAL and all) with a curator."""
-    source = make_url(dashboard_sqlite_url).database
     target = tmp_path_factory.mktemp("browser") / "browser.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        create_user(session, SYSTEM, CURATOR, "curator", CURATOR_PASSWORD)
-    engine.dispose()
-    return url
+    return copy_store(dashboard_sqlite_url, target, {CURATOR: ("curator", CURATOR_PASSWORD)})
 
 
 @pytest.fixture(scope="module")

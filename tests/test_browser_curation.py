@@ -8,18 +8,16 @@ The app runs on a copy of the shared test database with a curator and an editor.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
+from tests.helpers import copy_store
 from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker import curation
 from tracker.domain.models import Claim, LoginSession, Revision
-from tracker.store.accounts import create_user, disable_user
+from tracker.store.accounts import disable_user
 from tracker.store.db import make_engine, read_session, write_session
 from tracker.store.sessions import token_hash
 from tracker.store.write import SYSTEM
@@ -33,17 +31,9 @@ COOKIE = "tracker_login"
 
 @pytest.fixture(scope="module")
 def db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
-    source = make_url(dashboard_sqlite_url).database
     target = tmp_path_factory.mktemp("browser-curation") / "curation.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        for name, role in ACCOUNTS.items():
-            create_user(session, SYSTEM, name, role, PASSWORD)
-    engine.dispose()
-    return url
+    accounts = {name: (role, PASSWORD) for name, role in ACCOUNTS.items()}
+    return copy_store(dashboard_sqlite_url, target, accounts)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,10 @@ findings about that war."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from tests.browser_support import (
@@ -20,6 +18,7 @@ from tests.browser_support import (
     wait_for_app,
     wait_for_chart,
 )
+from tests.helpers import copy_store
 from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.domain.models import Claim
 from tracker.store.db import make_engine, read_session
@@ -33,11 +32,7 @@ TOLL = "lancet_letter-2024-06-19-killed"
 @pytest.fixture(scope="module")
 def wars_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
     """A copy of the shared database (the three wars' sample and fictional extras)."""
-    source = make_url(dashboard_sqlite_url).database
-    target = tmp_path_factory.mktemp("wars") / "wars.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
+    return copy_store(dashboard_sqlite_url, tmp_path_factory.mktemp("wars") / "wars.db")
 
 
 @pytest.fixture(scope="module")

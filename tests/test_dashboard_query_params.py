@@ -6,20 +6,17 @@ literally where they are searched for, and change nothing in the database.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 
 import pytest
-from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from tests import figures
 from tests.curation_support import counts, errors, plain
 from tests.dashboard_support import APP
 from tests.dbstate import everything
-from tracker.store.accounts import create_user
-from tracker.store.db import make_engine, write_session
-from tracker.store.write import SYSTEM
+from tests.helpers import copy_store
+from tracker.store.db import make_engine
 
 #: The pages and every parameter each reads from its address.
 PAGES = {
@@ -57,16 +54,8 @@ ADMIN = "ada"
 def params_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
     """A copy of the shared dashboard database (the sample and hostile extras) with an
     admin, so that the curation pages get as far as reading their parameters."""
-    source = make_url(dashboard_sqlite_url).database
     target = tmp_path_factory.mktemp("params") / "params.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        create_user(session, SYSTEM, ADMIN, "admin", "a long test passphrase")
-    engine.dispose()
-    return url
+    return copy_store(dashboard_sqlite_url, target, {ADMIN: ("admin", "a long test passphrase")})
 
 
 def open_page(url: str, view: str, query: dict[str, str], monkeypatch) -> AppTest:  # noqa: ANN001
