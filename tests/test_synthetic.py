@@ -222,8 +222,8 @@ def test_a_synthetic_store_yields_findings_for_a_few_percent_of_its_claims(
     noise. Real stores flag a few percent of their claims; so must a synthetic one, mostly
     where one claimant counts differently (claimant-disagreement), and never because a
     claimant restated a date (duplicate-claim, conflicting-figures). The share grows
-    slowly with the store (docs/performance.md: about 1% at 10,000 claims, 2.5% at
-    100,000); the old generator gave 0.2% here and 27% at a million."""
+    slowly with the store (docs/performance.md: 0.8% at 10,000 claims, 2.1% at 100,000,
+    2.5% at 300,000); the old generator gave 0.2% here and 27% at a million."""
     n = 10_000
     load_synthetic(sqlite_vocab_engine, n, seed=1)
     findings = run_checks(sqlite_vocab_engine)
@@ -478,12 +478,13 @@ def test_demo_command_loads_into_an_empty_database_with_progress(database_url):
 def test_demo_command_takes_the_conflict_from_the_conflicts_file(database_url):
     """`--conflict sudan`: Sudan's places and start date, its default metric most of all;
     an unknown key is one line naming the known ones, and stores nothing."""
+    from tracker.read.review import conflict_names
     from tracker.store.db import make_engine
 
     args = ["demo", "--synthetic", "200", "--no-check", "--database", database_url]
     wrong = CliRunner().invoke(main, [*args, "--conflict", "narnia"])
     assert wrong.exit_code == 1
-    assert wrong.output.startswith("Error: there is no conflict 'narnia'; the store's conflicts")
+    assert wrong.output.startswith("Error: there is no conflict 'narnia'; ")
     assert "sudan" in wrong.output
     result = CliRunner().invoke(main, [*args, "--conflict", "sudan"])
     assert result.exit_code == 0, result.output
@@ -495,6 +496,8 @@ def test_demo_command_takes_the_conflict_from_the_conflicts_file(database_url):
         assert set(page["place_key"]) <= {"SD", "SD-KH", "SD-DN", "SD-DW", "SD-GZ", "SD-NW"}
         assert page["metric_key"].value_counts().index[0] == "people_killed"
         assert str(page["period_end"].min()) > "2023-04-15"
+        # Only the conflict the figures are about: the Figures page opens on it.
+        assert set(conflict_names(engine)) == {"sudan"}
     finally:
         engine.dispose()
 

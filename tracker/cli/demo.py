@@ -59,7 +59,8 @@ class _Progress:
     "--conflict",
     metavar="KEY",
     help="The conflict of data/conflicts.yaml the figures are about (its start date, places "
-    "and default metric); default: the store's first (russia-ukraine in the shipped file).",
+    "and default metric); default: the store's first, or the file's first (russia-ukraine) "
+    "in a store that names none.",
 )
 @click.option(
     "--database",

@@ -215,7 +215,7 @@ class SyntheticVocabulary:
         return cls(metrics, places, war.key, war.name, war.start)
 
 
-def _conflict(vocab: Vocabulary, key: str | None) -> Conflict:
+def _conflict(vocab: Vocabulary, key: str | None, where: str = "the store's") -> Conflict:
     if not vocab.conflicts:
         raise TrackerError("the store names no conflict; import data/conflicts.yaml first")
     if key is None:
@@ -224,7 +224,7 @@ def _conflict(vocab: Vocabulary, key: str | None) -> Conflict:
     found = vocab.conflicts.get(key)
     if found is None:
         known = ", ".join(sorted(vocab.conflicts))
-        raise TrackerError(f"there is no conflict {key!r}; the store's conflicts are {known}")
+        raise TrackerError(f"there is no conflict {key!r}; {where} conflicts are {known}")
     return found
 
 
@@ -687,18 +687,25 @@ def chosen_conflict(engine: Engine, key: str | None = None) -> Conflict:
 
 
 def ensure_vocabulary(engine: Engine, actor: Actor, conflict: str | None = None) -> None:
-    """Import the shipped metrics, places and conflicts when the store lacks them: they are
-    reference data (no figures), which a synthetic dataset needs to resolve its claims."""
+    """Import the shipped metrics and places when the store lacks them, and the conflict
+    from data/conflicts.yaml (by default its first): they are reference data (no figures),
+    which a synthetic dataset needs to resolve its claims. The conflict alone, not the
+    file: the dashboard's conflict chooser then opens on the war the figures are about."""
     from tracker.core.config import DATA_DIR
     from tracker.files.importer import import_paths
+    from tracker.files.reading import load_vocabulary
+    from tracker.store.db import write_session
 
     with Session(engine) as session:
         vocab = Vocabulary.load(session)
-    try:
-        SyntheticVocabulary.from_vocabulary(vocab, conflict)
-    except TrackerError:
-        files = ("metrics.yaml", "places.yaml", "conflicts.yaml")
-        import_paths(engine, actor, [DATA_DIR / f for f in files])
+    if any(k not in vocab.metrics for k in METRIC_WEIGHTS) or not vocab.places:
+        import_paths(engine, actor, [DATA_DIR / "metrics.yaml", DATA_DIR / "places.yaml"])
+    if conflict in vocab.conflicts or (conflict is None and vocab.conflicts):
+        return
+    shipped = load_vocabulary([DATA_DIR / "conflicts.yaml"])
+    war = _conflict(shipped, conflict, where="data/conflicts.yaml's")
+    with write_session(engine) as session:
+        session.add(Conflict(**war.model_dump(exclude={"id"})))
 
 
 def load_synthetic(
