@@ -190,8 +190,8 @@ class SyntheticVocabulary:
         headline = vocab.places.get(war.default_place or "") or (
             countries[0] if countries else None
         )
-        # A region belongs to the country its ISO 3166-2 code begins with (the data files'
-        # rows carry no parent ids, a store's do not need to be walked).
+        # A region belongs to the country its ISO 3166-2 code begins with (rows read from
+        # the data files carry no parent ids to follow).
         regions = sorted(
             (
                 p
@@ -353,7 +353,6 @@ def generate(n: int, *, seed: int = 1, vocab: SyntheticVocabulary) -> Iterator[S
     n_sources = sources_for(n)
     series: dict[tuple[int, int, int], _Series] = {}
     counts: dict[tuple[int, int], _Count] = {}
-    biases: dict[tuple[int, int, int], float] = {}
     recent: deque[_Series] = deque(maxlen=200)  # the series most recently reported
     made = 0
     index = 0
@@ -394,13 +393,11 @@ def generate(n: int, *, seed: int = 1, vocab: SyntheticVocabulary) -> Iterator[S
                         shared = counts[m, p] = _count(
                             rng, metrics[m], places[p], start, dissent.get((m, p), (0, 1.0))
                         )
-                    bias = biases.get((author, m, p))
-                    if bias is None:
-                        bias = biases[author, m, p] = (
-                            shared.factor
-                            if shared.dissenter == author
-                            else 1 + AGREEMENT_SPREAD * (2 * random_() - 1)
-                        )
+                    bias = (
+                        shared.factor
+                        if shared.dissenter == author
+                        else 1 + AGREEMENT_SPREAD * (2 * random_() - 1)
+                    )
                     state = series[author, m, p] = _Series(
                         count=shared, bias=bias, claimant=author, m=m, p=p
                     )
