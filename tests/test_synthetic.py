@@ -223,7 +223,8 @@ def test_a_synthetic_store_yields_findings_for_a_few_percent_of_its_claims(
     where one claimant counts differently (claimant-disagreement), and never because a
     claimant restated a date (duplicate-claim, conflicting-figures). The share grows
     slowly with the store (docs/performance.md: 0.8% at 10,000 claims, 2.1% at 100,000,
-    2.5% at 300,000); the old generator gave 0.2% here and 27% at a million."""
+    2.5% at 300,000, 2.9% at a million); the old generator gave 0.2% here and 27% at a
+    million."""
     n = 10_000
     load_synthetic(sqlite_vocab_engine, n, seed=1)
     findings = run_checks(sqlite_vocab_engine)
