@@ -56,6 +56,13 @@ class _Progress:
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same dataset.")
 @click.option(
+    "--conflict",
+    metavar="KEY",
+    help="The conflict of data/conflicts.yaml the figures are about (its start date, places "
+    "and default metric); default: the store's first, or the file's first (russia-ukraine) "
+    "in a store that names none.",
+)
+@click.option(
     "--database",
     help="Database URL to load into (default: TRACKER_DATABASE_URL or tracker.db); "
     "created and migrated when it does not exist yet.",
@@ -73,27 +80,32 @@ class _Progress:
     "rings (minutes at a million claims; `tracker check` does it later).",
 )
 @handle_errors
-def demo(n: int, seed: int, database: str | None, force: bool, check: bool) -> None:
+def demo(
+    n: int, seed: int, conflict: str | None, database: str | None, force: bool, check: bool
+) -> None:
     """Store a clearly fictional dataset: "Synthetic claimant NN", example.org sources.
 
     Every source is flagged synthetic and the dashboard shows a warning banner while any
     is stored. Refused on a store holding real data unless --force.
 
-    Example: tracker demo --synthetic 100000 --seed 7 --database sqlite:///demo.db
+    Example: tracker demo --synthetic 100000 --conflict sudan --database sqlite:///demo.db
     """
-    from tracker.files.synthetic import load_synthetic
+    from tracker.files.synthetic import chosen_conflict, load_synthetic
     from tracker.store.db import init_db, make_engine
 
     engine = make_engine(database)
     init_db(engine)
     progress = _Progress()
     try:
-        report = load_synthetic(engine, n, seed=seed, force=force, progress=progress)
+        report = load_synthetic(
+            engine, n, seed=seed, force=force, progress=progress, conflict=conflict
+        )
     finally:
         progress.close()
+    war = chosen_conflict(engine, conflict)
     click.echo(
         f"stored {report.claims:,} synthetic claims from {report.sources:,} sources "
-        f"(seed {seed}) in {report.seconds:.1f}s ({report.claims_per_second:,.0f} claims/s): "
+        f"(seed {seed}; {war.name}, {war.key}) in {report.seconds:.1f}s ({report.claims_per_second:,.0f} claims/s): "
         f"{engine.url.render_as_string(hide_password=True)}"
     )
     if not check:
