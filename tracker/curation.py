@@ -228,14 +228,10 @@ def claim_for_editing(engine: Engine, claim_id: int, user: str | None) -> Editab
             actor = _actor(session, user)
         except PermissionDenied:
             actor = None
-        return EditableClaim(
-            id=claim.id,
-            source_id=claim.source_id,
-            version=claim.version,
+        return record_of(
+            EditableClaim,
+            claim,
             fields=fields,
-            created_by=claim.created_by,
-            updated_by=claim.updated_by,
-            reviewed_by=claim.reviewed_by,
             can_edit=store.can_edit_claim(actor, claim),
             can_review=actor is not None
             and not actor.disabled
