@@ -35,7 +35,15 @@ from tracker.core.errors import (
 from tracker.domain.fields import CLAIM_FIELDS, SOURCE_FIELDS, file_names, names
 from tracker.domain.lookup import Vocabulary, normalise_name
 from tracker.domain.schemas import ClaimIn, problems_from
-from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
+from tracker.domain.vocab import (
+    QUALIFIER_WORDS,
+    ROLE_RANK,
+    DateBasis,
+    PublishedBasis,
+    Qualifier,
+    Role,
+    Status,
+)
 from tracker.extraction.quotes import QuoteCheck, quote_checks
 
 #: Every field a form can name, in the words on its label.
@@ -459,6 +467,26 @@ TEXT_FIELDS = ("value", "low", "high", "quote", *sorted(MORE_FIELDS - {"status"}
 
 def key(form: str, name: str) -> str:
     return f"{form}.{name}"
+
+
+def publication_inputs(form: str, *, publisher_hint: str | None = None) -> None:
+    """A source's publisher, publication day and whether that day was printed, side by side
+    (the Add and Correct source forms)."""
+    publisher, published, basis = st.columns([2, 1, 1])
+    publisher.text_input(
+        FIELD_LABELS["publisher"], key=key(form, "publisher"), placeholder=publisher_hint
+    )
+    with publisher:
+        field_errors(form, "publisher")
+    published.date_input(FIELD_LABELS["published"], key=key(form, "published"), **DATE_LIMITS)
+    with published:
+        field_errors(form, "published")
+    basis.selectbox(
+        FIELD_LABELS["published_basis"],
+        options=[b.value for b in PublishedBasis],
+        format_func={"stated": "printed on it", "inferred": "inferred"}.get,
+        key=key(form, "published_basis"),
+    )
 
 
 def seed_claim_fields(form: str) -> None:
