@@ -633,52 +633,48 @@ def claim_fields(
     with high:
         field_errors(form, "high")
 
+    # Who and where: a vocabulary entry each, found by any of its names.
     who, where = st.columns(2)
-    who.selectbox(
-        FIELD_LABELS["claimant"],
-        options=claimants.options,
-        index=None,
-        placeholder="Type any name: UN human rights office, General Staff…",
-        key=key(form, "claimant"),
-        filter_mode="contains",
-        persist_state=persist["claimant"],
-        help="The body that produced the figure, not the outlet that published it.",
-    )
-    with who:
-        field_errors(form, "claimant")
-    where.selectbox(
-        FIELD_LABELS["place"],
-        options=places.options,
-        index=None,
-        placeholder="Type a name or code: Donetsk region, UA-14…",
-        key=key(form, "place"),
-        filter_mode="contains",
-        persist_state=persist["place"],
-    )
-    with where:
-        field_errors(form, "place")
+    for column, name, choices, placeholder, help_ in (
+        (
+            who,
+            "claimant",
+            claimants,
+            "Type any name: UN human rights office, General Staff…",
+            "The body that produced the figure, not the outlet that published it.",
+        ),
+        (where, "place", places, "Type a name or code: Donetsk region, UA-14…", None),
+    ):
+        column.selectbox(
+            FIELD_LABELS[name],
+            options=choices.options,
+            index=None,
+            placeholder=placeholder,
+            key=key(form, name),
+            filter_mode="contains",
+            persist_state=persist[name],
+            help=help_,
+        )
+        with column:
+            field_errors(form, name)
 
     start, end, kind, basis = st.columns(4)
-    start.date_input(
-        FIELD_LABELS["period_start"],
-        key=key(form, "period_start"),
-        persist_state=persist["period_start"],
-        help="Where the count starts (for most cumulative war tolls, the day the war began: "
-        "see its conflict). Empty when the source does not say.",
-        **DATE_LIMITS,
-    )
-    with start:
-        field_errors(form, "period_start")
-    end.date_input(
-        FIELD_LABELS["period_end"],
-        key=key(form, "period_end"),
-        persist_state=persist["period_end"],
-        help="The last day the figure covers; relative words ('over the past 24 hours') "
-        "are counted back from the publication date.",
-        **DATE_LIMITS,
-    )
-    with end:
-        field_errors(form, "period_end")
+    period_help = {
+        "period_start": "Where the count starts (for most cumulative war tolls, the day the war "
+        "began: see its conflict). Empty when the source does not say.",
+        "period_end": "The last day the figure covers; relative words ('over the past 24 "
+        "hours') are counted back from the publication date.",
+    }
+    for column, name in ((start, "period_start"), (end, "period_end")):
+        column.date_input(
+            FIELD_LABELS[name],
+            key=key(form, name),
+            persist_state=persist[name],
+            help=period_help[name],
+            **DATE_LIMITS,
+        )
+        with column:
+            field_errors(form, name)
     kind.selectbox(
         FIELD_LABELS["cumulative"],
         options=list(CUMULATIVE_LABELS),

@@ -56,6 +56,7 @@ class Wording:
     nothing: str = "all claims"  # the empty filter
 
 
+#: The export headers' wording (the defaults).
 KEYS = Wording()
 
 
