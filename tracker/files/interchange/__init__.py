@@ -34,9 +34,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tracker.core.errors import TrackerError
+from tracker.domain.fields import Field
 from tracker.files.export import dump_yaml, originals_outside, yaml_documents
 from tracker.files.interchange import jsonld
-from tracker.files.interchange.columns import FLAT_COLUMNS, Column
+from tracker.files.interchange.columns import FLAT_COLUMNS
 from tracker.files.interchange.datapackage import build_datapackage
 from tracker.files.interchange.rows import (
     ExportMeta,
@@ -98,7 +99,7 @@ class Export:
     fmt: str
     meta: ExportMeta
     files: dict[str, bytes]
-    columns: tuple[Column, ...] = field(default=())
+    columns: tuple[Field, ...] = field(default=())
 
     @property
     def filename(self) -> str:
@@ -208,7 +209,7 @@ def build_export(
         raise TrackerError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     f = f or ClaimFilter()
     tally = Tally.start(f, now)
-    columns: tuple[Column, ...] = ()
+    columns: tuple[Field, ...] = ()
     with read_session(engine) as session:
         lookups = Lookups.load(session)
 
