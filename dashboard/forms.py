@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import data, login_cookie, state
+from dashboard import data, login_cookie, state, widgets
 from dashboard.navigation import SOURCE as SOURCE_PAGE
 from dashboard.widgets import md
 from tracker import curation
@@ -92,6 +92,13 @@ def require_role(role: Role, doing: str) -> None:
             icon=":material/block:",
         )
     st.stop()
+
+
+def store_for(role: Role, doing: str) -> data.CachedReads:
+    """How a curators' page starts: the refusal (or the login form) unless the user holds
+    `role`, then the store."""
+    require_role(role, doing)
+    return widgets.open_store()
 
 
 def login_form(form_key: str) -> None:

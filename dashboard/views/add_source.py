@@ -131,8 +131,7 @@ def save(engine) -> None:  # noqa: ANN001
             ss.pop(name, None)
 
 
-forms.require_role(Role.curator, "add sources")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "add sources")
 open_requested_item(store.engine)
 seed()
 vocab = store.vocabulary()

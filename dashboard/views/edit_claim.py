@@ -123,8 +123,7 @@ def review(engine, claim_id: int, choices, opened: dict) -> None:  # noqa: ANN00
         forms.clear_feedback(FORM)
 
 
-forms.require_role(Role.curator, "correct claims")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "correct claims")
 engine = store.engine
 claim_id, notice = requested_claim()
 st.title("Correct a claim" if claim_id is None else f"Correct claim #{claim_id}")

@@ -87,8 +87,7 @@ def save(engine, source_id: int, opened: dict) -> None:  # noqa: ANN001
     forms.handle(FORM, act)
 
 
-forms.require_role(Role.curator, "correct sources")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "correct sources")
 engine = store.engine
 source_id, notice = state.requested_source()
 st.title("Correct a source" if source_id is None else f"Correct source #{source_id}")

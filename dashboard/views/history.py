@@ -132,8 +132,7 @@ def revision(r: RevisionRecord, vocab, engine, current: dict[int, int]) -> None:
                 )
 
 
-forms.require_role(Role.curator, "see the history of changes")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "see the history of changes")
 authors = store.revision_authors()
 fields = state.history_fields(KINDS, {a: a for a in authors})
 notices = state.load("history", fields)

@@ -117,8 +117,7 @@ def claim_row(c: dict) -> dict:
     }
 
 
-forms.require_role(Role.editor, "import files")
-store = widgets.open_store()
+store = forms.store_for(Role.editor, "import files")
 st.title("Import files")
 st.caption(
     "YAML files in the data format (one file per source, or vocabulary files), or a CSV in "

@@ -97,8 +97,7 @@ def disputed_section(engine, user: str) -> None:  # noqa: ANN001
             claim_body(c)
 
 
-forms.require_role(Role.curator, "see claims for review")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "see claims for review")
 engine = store.engine
 user = forms.user() or ""
 st.title("Review")
