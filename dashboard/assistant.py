@@ -20,28 +20,21 @@ from pydantic import ValidationError
 from dashboard import forms, state
 from tracker import curation
 from tracker.core.errors import Problem
+from tracker.domain.fields import CLAIM_FIELD, CLAIM_FIELDS
 from tracker.domain.lookup import Vocabulary
 from tracker.domain.schemas import ClaimIn, problems_from
 from tracker.domain.vocab import DateBasis, Qualifier
 from tracker.extraction.extractor import Candidate, extract_candidates
 
 FORM = state.ASSIST
-#: Table column -> the claim field it holds (the Row, Save and "as written" columns hold none).
-COLUMNS = {
-    "Metric": "metric",
-    "Qualifier": "qualifier",
-    "Figure": "value",
-    "Low": "low",
-    "High": "high",
-    "Claimant": "claimant",
-    "Place": "place",
-    "From": "period_start",
-    "As of": "period_end",
-    "Cumulative": "cumulative",
-    "Date known from": "date_basis",
-    "Quote": "quote",
-    "Reason to save anyway": "check_override",
-}
+#: The claim fields a draft fills -> their column headings, from the field registry.
+HEADINGS = {f.name: f.heading for f in CLAIM_FIELDS if f.heading}
+#: The vocabulary columns shown beside the words the article used.
+AS_WRITTEN = ("claimant", "place")
+
+
+def as_written(name: str) -> str:
+    return f"{HEADINGS[name]} as written"
 
 
 def prepare(source_id: int, text: str | None) -> None:
@@ -82,75 +75,86 @@ def date_basis(candidate: Candidate, published: date | None) -> str:
 
 
 def frame(candidates: list[Candidate], published: date | None = None) -> pd.DataFrame:
-    def figure(values: list[int | None]) -> pd.Series:
-        return pd.Series(values, dtype="Int64")
+    """One row per draft: Row and Save, then a column per drafted field, each vocabulary
+    column followed by the words the article used ("Claimant as written")."""
+    # The candidate holds the matched key beside the words; the rest is named as the field.
+    drafted = {
+        "claimant": [c.claimant_key for c in candidates],
+        "place": [c.place_key for c in candidates],
+        "date_basis": [date_basis(c, published) for c in candidates],
+        "check_override": [""] * len(candidates),
+    }
+    columns: dict[str, Any] = {
+        "Row": list(range(1, len(candidates) + 1)),
+        "Save": [True] * len(candidates),
+    }
+    for name, heading in HEADINGS.items():
+        values = drafted[name] if name in drafted else [getattr(c, name) for c in candidates]
+        integer = CLAIM_FIELD[name].type == "integer"
+        columns[heading] = pd.Series(values, dtype="Int64") if integer else values
+        if name in AS_WRITTEN:
+            columns[as_written(name)] = [getattr(c, name) or "" for c in candidates]
+    return pd.DataFrame(columns)
 
-    return pd.DataFrame(
-        {
-            "Row": list(range(1, len(candidates) + 1)),
-            "Save": [True] * len(candidates),
-            "Metric": [c.metric for c in candidates],
-            "Qualifier": [c.qualifier for c in candidates],
-            "Figure": figure([c.value for c in candidates]),
-            "Low": figure([c.low for c in candidates]),
-            "High": figure([c.high for c in candidates]),
-            "Claimant": [c.claimant_key for c in candidates],
-            "Claimant as written": [c.claimant or "" for c in candidates],
-            "Place": [c.place_key for c in candidates],
-            "Place as written": [c.place or "" for c in candidates],
-            "From": [c.period_start for c in candidates],
-            "As of": [c.period_end for c in candidates],
-            "Cumulative": [c.cumulative for c in candidates],
-            "Date known from": [date_basis(c, published) for c in candidates],
-            "Quote": [c.quote for c in candidates],
-            "Reason to save anyway": [""] * len(candidates),
-        }
-    )
+
+def _choices(vocab: Vocabulary) -> dict[str, dict[str, str]]:
+    """Each vocabulary field's keys -> the names a curator picks from."""
+    return {
+        "metric": {k: m.label for k, m in vocab.metrics.items()},
+        "claimant": {k: c.short_name or c.name for k, c in vocab.claimants.items()},
+        "place": {k: f"{p.name} ({p.iso_code or k})" for k, p in vocab.places.items()},
+    }
+
+
+def _by_name(names: dict[str, str]) -> list[str]:
+    return sorted(names, key=lambda k: names[k].casefold())
 
 
 def column_config(vocab: Vocabulary) -> dict[str, Any]:
-    metrics = {k: m.label for k, m in vocab.metrics.items()}
-    claimants = {k: c.short_name or c.name for k, c in vocab.claimants.items()}
-    places = {k: f"{p.name} ({p.iso_code or k})" for k, p in vocab.places.items()}
+    choices = _choices(vocab)
     config = st.column_config
-    return {
-        "Row": config.NumberColumn(format="%d", width="small"),
-        "Save": config.CheckboxColumn(help="Untick a figure that is not a claim"),
-        "Metric": config.SelectboxColumn(
-            options=list(metrics), format_func=lambda k: metrics.get(k, k), width="medium"
+    count = config.NumberColumn(min_value=0, step=1, format="%d")
+    day = config.DateColumn(format="YYYY-MM-DD")
+    by_field = {
+        "metric": config.SelectboxColumn(
+            options=list(choices["metric"]),
+            format_func=lambda k: choices["metric"].get(k, k),
+            width="medium",
         ),
-        "Qualifier": config.SelectboxColumn(
+        "value": count,
+        "low": count,
+        "high": count,
+        "qualifier": config.SelectboxColumn(
             options=list(forms.QUALIFIER_LABELS),
             format_func=lambda q: forms.QUALIFIER_LABELS.get(q, q),
         ),
-        "Figure": config.NumberColumn(min_value=0, step=1, format="%d"),
-        "Low": config.NumberColumn(min_value=0, step=1, format="%d"),
-        "High": config.NumberColumn(min_value=0, step=1, format="%d"),
-        "Claimant": config.SelectboxColumn(
-            options=sorted(claimants, key=lambda k: claimants[k].casefold()),
-            format_func=lambda k: claimants.get(k, k),
-            width="medium",
-        ),
-        "Claimant as written": config.TextColumn(disabled=True),
-        "Place": config.SelectboxColumn(
-            options=sorted(places, key=lambda k: places[k].casefold()),
-            format_func=lambda k: places.get(k, k),
-            width="medium",
-        ),
-        "Place as written": config.TextColumn(disabled=True),
-        "From": config.DateColumn(format="YYYY-MM-DD"),
-        "As of": config.DateColumn(format="YYYY-MM-DD"),
-        "Cumulative": config.CheckboxColumn(),
-        "Date known from": config.SelectboxColumn(
+        **{
+            name: config.SelectboxColumn(
+                options=_by_name(choices[name]),
+                format_func=lambda k, names=choices[name]: names.get(k, k),
+                width="medium",
+            )
+            for name in AS_WRITTEN
+        },
+        "period_start": day,
+        "period_end": day,
+        "cumulative": config.CheckboxColumn(),
+        "date_basis": config.SelectboxColumn(
             options=list(forms.DATE_BASIS_LABELS),
             format_func=lambda b: forms.DATE_BASIS_LABELS.get(b, b),
             help=forms.FIELD_LABELS["date_basis"],
             width="medium",
         ),
-        "Quote": config.TextColumn(width="large"),
-        "Reason to save anyway": config.TextColumn(
+        "quote": config.TextColumn(width="large"),
+        "check_override": config.TextColumn(
             help="Only when a quote check fails: why the claim is right as entered"
         ),
+    }
+    return {
+        "Row": config.NumberColumn(format="%d", width="small"),
+        "Save": config.CheckboxColumn(help="Untick a figure that is not a claim"),
+        **{HEADINGS[name]: column for name, column in by_field.items()},
+        **{as_written(name): config.TextColumn(disabled=True) for name in AS_WRITTEN},
     }
 
 
@@ -164,84 +168,58 @@ def duplicate_warnings(engine, edited: pd.DataFrame) -> None:  # noqa: ANN001
 def row_forms(rows: pd.DataFrame, vocab: Vocabulary, round_: int) -> pd.DataFrame:
     """The drafts as one small form each, stacked (a phone's width): the same columns as
     the table, returned as the table would return them."""
-    metrics = {k: m.label for k, m in vocab.metrics.items()}
-    claimants = {k: c.short_name or c.name for k, c in vocab.claimants.items()}
-    places = {k: f"{p.name} ({p.iso_code or k})" for k, p in vocab.places.items()}
+    choices = _choices(vocab)
+    labels = forms.FIELD_LABELS
     out = []
     for record in rows.to_dict("records"):
         row = int(record["Row"])
         k = f"{FORM}.form.{round_}.{row}"
 
-        def seeded(name: str, value: Any, k: str = k) -> str:
-            forms.seed(f"{k}.{name}", _value(value))
+        values = {"save": record["Save"]} | {name: record[h] for name, h in HEADINGS.items()}
+
+        def seeded(name: str, k: str = k, values: dict[str, Any] = values) -> str:
+            forms.seed(f"{k}.{name}", _value(values[name]))
             return f"{k}.{name}"
 
         with st.container(border=True):
-            st.checkbox(f"Save row {row}", key=seeded("save", record["Save"]))
+            st.checkbox(f"Save row {row}", key=seeded("save"))
             st.selectbox(
-                "What is counted",
-                list(metrics),
-                format_func=lambda m: metrics.get(m, m),
-                key=seeded("metric", record["Metric"]),
+                labels["metric"],
+                list(choices["metric"]),
+                format_func=lambda m: choices["metric"].get(m, m),
+                key=seeded("metric"),
             )
             figure, qualifier = st.columns(2)
-            figure.number_input(
-                "Figure", min_value=0, step=1, key=seeded("value", record["Figure"])
-            )
+            figure.number_input(labels["value"], min_value=0, step=1, key=seeded("value"))
             qualifier.selectbox(
-                "Qualifier",
+                labels["qualifier"],
                 list(forms.QUALIFIER_LABELS),
                 format_func=lambda q: forms.QUALIFIER_LABELS.get(q, q),
-                key=seeded("qualifier", record["Qualifier"]),
+                key=seeded("qualifier"),
             )
-            st.selectbox(
-                "Claimant",
-                sorted(claimants, key=lambda c: claimants[c].casefold()),
-                format_func=lambda c: claimants.get(c, c),
-                index=None,
-                key=seeded("claimant", record["Claimant"]),
-                help=f"As written: {record['Claimant as written']}",
-            )
-            st.selectbox(
-                "Place",
-                sorted(places, key=lambda p: places[p].casefold()),
-                format_func=lambda p: places.get(p, p),
-                index=None,
-                key=seeded("place", record["Place"]),
-                help=f"As written: {record['Place as written']}",
-            )
+            for name in AS_WRITTEN:
+                st.selectbox(
+                    labels[name],
+                    _by_name(choices[name]),
+                    format_func=lambda c, names=choices[name]: names.get(c, c),
+                    index=None,
+                    key=seeded(name),
+                    help=f"As written: {record[as_written(name)]}",
+                )
             start, end = st.columns(2)
-            start.date_input(
-                "Period from", key=seeded("start", record["From"]), **forms.DATE_LIMITS
-            )
-            end.date_input("As of", key=seeded("end", record["As of"]), **forms.DATE_LIMITS)
+            for column, name in ((start, "period_start"), (end, "period_end")):
+                column.date_input(labels[name], key=seeded(name), **forms.DATE_LIMITS)
             st.selectbox(
-                forms.FIELD_LABELS["date_basis"],
+                labels["date_basis"],
                 list(forms.DATE_BASIS_LABELS),
                 format_func=lambda b: forms.DATE_BASIS_LABELS.get(b, b),
-                key=seeded("basis", record["Date known from"]),
+                key=seeded("date_basis"),
             )
-            st.text_area("Quote", key=seeded("quote", record["Quote"]), height=80)
-            st.text_input(
-                "Reason to save anyway", key=seeded("override", record["Reason to save anyway"])
-            )
+            st.text_area(labels["quote"], key=seeded("quote"), height=80)
+            st.text_input(labels["check_override"], key=seeded("check_override"))
         ss = st.session_state
-        out.append(
-            record
-            | {
-                "Save": ss[f"{k}.save"],
-                "Metric": ss[f"{k}.metric"],
-                "Figure": ss[f"{k}.value"],
-                "Qualifier": ss[f"{k}.qualifier"],
-                "Claimant": ss[f"{k}.claimant"],
-                "Place": ss[f"{k}.place"],
-                "From": ss[f"{k}.start"],
-                "As of": ss[f"{k}.end"],
-                "Date known from": ss[f"{k}.basis"],
-                "Quote": ss[f"{k}.quote"],
-                "Reason to save anyway": ss[f"{k}.override"],
-            }
-        )
+        drawn = {HEADINGS[name]: ss[f"{k}.{name}"] for name in HEADINGS if f"{k}.{name}" in ss}
+        out.append(record | {"Save": ss[f"{k}.save"]} | drawn)
     return pd.DataFrame(out, columns=rows.columns)
 
 
@@ -265,7 +243,7 @@ def claims_of(edited: pd.DataFrame) -> tuple[list[tuple[int, ClaimIn]], list[Pro
         if not record.get("Save"):
             continue
         row = int(record["Row"])
-        raw = {field: _value(record.get(column)) for column, field in COLUMNS.items()}
+        raw = {name: _value(record.get(heading)) for name, heading in HEADINGS.items()}
         raw = {k: v for k, v in raw.items() if v is not None}
         raw.setdefault("qualifier", Qualifier.exact.value)
         try:
@@ -329,7 +307,7 @@ def draw(engine, source: dict[str, Any], vocab: Vocabulary) -> None:  # noqa: AN
             rows,
             key=f"{FORM}.table.{round_}",
             column_config=column_config(vocab),
-            disabled=["Row", "Claimant as written", "Place as written"],
+            disabled=["Row", *(as_written(name) for name in AS_WRITTEN)],
             hide_index=True,
             num_rows="fixed",
             width="stretch",

@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import data, login_cookie, state
+from dashboard import data, login_cookie, state, widgets
 from dashboard.navigation import SOURCE as SOURCE_PAGE
 from dashboard.widgets import md
 from tracker import curation
@@ -35,7 +35,15 @@ from tracker.core.errors import (
 from tracker.domain.fields import CLAIM_FIELDS, SOURCE_FIELDS, file_names, names
 from tracker.domain.lookup import Vocabulary, normalise_name
 from tracker.domain.schemas import ClaimIn, problems_from
-from tracker.domain.vocab import QUALIFIER_WORDS, ROLE_RANK, DateBasis, Qualifier, Role, Status
+from tracker.domain.vocab import (
+    QUALIFIER_WORDS,
+    ROLE_RANK,
+    DateBasis,
+    PublishedBasis,
+    Qualifier,
+    Role,
+    Status,
+)
 from tracker.extraction.quotes import QuoteCheck, quote_checks
 
 #: Every field a form can name, in the words on its label.
@@ -84,6 +92,13 @@ def require_role(role: Role, doing: str) -> None:
             icon=":material/block:",
         )
     st.stop()
+
+
+def store_for(role: Role, doing: str) -> data.CachedReads:
+    """How a curators' page starts: the refusal (or the login form) unless the user holds
+    `role`, then the store."""
+    require_role(role, doing)
+    return widgets.open_store()
 
 
 def login_form(form_key: str) -> None:
@@ -461,6 +476,26 @@ def key(form: str, name: str) -> str:
     return f"{form}.{name}"
 
 
+def publication_inputs(form: str, *, publisher_hint: str | None = None) -> None:
+    """A source's publisher, publication day and whether that day was printed, side by side
+    (the Add and Correct source forms)."""
+    publisher, published, basis = st.columns([2, 1, 1])
+    publisher.text_input(
+        FIELD_LABELS["publisher"], key=key(form, "publisher"), placeholder=publisher_hint
+    )
+    with publisher:
+        field_errors(form, "publisher")
+    published.date_input(FIELD_LABELS["published"], key=key(form, "published"), **DATE_LIMITS)
+    with published:
+        field_errors(form, "published")
+    basis.selectbox(
+        FIELD_LABELS["published_basis"],
+        options=[b.value for b in PublishedBasis],
+        format_func={"stated": "printed on it", "inferred": "inferred"}.get,
+        key=key(form, "published_basis"),
+    )
+
+
 def seed_claim_fields(form: str) -> None:
     """Empty fields (kept ones keep their value: `seed` leaves set keys alone)."""
     for name in TEXT_FIELDS:
@@ -605,52 +640,48 @@ def claim_fields(
     with high:
         field_errors(form, "high")
 
+    # Who and where: a vocabulary entry each, found by any of its names.
     who, where = st.columns(2)
-    who.selectbox(
-        FIELD_LABELS["claimant"],
-        options=claimants.options,
-        index=None,
-        placeholder="Type any name: UN human rights office, General Staff…",
-        key=key(form, "claimant"),
-        filter_mode="contains",
-        persist_state=persist["claimant"],
-        help="The body that produced the figure, not the outlet that published it.",
-    )
-    with who:
-        field_errors(form, "claimant")
-    where.selectbox(
-        FIELD_LABELS["place"],
-        options=places.options,
-        index=None,
-        placeholder="Type a name or code: Donetsk region, UA-14…",
-        key=key(form, "place"),
-        filter_mode="contains",
-        persist_state=persist["place"],
-    )
-    with where:
-        field_errors(form, "place")
+    for column, name, choices, placeholder, help_ in (
+        (
+            who,
+            "claimant",
+            claimants,
+            "Type any name: UN human rights office, General Staff…",
+            "The body that produced the figure, not the outlet that published it.",
+        ),
+        (where, "place", places, "Type a name or code: Donetsk region, UA-14…", None),
+    ):
+        column.selectbox(
+            FIELD_LABELS[name],
+            options=choices.options,
+            index=None,
+            placeholder=placeholder,
+            key=key(form, name),
+            filter_mode="contains",
+            persist_state=persist[name],
+            help=help_,
+        )
+        with column:
+            field_errors(form, name)
 
     start, end, kind, basis = st.columns(4)
-    start.date_input(
-        FIELD_LABELS["period_start"],
-        key=key(form, "period_start"),
-        persist_state=persist["period_start"],
-        help="Where the count starts (for most cumulative war tolls, the day the war began: "
-        "see its conflict). Empty when the source does not say.",
-        **DATE_LIMITS,
-    )
-    with start:
-        field_errors(form, "period_start")
-    end.date_input(
-        FIELD_LABELS["period_end"],
-        key=key(form, "period_end"),
-        persist_state=persist["period_end"],
-        help="The last day the figure covers; relative words ('over the past 24 hours') "
-        "are counted back from the publication date.",
-        **DATE_LIMITS,
-    )
-    with end:
-        field_errors(form, "period_end")
+    period_help = {
+        "period_start": "Where the count starts (for most cumulative war tolls, the day the war "
+        "began: see its conflict). Empty when the source does not say.",
+        "period_end": "The last day the figure covers; relative words ('over the past 24 "
+        "hours') are counted back from the publication date.",
+    }
+    for column, name in ((start, "period_start"), (end, "period_end")):
+        column.date_input(
+            FIELD_LABELS[name],
+            key=key(form, name),
+            persist_state=persist[name],
+            help=period_help[name],
+            **DATE_LIMITS,
+        )
+        with column:
+            field_errors(form, name)
     kind.selectbox(
         FIELD_LABELS["cumulative"],
         options=list(CUMULATIVE_LABELS),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -23,9 +22,10 @@ from tracker import curation
 from tracker.core.config import database_url, shown_url, without_secrets
 from tracker.core.errors import DatabaseUnavailable
 from tracker.core.markup import escape_markdown
+from tracker.core.records import as_date, as_int, present
 from tracker.core.urls import is_safe_link
 from tracker.domain.vocab import Status
-from tracker.read.filters import PERIOD_LENGTHS
+from tracker.read.filters import ClaimFilter, Wording
 from tracker.read.queries import CLAIM_SORTS
 from tracker.sharing.bibliography import bibtex, csl_json_text
 from tracker.sharing.chart_views import BY
@@ -53,10 +53,6 @@ STATUS_COLOURS = {
 def md(text: Any) -> str:
     """Data text as Markdown that shows exactly its characters."""
     return escape_markdown("" if text is None else str(text))
-
-
-def present(value: Any) -> bool:
-    return value is not None and value == value and value != ""
 
 
 # --- the store, or a friendly stop ---------------------------------------------------------
@@ -284,20 +280,22 @@ def figure_text(row: Mapping[str, Any]) -> str:
     """ "at least 7,199 civilians killed": the figure as claimed, with its metric's noun and
     the quote's hedge ("likely more than 12,000"), as every citation of it words it."""
     figure = format_figure(
-        _int(row.get("value")),
-        _int(row.get("low")),
-        _int(row.get("high")),
+        as_int(row.get("value")),
+        as_int(row.get("low")),
+        as_int(row.get("high")),
         row.get("qualifier") or "exact",
     )
     quote = row.get("quote")
     figure = hedged(figure, hedge_of(quote if isinstance(quote, str) else None))
-    count = figure_count(_int(row.get("value")), _int(row.get("low")), _int(row.get("high")))
+    count = figure_count(as_int(row.get("value")), as_int(row.get("low")), as_int(row.get("high")))
     return f"{figure} {noun_for(row.get('metric_noun') or '', count)}".strip()
 
 
 def period_text(row: Mapping[str, Any]) -> str:
     return format_period(
-        _date(row.get("period_start")), _date(row["period_end"]), bool(row.get("cumulative", True))
+        as_date(row.get("period_start")),
+        as_date(row["period_end"]),
+        bool(row.get("cumulative", True)),
     )
 
 
@@ -364,7 +362,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
         if present(claim.get("relayed_by")):
             st.caption(md(f"Relayed by {claim['relayed_by']}"))
         st.markdown(
-            f"**{md(claim['source_publisher'])}**, {md(format_day(_date(claim['source_published'])))}"
+            f"**{md(claim['source_publisher'])}**, {md(format_day(as_date(claim['source_published'])))}"
         )
         st.markdown(f"*{md(claim['source_title'])}*")
         left, right = st.columns(2)
@@ -387,12 +385,7 @@ def claim_card(claim: Mapping[str, Any], source: Mapping[str, Any] | None = None
             args=(str(claim["claim_key"]),),
             key=f"open_claim_{claim['claim_id']}",
         )
-        st.page_link(
-            SOURCE,
-            label="Everything from this source",
-            icon=":material/article:",
-            query_params={"source": str(int(claim["source_id"]))},
-        )
+        source_link(int(claim["source_id"]), "Everything from this source")
         correction_link(int(claim["claim_id"]))
         same = claim.get("same_statement")
         if same is not None and not same.empty:
@@ -420,12 +413,7 @@ def correction_link(claim_id: int, *, explain: bool = False) -> None:
         if explain:
             st.info(md(f"You cannot correct this claim: {refusal}."), icon=":material/lock:")
     else:
-        st.page_link(
-            EDIT_CLAIM,
-            label="Correct this claim",
-            icon=":material/edit:",
-            query_params={"claim": str(claim_id)},
-        )
+        claim_link(claim_id, "Correct this claim")
 
 
 def source_curation_links(source_id: int, claims: pd.DataFrame) -> None:
@@ -495,7 +483,7 @@ def claims_frame(
     link = claim_link or (lambda key: f"./?claim={key}")
     frame = pd.DataFrame(
         {
-            "As of": [_date(r["period_end"]) for r in records],
+            "As of": [as_date(r["period_end"]) for r in records],
             "Figure": [figure_text(r) for r in records],
             "Claimant": [claimant_text(r) for r in records],
             "Place": [r["place_name"] for r in records],
@@ -503,7 +491,7 @@ def claims_frame(
             "Status": [status_cell(r["status"]) for r in records],
             "Quote": [r["quote"] for r in records],
             "Source": [r["source_publisher"] for r in records],
-            "Published": [_date(r["source_published"]) for r in records],
+            "Published": [as_date(r["source_published"]) for r in records],
             "Link": [r["source_url"] if is_safe_link(r["source_url"]) else None for r in records],
             "Claim": [link(str(r["claim_key"])) for r in records],
         }
@@ -619,7 +607,7 @@ def statements_frame(points: pd.DataFrame) -> pd.DataFrame:
     records = points.to_dict("records")
     return pd.DataFrame(
         {
-            "As of": [_date(r["period_end"]) for r in records],
+            "As of": [as_date(r["period_end"]) for r in records],
             "Figure": [_statement_figure(r) for r in records],
             "Period": [period_text(r) for r in records],
             "Claimant": [claimant_text(r) for r in records],
@@ -645,7 +633,7 @@ def plotted_sources_frame(points: pd.DataFrame) -> pd.DataFrame:
             entry = seen.setdefault(
                 key,
                 {
-                    "Published": _date(src.get("published")),
+                    "Published": as_date(src.get("published")),
                     "Publisher": src.get("publisher") or "",
                     "Title": src.get("title") or "",
                     "Statements": 0,
@@ -722,35 +710,41 @@ def scroll_into_view(key: str) -> None:
     )
 
 
-def filter_words(f: Any, vocab: state.FilterChoices) -> str:
-    """A filter as a reader says it: names, not keys; dates in the house style ("all
-    claims" when empty). Exports keep `ClaimFilter.describe`, which names keys."""
-    parts = []
-    if f.metric:
-        parts.append(vocab.metrics.get(f.metric, f.metric))
-    if f.place:
-        place = vocab.places.get(f.place, f.place)
-        parts.append(f"places within {place}" if f.within else f"in {place}")
-    if f.claimants:
-        parts.append("by " + " or ".join(vocab.claimants.get(c, c) for c in f.claimants))
-    if f.statuses:
-        parts.append(" or ".join(f.statuses))
-    if f.date_from:
-        parts.append(f"as of {format_day(f.date_from)} or later")
-    if f.date_to:
-        parts.append(f"as of {format_day(f.date_to)} or earlier")
-    if f.text:
-        parts.append(f"quote or headline containing “{f.text}”")
-    if f.cumulative is not None:
-        parts.append("cumulative totals" if f.cumulative else "per-period figures")
-    if f.period_length:
-        parts.append(f"figures per {PERIOD_LENGTHS[f.period_length].name}")
-    if not f.include_retracted:
-        parts.append("retracted claims left out")
-    return ", ".join(parts) if parts else "all claims"
+#: A filter as a reader says it: names, not keys ("in Kharkiv Oblast, by OHCHR").
+READERS_WORDS = Wording(
+    metric="{}",
+    places=("in {}", "places within {}"),
+    claimants="by {}",
+    statuses="{}",
+    text="quote or headline containing “{}”",
+    source=None,
+    kinds=("cumulative totals", "per-period figures"),
+    separator=", ",
+)
+
+
+def filter_words(f: ClaimFilter, vocab: state.FilterChoices) -> str:
+    """A filter in the readers' words, dates in the house style. Exports keep
+    `ClaimFilter.describe`, which names keys."""
+    names = {"metric": vocab.metrics, "place": vocab.places, "claimant": vocab.claimants}
+    return f.describe(READERS_WORDS, names=names, day=format_day)
 
 
 # --- links to claims --------------------------------------------------------------------------
+
+
+def source_link(source_id: int, label: str = "Open the source", *, where: Any = st) -> None:
+    """A link to the source's page, with every claim read in it."""
+    where.page_link(
+        SOURCE, label=label, icon=":material/article:", query_params={"source": str(source_id)}
+    )
+
+
+def claim_link(claim_id: int, label: str = "Open the claim", *, where: Any = st) -> None:
+    """A link to the claim's page, where those who may correct it can."""
+    where.page_link(
+        EDIT_CLAIM, label=label, icon=":material/edit:", query_params={"claim": str(claim_id)}
+    )
 
 
 def app_address() -> str:
@@ -777,28 +771,9 @@ def claim_url(claim_key: str, address: str | None = None) -> str:
 # --- small conversions ------------------------------------------------------------------------
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if present(value) else None
-
-
-def _date(value: Any) -> date | None:
-    if not present(value):
-        return None
-    if isinstance(value, datetime):  # also pandas Timestamp
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def as_date(value: Any) -> date | None:
-    """A stored date, whichever way the database or pandas hands it back."""
-    return _date(value)
-
-
 def day_text(value: Any) -> str:
     """A stored date as the pages write it: 14 Feb 2023."""
-    day = _date(value)
+    day = as_date(value)
     return format_day(day) if day else ""
 
 
@@ -806,7 +781,7 @@ def sources_frame(sources: pd.DataFrame) -> pd.DataFrame:
     records = sources.to_dict("records")
     return pd.DataFrame(
         {
-            "Published": [_date(r["published"]) for r in records],
+            "Published": [as_date(r["published"]) for r in records],
             "Publisher": [r["publisher"] for r in records],
             "Title": [r["title"] for r in records],
             "Claims": [int(r["claims"]) for r in records],

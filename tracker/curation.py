@@ -228,14 +228,10 @@ def claim_for_editing(engine: Engine, claim_id: int, user: str | None) -> Editab
             actor = _actor(session, user)
         except PermissionDenied:
             actor = None
-        return EditableClaim(
-            id=claim.id,
-            source_id=claim.source_id,
-            version=claim.version,
+        return record_of(
+            EditableClaim,
+            claim,
             fields=fields,
-            created_by=claim.created_by,
-            updated_by=claim.updated_by,
-            reviewed_by=claim.reviewed_by,
             can_edit=store.can_edit_claim(actor, claim),
             can_review=actor is not None
             and not actor.disabled
@@ -255,10 +251,9 @@ def edit_claim(
     """Correct a claim; returns its new version. Raises `EditConflict` (with the claim as
     it is now in `current`) when someone saved it since `expected_version` was read."""
     with acting(engine, user) as (session, actor):
-        claim = store.update_claim(
+        return store.update_claim(
             session, actor, claim_id, changes, expected_version=expected_version, reason=reason
-        )
-        return claim.version
+        ).version
 
 
 def review_claim(
@@ -272,10 +267,9 @@ def review_claim(
 ) -> int:
     """Move a claim between unverified, corroborated, disputed and retracted, with a reason."""
     with acting(engine, user) as (session, actor):
-        claim = store.set_claim_status(
+        return store.set_claim_status(
             session, actor, claim_id, status, reason=reason, expected_version=expected_version
-        )
-        return claim.version
+        ).version
 
 
 def review_claims(
@@ -521,10 +515,9 @@ def edit_source(
     reason: str,
 ) -> int:
     with acting(engine, user) as (session, actor):
-        source = store.update_source(
+        return store.update_source(
             session, actor, source_id, changes, expected_version=expected_version, reason=reason
-        )
-        return source.version
+        ).version
 
 
 # --- bulk import --------------------------------------------------------------------------

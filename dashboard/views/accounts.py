@@ -6,7 +6,7 @@ Disabling an account or changing its role ends its logins at once."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import forms, widgets
+from dashboard import forms
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role
@@ -61,8 +61,7 @@ def change(engine) -> None:  # noqa: ANN001
         ss.pop(f"{CHANGE}.reason", None)
 
 
-forms.require_role(Role.admin, "manage accounts")
-store = widgets.open_store()
+store = forms.store_for(Role.admin, "manage accounts")
 st.title("Accounts")
 st.caption(
     "Accounts are never deleted: their names stay in the history of what they changed. "

@@ -124,8 +124,7 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-forms.require_role(Role.curator, "add claims")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "add claims")
 engine = store.engine
 requested, notice = state.requested_source()
 if requested is not None and requested != st.session_state.get(state.ENTRY_SOURCE):

@@ -12,7 +12,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import assistant, forms, state, widgets
-from dashboard.navigation import ADD_CLAIMS, SOURCE
+from dashboard.navigation import ADD_CLAIMS
 from tracker import curation
 from tracker.articles.feeds import inbox_item
 from tracker.articles.intake import FetchedArticle, fetch_article
@@ -131,8 +131,7 @@ def save(engine) -> None:  # noqa: ANN001
             ss.pop(name, None)
 
 
-forms.require_role(Role.curator, "add sources")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "add sources")
 open_requested_item(store.engine)
 seed()
 vocab = store.vocabulary()
@@ -180,12 +179,7 @@ if duplicate is not None:
         icon=":material/content_copy:",
     )
     left, right = st.columns(2)
-    left.page_link(
-        SOURCE,
-        label="Open the stored source",
-        icon=":material/article:",
-        query_params={"source": str(duplicate.id)},
-    )
+    widgets.source_link(duplicate.id, "Open the stored source", where=left)
     right.page_link(
         ADD_CLAIMS,
         label="Add claims from it",
@@ -230,21 +224,7 @@ else:
 
 st.text_input(forms.FIELD_LABELS["title"], key=key("title"))
 forms.field_errors(FORM, "title")
-publisher, published, basis = st.columns([2, 1, 1])
-publisher.text_input(
-    forms.FIELD_LABELS["publisher"], key=key("publisher"), placeholder="e.g. Reuters"
-)
-with publisher:
-    forms.field_errors(FORM, "publisher")
-published.date_input(forms.FIELD_LABELS["published"], key=key("published"), **forms.DATE_LIMITS)
-with published:
-    forms.field_errors(FORM, "published")
-basis.selectbox(
-    forms.FIELD_LABELS["published_basis"],
-    options=[b.value for b in PublishedBasis],
-    format_func={"stated": "printed on it", "inferred": "inferred"}.get,
-    key=key("published_basis"),
-)
+forms.publication_inputs(FORM, publisher_hint="e.g. Reuters")
 st.text_area(
     forms.FIELD_LABELS["text"],
     key=key("text"),

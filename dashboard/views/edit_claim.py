@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import HISTORY, SOURCE
+from dashboard.navigation import HISTORY
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role, Status
@@ -123,8 +123,7 @@ def review(engine, claim_id: int, choices, opened: dict) -> None:  # noqa: ANN00
         forms.clear_feedback(FORM)
 
 
-forms.require_role(Role.curator, "correct claims")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "correct claims")
 engine = store.engine
 claim_id, notice = requested_claim()
 st.title("Correct a claim" if claim_id is None else f"Correct claim #{claim_id}")
@@ -169,12 +168,7 @@ if detail is not None:
         )
     )
 links = st.columns(2)
-links[0].page_link(
-    SOURCE,
-    label="Its source",
-    icon=":material/article:",
-    query_params={"source": str(editable.source_id)},
-)
+widgets.source_link(editable.source_id, "Its source", where=links[0])
 links[1].page_link(
     HISTORY, label="Its history", icon=":material/history:", query_params={"claim": str(claim_id)}
 )

@@ -11,7 +11,7 @@ from dashboard import forms, state, widgets
 from dashboard.navigation import HISTORY, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
-from tracker.domain.vocab import PublishedBasis, Role
+from tracker.domain.vocab import Role
 
 FORM = state.EDIT_SOURCE
 TEXT_FIELDS = ("url", "title", "publisher", "language", "archive_url", "text", "notes")
@@ -87,8 +87,7 @@ def save(engine, source_id: int, opened: dict) -> None:  # noqa: ANN001
     forms.handle(FORM, act)
 
 
-forms.require_role(Role.curator, "correct sources")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "correct sources")
 engine = store.engine
 source_id, notice = state.requested_source()
 st.title("Correct a source" if source_id is None else f"Correct source #{source_id}")
@@ -125,19 +124,7 @@ st.text_input(forms.FIELD_LABELS["url"], key=key("url"))
 forms.field_errors(FORM, "url")
 st.text_input(forms.FIELD_LABELS["title"], key=key("title"))
 forms.field_errors(FORM, "title")
-publisher, published, basis = st.columns([2, 1, 1])
-publisher.text_input(forms.FIELD_LABELS["publisher"], key=key("publisher"))
-with publisher:
-    forms.field_errors(FORM, "publisher")
-published.date_input(forms.FIELD_LABELS["published"], key=key("published"), **forms.DATE_LIMITS)
-with published:
-    forms.field_errors(FORM, "published")
-basis.selectbox(
-    forms.FIELD_LABELS["published_basis"],
-    options=[b.value for b in PublishedBasis],
-    format_func={"stated": "printed on it", "inferred": "inferred"}.get,
-    key=key("published_basis"),
-)
+forms.publication_inputs(FORM)
 st.text_area(forms.FIELD_LABELS["text"], key=key("text"), height=200)
 forms.field_errors(FORM, "text")
 archive, language = st.columns([3, 1])

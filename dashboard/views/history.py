@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, forms, state, widgets
-from dashboard.navigation import EDIT_CLAIM, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import Role
@@ -107,19 +106,9 @@ def revision(r: RevisionRecord, vocab, engine, current: dict[int, int]) -> None:
         if not frame.empty:
             st.dataframe(frame, hide_index=True, width="stretch")
         if r.entity == "claim":
-            st.page_link(
-                EDIT_CLAIM,
-                label="Open the claim",
-                icon=":material/edit:",
-                query_params={"claim": str(r.entity_id)},
-            )
+            widgets.claim_link(r.entity_id)
         elif r.entity == "source":
-            st.page_link(
-                SOURCE,
-                label="Open the source",
-                icon=":material/article:",
-                query_params={"source": str(r.entity_id)},
-            )
+            widgets.source_link(r.entity_id)
         now = current.get(r.entity_id)
         if r.entity in ("claim", "source") and r.after and now is not None and now != r.version:
             form = f"{REVERT}.{r.id}"
@@ -143,8 +132,7 @@ def revision(r: RevisionRecord, vocab, engine, current: dict[int, int]) -> None:
                 )
 
 
-forms.require_role(Role.curator, "see the history of changes")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "see the history of changes")
 authors = store.revision_authors()
 fields = state.history_fields(KINDS, {a: a for a in authors})
 notices = state.load("history", fields)

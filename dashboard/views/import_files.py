@@ -59,36 +59,28 @@ def file_report(report: curation.FileReport) -> None:
         st.markdown(f"**{widgets.md(report.name)}**: " + widgets.md("; ".join(parts)))
         if report.added:
             with st.expander(f"Claims to add ({len(report.added)})", expanded=True):
-                st.dataframe(
-                    pd.DataFrame([claim_row(c) for c in report.added]),
-                    hide_index=True,
-                    width="stretch",
-                )
+                table([claim_row(c) for c in report.added])
         if report.changed:
             with st.expander(f"Claims to change ({len(report.changed)})", expanded=True):
-                st.dataframe(
-                    pd.DataFrame([claim_row(c) for c in report.changed]),
-                    hide_index=True,
-                    width="stretch",
-                )
+                table([claim_row(c) for c in report.changed])
                 st.markdown("**What changes**")
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                "Line": c["line"],
-                                "Claim": c["claim"],
-                                "Field": forms.label(f),
-                                "Before": words(f, old),
-                                "After": words(f, new),
-                            }
-                            for c in report.changed
-                            for f, old, new in c["changes"]
-                        ]
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                table(
+                    [
+                        {
+                            "Line": c["line"],
+                            "Claim": c["claim"],
+                            "Field": forms.label(f),
+                            "Before": words(f, old),
+                            "After": words(f, new),
+                        }
+                        for c in report.changed
+                        for f, old, new in c["changes"]
+                    ]
                 )
+
+
+def table(rows: list[dict]) -> None:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def words(name: str, value: object) -> str:
@@ -125,8 +117,7 @@ def claim_row(c: dict) -> dict:
     }
 
 
-forms.require_role(Role.editor, "import files")
-store = widgets.open_store()
+store = forms.store_for(Role.editor, "import files")
 st.title("Import files")
 st.caption(
     "YAML files in the data format (one file per source, or vocabulary files), or a CSV in "

@@ -159,8 +159,7 @@ def item_card(item: InboxEntry, engine) -> None:  # noqa: ANN001
             )
 
 
-forms.require_role(Role.curator, "work from the inbox")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "work from the inbox")
 st.title("Inbox")
 st.caption(
     "Articles the news feeds brought in, with the figures the assistant found in each. Open "

@@ -10,7 +10,6 @@ import math
 import streamlit as st
 
 from dashboard import forms, state, widgets
-from dashboard.navigation import EDIT_CLAIM, SOURCE
 from tracker import curation
 from tracker.core.errors import Problem
 from tracker.domain.vocab import ROLE_RANK, Role, Status
@@ -50,21 +49,9 @@ def claim_body(c: review.InboxClaim) -> None:
         st.warning(widgets.md(f"Saved anyway: {c.check_override}"), icon=":material/report:")
     for finding in c.findings:
         st.caption(widgets.md(f"Check: {finding}"))
-    links = st.columns(2)
-    with links[0]:
-        st.page_link(
-            SOURCE,
-            label="Open the source",
-            icon=":material/article:",
-            query_params={"source": str(c.source_id)},
-        )
-    with links[1]:
-        st.page_link(
-            EDIT_CLAIM,
-            label="Open the claim",
-            icon=":material/edit:",
-            query_params={"claim": str(c.id)},
-        )
+    source, claim = st.columns(2)
+    widgets.source_link(c.source_id, where=source)
+    widgets.claim_link(c.id, where=claim)
 
 
 def apply(engine, shown: list[review.InboxClaim]) -> None:  # noqa: ANN001
@@ -110,8 +97,7 @@ def disputed_section(engine, user: str) -> None:  # noqa: ANN001
             claim_body(c)
 
 
-forms.require_role(Role.curator, "see claims for review")
-store = widgets.open_store()
+store = forms.store_for(Role.curator, "see claims for review")
 engine = store.engine
 user = forms.user() or ""
 st.title("Review")

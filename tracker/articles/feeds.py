@@ -364,29 +364,7 @@ def _store_item(
 
 
 def _entry(item: InboxItem, feed_name: str | None) -> InboxEntry:
-    return InboxEntry(
-        id=item.id,
-        url=item.url,
-        link=item.link,
-        title=item.title,
-        publisher=item.publisher,
-        published=item.published,
-        published_basis=item.published_basis,
-        language=item.language,
-        text=item.text,
-        candidates=list(item.candidates or []),
-        feed=feed_name,
-        relay_of=item.relay_of,
-        status=item.status,
-        source_id=item.source_id,
-        taken_by=item.taken_by,
-        taken_at=item.taken_at,
-        dismissed_reason=item.dismissed_reason,
-        dismissed_by=item.dismissed_by,
-        dismissed_at=item.dismissed_at,
-        created_at=item.created_at,
-        archive_id=item.archive_id,
-    )
+    return record_of(InboxEntry, item, candidates=list(item.candidates or []), feed=feed_name)
 
 
 def inbox_counts(engine: Engine) -> dict[str, int]:

@@ -3,15 +3,16 @@ thin layer over `tracker.articles`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from tracker.cli.common import (
     actor,
+    echo_json,
     format_option,
     handle_errors,
+    json_or_nothing,
     open_engine,
     optional_engine,
     vocabulary,
@@ -41,7 +42,7 @@ def fetch(url: str, fmt: str) -> None:
 
     fetched = fetch_article(url, vocabulary(), engine=optional_engine())
     if fmt == "json":
-        click.echo(json.dumps(fetched.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(fetched)
         return
     source = fetched.source_fields()
     basis = "" if source["published_basis"] == "stated" else " (not on the page: fetch date)"
@@ -95,11 +96,7 @@ def feed_list(fmt: str) -> None:
     from tracker.articles.feeds import list_feeds
 
     feeds = list_feeds(open_engine())
-    if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False, indent=2))
-        return
-    if not feeds:
-        click.echo("no feeds yet; add one with `tracker feed add URL`")
+    if json_or_nothing(feeds, fmt, "no feeds yet; add one with `tracker feed add URL`"):
         return
     for f in feeds:
         polled = f.last_polled_at.strftime("%Y-%m-%d %H:%M UTC") if f.last_polled_at else "never"
@@ -127,7 +124,7 @@ def feed_poll(feed_url: str | None, fmt: str) -> None:
 
     report = poll_feeds(open_engine(), actor(), vocabulary(), feed_url=feed_url)
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(report)
         return
     for item in report.items:
         relay = f" (relay of {item.relay_of})" if item.relay_of else ""
@@ -166,7 +163,7 @@ def inbox_list(status: str, fmt: str) -> None:
 
     items = items_of(open_engine(), status, limit=1000)
     if fmt == "json":
-        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
+        echo_json(items)
         return
     for item in items:
         click.echo(_describe(item.as_dict()))

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from itertools import groupby
 
 import click
 
-from tracker.cli.common import format_option, handle_errors, open_engine
+from tracker.cli.common import echo_json, format_option, handle_errors, open_engine
 
 #: Listed here rather than imported, so that `tracker --help` stays fast; a test keeps
 #: this list equal to `tracker.checks.rules.RULES`.
@@ -85,7 +84,7 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
         refresh_findings(engine)
         findings = stored_findings(engine, dict.fromkeys(rules))
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        echo_json(findings)
     else:
         _print_text(findings)
     if any(f.severity == "error" for f in findings):

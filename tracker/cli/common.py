@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -90,6 +91,28 @@ def format_option(json_help: str) -> Callable[[Callable[..., Any]], Callable[...
         show_default=True,
         help=json_help,
     )
+
+
+def echo_json(doc: Any) -> None:
+    """Write what a `--format json` option promises: records (with `as_dict`), or a list of
+    them, as indented UTF-8 JSON."""
+    if isinstance(doc, list | tuple):
+        doc = [item.as_dict() for item in doc]
+    elif hasattr(doc, "as_dict"):
+        doc = doc.as_dict()
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def json_or_nothing(items: list[Any], fmt: str, nothing: str) -> bool:
+    """What a listing command does first: write the items as JSON when asked, or say
+    `nothing` when there are none. True when that was all there was to print."""
+    if fmt == "json":
+        echo_json(items)
+        return True
+    if not items:
+        click.echo(nothing)
+        return True
+    return False
 
 
 def vocabulary():  # noqa: ANN202

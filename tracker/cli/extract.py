@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import click
 
-from tracker.cli.common import format_option, handle_errors, vocabulary
+from tracker.cli.common import format_option, handle_errors, json_or_nothing, vocabulary
 
 
 @click.command()
@@ -35,11 +34,7 @@ def extract(file: click.utils.LazyFile, published: datetime, fmt: str) -> None:
     text = file.read()
     vocab = vocabulary()
     candidates = extract_candidates(text, published.date(), vocab)
-    if fmt == "json":
-        click.echo(json.dumps([c.as_dict() for c in candidates], ensure_ascii=False, indent=2))
-        return
-    if not candidates:
-        click.echo("no candidate figures found")
+    if json_or_nothing(candidates, fmt, "no candidate figures found"):
         return
     for i, c in enumerate(candidates, start=1):
         figure = text[c.start : c.end]

@@ -10,7 +10,9 @@ field is one row here, the column in `models` and `schemas`, and a migration.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import date
 
 from tracker.domain.vocab import DateBasis, PublishedBasis, Qualifier, Status
 
@@ -42,6 +44,12 @@ class Field:
     tabular: bool = True
     #: Written by the exports (the publication time stays in the store: files carry the day).
     exported: bool = True
+    #: In the claim rows the pages read (`tracker.read.queries`), beside the claim's
+    #: vocabulary names and source.
+    listed: bool = True
+    #: Its column heading in the extraction assistant's table of drafts (the label, shorter);
+    #: None: the assistant does not draft it.
+    heading: str | None = None
 
     @property
     def file(self) -> str:
@@ -72,6 +80,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#indicator+code",
         required=True,
         reference=True,
+        heading="Metric",
     ),
     Field(
         "value",
@@ -80,6 +89,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "The figure as claimed",
         "#indicator+num",
         quote_checked=True,
+        heading="Figure",
     ),
     Field(
         "low",
@@ -88,6 +98,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "Low end of a stated range",
         "#indicator+num+low",
         quote_checked=True,
+        heading="Low",
     ),
     Field(
         "high",
@@ -96,6 +107,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "High end of a stated range",
         "#indicator+num+high",
         quote_checked=True,
+        heading="High",
     ),
     Field(
         "qualifier",
@@ -105,6 +117,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#indicator+qualifier",
         enum=_values(Qualifier),
         required=True,
+        heading="Qualifier",
     ),
     Field(
         "claimant",
@@ -114,6 +127,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#org+code",
         required=True,
         reference=True,
+        heading="Claimant",
     ),
     Field(
         "place",
@@ -123,8 +137,16 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#loc+code",
         required=True,
         reference=True,
+        heading="Place",
     ),
-    Field("period_start", "date", "Period from", "First day the figure covers", "#date+start"),
+    Field(
+        "period_start",
+        "date",
+        "Period from",
+        "First day the figure covers",
+        "#date+start",
+        heading="From",
+    ),
     Field(
         "period_end",
         "date",
@@ -132,6 +154,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "The figure's as-of date (last day covered)",
         "#date+end",
         required=True,
+        heading="As of",
     ),
     Field(
         "cumulative",
@@ -140,6 +163,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "true: counted from period_start to the as-of date; false: one period",
         "#indicator+cumulative",
         required=True,
+        heading="Cumulative",
     ),
     Field(
         "date_basis",
@@ -149,6 +173,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#meta+date_basis",
         enum=_values(DateBasis),
         required=True,
+        heading="Date known from",
     ),
     Field(
         "quote",
@@ -158,6 +183,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "#description+quote",
         required=True,
         quote_checked=True,
+        heading="Quote",
     ),
     Field(
         "quote_language",
@@ -166,6 +192,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "Language of the quote",
         "#meta+quote_language",
         quote_checked=True,
+        listed=False,
     ),
     Field(
         "quote_translation",
@@ -206,6 +233,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "Same statement as claim",
         "Id of the claim this one relays",
         "#meta+duplicate_of",
+        listed=False,
     ),
     Field(
         "statement_id",
@@ -213,6 +241,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "Statement id",
         "Curator's id of the underlying statement",
         "#meta+statement_id",
+        listed=False,
     ),
     Field("notes", "string", "Notes", "Curator's notes", "#description+notes"),
     Field(
@@ -222,6 +251,7 @@ CLAIM_FIELDS: tuple[Field, ...] = (
         "Why a failed quote check was accepted",
         "#description+check_override",
         editable=False,
+        heading="Reason to save anyway",
     ),
 )
 
@@ -286,9 +316,21 @@ def file_names(fields: tuple[Field, ...], **flags: bool) -> tuple[str, ...]:
     return tuple(f.file for f in fields if all(getattr(f, k) == v for k, v in flags.items()))
 
 
-#: What a figure is, wherever one is described or compared: its number or range, how it
-#: was qualified, and the period it covers.
-FIGURE_FIELDS = ("value", "low", "high", "qualifier", "period_start", "period_end", "cumulative")
+@dataclass(frozen=True)
+class ClaimedFigure:
+    """What a figure is, wherever one is described or compared: its number or range, how it
+    was qualified, and the period it covers. Records that carry a figure extend it."""
+
+    value: int | None
+    low: int | None
+    high: int | None
+    qualifier: str
+    period_start: date | None
+    period_end: date
+    cumulative: bool
+
+
+FIGURE_FIELDS = tuple(f.name for f in dataclasses.fields(ClaimedFigure))
 
 #: The field a claim's data-file or export name stands for (`id` -> `key`).
 CLAIM_NAME_OF_FILE = {f.file: f.name for f in CLAIM_FIELDS}

@@ -7,6 +7,7 @@ Claims table, the chart, the CSV/JSON/HXL exports and permalinks all turn the sa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -35,6 +36,31 @@ from tracker.domain.vocab import Status
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How a filter's conditions are put in words (`{}` takes the condition's value). The
+    defaults name keys and ISO dates, for export headers where a reader may filter again; a
+    file name and the pages word them otherwise. `None`: the condition goes unsaid."""
+
+    metric: str = "metric {}"
+    places: tuple[str, str] = ("place {}", "places within {}")  # the place, or within it
+    claimants: str = "claimant {}"
+    statuses: str = "status {}"
+    either: str = " or "  # between the claimants or statuses asked for
+    dates: tuple[str, str] = ("as of {} or later", "as of {} or earlier")  # from, to
+    text: str = "text contains {!r}"
+    source: str | None = "source #{}"
+    kinds: tuple[str, str] = ("cumulative figures", "per-period figures")
+    period_length: str | None = "figures per {}"
+    without_retracted: str = "retracted claims left out"
+    separator: str = "; "
+    nothing: str = "all claims"  # the empty filter
+
+
+#: The export headers' wording (the defaults).
+KEYS = Wording()
+
+
+@dataclass(frozen=True)
 class ClaimFilter:
     """What a reader asked to see. Empty fields mean "no restriction".
 
@@ -59,32 +85,49 @@ class ClaimFilter:
     # windows of different lengths are never drawn as comparable.
     period_length: str | None = None
 
-    def describe(self) -> str:
-        """The filter in words, for export headers and captions ("all claims" when empty)."""
-        parts = []
+    def conditions(
+        self,
+        wording: Wording = KEYS,
+        *,
+        names: Mapping[str, Mapping[str, str]] | None = None,
+        day: Callable[[date], str] = date.isoformat,
+    ) -> list[str]:
+        """Each condition set, put in `wording`, in the one order every description keeps.
+        `names` turns vocabulary keys into names: `{"metric": {key: name}, "place": ...}`."""
+
+        def name(kind: str, key: str) -> str:
+            return (names or {}).get(kind, {}).get(key, key)
+
+        w = wording
+        said = []
         if self.metric:
-            parts.append(f"metric {self.metric}")
+            said.append(w.metric.format(name("metric", self.metric)))
         if self.place:
-            parts.append(f"places within {self.place}" if self.within else f"place {self.place}")
+            said.append(w.places[self.within].format(name("place", self.place)))
         if self.claimants:
-            parts.append("claimant " + " or ".join(self.claimants))
+            claimants = w.either.join(name("claimant", c) for c in self.claimants)
+            said.append(w.claimants.format(claimants))
         if self.statuses:
-            parts.append("status " + " or ".join(self.statuses))
-        if self.date_from:
-            parts.append(f"as of {self.date_from.isoformat()} or later")
-        if self.date_to:
-            parts.append(f"as of {self.date_to.isoformat()} or earlier")
+            said.append(w.statuses.format(w.either.join(self.statuses)))
+        for template, bound in zip(w.dates, (self.date_from, self.date_to), strict=True):
+            if bound:
+                said.append(template.format(day(bound)))
         if self.text:
-            parts.append(f"text contains {self.text!r}")
-        if self.source_id is not None:
-            parts.append(f"source #{self.source_id}")
+            said.append(w.text.format(self.text))
+        if self.source_id is not None and w.source:
+            said.append(w.source.format(self.source_id))
         if self.cumulative is not None:
-            parts.append("cumulative figures" if self.cumulative else "per-period figures")
-        if self.period_length:
-            parts.append(f"figures per {PERIOD_LENGTHS[self.period_length].name}")
+            said.append(w.kinds[not self.cumulative])
+        if self.period_length and w.period_length:
+            said.append(w.period_length.format(PERIOD_LENGTHS[self.period_length].name))
         if not self.include_retracted:
-            parts.append("retracted claims left out")
-        return "; ".join(parts) if parts else "all claims"
+            said.append(w.without_retracted)
+        return said
+
+    def describe(self, wording: Wording = KEYS, **how: Any) -> str:
+        """The filter in words, for export headers and captions ("all claims" when empty);
+        `how` as for `conditions`."""
+        return wording.separator.join(self.conditions(wording, **how)) or wording.nothing
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, (), "")}

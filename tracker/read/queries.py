@@ -114,21 +114,17 @@ DEFAULT_CLAIM_SORT = "-period_end"
 _STATUS_RANK = {"corroborated": 2, "unverified": 1, "disputed": 0}
 
 
+_LISTED = fields.names(fields.CLAIM_FIELDS, reference=False, listed=True)
+
+
 def _claim_columns() -> list[Any]:
-    """The columns of one claim as the pages show it, with its vocabulary and source."""
+    """The columns of one claim as the pages show it (the registry's listed fields), with its
+    vocabulary and source. Joined columns are named by their table, the claim's key too."""
     return [
         Claim.id.label("claim_id"),
         Claim.key.label("claim_key"),
         Claim.statement_key,
-        *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
-        Claim.date_basis,
-        Claim.status,
-        Claim.status_reason,
-        Claim.quote,
-        Claim.quote_translation,
-        Claim.relayed_by,
-        Claim.notes,
-        Claim.check_override,
+        *(getattr(Claim, name) for name in _LISTED if name != "key"),
         Metric.key.label("metric_key"),
         Metric.label.label("metric_label"),
         Metric.noun.label("metric_noun"),

@@ -18,6 +18,8 @@ from sqlalchemy import exists, literal, or_, union
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from tracker.core.records import record_of
+from tracker.domain.fields import ClaimedFigure
 from tracker.domain.models import (
     Claim,
     Claimant,
@@ -49,7 +51,7 @@ class InboxFilter:
 
 
 @dataclass(frozen=True)
-class InboxClaim:
+class InboxClaim(ClaimedFigure):
     """A claim as the inbox shows it."""
 
     id: int
@@ -59,13 +61,6 @@ class InboxClaim:
     metric_label: str
     claimant: str
     place: str
-    value: int | None
-    low: int | None
-    high: int | None
-    qualifier: str
-    period_start: date | None
-    period_end: date
-    cumulative: bool
     quote: str
     source_id: int
     source_title: str
@@ -151,17 +146,18 @@ def _countries(session: Any, f: InboxFilter) -> list[str] | None:
 
 
 def _select() -> Any:
+    # The joined columns are labelled with their `InboxClaim` field names.
     return (
         select(
             Claim,
-            Metric.key,
-            Metric.label,
-            Claimant.name,
-            Place.name,
-            Source.title,
-            Source.publisher,
-            Source.published,
-            Source.url,
+            Metric.key.label("metric"),
+            Metric.label.label("metric_label"),
+            Claimant.name.label("claimant"),
+            Place.name.label("place"),
+            Source.title.label("source_title"),
+            Source.publisher.label("publisher"),
+            Source.published.label("published"),
+            Source.url.label("url"),
         )
         .join(Metric, Metric.id == Claim.metric_id)
         .join(Claimant, Claimant.id == Claim.claimant_id)
@@ -182,35 +178,14 @@ def _records(session: Any, rows: list[Any]) -> list[InboxClaim]:
         ).all():
             findings.setdefault(claim_id, []).append(message)
     out = []
-    for claim, metric, metric_label, claimant, place, title, publisher, published, url in rows:
+    for row in rows:
+        claim, *joined = row
         out.append(
-            InboxClaim(
-                id=claim.id,
-                key=claim.key,
-                version=claim.version,
-                metric=metric,
-                metric_label=metric_label,
-                claimant=claimant,
-                place=place,
-                value=claim.value,
-                low=claim.low,
-                high=claim.high,
-                qualifier=claim.qualifier,
-                period_start=claim.period_start,
-                period_end=claim.period_end,
-                cumulative=claim.cumulative,
-                quote=claim.quote,
-                source_id=claim.source_id,
-                source_title=title,
-                publisher=publisher,
-                published=published,
-                url=url,
-                created_by=claim.created_by,
+            record_of(
+                InboxClaim,
+                claim,
+                **dict(zip(row._fields[1:], joined, strict=True)),
                 created_at=_aware(claim.created_at),
-                status=claim.status,
-                status_reason=claim.status_reason,
-                check_override=claim.check_override,
-                reviewed_by=claim.reviewed_by,
                 reviewed_at=_aware(claim.reviewed_at) if claim.reviewed_at else None,
                 findings=findings.get(claim.id, []),
             )

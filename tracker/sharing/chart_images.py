@@ -241,35 +241,37 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
         subtitle = f"{subtitle} · {html.unescape(y_title)}"
         out.layout.title.subtitle.text = html.escape(subtitle, quote=False)
     elif y_title:
-        out.add_annotation(
-            text=y_title,  # already escaped as the chart's axis title
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            xanchor="left",
-            yanchor="bottom",
-            xshift=-(left - PAD),
-            yshift=6,
-            showarrow=False,
-            font={"size": FONT_SIZE, "color": "#444444"},
+        # The title is already escaped as the chart's axis title.
+        _left_edge_note(
+            out, y_title, top=True, font=(FONT_SIZE, "#444444"), xshift=-(left - PAD), yshift=6
         )
     out.update_xaxes(automargin=False)
     out.update_yaxes(automargin=False)
-    out.add_annotation(
-        text="<br>".join(html.escape(line, quote=False) for line in lines),
+    caption = "<br>".join(html.escape(line, quote=False) for line in lines)
+    _left_edge_note(
+        out, caption, top=False, font=(CAPTION_SIZE, "#333333"), yshift=-XTICK_BLOCK, align="left"
+    )
+    return out
+
+
+def _left_edge_note(
+    figure: Any, text: str, *, top: bool, font: tuple[int, str], **placing: Any
+) -> None:
+    """Text from the plot area's left edge, above its top or below its bottom; `placing`
+    shifts or aligns it."""
+    size, color = font
+    figure.add_annotation(
+        text=text,
         xref="paper",
         yref="paper",
         x=0,
-        y=0,
+        y=1 if top else 0,
         xanchor="left",
-        yanchor="top",
-        yshift=-XTICK_BLOCK,
-        align="left",
+        yanchor="bottom" if top else "top",
         showarrow=False,
-        font={"size": CAPTION_SIZE, "color": "#333333"},
+        font={"size": size, "color": color},
+        **placing,
     )
-    return out
 
 
 def find_browser() -> str:

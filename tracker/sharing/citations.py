@@ -23,7 +23,9 @@ from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal
 
 from tracker.core.markup import escape_commonmark
+from tracker.core.records import as_date, as_int
 from tracker.core.urls import is_safe_link
+from tracker.domain.fields import ClaimedFigure
 from tracker.domain.vocab import QUALIFIER_WORDS
 
 LOCALE = "en_GB"  # day-month-year, as wire services outside the US write dates
@@ -193,19 +195,12 @@ def figure_count(value: int | None, low: int | None, high: int | None) -> int | 
 
 
 @dataclass(frozen=True)
-class CitedFigure:
+class CitedFigure(ClaimedFigure):
     """Everything a citation says. Built from a query row with `CitedFigure.from_row`."""
 
     claimant: str
     noun: str
     place: str
-    value: int | None
-    low: int | None
-    high: int | None
-    qualifier: str
-    period_start: date | None
-    period_end: date
-    cumulative: bool
     publisher: str
     published: date | None
     url: str | None
@@ -222,15 +217,15 @@ class CitedFigure:
             claimant=_text_or_none(row.get("claimant_short")) or row["claimant_name"],
             noun=row["metric_noun"],
             place=row["place_name"],
-            value=_int_or_none(row.get("value")),
-            low=_int_or_none(row.get("low")),
-            high=_int_or_none(row.get("high")),
+            value=as_int(row.get("value")),
+            low=as_int(row.get("low")),
+            high=as_int(row.get("high")),
             qualifier=row.get("qualifier") or "exact",
-            period_start=_date_or_none(row.get("period_start")),
-            period_end=_date_or_none(row["period_end"]),
+            period_start=as_date(row.get("period_start")),
+            period_end=as_date(row["period_end"]),
             cumulative=bool(row.get("cumulative", True)),
             publisher=row["source_publisher"],
-            published=_date_or_none(row.get("source_published")),
+            published=as_date(row.get("source_published")),
             url=row.get("source_url"),
             title=_text_or_none(row.get("source_title")),
             status=_text_or_none(row.get("status")) or "unverified",
@@ -288,24 +283,3 @@ def _markdown_url(url: str) -> str:
 def _text_or_none(value: Any) -> str | None:
     # A DataFrame row has NaN where a text column has gaps; NaN is truthy.
     return value if isinstance(value, str) and value else None
-
-
-def _int_or_none(value: Any) -> int | None:
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN from a DataFrame column with gaps
-            return None
-    except TypeError:
-        return None
-    return int(value)
-
-
-def _date_or_none(value: Any) -> date | None:
-    if value is None or value != value:  # None, NaN or NaT from a DataFrame column
-        return None
-    if isinstance(value, datetime):  # also pandas Timestamp
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from tracker.core.records import record_of
 from tracker.domain.models import Claim, Claimant, Place, Revision, Source, User
 from tracker.store.db import read_session
 
@@ -107,19 +108,7 @@ def revisions(
     with read_session(engine) as session:
         rows = session.exec(query).all()
     return [
-        RevisionRecord(
-            id=rev.id,
-            entity=rev.entity,
-            entity_id=rev.entity_id,
-            label=text,
-            action=rev.action,
-            version=rev.version,
-            changed_at=_aware(rev.changed_at),
-            changed_by=rev.changed_by,
-            reason=rev.reason,
-            before=rev.before,
-            after=rev.after,
-        )
+        record_of(RevisionRecord, rev, label=text, changed_at=_aware(rev.changed_at))
         for rev, text in rows
     ]
 

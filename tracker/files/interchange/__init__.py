@@ -34,9 +34,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tracker.core.errors import TrackerError
+from tracker.domain.fields import Field
 from tracker.files.export import dump_yaml, originals_outside, yaml_documents
 from tracker.files.interchange import jsonld
-from tracker.files.interchange.columns import FLAT_COLUMNS, Column
+from tracker.files.interchange.columns import FLAT_COLUMNS
 from tracker.files.interchange.datapackage import build_datapackage
 from tracker.files.interchange.rows import (
     ExportMeta,
@@ -48,7 +49,7 @@ from tracker.files.interchange.rows import (
     metrics_in,
 )
 from tracker.files.interchange.tabular import csvw_sidecar, metric_columns, read_csv, write_table
-from tracker.read.filters import ClaimFilter
+from tracker.read.filters import ClaimFilter, Wording
 from tracker.store.db import read_session
 
 FORMATS = ("csv", "excel", "hxl", "datapackage", "jsonld", "json", "yaml")
@@ -98,7 +99,7 @@ class Export:
     fmt: str
     meta: ExportMeta
     files: dict[str, bytes]
-    columns: tuple[Column, ...] = field(default=())
+    columns: tuple[Field, ...] = field(default=())
 
     @property
     def filename(self) -> str:
@@ -144,22 +145,27 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip("-")
 
 
+#: A filter's conditions in a file name: keys and ISO dates, no spaces.
+FILE_NAME = Wording(
+    metric="{}",
+    places=("{}",) * 2,  # within the place or not
+    claimants="{}",
+    statuses="{}",
+    either="+",
+    dates=("from-{}", "to-{}"),
+    text="text-{}",
+    source="source-{}",
+    kinds=("cumulative", "per-period"),
+    period_length=None,
+    without_retracted="no-retracted",
+    separator="_",
+    nothing="all",
+)
+
+
 def filter_slug(f: ClaimFilter, max_length: int = 80) -> str:
     """The filter in a file name: `civilian_killed_UA_ohchr_from-2023-02-01`, or `all`."""
-    parts = [f.metric, f.place, "+".join(f.claimants), "+".join(f.statuses)]
-    if f.date_from:
-        parts.append(f"from-{f.date_from.isoformat()}")
-    if f.date_to:
-        parts.append(f"to-{f.date_to.isoformat()}")
-    if f.text:
-        parts.append(f"text-{f.text}")
-    if f.source_id is not None:
-        parts.append(f"source-{f.source_id}")
-    if f.cumulative is not None:
-        parts.append("cumulative" if f.cumulative else "per-period")
-    if not f.include_retracted:
-        parts.append("no-retracted")
-    slug = "_".join(s for s in (_slug(p) for p in parts if p) if s)
+    slug = "_".join(s for s in map(_slug, f.conditions(FILE_NAME)) if s)
     return slug[:max_length].rstrip("-_") or "all"
 
 
@@ -203,7 +209,7 @@ def build_export(
         raise TrackerError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     f = f or ClaimFilter()
     tally = Tally.start(f, now)
-    columns: tuple[Column, ...] = ()
+    columns: tuple[Field, ...] = ()
     with read_session(engine) as session:
         lookups = Lookups.load(session)
 

@@ -12,9 +12,11 @@ lower-case custom attribute, which the standard allows and libhxl parses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from typing import Any
 
 from tracker.domain import fields
+from tracker.domain.fields import Field
 from tracker.domain.vocab import (
     ClaimantKind,
     ClaimantSide,
@@ -22,98 +24,92 @@ from tracker.domain.vocab import (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """One exported column. `type` is a Table Schema type (string, integer, date, ...)."""
-
-    name: str
-    type: str
-    description: str
-    hxl: str | None = None
-    enum: tuple[str, ...] | None = None
-    format: str | None = None
-    required: bool = False
+def column(name: str, type: str, description: str, hxl: str | None = None, **flags: Any) -> Field:
+    """An exported column that is no claim or source field, described as a field is (its
+    description is its label)."""
+    return Field(name, type, description, description, hxl, **flags)
 
 
 def _values(enum: type) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
-def _column(f: fields.Field) -> Column:
-    return Column(f.file, f.type, f.description, f.hxl, f.enum, f.format, f.required)
+def _as_exported(f: Field) -> Field:
+    # Exports name a field as the data files do (`id` for the claim's key).
+    return dataclasses.replace(f, name=f.file, file_name=None)
 
 
 # The claim's own fields, in the order of the import format (the field registry's).
-CLAIM_FIELDS: tuple[Column, ...] = tuple(_column(f) for f in fields.CLAIM_FIELDS)
+CLAIM_FIELDS: tuple[Field, ...] = tuple(_as_exported(f) for f in fields.CLAIM_FIELDS)
 
 # The source the claim was read in, joined into each claim row.
-SOURCE_JOINED: tuple[Column, ...] = (
-    Column("source_url", "string", "Source URL", "#meta+url", format="uri", required=True),
-    Column("source_title", "string", "Source title", "#meta+source_title", required=True),
-    Column("source_publisher", "string", "Outlet that published the source", "#meta+source"),
-    Column("source_published", "date", "Source publication date", "#date+reported"),
-    Column("source_archive_url", "string", "Archived copy", "#meta+url+archive", format="uri"),
-    Column("source_retrieved_at", "datetime", "When the source was read (UTC)", "#meta+retrieved"),
-    Column("source_language", "string", "Language of the source", "#meta+lang"),
+SOURCE_JOINED: tuple[Field, ...] = (
+    column("source_url", "string", "Source URL", "#meta+url", format="uri", required=True),
+    column("source_title", "string", "Source title", "#meta+source_title", required=True),
+    column("source_publisher", "string", "Outlet that published the source", "#meta+source"),
+    column("source_published", "date", "Source publication date", "#date+reported"),
+    column("source_archive_url", "string", "Archived copy", "#meta+url+archive", format="uri"),
+    column("source_retrieved_at", "datetime", "When the source was read (UTC)", "#meta+retrieved"),
+    column("source_language", "string", "Language of the source", "#meta+lang"),
 )
 
 # Names of the vocabulary entries the claim points to, for readers without the vocabularies.
-VOCAB_JOINED: tuple[Column, ...] = (
-    Column("metric_label", "string", "Metric label", "#indicator+name"),
-    Column("unit", "string", "Unit counted", "#indicator+unit"),
-    Column("claimant_name", "string", "Claimant name", "#org+name"),
-    Column("claimant_kind", "string", "Kind of claimant", "#org+type", enum=_values(ClaimantKind)),
-    Column(
+VOCAB_JOINED: tuple[Field, ...] = (
+    column("metric_label", "string", "Metric label", "#indicator+name"),
+    column("unit", "string", "Unit counted", "#indicator+unit"),
+    column("claimant_name", "string", "Claimant name", "#org+name"),
+    column("claimant_kind", "string", "Kind of claimant", "#org+type", enum=_values(ClaimantKind)),
+    column(
         "claimant_side",
         "string",
         "Monitor, a party to the conflict, ...",
         "#org+side",
         enum=_values(ClaimantSide),
     ),
-    Column("place_name", "string", "Place name", "#loc+name"),
-    Column("place_level", "string", "country, region, area or settlement", "#loc+type"),
-    Column("country_code", "string", "ISO 3166-1 code of the country", "#country+code"),
-    Column("adm1_code", "string", "ISO 3166-2 code of the region (oblast)", "#adm1+code"),
-    Column("adm1_name", "string", "Region (oblast) name", "#adm1+name"),
+    column("place_name", "string", "Place name", "#loc+name"),
+    column("place_level", "string", "country, region, area or settlement", "#loc+type"),
+    column("country_code", "string", "ISO 3166-1 code of the country", "#country+code"),
+    column("adm1_code", "string", "ISO 3166-2 code of the region (oblast)", "#adm1+code"),
+    column("adm1_name", "string", "Region (oblast) name", "#adm1+name"),
 )
 
 #: One row per claim: the CSV, Excel, HXL and JSON exports.
-FLAT_COLUMNS: tuple[Column, ...] = CLAIM_FIELDS + SOURCE_JOINED + VOCAB_JOINED
+FLAT_COLUMNS: tuple[Field, ...] = CLAIM_FIELDS + SOURCE_JOINED + VOCAB_JOINED
 FLAT_BY_NAME = {c.name: c for c in FLAT_COLUMNS}
 
 #: The Data Package's claims table: the claim's fields plus the key of its source.
-PACKAGE_CLAIM_COLUMNS: tuple[Column, ...] = CLAIM_FIELDS + (SOURCE_JOINED[0],)
+PACKAGE_CLAIM_COLUMNS: tuple[Field, ...] = CLAIM_FIELDS + (SOURCE_JOINED[0],)
 
-PACKAGE_SOURCE_COLUMNS: tuple[Column, ...] = tuple(
-    _column(f) for f in fields.SOURCE_FIELDS if f.tabular and f.exported
+PACKAGE_SOURCE_COLUMNS: tuple[Field, ...] = tuple(
+    _as_exported(f) for f in fields.SOURCE_FIELDS if f.tabular and f.exported
 )
 
-PACKAGE_CLAIMANT_COLUMNS: tuple[Column, ...] = (
-    Column("key", "string", "Claimant key", required=True),
-    Column("name", "string", "Name", required=True),
-    Column("short_name", "string", "Short name"),
-    Column("kind", "string", "Kind", enum=_values(ClaimantKind), required=True),
-    Column("side", "string", "Side", enum=_values(ClaimantSide), required=True),
-    Column("aliases", "array", "Other names it answers to (JSON array)"),
+PACKAGE_CLAIMANT_COLUMNS: tuple[Field, ...] = (
+    column("key", "string", "Claimant key", required=True),
+    column("name", "string", "Name", required=True),
+    column("short_name", "string", "Short name"),
+    column("kind", "string", "Kind", enum=_values(ClaimantKind), required=True),
+    column("side", "string", "Side", enum=_values(ClaimantSide), required=True),
+    column("aliases", "array", "Other names it answers to (JSON array)"),
 )
 
-PACKAGE_PLACE_COLUMNS: tuple[Column, ...] = (
-    Column("key", "string", "Place key", required=True),
-    Column("name", "string", "Name", required=True),
-    Column("iso_code", "string", "ISO 3166 code"),
-    Column("level", "string", "Level", enum=_values(PlaceLevel), required=True),
-    Column("parent", "string", "Key of the enclosing place"),
-    Column("lat", "number", "Latitude"),
-    Column("lon", "number", "Longitude"),
-    Column("aliases", "array", "Other names it answers to (JSON array)"),
+PACKAGE_PLACE_COLUMNS: tuple[Field, ...] = (
+    column("key", "string", "Place key", required=True),
+    column("name", "string", "Name", required=True),
+    column("iso_code", "string", "ISO 3166 code"),
+    column("level", "string", "Level", enum=_values(PlaceLevel), required=True),
+    column("parent", "string", "Key of the enclosing place"),
+    column("lat", "number", "Latitude"),
+    column("lon", "number", "Longitude"),
+    column("aliases", "array", "Other names it answers to (JSON array)"),
 )
 
-PACKAGE_METRIC_COLUMNS: tuple[Column, ...] = (
-    Column("key", "string", "Metric key", required=True),
-    Column("label", "string", "Label", required=True),
-    Column("noun", "string", "Noun used in sentences", required=True),
-    Column("unit", "string", "Unit counted", required=True),
-    Column("cumulative", "boolean", "Whether figures are cumulative by default", required=True),
-    Column("hxl", "string", "HXL hashtag of its values"),
-    Column("description", "string", "What is and is not counted"),
+PACKAGE_METRIC_COLUMNS: tuple[Field, ...] = (
+    column("key", "string", "Metric key", required=True),
+    column("label", "string", "Label", required=True),
+    column("noun", "string", "Noun used in sentences", required=True),
+    column("unit", "string", "Unit counted", required=True),
+    column("cumulative", "boolean", "Whether figures are cumulative by default", required=True),
+    column("hxl", "string", "HXL hashtag of its values"),
+    column("description", "string", "What is and is not counted"),
 )

@@ -24,20 +24,20 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker import PROJECT_NAME, __version__
+from tracker.domain.fields import Field
 from tracker.files.interchange.columns import (
     PACKAGE_CLAIM_COLUMNS,
     PACKAGE_CLAIMANT_COLUMNS,
     PACKAGE_METRIC_COLUMNS,
     PACKAGE_PLACE_COLUMNS,
     PACKAGE_SOURCE_COLUMNS,
-    Column,
 )
 from tracker.files.interchange.rows import Lookups, Tally, iso, iter_claim_rows, iter_sources
 from tracker.files.interchange.tabular import write_table
 from tracker.read.filters import ClaimFilter
 
 
-def _field(column: Column) -> dict[str, Any]:
+def _field(column: Field) -> dict[str, Any]:
     field: dict[str, Any] = {
         "name": column.name,
         "type": column.type,
@@ -60,7 +60,7 @@ def _field(column: Column) -> dict[str, Any]:
 def _resource(
     name: str,
     title: str,
-    columns: tuple[Column, ...],
+    columns: tuple[Field, ...],
     primary_key: str,
     foreign_keys: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def build_datapackage(
     duplicates_inside = all(r["duplicate_of"] in keys for r in claim_rows if r["duplicate_of"])
 
     places = lookups.places
-    tables: dict[str, tuple[tuple[Column, ...], Iterable[dict[str, Any]]]] = {
+    tables: dict[str, tuple[tuple[Field, ...], Iterable[dict[str, Any]]]] = {
         "claims": (PACKAGE_CLAIM_COLUMNS, claim_rows),
         "sources": (PACKAGE_SOURCE_COLUMNS, iter_sources(session, f)),
         "claimants": (

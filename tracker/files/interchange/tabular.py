@@ -30,9 +30,10 @@ from typing import Any
 
 from tracker import PROJECT_NAME
 from tracker.core.errors import TrackerError
+from tracker.domain.fields import Field
 from tracker.domain.models import Metric
 from tracker.files.export import neutralise_formula, restore_formula
-from tracker.files.interchange.columns import FLAT_BY_NAME, FLAT_COLUMNS, Column
+from tracker.files.interchange.columns import FLAT_BY_NAME, FLAT_COLUMNS, column
 from tracker.files.interchange.rows import ExportMeta, iso
 
 
@@ -47,13 +48,13 @@ def cell(value: Any) -> Any:
     return iso(value)
 
 
-def metric_columns(metrics: Iterable[Metric]) -> tuple[Column, ...]:
+def metric_columns(metrics: Iterable[Metric]) -> tuple[Field, ...]:
     """HXL's one-column-per-indicator view: the figure under its metric's own hashtag
     (`#affected+killed+civilians`), empty on rows of other metrics. This is what lets an
     HXL tool select `#affected+killed` without knowing our metric keys; metrics stay in
     separate columns, so nothing invites summing across them."""
     return tuple(
-        Column(
+        column(
             f"value_{m.key}",
             "integer",
             f"The figure when the metric is {m.key} ({m.label})",
@@ -65,7 +66,7 @@ def metric_columns(metrics: Iterable[Metric]) -> tuple[Column, ...]:
 
 def write_table(
     rows: Iterable[dict[str, Any]],
-    columns: tuple[Column, ...],
+    columns: tuple[Field, ...],
     *,
     excel: bool = False,
     hxl: bool = False,
@@ -117,7 +118,7 @@ _CSVW_TYPES = {
 
 
 def csvw_sidecar(
-    csv_name: str, meta: ExportMeta, columns: tuple[Column, ...], *, excel: bool, hxl: bool
+    csv_name: str, meta: ExportMeta, columns: tuple[Field, ...], *, excel: bool, hxl: bool
 ) -> bytes:
     """The W3C CSV on the Web description of an exported file (see the module docstring)."""
     temporal = (
@@ -202,13 +203,13 @@ def read_csv(data: bytes, *, name: str = "the CSV file") -> Iterator[dict[str, A
                 f"{name}:{line_no}: {len(values)} cells where the header has {len(header)}"
             )
         row = {}
-        for column, value in zip(header, values, strict=True):
-            known = FLAT_BY_NAME.get(column)
-            type_ = known.type if known else "integer" if column.startswith("value_") else "string"
+        for heading, value in zip(header, values, strict=True):
+            known = FLAT_BY_NAME.get(heading)
+            type_ = known.type if known else "integer" if heading.startswith("value_") else "string"
             try:
-                row[column] = _parse(value, type_)
+                row[heading] = _parse(value, type_)
             except ValueError as exc:
-                raise TrackerError(f"{name}:{line_no} {column}: {exc}") from exc
+                raise TrackerError(f"{name}:{line_no} {heading}: {exc}") from exc
         yield row
 
 

@@ -18,21 +18,13 @@ of a million synthetic claims (tests/test_query_plans.py keeps them in use):
 A later SQLite migration that rebuilds `claim` or `source` (batch mode copies the table)
 drops these triggers with the old table: it must create them again and run the FTS5
 'rebuild' command.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-25 12:30:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002"
+down_revision = "0001"
 
 # (FTS5 table, content table, indexed columns). unicode61 folds case and diacritics; the
 # words of a search are matched as a phrase, then the text itself (tracker.read.filters).

@@ -8,22 +8,14 @@ import` and `tracker demo`, and for what changed after a curator's save. Derived
 refresh replaces rows; claims and sources are never touched.
 
 The tables start empty: `tracker check` fills them (the Checks page says so until then).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-25 15:30:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:
@@ -72,11 +64,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("findings_state")
-    with op.batch_alter_table("finding_claim", schema=None) as batch_op:
-        batch_op.drop_index("ix_finding_claim_claim")
-    op.drop_table("finding_claim")
-    with op.batch_alter_table("finding", schema=None) as batch_op:
-        batch_op.drop_index("ix_finding_part")
-        batch_op.drop_index("ix_finding_page")
-    op.drop_table("finding")
+    # Dropping a table drops its indexes with it (SQLite and PostgreSQL).
+    for table in ("findings_state", "finding_claim", "finding"):
+        op.drop_table(table)

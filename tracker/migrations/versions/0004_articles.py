@@ -4,22 +4,14 @@
 `feed` lists the RSS and Atom feeds polled; `inbox_item` holds the articles a poll brought
 in, with their text and draft claims, until a curator takes one as a source or dismisses
 it (with a reason, who and when: nothing is deleted). The tables start empty.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-07 08:54:50.760309
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:
@@ -108,16 +100,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("inbox_item", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_inbox_item_text_fingerprint"))
-        batch_op.drop_index("ix_inbox_item_status")
-        batch_op.drop_index(batch_op.f("ix_inbox_item_link"))
-        batch_op.drop_index("ix_inbox_item_feed_guid")
-
-    op.drop_table("inbox_item")
-    op.drop_table("feed")
-    with op.batch_alter_table("archived_page", schema=None) as batch_op:
-        batch_op.drop_index("ix_archived_page_url")
-        batch_op.drop_index(batch_op.f("ix_archived_page_text_fingerprint"))
-
-    op.drop_table("archived_page")
+    # Dropping a table drops its indexes with it (SQLite and PostgreSQL).
+    for table in ("inbox_item", "feed", "archived_page"):
+        op.drop_table(table)

@@ -5,22 +5,14 @@ link logged the curator out. `login_session` keeps one row per login: the hash o
 random token held in the user's cookie (never the token), whose account it is, when it
 expires, and when and why it was revoked (logout, account disabled, password or role
 changed). Rows are revoked, not deleted.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-07 09:10:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:
@@ -44,7 +36,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("login_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_login_session_user_id"))
-        batch_op.drop_index(batch_op.f("ix_login_session_token_hash"))
+    # Dropping a table drops its indexes with it (SQLite and PostgreSQL).
     op.drop_table("login_session")

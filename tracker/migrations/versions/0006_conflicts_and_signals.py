@@ -4,22 +4,14 @@ A store holds several wars: `conflict` names each with its start and countries (
 dashboard asks for one first; "since the war began" starts on its start). `metric.signals`
 keeps the words that signal a metric in an article, so the extraction assistant reads its
 metrics from the vocabulary instead of a list in code.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-07 09:20:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:
@@ -44,5 +36,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("metric") as batch:
         batch.drop_column("signals")
-    op.drop_index(op.f("ix_conflict_key"), table_name="conflict")
+    # Dropping a table drops its indexes with it (SQLite and PostgreSQL).
     op.drop_table("conflict")
