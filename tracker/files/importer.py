@@ -28,7 +28,7 @@ from tracker.domain.vocab import Role
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.reading import read_files
 from tracker.gazetteer.link import ensure_places
-from tracker.store.bulk import BATCH, RowWriter
+from tracker.store.bulk import BATCH, CLAIM_COLUMNS, REVISION_COLUMNS, ClaimRows, RowWriter
 from tracker.store.db import retry_when_busy, write_session
 from tracker.store.upkeep import DeferredUpkeep
 from tracker.store.write import (
@@ -402,9 +402,12 @@ def apply_import(
     total = sum(len(fp.claims) for fp in plan.files) or 1
     done = 0
     revisions: list[dict[str, Any]] = []
-    new_claims: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    new_claims: list[tuple[ClaimPlan, int, str]] = []
     writer = RowWriter(session.connection())
     whys = {fp.path: _reason(reason, fp) for fp in plan.files}
+    for why in set(whys.values()):  # every revision's reason, checked once
+        if problems := reason_problems(why, required=False):
+            raise ValidationFailed(problems)
     totals = plan.totals()
     # The full-text and index upkeep of the new rows deferred to the end, as the bulk loader
     # does (tracker.store.upkeep: FTS5 terms flushed once, not per row; for an import that at
@@ -424,66 +427,16 @@ def apply_import(
         source_id = added.get(fp.url) or _apply_source(session, actor, fp, now, why, revisions)
         for cp in fp.claims:
             done += 1
-            if cp.action == "same":
-                continue
-            row = dict(cp.row)
-            for k in _NOT_COLUMNS:
-                row.pop(k, None)
-            row.update(
-                source_id=source_id,
-                metric_id=ids["metric"][cp.row["metric"]],
-                claimant_id=ids["claimant"][cp.row["claimant"]],
-                place_id=ids["place"][cp.row["place"]],
-                updated_at=now,
-                updated_by=actor.name,
-            )
             if cp.action == "add":
-                row.update(created_at=now, created_by=actor.name, version=1)
-                new_claims.append((row, {"reason": why, "after": _row_as_snapshot(cp.row)}))
-            else:
-                claim = session.get(Claim, cp.row["id"])
-                assert claim is not None
-                for k, v in row.items():
-                    setattr(claim, k, v)
-                claim.version += 1
-                revisions.append(
-                    revision_values(
-                        entity="claim",
-                        entity_id=claim.id,
-                        action="update",
-                        version=claim.version,
-                        actor=actor,
-                        reason=why,
-                        before=cp.before,
-                        after=_row_as_snapshot(cp.row),
-                        at=now,
-                    )
-                )
+                new_claims.append((cp, source_id, why))
+            elif cp.action == "change":
+                _change_claim(session, actor, cp, ids, source_id, now, why, revisions)
             if progress and done % 1000 == 0:
                 progress(done, total)
     session.flush()
-    # New claims and every revision through the bulk path (tracker.store.bulk): ids reserved
-    # ahead, one executemany per table, in this same transaction.
-    claim_ids = writer.take_ids(Claim.__table__, len(new_claims))
-    for claim_id, (row, rev) in zip(claim_ids, new_claims, strict=True):
-        row["id"] = claim_id
-        revisions.append(
-            revision_values(
-                entity="claim",
-                entity_id=claim_id,
-                action="create",
-                version=1,
-                actor=actor,
-                reason=rev["reason"],
-                before=None,
-                after=rev["after"],
-                at=now,
-            )
-        )
-    for i in range(0, len(new_claims), BATCH):
-        writer.insert(Claim.__table__, [row for row, _ in new_claims[i : i + BATCH]])
     for i in range(0, len(revisions), BATCH):
         writer.insert(Revision.__table__, revisions[i : i + BATCH])
+    _add_claims(writer, actor, new_claims, ids, now)
     upkeep.finish()
     if progress:
         progress(total, total)
@@ -494,6 +447,107 @@ def apply_import(
 
 def _reason(reason: str | None, fp: FilePlan) -> str:
     return reason or f"imported from {Path(fp.path).name}"
+
+
+def _change_claim(
+    session: Session,
+    actor: Actor,
+    cp: ClaimPlan,
+    ids: dict[str, dict[str, int]],
+    source_id: int,
+    now: Any,
+    why: str,
+    revisions: list[dict[str, Any]],
+) -> None:
+    """A stored claim updated to its planned row, with its "update" revision."""
+    claim = session.get(Claim, cp.row["id"])
+    assert claim is not None
+    for k, v in _columns(cp.row, ids, source_id).items():
+        setattr(claim, k, v)
+    claim.updated_at, claim.updated_by = now, actor.name
+    claim.version += 1
+    revisions.append(
+        revision_values(
+            entity="claim",
+            entity_id=claim.id,
+            action="update",
+            version=claim.version,
+            actor=actor,
+            reason=why,
+            before=cp.before,
+            after=_row_as_snapshot(cp.row),
+            at=now,
+        )
+    )
+
+
+def _columns(row: dict[str, Any], ids: dict[str, dict[str, int]], source_id: int) -> dict[str, Any]:
+    """A planned claim's column values, its vocabulary by the ids it has now."""
+    values = {k: v for k, v in row.items() if k not in _NOT_COLUMNS}
+    values.update(
+        source_id=source_id,
+        metric_id=ids["metric"][row["metric"]],
+        claimant_id=ids["claimant"][row["claimant"]],
+        place_id=ids["place"][row["place"]],
+    )
+    return values
+
+
+def _add_claims(
+    writer: RowWriter,
+    actor: Actor,
+    new: list[tuple[ClaimPlan, int, str]],
+    ids: dict[str, dict[str, int]],
+    now: Any,
+) -> None:
+    """The new claims and their "create" revisions through the bulk path
+    (`tracker.store.bulk.ClaimRows`): ids reserved ahead, rows and snapshots built in the
+    driver's form, values every row shares processed once, one executemany (or COPY) per
+    table and batch, in this same transaction."""
+    rows = ClaimRows(writer)
+    claim_table, revision_table = Claim.__table__, Revision.__table__
+    stamp = tuple(
+        writer.bind(claim_table, k)(v)
+        for k, v in (
+            ("version", 1),
+            ("created_at", now),
+            ("created_by", actor.name),
+            ("updated_at", now),
+            ("updated_by", actor.name),
+        )
+    )
+    heads: dict[str, tuple] = {}  # a revision's values between its claim's id and snapshot
+    metric_ids, claimant_ids, place_ids = ids["metric"], ids["claimant"], ids["place"]
+    json_value = rows.json_value
+    claim_ids = writer.take_ids(claim_table, len(new))
+    for i in range(0, len(new), BATCH):
+        claims: list[tuple] = []
+        revisions: list[tuple] = []
+        for claim_id, (cp, source_id, why) in zip(
+            claim_ids[i : i + BATCH], new[i : i + BATCH], strict=True
+        ):
+            values = dict(cp.row)  # the plan keeps its own (`build` changes what it is given)
+            values["metric_id"] = metric_ids[values["metric"]]
+            values["claimant_id"] = claimant_ids[values["claimant"]]
+            values["place_id"] = place_ids[values["place"]]
+            row, after = rows.build(values)
+            claims.append((claim_id, cp.key, source_id, *row, *stamp))
+            head = heads.get(why)
+            if head is None:
+                head = heads[why] = tuple(
+                    writer.bind(revision_table, k)(v)
+                    for k, v in (
+                        ("action", "create"),
+                        ("version", 1),
+                        ("changed_at", now),
+                        ("changed_by", actor.name),
+                        ("reason", why),
+                        ("before", None),
+                    )
+                )
+            revisions.append(("claim", claim_id, *head, json_value(after)))
+        writer.insert_values(claim_table, CLAIM_COLUMNS, claims)
+        writer.insert_values(revision_table, REVISION_COLUMNS, revisions)
 
 
 def _add_sources(
