@@ -213,15 +213,15 @@ def plan_import(
             fp = FilePlan(sf.path, url, action, values, before)
         plan.files.append(fp)
         for i, claim in enumerate(sf.claims):
-            where = {
-                "file": sf.path,
-                "line": sf.claim_lines[i],
-                "prefix": sf.claim_prefix(i),
-                "lines": _FieldLines(sf, i),
-            }
             words = (claim.metric, claim.place, claim.claimant)
             resolved = resolved_words.get(words)
             if resolved is None:
+                where = {
+                    "file": sf.path,
+                    "line": sf.claim_lines[i],
+                    "prefix": sf.claim_prefix(i),
+                    "lines": _FieldLines(sf, i),
+                }
                 resolved, found = resolve_claim(claim, vocab, where=where)
                 if found:
                     problems += found
@@ -248,7 +248,7 @@ def plan_import(
             row = claim_row(claim, resolved, vocab, key=key, source_id=None)
             row.update(metric=resolved.metric, claimant=resolved.claimant, place=resolved.place)
             fp.claims.append(
-                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=where["prefix"])
+                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=sf.claim_prefix(i))
             )
     _compare_claims(session, plan, vocab, problems)
     _resolve_duplicates(session, plan, problems)
@@ -313,7 +313,8 @@ def _compare_claims(
     session: Session, plan: ImportPlan, vocab: Vocabulary, problems: list[Problem]
 ) -> None:
     by_key = {c.key: (fp, c) for fp in plan.files for c in fp.claims}
-    keys = list(by_key)
+    # A store with no claims yet (the first, largest import) has none to compare with.
+    keys = list(by_key) if session.exec(select(Claim.id).limit(1)).first() is not None else []
     source_ids = {}
     for i in range(0, len(keys), CHUNK):
         chunk = keys[i : i + CHUNK]
