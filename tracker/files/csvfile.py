@@ -78,9 +78,9 @@ class CsvSourceFile(SourceFile):
         return f"source_{name}"
 
 
-def unneutralise(cell: str) -> str:
-    """Undo the export's formula guard: "'=1+1" was "=1+1"."""
-    return restore_formula(cell)
+#: Undo the export's formula guard: "'=1+1" was "=1+1" (the function itself: it runs on
+#: every cell).
+unneutralise = restore_formula
 
 
 @dataclass
