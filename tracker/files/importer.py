@@ -11,6 +11,7 @@ Re-importing a file that has not changed plans nothing; a changed file plans rev
 from __future__ import annotations
 
 import gc
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -416,7 +417,7 @@ def apply_import(
     revisions: list[dict[str, Any]] = []
     new_claims: list[tuple[ClaimPlan, int, str]] = []
     writer = RowWriter(session.connection())
-    whys = {fp.path: _reason(reason, fp) for fp in plan.files}
+    whys = {path: _reason(reason, path) for path in {fp.path for fp in plan.files}}
     for why in set(whys.values()):  # every revision's reason, checked once
         if problems := reason_problems(why, required=False):
             raise ValidationFailed(problems)
@@ -433,7 +434,9 @@ def apply_import(
         },
     )
     upkeep.start()
-    added = _add_sources(writer, actor, plan, now, whys, revisions)
+    heads = _revision_heads(writer, actor, now)
+    claim_rows = ClaimRows(writer)
+    added = _add_sources(writer, actor, plan, now, whys, heads, claim_rows.json_value)
     for fp in plan.files:
         why = whys[fp.path]
         source_id = added.get(fp.url) or _apply_source(session, actor, fp, now, why, revisions)
@@ -448,7 +451,7 @@ def apply_import(
     session.flush()
     for i in range(0, len(revisions), BATCH):
         writer.insert(Revision.__table__, revisions[i : i + BATCH])
-    _add_claims(writer, actor, new_claims, ids, now)
+    _add_claims(writer, actor, new_claims, ids, now, heads, claim_rows)
     upkeep.finish()
     if progress:
         progress(total, total)
@@ -457,8 +460,8 @@ def apply_import(
     return totals
 
 
-def _reason(reason: str | None, fp: FilePlan) -> str:
-    return reason or f"imported from {Path(fp.path).name}"
+def _reason(reason: str | None, path: str) -> str:
+    return reason or f"imported from {Path(path).name}"
 
 
 def _change_claim(
@@ -511,13 +514,14 @@ def _add_claims(
     new: list[tuple[ClaimPlan, int, str]],
     ids: dict[str, dict[str, int]],
     now: Any,
+    heads: Callable[[str], tuple],
+    rows: ClaimRows,
 ) -> None:
     """The new claims and their "create" revisions through the bulk path
     (`tracker.store.bulk.ClaimRows`): ids reserved ahead, rows and snapshots built in the
     driver's form, values every row shares processed once, one executemany (or COPY) per
     table and batch, in this same transaction."""
-    rows = ClaimRows(writer)
-    claim_table, revision_table = Claim.__table__, Revision.__table__
+    claim_table = Claim.__table__
     stamp = tuple(
         writer.bind(claim_table, k)(v)
         for k, v in (
@@ -528,7 +532,6 @@ def _add_claims(
             ("updated_by", actor.name),
         )
     )
-    heads: dict[str, tuple] = {}  # a revision's values between its claim's id and snapshot
     metric_ids, claimant_ids, place_ids = ids["metric"], ids["claimant"], ids["place"]
     json_value = rows.json_value
     claim_ids = writer.take_ids(claim_table, len(new))
@@ -544,22 +547,9 @@ def _add_claims(
             values["place_id"] = place_ids[values["place"]]
             row, after = rows.build(values)
             claims.append((claim_id, cp.key, source_id, *row, *stamp))
-            head = heads.get(why)
-            if head is None:
-                head = heads[why] = tuple(
-                    writer.bind(revision_table, k)(v)
-                    for k, v in (
-                        ("action", "create"),
-                        ("version", 1),
-                        ("changed_at", now),
-                        ("changed_by", actor.name),
-                        ("reason", why),
-                        ("before", None),
-                    )
-                )
-            revisions.append(("claim", claim_id, *head, json_value(after)))
+            revisions.append(("claim", claim_id, *heads(why), json_value(after)))
         writer.insert_values(claim_table, CLAIM_COLUMNS, claims)
-        writer.insert_values(revision_table, REVISION_COLUMNS, revisions)
+        writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions)
 
 
 def _add_sources(
@@ -568,7 +558,8 @@ def _add_sources(
     plan: ImportPlan,
     now: Any,
     whys: dict[str, str],
-    revisions: list[dict[str, Any]],
+    heads: Callable[[str], tuple],
+    json_value: Callable[[str], Any],
 ) -> dict[str, int]:
     """Insert the plan's new sources in bulk, each with its "create" revision (one ORM
     flush per source would cost an import of many files more than all their claims)."""
@@ -582,25 +573,41 @@ def _add_sources(
         "updated_by": actor.name,
     }
     rows = []
+    revisions = []
     for source_id, fp in zip(writer.take_ids(Source.__table__, len(new)), new, strict=True):
         ids[fp.url] = source_id
         rows.append({"id": source_id, **fp.source_values, **stamp})
-        revisions.append(
-            revision_values(
-                entity="source",
-                entity_id=source_id,
-                action="create",
-                version=1,
-                actor=actor,
-                reason=whys[fp.path],
-                before=None,
-                after=source_values_snapshot(fp.source_values),
-                at=now,
-            )
-        )
+        after = json.dumps(source_values_snapshot(fp.source_values))
+        revisions.append(("source", source_id, *heads(whys[fp.path]), json_value(after)))
     for i in range(0, len(rows), BATCH):
-        writer.insert(Source.__table__, rows[i : i + BATCH])
+        writer.insert(Source.__table__, rows[i : i + BATCH], stamp)
+        writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions[i : i + BATCH])
     return ids
+
+
+def _revision_heads(writer: RowWriter, actor: Actor, now: Any) -> Callable[[str], tuple]:
+    """A "create" revision's values between its row's id and its snapshot, in the driver's
+    form, by the reason given: worked out once per reason."""
+    table = Revision.__table__
+    found: dict[str, tuple] = {}
+
+    def head(why: str) -> tuple:
+        values = found.get(why)
+        if values is None:
+            values = found[why] = tuple(
+                writer.bind(table, k)(v)
+                for k, v in (
+                    ("action", "create"),
+                    ("version", 1),
+                    ("changed_at", now),
+                    ("changed_by", actor.name),
+                    ("reason", why),
+                    ("before", None),
+                )
+            )
+        return values
+
+    return head
 
 
 def _apply_source(
