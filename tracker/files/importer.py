@@ -102,9 +102,7 @@ class ImportPlan:
     new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
-        claims: Counter[str] = Counter()
-        for f in self.files:
-            claims.update(f.counts())
+        claims = Counter(c.action for f in self.files for c in f.claims)
         return {
             "sources_added": sum(f.source_action == "add" for f in self.files),
             "sources_changed": sum(f.source_action == "change" for f in self.files),
