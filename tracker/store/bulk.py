@@ -85,27 +85,76 @@ if _FROM_REGISTRY | {"statement_key"} != set(VALUE_COLUMNS) or _LAID_OUT != CLAI
     # a field added to the registry but not to the table, or the other way round
     raise AssertionError(f"claim columns {CLAIM_COLUMNS} do not match the field registry")
 #: What a revision's snapshot of a claim records (`tracker.store.write.claim_snapshot`), in
-#: three parts: the vocabulary (by key); the fields that differ from claim to claim (the
-#: figures, the dates, and the free text every claim has: its key and its quote); and the
-#: rest, which mostly repeat from claim to claim (defaults, languages, statuses) and are
-#: encoded once per combination.
-_SNAPSHOT_REFERENCES = fields.names(fields.CLAIM_FIELDS, snapshot=True, reference=True)
-_SNAPSHOT_VARYING = tuple(
+#: parts: the vocabulary (by key); the fields that differ from claim to claim (the free text
+#: every claim has, its key and its quote; the figures; the dates); and the rest, which
+#: mostly repeat from claim to claim (defaults, languages, statuses) and are encoded once
+#: per combination.
+_SNAPSHOT = tuple(f for f in fields.CLAIM_FIELDS if f.snapshot)
+_SNAPSHOT_REFERENCES = tuple(f.name for f in _SNAPSHOT if f.reference)
+_SNAPSHOT_TEXTS = tuple(
     f.name
-    for f in fields.CLAIM_FIELDS
-    if f.snapshot
-    and not f.reference
-    and (f.type in ("integer", "date") or (f.required and f.type == "string" and not f.enum))
+    for f in _SNAPSHOT
+    if f.required and f.type == "string" and not f.enum and not f.reference
 )
+_SNAPSHOT_INTEGERS = tuple(f.name for f in _SNAPSHOT if f.type == "integer")
+_DATE_COLUMNS = tuple(f.name for f in _SNAPSHOT if f.type == "date")
 _SNAPSHOT_REPEATING = tuple(
     f.name
-    for f in fields.CLAIM_FIELDS
-    if f.snapshot and f.name not in _SNAPSHOT_REFERENCES + _SNAPSHOT_VARYING
+    for f in _SNAPSHOT
+    if f.name not in _SNAPSHOT_REFERENCES + _SNAPSHOT_TEXTS + _SNAPSHOT_INTEGERS + _DATE_COLUMNS
 )
-#: json.dumps' text for the varying part, its values left as %s.
-_VARYING_JSON = ", ".join(f"{json.dumps(name)}: %s" for name in _SNAPSHOT_VARYING)
-_DATE_COLUMNS = tuple(f.name for f in fields.CLAIM_FIELDS if f.type == "date")
 _BOOLEAN_COLUMNS = tuple(f.name for f in fields.CLAIM_FIELDS if f.type == "boolean")
+if {f.name for f in fields.CLAIM_FIELDS if f.type == "date"} != set(_DATE_COLUMNS):
+    raise AssertionError("a date the snapshot leaves out would reach the driver unconverted")
+_REPEATING_KEYS = tuple(f"{json.dumps(name)}: " for name in _SNAPSHOT_REPEATING)
+
+
+def _build_source() -> str:
+    """The source of `ClaimRows`' builder, written out from the registry once at import (as
+    `dataclasses` writes `__init__`): one tuple and one join, no loop or call per field,
+    as fast as the hand-written row and f-strings it replaces."""
+
+    def value(name: str) -> str:
+        return f"values[{name!r}]"
+
+    pieces = []
+    for f in _SNAPSHOT:
+        if f.name in _SNAPSHOT_REPEATING:
+            continue
+        if f.reference:
+            encoded = f"key_json[{value(f.name)}]"
+        elif f.name in _SNAPSHOT_TEXTS:
+            encoded = f"ascii({value(f.name)})"
+        elif f.name in _SNAPSHOT_INTEGERS:
+            encoded = f"integer_json[{value(f.name)}]"
+        else:
+            encoded = f"date_json[{value(f.name)}]"
+        pieces += [repr(f"{', ' if pieces else '{'}{json.dumps(f.name)}: "), encoded]
+    pieces += ["', '", "tail", "'}'"]
+    row = []
+    for column in VALUE_COLUMNS:
+        if column in _DATE_COLUMNS:
+            row.append(f"date_driver[{value(column)}]")
+        elif column in _BOOLEAN_COLUMNS:
+            row.append(f"bools[{value(column)}]")
+        else:
+            row.append(value(column))
+    repeating = ", ".join(value(name) for name in _SNAPSHOT_REPEATING)
+    return f"""
+def make(key_json, ascii, integer_json, date_json, date_driver, bools, tails, tail_of):
+    def build(values):
+        repeating = ({repeating},)
+        tail = tails.get(repeating)
+        if tail is None:
+            tail = tail_of(repeating)
+        return ({", ".join(row)},), "".join(({", ".join(pieces)},))
+    return build
+"""
+
+
+_BUILD_SOURCE = _build_source()
+
+
 #: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
 CLAIM_DEFAULTS: dict[str, Any] = {
     name: info.default.value if isinstance(info.default, Enum) else info.default
@@ -327,16 +376,21 @@ class ClaimRows:
 
     def __init__(self, writer: RowWriter) -> None:
         claim = Claim.__table__
-        self.dates = _DriverDates(writer.bind(claim, "period_end"))
+        self.dates = dates = _DriverDates(writer.bind(claim, "period_end"))
         as_bool = writer.bind(claim, "cumulative")
-        self._bools = {True: as_bool(True), False: as_bool(False)}
-        self._references = itemgetter(*_SNAPSHOT_REFERENCES)
-        self._varying = itemgetter(*_SNAPSHOT_VARYING)
-        self._repeating = itemgetter(*_SNAPSHOT_REPEATING)
-        self._row = itemgetter(*VALUE_COLUMNS)
-        self._references_json: dict[tuple, str] = {}
         self._repeating_json: dict[tuple, str] = {}
-        self._json = _json_of(self.dates)
+        namespace: dict[str, Any] = {}
+        exec(_BUILD_SOURCE, namespace)  # noqa: S102 (our own source, from the registry)
+        self.build_row = namespace["make"](
+            _Memo(encode_basestring_ascii, {}),  # vocabulary keys
+            encode_basestring_ascii,
+            _Memo(repr, {None: "null"}),
+            _Memo(lambda day: dates[day][1], {None: "null"}),
+            _Memo(lambda day: dates[day][0], {None: None}),
+            {True: as_bool(True), False: as_bool(False)},
+            self._repeating_json,
+            self._tail,
+        )
         # The snapshots are JSON text; a dialect whose JSON column wants something else than
         # json.dumps' text gets them decoded again, except through COPY, where the server
         # parses the column's text as it would the parameter.
@@ -347,52 +401,43 @@ class ClaimRows:
         )
 
     def build(self, values: dict[str, Any]) -> tuple[tuple, str]:
-        """The row's `VALUE_COLUMNS` and the snapshot's JSON text of a claim given as its
-        column values (vocabulary ids in `metric_id`...) and its snapshot's (vocabulary keys
-        in `metric`..., the key in `key`). Changes `values` (dates and flags to the
-        driver's form)."""
-        references = self._references(values)
-        head = self._references_json.get(references)
-        if head is None:
-            head = self._references_json[references] = _json_items(_SNAPSHOT_REFERENCES, references)
-        repeating = self._repeating(values)
-        tail = self._repeating_json.get(repeating)
-        if tail is None:
-            tail = _json_items(_SNAPSHOT_REPEATING, repeating)
-            if len(self._repeating_json) < 10_000:  # bounded: relays make it vary
-                self._repeating_json[repeating] = tail
-        varying = _VARYING_JSON % tuple(map(self._json, self._varying(values)))
-        dates, bools = self.dates, self._bools
-        for name in _DATE_COLUMNS:
-            day = values[name]
-            if day is not None:
-                values[name] = dates[day][0]
-        for name in _BOOLEAN_COLUMNS:
-            values[name] = bools[values[name]]
-        return self._row(values), f"{{{head}, {varying}, {tail}}}"
+        """The row's `VALUE_COLUMNS` in the driver's form and the snapshot's JSON text of a
+        claim given as its column values (vocabulary ids in `metric_id`...) and its
+        snapshot's (vocabulary keys in `metric`..., the key in `key`). The figures, dates and
+        keys are encoded once per distinct value, the fields that mostly repeat once per
+        combination."""
+        return self.build_row(values)
+
+    def _tail(self, repeating: tuple) -> str:
+        tail = ", ".join(map(str.__add__, _REPEATING_KEYS, map(_json_scalar, repeating)))
+        if len(self._repeating_json) < 10_000:  # bounded: relays make it vary
+            self._repeating_json[repeating] = tail
+        return tail
 
 
-def _json_of(dates: _DriverDates) -> Callable[[Any], str]:
-    """One value as json.dumps writes it, a date as its ISO text (formatted once a date)."""
+class _Memo(dict):
+    """`function(value)` by value, each worked out once (at most 100,000 kept)."""
 
-    def json_of(value: Any, ascii: Callable[[str], str] = encode_basestring_ascii) -> str:
-        if value is None:
-            return "null"
-        kind = type(value)
-        if kind is str:
-            return ascii(value)
-        if kind is int:
-            return repr(value)
-        if kind is date:
-            return dates[value][1]
-        return json.dumps(_iso(value))
+    def __init__(self, function: Callable[[Any], Any], preset: dict[Any, Any]) -> None:
+        super().__init__(preset)
+        self.function = function
 
-    return json_of
+    def __missing__(self, value: Any) -> Any:
+        found = self.function(value)
+        if len(self) < 100_000:
+            self[value] = found
+        return found
 
 
-def _json_items(names: tuple[str, ...], values: tuple) -> str:
-    """`"name": value, ...` as json.dumps writes them inside an object."""
-    return json.dumps({n: _iso(v) for n, v in zip(names, values, strict=True)})[1:-1]
+def _json_scalar(value: Any) -> str:
+    """A text, number, flag or date as json.dumps writes it (a date as its ISO text)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    return json.dumps(_iso(value))
 
 
 class Prepared(NamedTuple):
