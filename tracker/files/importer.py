@@ -539,7 +539,7 @@ def _add_claims(
         for claim_id, (cp, source_id, why) in zip(
             claim_ids[i : i + BATCH], new[i : i + BATCH], strict=True
         ):
-            values = dict(cp.row)  # the plan keeps its own (`build` changes what it is given)
+            values = dict(cp.row)  # the plan keeps the ids it was planned with
             values["metric_id"] = metric_ids[values["metric"]]
             values["claimant_id"] = claimant_ids[values["claimant"]]
             values["place_id"] = place_ids[values["place"]]

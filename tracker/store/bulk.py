@@ -112,7 +112,7 @@ _REPEATING_KEYS = tuple(f"{json.dumps(name)}: " for name in _SNAPSHOT_REPEATING)
 def _build_source() -> str:
     """The source of `ClaimRows`' builder, written out from the registry once at import (as
     `dataclasses` writes `__init__`): one tuple and one join, no loop or call per field,
-    as fast as the hand-written row and f-strings it replaces."""
+    nearly as fast as the hand-written row and f-strings it replaces."""
 
     def value(name: str) -> str:
         return f"values[{name!r}]"
