@@ -78,9 +78,9 @@ class CsvSourceFile(SourceFile):
         return f"source_{name}"
 
 
-def unneutralise(cell: str) -> str:
-    """Undo the export's formula guard: "'=1+1" was "=1+1"."""
-    return restore_formula(cell)
+#: Undo the export's formula guard: "'=1+1" was "=1+1" (the function itself: it runs on
+#: every cell).
+unneutralise = restore_formula
 
 
 @dataclass
@@ -107,6 +107,10 @@ def parse_csv(text: str, name: str) -> list[SourceFile]:
     except csv.Error as exc:
         raise ValidationFailed([Problem(f"not valid CSV: {exc}", file=name, line=1)]) from None
     _check_header(header, name)
+    # The cells read, by position: the joined vocabulary columns are not (see _check_header).
+    claim_cells_at = [(i, col) for i, col in enumerate(header) if col in CLAIM_KEYS]
+    source_cells_at = [(i, col) for i, col in enumerate(header) if col in SOURCE_COLUMNS]
+    url_keys: dict[str, str] = {}  # a source's URL as written, normalised once
     problems: list[Problem] = []
     soft: dict[str, list[Problem]] = {}
     groups: dict[str, _Group] = {}
@@ -132,11 +136,9 @@ def parse_csv(text: str, name: str) -> list[SourceFile]:
                 )
             )
             continue
-        cells = {
-            col: unneutralise(cell) for col, cell in zip(header, row, strict=True) if cell != ""
-        }
-        group = _group_for(cells, line, name, groups, problems)
-        claim_cells = {k: v for k, v in cells.items() if k in CLAIM_KEYS}
+        source_cells = {col: unneutralise(row[i]) for i, col in source_cells_at if row[i] != ""}
+        group = _group_for(source_cells, line, name, groups, problems, url_keys)
+        claim_cells = {col: unneutralise(row[i]) for i, col in claim_cells_at if row[i] != ""}
         try:
             claim = ClaimIn.model_validate(claim_cells)
         except ValidationError as exc:
@@ -213,14 +215,18 @@ def _group_for(
     name: str,
     groups: dict[str, _Group],
     problems: list[Problem],
+    url_keys: dict[str, str],
 ) -> _Group | None:
     """The source a row belongs to: the first row of a URL defines it; later rows of the
     same URL must agree with it, cell for cell."""
     raw = {col: cells.get(col, "").strip() for col in SOURCE_COLUMNS}
-    try:
-        key = normalise_url(raw["source_url"]) if raw["source_url"] else ""
-    except BadURL:
-        key = raw["source_url"]
+    key = url_keys.get(raw["source_url"])
+    if key is None:
+        try:
+            key = normalise_url(raw["source_url"]) if raw["source_url"] else ""
+        except BadURL:
+            key = raw["source_url"]
+        url_keys[raw["source_url"]] = key
     group = groups.get(key)
     if group is None:
         values = {f: raw[col] for col, f in SOURCE_COLUMNS.items() if raw[col]}

@@ -89,6 +89,7 @@ class _StrictLoader(_RefuseDuplicateKeys, yaml.SafeLoader):
 
 _CSafeLoader = getattr(yaml, "CSafeLoader", None)
 if _CSafeLoader is not None:
+    from yaml._yaml import CParser as _CParser
 
     class _FastStrictLoader(_RefuseDuplicateKeys, _CSafeLoader):  # type: ignore[valid-type, misc]
         """libyaml's parser and composer (C, about ten times faster than the Python ones:
@@ -167,7 +168,9 @@ def _load_plain(text: str) -> tuple[Any, dict[int, int]]:
     file with a full loader, so an unusual or bad file gets exactly the value or message
     it always got.
     """
-    loader = _CSafeLoader(text)
+    # libyaml's parser alone: a loader's constructor and resolver would go unused (building
+    # them cost a tenth of reading a small file).
+    loader = _CParser(text)
     get_event = loader.get_event
     scalar, mapping_start, sequence_start = (
         yaml.ScalarEvent,

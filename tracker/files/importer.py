@@ -10,8 +10,11 @@ Re-importing a file that has not changed plans nothing; a changed file plans rev
 
 from __future__ import annotations
 
+import gc
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,12 +31,13 @@ from tracker.domain.vocab import Role
 from tracker.files.datafiles import SourceFile, VocabFile
 from tracker.files.reading import read_files
 from tracker.gazetteer.link import ensure_places
-from tracker.store.bulk import BATCH, RowWriter
+from tracker.store.bulk import BATCH, CLAIM_COLUMNS, REVISION_COLUMNS, ClaimRows, RowWriter
 from tracker.store.db import retry_when_busy, write_session
 from tracker.store.upkeep import DeferredUpkeep
 from tracker.store.write import (
     CLAIM_FIELDS,
     Actor,
+    Resolved,
     bump_data_version,
     claim_key,
     claim_row,
@@ -98,9 +102,7 @@ class ImportPlan:
     new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
-        claims: Counter[str] = Counter()
-        for f in self.files:
-            claims.update(f.counts())
+        claims = Counter(c.action for f in self.files for c in f.claims)
         return {
             "sources_added": sum(f.source_action == "add" for f in self.files),
             "sources_changed": sum(f.source_action == "change" for f in self.files),
@@ -175,6 +177,10 @@ def plan_import(
     _check_vocab(vocab_files, vocab, problems)
     urls_seen: dict[str, str] = {}
     keys_seen: dict[str, str] = {}
+    # The same few metric, place and claimant words recur across thousands of claims: each
+    # combination resolved once (a failed one again each time, so that every claim's
+    # problem names its own file and line).
+    resolved_words: dict[tuple[str, str, str], Resolved] = {}
     stored_sources = _stored_sources(session, [sf.source.url for sf in source_files])
     for sf in source_files:
         url = sf.source.url
@@ -206,17 +212,21 @@ def plan_import(
             fp = FilePlan(sf.path, url, action, values, before)
         plan.files.append(fp)
         for i, claim in enumerate(sf.claims):
-            where = {
-                "file": sf.path,
-                "line": sf.claim_lines[i],
-                "prefix": sf.claim_prefix(i),
-                "lines": _FieldLines(sf, i),
-            }
-            resolved, found = resolve_claim(claim, vocab, where=where)
-            if found:
-                problems += found
-                continue
-            assert resolved is not None
+            words = (claim.metric, claim.place, claim.claimant)
+            resolved = resolved_words.get(words)
+            if resolved is None:
+                where = {
+                    "file": sf.path,
+                    "line": sf.claim_lines[i],
+                    "prefix": sf.claim_prefix(i),
+                    "lines": _FieldLines(sf, i),
+                }
+                resolved, found = resolve_claim(claim, vocab, where=where)
+                if found:
+                    problems += found
+                    continue
+                assert resolved is not None
+                resolved_words[words] = resolved
             if resolved.new_claimant:
                 plan.new_claimants.setdefault(resolved.claimant, resolved.new_claimant)
             for values in resolved.new_places:
@@ -237,7 +247,7 @@ def plan_import(
             row = claim_row(claim, resolved, vocab, key=key, source_id=None)
             row.update(metric=resolved.metric, claimant=resolved.claimant, place=resolved.place)
             fp.claims.append(
-                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=where["prefix"])
+                ClaimPlan(key, "add", row, line=sf.claim_lines[i], field_prefix=sf.claim_prefix(i))
             )
     _compare_claims(session, plan, vocab, problems)
     _resolve_duplicates(session, plan, problems)
@@ -302,7 +312,8 @@ def _compare_claims(
     session: Session, plan: ImportPlan, vocab: Vocabulary, problems: list[Problem]
 ) -> None:
     by_key = {c.key: (fp, c) for fp in plan.files for c in fp.claims}
-    keys = list(by_key)
+    # A store with no claims yet (the first, largest import) has none to compare with.
+    keys = list(by_key) if session.exec(select(Claim.id).limit(1)).first() is not None else []
     source_ids = {}
     for i in range(0, len(keys), CHUNK):
         chunk = keys[i : i + CHUNK]
@@ -402,9 +413,12 @@ def apply_import(
     total = sum(len(fp.claims) for fp in plan.files) or 1
     done = 0
     revisions: list[dict[str, Any]] = []
-    new_claims: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    new_claims: list[tuple[ClaimPlan, int, str]] = []
     writer = RowWriter(session.connection())
-    whys = {fp.path: _reason(reason, fp) for fp in plan.files}
+    whys = {path: _reason(reason, path) for path in {fp.path for fp in plan.files}}
+    for why in set(whys.values()):  # every revision's reason, checked once
+        if problems := reason_problems(why, required=False):
+            raise ValidationFailed(problems)
     totals = plan.totals()
     # The full-text and index upkeep of the new rows deferred to the end, as the bulk loader
     # does (tracker.store.upkeep: FTS5 terms flushed once, not per row; for an import that at
@@ -418,72 +432,24 @@ def apply_import(
         },
     )
     upkeep.start()
-    added = _add_sources(writer, actor, plan, now, whys, revisions)
+    heads = _revision_heads(writer, actor, now)
+    claim_rows = ClaimRows(writer)
+    added = _add_sources(writer, actor, plan, now, whys, heads, claim_rows.json_value)
     for fp in plan.files:
         why = whys[fp.path]
         source_id = added.get(fp.url) or _apply_source(session, actor, fp, now, why, revisions)
         for cp in fp.claims:
             done += 1
-            if cp.action == "same":
-                continue
-            row = dict(cp.row)
-            for k in _NOT_COLUMNS:
-                row.pop(k, None)
-            row.update(
-                source_id=source_id,
-                metric_id=ids["metric"][cp.row["metric"]],
-                claimant_id=ids["claimant"][cp.row["claimant"]],
-                place_id=ids["place"][cp.row["place"]],
-                updated_at=now,
-                updated_by=actor.name,
-            )
             if cp.action == "add":
-                row.update(created_at=now, created_by=actor.name, version=1)
-                new_claims.append((row, {"reason": why, "after": _row_as_snapshot(cp.row)}))
-            else:
-                claim = session.get(Claim, cp.row["id"])
-                assert claim is not None
-                for k, v in row.items():
-                    setattr(claim, k, v)
-                claim.version += 1
-                revisions.append(
-                    revision_values(
-                        entity="claim",
-                        entity_id=claim.id,
-                        action="update",
-                        version=claim.version,
-                        actor=actor,
-                        reason=why,
-                        before=cp.before,
-                        after=_row_as_snapshot(cp.row),
-                        at=now,
-                    )
-                )
+                new_claims.append((cp, source_id, why))
+            elif cp.action == "change":
+                _change_claim(session, actor, cp, ids, source_id, now, why, revisions)
             if progress and done % 1000 == 0:
                 progress(done, total)
     session.flush()
-    # New claims and every revision through the bulk path (tracker.store.bulk): ids reserved
-    # ahead, one executemany per table, in this same transaction.
-    claim_ids = writer.take_ids(Claim.__table__, len(new_claims))
-    for claim_id, (row, rev) in zip(claim_ids, new_claims, strict=True):
-        row["id"] = claim_id
-        revisions.append(
-            revision_values(
-                entity="claim",
-                entity_id=claim_id,
-                action="create",
-                version=1,
-                actor=actor,
-                reason=rev["reason"],
-                before=None,
-                after=rev["after"],
-                at=now,
-            )
-        )
-    for i in range(0, len(new_claims), BATCH):
-        writer.insert(Claim.__table__, [row for row, _ in new_claims[i : i + BATCH]])
     for i in range(0, len(revisions), BATCH):
         writer.insert(Revision.__table__, revisions[i : i + BATCH])
+    _add_claims(writer, actor, new_claims, ids, now, heads, claim_rows)
     upkeep.finish()
     if progress:
         progress(total, total)
@@ -492,8 +458,96 @@ def apply_import(
     return totals
 
 
-def _reason(reason: str | None, fp: FilePlan) -> str:
-    return reason or f"imported from {Path(fp.path).name}"
+def _reason(reason: str | None, path: str) -> str:
+    return reason or f"imported from {Path(path).name}"
+
+
+def _change_claim(
+    session: Session,
+    actor: Actor,
+    cp: ClaimPlan,
+    ids: dict[str, dict[str, int]],
+    source_id: int,
+    now: Any,
+    why: str,
+    revisions: list[dict[str, Any]],
+) -> None:
+    """A stored claim updated to its planned row, with its "update" revision."""
+    claim = session.get(Claim, cp.row["id"])
+    assert claim is not None
+    for k, v in _columns(cp.row, ids, source_id).items():
+        setattr(claim, k, v)
+    claim.updated_at, claim.updated_by = now, actor.name
+    claim.version += 1
+    revisions.append(
+        revision_values(
+            entity="claim",
+            entity_id=claim.id,
+            action="update",
+            version=claim.version,
+            actor=actor,
+            reason=why,
+            before=cp.before,
+            after=_row_as_snapshot(cp.row),
+            at=now,
+        )
+    )
+
+
+def _columns(row: dict[str, Any], ids: dict[str, dict[str, int]], source_id: int) -> dict[str, Any]:
+    """A planned claim's column values, its vocabulary by the ids it has now."""
+    values = {k: v for k, v in row.items() if k not in _NOT_COLUMNS}
+    values.update(
+        source_id=source_id,
+        metric_id=ids["metric"][row["metric"]],
+        claimant_id=ids["claimant"][row["claimant"]],
+        place_id=ids["place"][row["place"]],
+    )
+    return values
+
+
+def _add_claims(
+    writer: RowWriter,
+    actor: Actor,
+    new: list[tuple[ClaimPlan, int, str]],
+    ids: dict[str, dict[str, int]],
+    now: Any,
+    heads: Callable[[str], tuple],
+    rows: ClaimRows,
+) -> None:
+    """The new claims and their "create" revisions through the bulk path
+    (`tracker.store.bulk.ClaimRows`): ids reserved ahead, rows and snapshots built in the
+    driver's form, values every row shares processed once, one executemany (or COPY) per
+    table and batch, in this same transaction."""
+    claim_table = Claim.__table__
+    stamp = tuple(
+        writer.bind(claim_table, k)(v)
+        for k, v in (
+            ("version", 1),
+            ("created_at", now),
+            ("created_by", actor.name),
+            ("updated_at", now),
+            ("updated_by", actor.name),
+        )
+    )
+    metric_ids, claimant_ids, place_ids = ids["metric"], ids["claimant"], ids["place"]
+    json_value = rows.json_value
+    claim_ids = writer.take_ids(claim_table, len(new))
+    for i in range(0, len(new), BATCH):
+        claims: list[tuple] = []
+        revisions: list[tuple] = []
+        for claim_id, (cp, source_id, why) in zip(
+            claim_ids[i : i + BATCH], new[i : i + BATCH], strict=True
+        ):
+            values = dict(cp.row)  # the plan keeps the ids it was planned with
+            values["metric_id"] = metric_ids[values["metric"]]
+            values["claimant_id"] = claimant_ids[values["claimant"]]
+            values["place_id"] = place_ids[values["place"]]
+            row, after = rows.build(values)
+            claims.append((claim_id, cp.key, source_id, *row, *stamp))
+            revisions.append(("claim", claim_id, *heads(why), json_value(after)))
+        writer.insert_values(claim_table, CLAIM_COLUMNS, claims)
+        writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions)
 
 
 def _add_sources(
@@ -502,7 +556,8 @@ def _add_sources(
     plan: ImportPlan,
     now: Any,
     whys: dict[str, str],
-    revisions: list[dict[str, Any]],
+    heads: Callable[[str], tuple],
+    json_value: Callable[[str], Any],
 ) -> dict[str, int]:
     """Insert the plan's new sources in bulk, each with its "create" revision (one ORM
     flush per source would cost an import of many files more than all their claims)."""
@@ -516,25 +571,41 @@ def _add_sources(
         "updated_by": actor.name,
     }
     rows = []
+    revisions = []
     for source_id, fp in zip(writer.take_ids(Source.__table__, len(new)), new, strict=True):
         ids[fp.url] = source_id
         rows.append({"id": source_id, **fp.source_values, **stamp})
-        revisions.append(
-            revision_values(
-                entity="source",
-                entity_id=source_id,
-                action="create",
-                version=1,
-                actor=actor,
-                reason=whys[fp.path],
-                before=None,
-                after=source_values_snapshot(fp.source_values),
-                at=now,
-            )
-        )
+        after = json.dumps(source_values_snapshot(fp.source_values))
+        revisions.append(("source", source_id, *heads(whys[fp.path]), json_value(after)))
     for i in range(0, len(rows), BATCH):
-        writer.insert(Source.__table__, rows[i : i + BATCH])
+        writer.insert(Source.__table__, rows[i : i + BATCH], stamp)
+        writer.insert_values(Revision.__table__, REVISION_COLUMNS, revisions[i : i + BATCH])
     return ids
+
+
+def _revision_heads(writer: RowWriter, actor: Actor, now: Any) -> Callable[[str], tuple]:
+    """A "create" revision's values between its row's id and its snapshot, in the driver's
+    form, by the reason given: worked out once per reason."""
+    table = Revision.__table__
+    found: dict[str, tuple] = {}
+
+    def head(why: str) -> tuple:
+        values = found.get(why)
+        if values is None:
+            values = found[why] = tuple(
+                writer.bind(table, k)(v)
+                for k, v in (
+                    ("action", "create"),
+                    ("version", 1),
+                    ("changed_at", now),
+                    ("changed_by", actor.name),
+                    ("reason", why),
+                    ("before", None),
+                )
+            )
+        return values
+
+    return head
 
 
 def _apply_source(
@@ -611,20 +682,37 @@ def import_paths(
 ) -> ImportPlan:
     """Validate, plan and (unless `dry_run`) apply an import of files and folders, in one
     transaction: either every file lands or none does."""
-    vocab_files, source_files = read_files(paths, lenient=True)
-    if dry_run:
-        from tracker.store.db import read_session
+    with _no_cycle_collection():
+        vocab_files, source_files = read_files(paths, lenient=True)
+        if dry_run:
+            from tracker.store.db import read_session
 
-        with read_session(engine) as session:
-            return plan_import(session, vocab_files, source_files)
-    require(actor, Role.editor, "import data files")
+            with read_session(engine) as session:
+                return plan_import(session, vocab_files, source_files)
+        require(actor, Role.editor, "import data files")
 
-    def transaction() -> ImportPlan:
-        with write_session(engine) as session:
-            plan = plan_import(session, vocab_files, source_files)
-            apply_import(session, actor, plan, reason=reason, progress=progress)
-        return plan
+        def transaction() -> ImportPlan:
+            with write_session(engine) as session:
+                plan = plan_import(session, vocab_files, source_files)
+                apply_import(session, actor, plan, reason=reason, progress=progress)
+            return plan
 
-    # Planning happens inside the transaction, so a run refused as busy (on PostgreSQL: a
-    # concurrent import stored the same new claimant or source first) can simply run again.
-    return retry_when_busy(transaction)
+        # Planning happens inside the transaction, so a run refused as busy (on PostgreSQL:
+        # a concurrent import stored the same new claimant or source first) can run again.
+        return retry_when_busy(transaction)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the import: a large one keeps millions
+    of objects alive to the end (values, models, plans, rows), and the collector walked
+    them again and again as they grew (a sixth of the import's time); nothing an import
+    makes needs it sooner, and what it leaves is collected afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

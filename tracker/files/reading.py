@@ -24,7 +24,12 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += sorted(q for q in path.rglob("*") if q.suffix in (".yaml", ".yml"))
+            # Sorted by their parts, which is how paths compare, without a Path comparison
+            # per step (a folder of 20,000 files spent a second in them).
+            found += sorted(
+                (q for q in path.rglob("*") if q.suffix in (".yaml", ".yml")),
+                key=lambda q: q.parts,
+            )
         elif path.is_file():
             found.append(path)
         else:

@@ -46,9 +46,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from tracker.core.errors import Problem, TrackerError, ValidationFailed
+from tracker.domain import fields
 from tracker.domain.lookup import Vocabulary, new_key
 from tracker.domain.models import Claim, Revision, Source, utcnow
-from tracker.domain.schemas import SourceIn, date_problems
+from tracker.domain.schemas import ClaimIn, SourceIn, date_problems
 from tracker.domain.vocab import Role
 from tracker.store.upkeep import DeferredUpkeep
 from tracker.store.write import (
@@ -64,12 +65,102 @@ from tracker.store.write import (
 BATCH = 10_000
 _VARYING = object()  # marks a column whose value differs from row to row
 
-#: The columns of a claim row as `BulkLoader._claim_row` builds it, then the shared stamp:
-#: the table's own order, which the compiled INSERT lists, so rows need no reordering. A new
-#: claim has not been reviewed, so the review stamp stays NULL.
+#: The columns of a new claim's row: the table's own order, which the compiled INSERT lists,
+#: so rows need no reordering. A new claim has not been reviewed: the review stamp stays NULL.
 CLAIM_COLUMNS = tuple(
     c.name for c in Claim.__table__.columns if c.name not in ("reviewed_at", "reviewed_by")
 )
+_IDS = ("id", "key", "source_id")
+#: Who wrote a row and when, the same for every row of a load (`BulkLoader._stamp`'s order).
+_STAMP = ("version", "created_at", "created_by", "updated_at", "updated_by")
+#: The values a claim's row carries between its ids and its stamp (`ClaimRows.build`):
+#: every field of the registry, a vocabulary reference by its id column, and the statement
+#: the claim belongs to.
+VALUE_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in _IDS + _STAMP)
+_FROM_REGISTRY = {
+    f"{f.name}_id" if f.reference else f.name for f in fields.CLAIM_FIELDS if f.name != "key"
+}
+_LAID_OUT = (*_IDS, *VALUE_COLUMNS, *_STAMP)
+if _FROM_REGISTRY | {"statement_key"} != set(VALUE_COLUMNS) or _LAID_OUT != CLAIM_COLUMNS:
+    # a field added to the registry but not to the table, or the other way round
+    raise AssertionError(f"claim columns {CLAIM_COLUMNS} do not match the field registry")
+#: What a revision's snapshot of a claim records (`tracker.store.write.claim_snapshot`), in
+#: parts: the vocabulary (by key); the fields that differ from claim to claim (the free text
+#: every claim has, its key and its quote; the figures; the dates); and the rest, which
+#: mostly repeat from claim to claim (defaults, languages, statuses) and are encoded once
+#: per combination.
+_SNAPSHOT = tuple(f for f in fields.CLAIM_FIELDS if f.snapshot)
+_SNAPSHOT_REFERENCES = tuple(f.name for f in _SNAPSHOT if f.reference)
+_SNAPSHOT_TEXTS = tuple(
+    f.name
+    for f in _SNAPSHOT
+    if f.required and f.type == "string" and not f.enum and not f.reference
+)
+_SNAPSHOT_INTEGERS = tuple(f.name for f in _SNAPSHOT if f.type == "integer")
+_DATE_COLUMNS = tuple(f.name for f in _SNAPSHOT if f.type == "date")
+_SNAPSHOT_REPEATING = tuple(
+    f.name
+    for f in _SNAPSHOT
+    if f.name not in _SNAPSHOT_REFERENCES + _SNAPSHOT_TEXTS + _SNAPSHOT_INTEGERS + _DATE_COLUMNS
+)
+_BOOLEAN_COLUMNS = tuple(f.name for f in fields.CLAIM_FIELDS if f.type == "boolean")
+if {f.name for f in fields.CLAIM_FIELDS if f.type == "date"} != set(_DATE_COLUMNS):
+    raise AssertionError("a date the snapshot leaves out would reach the driver unconverted")
+_REPEATING_KEYS = tuple(f"{json.dumps(name)}: " for name in _SNAPSHOT_REPEATING)
+
+
+def _build_source() -> str:
+    """The source of `ClaimRows`' builder, written out from the registry once at import (as
+    `dataclasses` writes `__init__`): one tuple and one join, no loop or call per field,
+    nearly as fast as the hand-written row and f-strings it replaces."""
+
+    def value(name: str) -> str:
+        return f"values[{name!r}]"
+
+    pieces = []
+    for f in _SNAPSHOT:
+        if f.name in _SNAPSHOT_REPEATING:
+            continue
+        if f.reference:
+            encoded = f"key_json[{value(f.name)}]"
+        elif f.name in _SNAPSHOT_TEXTS:
+            encoded = f"ascii({value(f.name)})"
+        elif f.name in _SNAPSHOT_INTEGERS:
+            encoded = f"integer_json[{value(f.name)}]"
+        else:
+            encoded = f"date_json[{value(f.name)}]"
+        pieces += [repr(f"{', ' if pieces else '{'}{json.dumps(f.name)}: "), encoded]
+    pieces += ["', '", "tail", "'}'"]
+    row = []
+    for column in VALUE_COLUMNS:
+        if column in _DATE_COLUMNS:
+            row.append(f"date_driver[{value(column)}]")
+        elif column in _BOOLEAN_COLUMNS:
+            row.append(f"bools[{value(column)}]")
+        else:
+            row.append(value(column))
+    repeating = ", ".join(value(name) for name in _SNAPSHOT_REPEATING)
+    return f"""
+def make(key_json, ascii, integer_json, date_json, date_driver, bools, tails, tail_of):
+    def build(values):
+        repeating = ({repeating},)
+        tail = tails.get(repeating)
+        if tail is None:
+            tail = tail_of(repeating)
+        return ({", ".join(row)},), "".join(({", ".join(pieces)},))
+    return build
+"""
+
+
+_BUILD_SOURCE = _build_source()
+
+
+#: Claim fields a data file may leave out, with the value `ClaimIn` gives them.
+CLAIM_DEFAULTS: dict[str, Any] = {
+    name: info.default.value if isinstance(info.default, Enum) else info.default
+    for name, info in ClaimIn.model_fields.items()
+    if not info.is_required()
+}
 #: A "create" revision: every column but the id the database gives it.
 REVISION_COLUMNS = tuple(c.name for c in Revision.__table__.columns if c.name != "id")
 
@@ -257,16 +348,6 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _js(value: str | None) -> str:
-    """A string as json.dumps writes it (ASCII, escaped), or null."""
-    return "null" if value is None else encode_basestring_ascii(value)
-
-
-def _jn(value: int | None) -> str:
-    """A whole figure as json.dumps writes it, or null."""
-    return "null" if value is None else repr(value)
-
-
 def _fixed(writer: RowWriter, table: Table, values: dict[str, Any]) -> tuple:
     """Values every row of a load shares, through their bind processors once, in order."""
     return tuple(writer.bind(table, k)(v) for k, v in values.items())
@@ -285,6 +366,78 @@ class _DriverDates(dict):
         iso = day.isoformat()
         self[day] = found = (self.bind(day), f'"{iso}"', iso)
         return found
+
+
+class ClaimRows:
+    """New claims' rows in the driver's form and their "create" revisions' snapshots as JSON
+    text, for the bulk loader and the importer alike: what `tracker.store.write.claim_row` and
+    `claim_snapshot` make of a claim, derived from the field registry, without a
+    bind processor call or a json.dumps per claim (most of a load's Python went into those)."""
+
+    def __init__(self, writer: RowWriter) -> None:
+        claim = Claim.__table__
+        self.dates = dates = _DriverDates(writer.bind(claim, "period_end"))
+        as_bool = writer.bind(claim, "cumulative")
+        self._repeating_json: dict[tuple, str] = {}
+        namespace: dict[str, Any] = {}
+        exec(_BUILD_SOURCE, namespace)  # noqa: S102 (our own source, from the registry)
+        self.build_row = namespace["make"](
+            _Memo(encode_basestring_ascii, {}),  # vocabulary keys
+            encode_basestring_ascii,
+            _Memo(repr, {None: "null"}),
+            _Memo(lambda day: dates[day][1], {None: "null"}),
+            _Memo(lambda day: dates[day][0], {None: None}),
+            {True: as_bool(True), False: as_bool(False)},
+            self._repeating_json,
+            self._tail,
+        )
+        # The snapshots are JSON text; a dialect whose JSON column wants something else than
+        # json.dumps' text gets them decoded again, except through COPY, where the server
+        # parses the column's text as it would the parameter.
+        to_json = writer.bind(Revision.__table__, "after")
+        stores_text = to_json({"a": [1, None]}) == json.dumps({"a": [1, None]})
+        self.json_value: Callable[[str], Any] = (
+            _identity if stores_text or writer.copies else lambda text: to_json(json.loads(text))
+        )
+
+    def build(self, values: dict[str, Any]) -> tuple[tuple, str]:
+        """The row's `VALUE_COLUMNS` in the driver's form and the snapshot's JSON text of a
+        claim given as its column values (vocabulary ids in `metric_id`...) and its
+        snapshot's (vocabulary keys in `metric`..., the key in `key`). The figures, dates and
+        keys are encoded once per distinct value, the fields that mostly repeat once per
+        combination."""
+        return self.build_row(values)
+
+    def _tail(self, repeating: tuple) -> str:
+        tail = ", ".join(map(str.__add__, _REPEATING_KEYS, map(_json_scalar, repeating)))
+        if len(self._repeating_json) < 10_000:  # bounded: relays make it vary
+            self._repeating_json[repeating] = tail
+        return tail
+
+
+class _Memo(dict):
+    """`function(value)` by value, each worked out once (at most 100,000 kept)."""
+
+    def __init__(self, function: Callable[[Any], Any], preset: dict[Any, Any]) -> None:
+        super().__init__(preset)
+        self.function = function
+
+    def __missing__(self, value: Any) -> Any:
+        found = self.function(value)
+        if len(self) < 100_000:
+            self[value] = found
+        return found
+
+
+def _json_scalar(value: Any) -> str:
+    """A text, number, flag or date as json.dumps writes it (a date as its ISO text)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    return json.dumps(_iso(value))
 
 
 class Prepared(NamedTuple):
@@ -353,17 +506,9 @@ class BulkLoader:
         w, claim, revision = self.writer, Claim.__table__, Revision.__table__
         self._claim_tail = _fixed(w, claim, self._stamp)
         self._revision_tail = _fixed(w, revision, self._revision_constants)
-        self._to_json = w.bind(revision, "after")
-        # The claims' snapshots are written as JSON text (`_claim_row`); a dialect whose JSON
-        # column wants something else than json.dumps' text gets them decoded again, except
-        # through COPY, where the server parses the column's text as it would the parameter.
-        stores_text = self._to_json({"a": [1, None]}) == json.dumps({"a": [1, None]})
-        self._json_text = _identity if stores_text or self.writer.copies else self._reencode
-        self._vocab_json: dict[tuple[str, str, str], str] = {}
-        self._tail_json: dict[tuple, str] = {}  # the snapshot's fields that mostly repeat
-        self._dates = _DriverDates(w.bind(claim, "period_end"))
-        as_bool = w.bind(claim, "cumulative")
-        self._bools = {True: as_bool(True), False: as_bool(False)}
+        self._rows = ClaimRows(w)
+        self._json_text = self._rows.json_value
+        self._dates = self._rows.dates
         self._duplicates = False
         self.sources = self.claims = self.revisions = 0
         # Every table gets at most `total` new rows per claim count; that estimate decides
@@ -461,10 +606,10 @@ class BulkLoader:
         self, claim: dict[str, Any], url: str, published: date, index: int
     ) -> tuple[str, tuple, str]:
         """What `tracker.store.write.claim_row` makes of the same input: its key, the rest of the
-        row as a tuple in `CLAIM_COLUMNS` order ready for the driver (from the claimant on:
-        the id and the source's id are given at `write`), and its revision's snapshot
-        (`claim_snapshot`) as JSON text, without a pydantic model per row. A field the input
-        leaves out takes the value `ClaimIn` gives it."""
+        row (`VALUE_COLUMNS`, ready for the driver: the id and the source's id are given at
+        `write`), and its revision's snapshot (`claim_snapshot`) as JSON text, without a
+        pydantic model per row. A field the input leaves out takes the value `ClaimIn` gives
+        it."""
         get = claim.get
         metric = self._metric(get("metric"))
         place = self._place(get("place"))
@@ -490,7 +635,6 @@ class BulkLoader:
                     for p in problems
                 ]
             )
-        value, low, high = get("value"), get("low"), get("high")
         duplicate_of = get("duplicate_of")
         if duplicate_of:
             self._duplicates = True
@@ -500,83 +644,30 @@ class BulkLoader:
         key = get("id") or natural_claim_key(
             url, claim["metric"], claimant_key, place.key, start_text, end_text
         )
-        quote = claim["quote"]
-        quote_language, quote_translation = get("quote_language"), get("quote_translation")
-        status, status_reason = get("status", "unverified"), get("status_reason")
-        relayed_by, statement_id = get("relayed_by"), get("statement_id")
-        notes, check_override = get("notes"), get("check_override")
-        qualifier, date_basis = get("qualifier", "exact"), get("date_basis", "stated")
-        dates = self._dates
-        row = (
-            claimant_id,
-            metric.id,
-            place.id,
-            value,
-            low,
-            high,
-            qualifier,
-            None if start is None else dates[start][0],
-            dates[end][0],
-            self._bools[cumulative],
-            date_basis,
-            quote,
-            quote_language,
-            quote_translation,
-            status,
-            status_reason,
-            relayed_by,
-            duplicate_of,
-            statement_id,
-            statement_key(
-                claimant_key, metric.key, place.key, start_text, end_text, value, low, high
-            ),
-            notes,
-            check_override,
+        values = {
+            **CLAIM_DEFAULTS,
+            **claim,
+            "key": key,
+            "metric": metric.key,
+            "claimant": claimant_key,
+            "place": place.key,
+            "metric_id": metric.id,
+            "claimant_id": claimant_id,
+            "place_id": place.id,
+            "cumulative": cumulative,
+        }
+        values["statement_key"] = statement_key(
+            claimant_key,
+            metric.key,
+            place.key,
+            start_text,
+            end_text,
+            values["value"],
+            values["low"],
+            values["high"],
         )
-        # The revision's snapshot (`claim_snapshot`'s fields) as the JSON text json.dumps
-        # would write for it: a third of the loader's Python went into encoding a dict per
-        # claim, most of whose values (vocabulary, dates, defaults) repeat.
-        vocab = self._vocab_json.get((metric.key, claimant_key, place.key))
-        if vocab is None:
-            vocab = self._vocab_json[metric.key, claimant_key, place.key] = (
-                f'"metric": {_js(metric.key)}, "claimant": {_js(claimant_key)}, '
-                f'"place": {_js(place.key)}'
-            )
-        tail_key = (
-            cumulative,
-            date_basis,
-            quote_language,
-            quote_translation,
-            status,
-            status_reason,
-            relayed_by,
-            duplicate_of,
-            statement_id,
-            notes,
-            check_override,
-        )
-        tail = self._tail_json.get(tail_key)
-        if tail is None:
-            tail = (
-                f'"cumulative": {"true" if cumulative else "false"}, "date_basis": '
-                f'{_js(date_basis)}, "quote_language": {_js(quote_language)}, '
-                f'"quote_translation": {_js(quote_translation)}, "status": {_js(status)}, '
-                f'"status_reason": {_js(status_reason)}, "relayed_by": {_js(relayed_by)}, '
-                f'"duplicate_of": {_js(duplicate_of)}, "statement_id": {_js(statement_id)}, '
-                f'"notes": {_js(notes)}, "check_override": {_js(check_override)}'
-            )
-            if duplicate_of is None and len(self._tail_json) < 10_000:  # bounded memo
-                self._tail_json[tail_key] = tail
-        after = (
-            f'{{"key": {_js(key)}, {vocab}, "value": {_jn(value)}, "low": {_jn(low)}, '
-            f'"high": {_jn(high)}, "qualifier": {_js(qualifier)}, "period_start": '
-            f'{"null" if start is None else dates[start][1]}, "period_end": {dates[end][1]}, '
-            f'"quote": {_js(quote)}, {tail}}}'
-        )
+        row, after = self._rows.build(values)
         return key, row, after
-
-    def _reencode(self, text: str) -> Any:
-        return self._to_json(json.loads(text))
 
     def _metric(self, word: Any) -> _Ref | None:
         try:
