@@ -199,7 +199,7 @@ WRITES = {
 # Functions taking an actor that are not writes of their own: the role check itself, the
 # question the forms ask before showing an edit button, and the revision row every write
 # above adds after its check.
-NOT_WRITES = {"require", "can_edit_claim", "can_edit_source", "revision_values"}
+NOT_WRITES = {"require", "can_edit_claim", "can_edit_source", "revision_values", "revision_of"}
 REFUSED = {
     "nobody": None,
     "no name": Actor("", Role.admin),

@@ -45,7 +45,7 @@ from tracker.store.write import (
     ensure_claimants,
     require,
     resolve_claim,
-    revision_values,
+    revision_of,
     source_snapshot,
     source_values_snapshot,
 )
@@ -479,17 +479,10 @@ def _change_claim(
         setattr(claim, k, v)
     claim.updated_at, claim.updated_by = now, actor.name
     claim.version += 1
+    after = _row_as_snapshot(cp.row)
     revisions.append(
-        revision_values(
-            entity="claim",
-            entity_id=claim.id,
-            action="update",
-            version=claim.version,
-            actor=actor,
-            reason=why,
-            before=cp.before,
-            after=_row_as_snapshot(cp.row),
-            at=now,
+        revision_of(
+            claim, "claim", "update", actor=actor, reason=why, before=cp.before, after=after, at=now
         )
     )
 
@@ -623,16 +616,16 @@ def _apply_source(
         source.version += 1
         source.updated_at, source.updated_by = now, actor.name
         session.flush()
+        after = source_snapshot(source)
         revisions.append(
-            revision_values(
-                entity="source",
-                entity_id=source.id,
-                action="update",
-                version=source.version,
+            revision_of(
+                source,
+                "source",
+                "update",
                 actor=actor,
                 reason=why,
                 before=fp.source_before,
-                after=source_snapshot(source),
+                after=after,
                 at=now,
             )
         )

@@ -190,6 +190,31 @@ def revision_values(
     }
 
 
+def revision_of(
+    row: Any,
+    entity: str,
+    action: str,
+    *,
+    actor: Actor,
+    reason: str,
+    before: dict | None,
+    after: dict | None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The revision of a versioned row (claim or source) at the version it has now."""
+    return revision_values(
+        entity=entity,
+        entity_id=row.id,
+        action=action,
+        version=row.version,
+        actor=actor,
+        reason=reason,
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
 def record_revision(session: Session, **values: Any) -> None:
     """Add a revision to the session (`revision_values` names its fields)."""
     session.add(Revision(**revision_values(**values)))
@@ -940,17 +965,10 @@ def _apply_update(
         session.refresh(obj)
         raise _conflict(entity, obj, before)
     session.refresh(obj)
-    record_revision(
-        session,
-        entity=entity,
-        entity_id=obj.id,
-        action=action,
-        version=obj.version,
-        actor=actor,
-        reason=reason.strip(),
-        before=before,
-        after=snapshot(obj),
+    revision = revision_of(
+        obj, entity, action, actor=actor, reason=reason.strip(), before=before, after=snapshot(obj)
     )
+    session.add(Revision(**revision))
     bump_data_version(session)
     return obj
 
