@@ -101,6 +101,8 @@ def nearest(
     (the one just before or just after, within `window` days; on a tie the later published,
     then the higher id), or -1. `keys` are the points' sort keys (claimant index *
     DAY_SPAN + day), one point per claimant and day, claimant k's at start[k]:end[k]."""
+    if not len(keys):
+        return np.full(len(of), -1, dtype=np.int64)
     pos = np.searchsorted(keys, of * DAY_SPAN + at, side="left")
     lo, hi = start[of], end[of]
     has_before = pos > lo
