@@ -38,7 +38,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from itertools import combinations, groupby
+from itertools import combinations, count, groupby
+from operator import itemgetter
 from statistics import median
 from typing import Any
 
@@ -58,6 +59,9 @@ from tracker.store.db import read_session
 
 INF = math.inf
 CHUNK = 500
+#: Rows per fetch of a streamed read (`_stream`).
+STREAM_BATCH = 10_000
+_CURSORS = count()
 
 
 class Severity(StrEnum):
@@ -354,12 +358,26 @@ def _figure_of(r: Any) -> str:
     return describe_figure(r.value, r.low, r.high, r.qualifier)
 
 
-def _stream(ctx: Context, query: Any) -> Iterator[Any]:
-    """Rows of a large read, fetched in batches through SQLAlchemy Core: the ORM's result
-    machinery costs more per row than the rules that read them."""
-    result = ctx.session.connection().execution_options(yield_per=10_000).execute(query)
-    for batch in result.partitions():
-        yield from batch
+def _stream(ctx: Context, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a large read as the driver gives them (plain tuples, dates as SQLite's
+    ISO text or PostgreSQL's dates: see `_Days`), in batches, on the session's connection
+    and transaction. SQLAlchemy's result rows cost more per row than the rules that read
+    them. The query holds no value from outside (ids and constants), so it is compiled
+    with its values inline; PostgreSQL streams it through a server-side cursor."""
+    connection = ctx.session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"checks_{next(_CURSORS)}")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def _figure_in_text(figure: int, text: str, lang: str | None = None) -> bool:
@@ -377,33 +395,53 @@ def figure_not_in_quote(ctx: Context) -> Iterator[Finding]:
     """The quote must carry the figure (DOMAIN.md), in digits with or without separators
     or in number words; a translation the curator added counts too."""
     for condition in ctx.claim_filters():
+        # The texts and figures only, as plain tuples; the few claims that fail are read
+        # again with what their message needs.
         rows = _stream(
             ctx,
-            select(*_DESCRIBED, Claim.quote, Claim.quote_language, Claim.quote_translation)
+            select(
+                Claim.id,
+                Claim.value,
+                Claim.low,
+                Claim.high,
+                Claim.quote,
+                Claim.quote_language,
+                Claim.quote_translation,
+            )
             .where(condition, _not_retracted(), Claim.check_override.is_(None))
             .order_by(Claim.id),
         )
-        for r in rows:
-            wanted = [r.value] if r.value is not None else []
-            if r.low is not None and r.high is not None and r.low != r.high:
-                wanted += [r.low, r.high]
+        failed: dict[int, list[int]] = {}
+        for id_, value, low, high, quote, language, translation in rows:
+            wanted = [value] if value is not None else []
+            if low is not None and high is not None and low != high:
+                wanted += [low, high]
             missing = [
                 f
                 for f in wanted
-                if not _figure_in_text(f, r.quote, r.quote_language)
-                and not _figure_in_text(f, r.quote_translation or "")
+                if not _figure_in_text(f, quote, language)
+                and not _figure_in_text(f, translation or "")
             ]
-            if not missing:
-                continue
-            shown = " and ".join(f"{f:,}" for f in missing)
-            yield ctx.finding(
-                "figure-not-in-quote",
-                Severity.error,
-                f"The quote for {ctx.who(r)}'s {_figure_of(r)} {ctx.what(r)} in {ctx.where(r)} "
-                f"{period_words(r)} does not contain {shown}: {_short(r.quote)!r}; correct the "
-                "figure or the quote, or record why it is right.",
-                [r],
+            if missing:
+                failed[id_] = missing
+        ids = sorted(failed)
+        for i in range(0, len(ids), CHUNK):
+            described = ctx.session.execute(
+                select(*_DESCRIBED, Claim.quote)
+                .where(Claim.id.in_(ids[i : i + CHUNK]))
+                .order_by(Claim.id)
             )
+            for r in described:
+                shown = " and ".join(f"{f:,}" for f in failed[r.id])
+                yield ctx.finding(
+                    "figure-not-in-quote",
+                    Severity.error,
+                    f"The quote for {ctx.who(r)}'s {_figure_of(r)} {ctx.what(r)} in "
+                    f"{ctx.where(r)} {period_words(r)} does not contain {shown}: "
+                    f"{_short(r.quote)!r}; correct the figure or the quote, or record why it "
+                    "is right.",
+                    [r],
+                )
 
 
 @_rule("quote-not-in-source", "The quote is not in the stored source text", kind="claim")
@@ -953,6 +991,18 @@ def relabelled_statement(group: list[Point], ctx: Context) -> Iterator[Finding]:
 # --- running ------------------------------------------------------------------------------------
 
 
+class _Days(dict[Any, date | None]):
+    """A date as the driver gives it (SQLite: ISO text) -> date, each distinct one once."""
+
+    def __call__(self, value: Any) -> date | None:
+        try:
+            return self[value]
+        except KeyError:
+            day = value if value is None or isinstance(value, date) else date.fromisoformat(value)
+            self[value] = day
+            return day
+
+
 def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
     """Each (metric, place scope) group of non-retracted claims, streamed in one ordered
     query (all groups, or `ctx.only_groups`)."""
@@ -993,12 +1043,16 @@ def _groups(ctx: Context) -> Iterator[tuple[tuple[int, int], list[Point]]]:
             Claim.metric_id.in_(sorted({g[0] for g in only})), Claim.place_id.in_(places)
         )
     about = ctx.config.about_share
-    for key, rows_of_group in groupby(_stream(ctx, query), key=lambda r: (r.metric_id, r.scope)):
+    day = _Days()
+    for key, rows_of_group in groupby(_stream(ctx, query), key=itemgetter(4, 18)):
         if only is not None and key not in only:
             continue
         group = []
         for r in rows_of_group:
             p = Point(*r[:18])
+            p.period_start, p.period_end = day(r[10]), day(r[11])
+            p.cumulative = bool(p.cumulative)  # SQLite gives 0 or 1
+            p.published = day(r[14])
             p.lo, p.hi = figure_bounds(p.value, p.low, p.high, p.qualifier, about)
             p.nominal = float(p.value if p.value is not None else (p.low + p.high) / 2)
             group.append(p)
