@@ -23,9 +23,17 @@ Two conventions of the store run through every rule:
 Retracted claims are left out: the retraction is already the curator's answer. A claim's
 `check_override` (a curator's recorded confirmation) silences the quote checks for it.
 
-Rules run in two ways, so that a store of a million claims is never loaded at once:
-"store" rules run their own queries (aggregates in SQL where possible), "series" rules are
-fed one (metric, place) group at a time from a single ordered, streamed query.
+Rules run in three ways, so that a store of a million claims is never loaded at once and
+no rule does Python work per pair of claims:
+- "claim" rules read every claim once, as the driver's tuples (`_stream`), and describe
+  only the few that fail;
+- "store" rules run their own queries (aggregates in SQL: duplicate-claim is a GROUP BY);
+- "series" rules are fed one (metric, place scope) group at a time from a single ordered,
+  streamed query: the memory held is one group's (at a million claims the largest holds
+  about 24,000). Within a group each claimant's statements are worked out once for all
+  the rules (`_statement_series`), and claimant-disagreement compares every pair of
+  claimants at once over numpy arrays (`tracker.checks.arrays`): with fifty claimants at a
+  place, pair by pair in Python was 1,225 comparisons of whole series per group.
 """
 
 from __future__ import annotations
