@@ -95,6 +95,9 @@ class _Seen:
     revision: tuple[int, datetime] | None
     revision_count: int
     vocabulary: str
+    #: The revisions up to the one the stored findings saw are still the ones they counted
+    #: (none was committed below it since).
+    base_intact: bool = False
 
 
 def has_stored_findings(engine: Any) -> bool:
@@ -164,13 +167,33 @@ def _same_vocabulary(session: Session, mark: str) -> bool:
     return _vocabulary_mark(session, upto) == mark
 
 
-def _seen(session: Session) -> _Seen:
+def _seen(session: Session, state: FindingsState | None) -> _Seen:
+    """The store now. The revisions are counted once: up to the one the stored findings saw
+    (a count of an index range, the large part at a million claims), plus those after it,
+    when that part still holds as many as then."""
     newest = session.exec(
         select(Revision.id, Revision.changed_at).order_by(Revision.id.desc()).limit(1)
     ).first()
     revision = (newest[0], newest[1]) if newest else None
-    count = _revisions_up_to(session, revision[0]) if revision else 0
-    return _Seen(data_version(session), revision, count, _vocabulary_mark(session))
+    intact = False
+    if revision is None:
+        count = 0
+    elif (
+        state is not None
+        and state.revision_id is not None
+        and state.revision_id <= revision[0]
+        and _revisions_up_to(session, state.revision_id) == state.revision_count
+    ):
+        intact = True
+        after = session.exec(
+            select(func.count(Revision.id)).where(
+                Revision.id > state.revision_id, Revision.id <= revision[0]
+            )
+        ).one()
+        count = state.revision_count + after
+    else:
+        count = _revisions_up_to(session, revision[0])
+    return _Seen(data_version(session), revision, count, _vocabulary_mark(session), intact)
 
 
 def _revisions_up_to(session: Session, revision_id: int) -> int:
@@ -200,7 +223,7 @@ def _can_build_on(session: Session, state: FindingsState | None, seen: _Seen) ->
     row = session.get(Revision, state.revision_id)
     if row is None or row.changed_at != state.revision_at:
         return False  # emptied and refilled: revision ids start again
-    return _revisions_up_to(session, state.revision_id) == state.revision_count
+    return seen.base_intact
 
 
 def _claims_in_groups(session: Session, ctx: Context, groups: set[tuple[int, int]]) -> int:
@@ -352,7 +375,7 @@ def refresh_findings(engine: Any, *, budget: int | None = None) -> Refresh:
         with read_session(engine) as session:
             state = _state(session)
             read_state = _state_tuple(state)
-            seen = _seen(session)
+            seen = _seen(session, state)
             if _is_current(state, seen):
                 return Refresh("current")
             ctx = Context.load(session, CheckConfig())
