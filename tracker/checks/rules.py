@@ -1239,8 +1239,8 @@ def findings_for_claims(
     """The findings of these claims only, as `findings_by_claim` would map them, without
     checking the whole store: the per-claim rules for these claims, the duplicate check for
     their statements, the series rules for their (metric, place scope) groups (unless
-    `series` is False: a group of a hundred thousand claims takes minutes). The Figures
-    page asks this for the claims it plots: at a million claims, a full run takes minutes."""
+    `series` is False: a large group takes seconds). The Figures page reads the stored
+    findings instead while they are current (`tracker.checks.findings.findings_of_claims`)."""
     ids = set(claim_ids)
     if not ids:
         return {}
