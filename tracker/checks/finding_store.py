@@ -25,13 +25,14 @@ Findings are derived data: replacing their rows is not a deletion of anything re
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, inspect
+from sqlalchemy import delete, func, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -318,32 +319,68 @@ def _remove(session: Session, parts: list[str] | None) -> Counter[str]:
     return gone
 
 
+_FINDING_COLUMNS = (
+    "id",
+    "rule",
+    "severity",
+    "severity_rank",
+    "sort_key",
+    "message",
+    "claims",
+    "sources",
+    "part",
+)
+
+
 def _store(session: Session, rows: list[tuple[str, Finding]]) -> None:
     """Insert the findings with ids of our own (the state row's lock, or SQLite's write
     lock, keeps refreshes one at a time) so that their claim links go in the same pass;
     in batches, so that a million findings are never all in memory twice."""
     next_id = (session.exec(select(func.max(StoredFinding.id))).one() or 0) + 1
     for chunk in _chunks(rows, BATCH):
-        findings: list[dict[str, Any]] = []
-        links: list[dict[str, int]] = []
+        findings: list[tuple[Any, ...]] = []
+        links: list[tuple[int, int]] = []
         for part, f in chunk:
             findings.append(
-                {
-                    "id": next_id,
-                    "rule": f.rule,
-                    "severity": str(f.severity),
-                    "severity_rank": SEVERITY_RANK[Severity(f.severity)],
-                    "sort_key": sort_key(f.claims),
-                    "message": f.message,
-                    "claims": list(f.claims),
-                    "sources": list(f.sources),
-                    "part": part,
-                }
+                (
+                    next_id,
+                    f.rule,
+                    str(f.severity),
+                    SEVERITY_RANK[Severity(f.severity)],
+                    sort_key(f.claims),
+                    f.message,
+                    json.dumps(list(f.claims)),
+                    json.dumps(list(f.sources)),
+                    part,
+                )
             )
-            links += [{"finding_id": next_id, "claim_id": c} for c in dict.fromkeys(f.claims)]
+            links += [(next_id, c) for c in dict.fromkeys(f.claims)]
             next_id += 1
-        session.execute(insert(StoredFinding), findings)
-        session.execute(insert(FindingClaim), links)
+        _insert(session, "finding", _FINDING_COLUMNS, findings)
+        _insert(session, "finding_claim", ("finding_id", "claim_id"), links)
+
+
+def _insert(session: Session, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+    """Rows as the driver takes them (JSON already text): on PostgreSQL one COPY, on SQLite
+    one executemany. Through SQLAlchemy's ORM insert, storing a million claims' 110,000
+    findings and 700,000 claim links took 15 s of CPU, as long as checking them."""
+    if not rows:
+        return
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        finally:
+            cursor.close()
 
 
 def _write(
