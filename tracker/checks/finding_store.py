@@ -13,7 +13,8 @@ a reader's view of the Checks page: it reads the findings stored here (tables `f
   (`tracker.checks.rules.changes_since`; every write of a claim or source writes one): the
   per-claim rules for the changed claims (and the claims of changed sources), the series
   rules for their old and new (metric, place scope) groups, and the duplicate check for
-  their old and new statements. The rows those produced are replaced; the rest stay.
+  their old and new statements. What those produce replaces their stored rows (a finding
+  found again as stored keeps its row); the rest stay.
 
 Who refreshes: `tracker check`, `tracker import` and `tracker demo`, and the dashboard
 after a curator's save. Never a write itself (a save stays one short transaction, which
@@ -298,25 +299,52 @@ def count_key(rule: str, severity: str) -> str:
     return f"{rule}|{severity}"
 
 
-def _remove(session: Session, parts: list[str] | None) -> Counter[str]:
-    """Drop the stored findings computed from `parts` (all of them when None); returns
-    how many of each check and severity went."""
+def _replace(
+    session: Session, parts: list[str] | None, rows: list[tuple[str, Finding]]
+) -> tuple[Counter[str], list[tuple[str, Finding]]]:
+    """Drop the stored findings computed from `parts` (all of them when None) that `rows`
+    no longer has; returns how many of each check and severity went, and the rows still to
+    store. A finding found again as it is stored keeps its row: after one edit in a series
+    of 24,000 claims, rewriting its 2,500 findings and their claim links took 2.8 s, most
+    of the refresh."""
     gone: Counter[str] = Counter()
     if parts is None:
         session.execute(delete(FindingClaim))
         session.execute(delete(StoredFinding))
-        return gone
+        return gone, rows
+    stored: dict[tuple[Any, ...], list[int]] = {}
+    kinds: dict[int, str] = {}
     for chunk in _chunks(sorted(parts)):
-        rows = session.exec(
-            select(StoredFinding.id, StoredFinding.rule, StoredFinding.severity).where(
-                StoredFinding.part.in_(chunk)
+        found = session.exec(
+            select(
+                StoredFinding.id,
+                StoredFinding.part,
+                StoredFinding.rule,
+                StoredFinding.severity,
+                StoredFinding.message,
+                StoredFinding.claims,
+                StoredFinding.sources,
             )
-        ).all()
-        gone.update(count_key(rule, severity) for _id, rule, severity in rows)
-        for id_chunk in _chunks([id_ for id_, _rule, _severity in rows]):
-            session.execute(delete(FindingClaim).where(FindingClaim.finding_id.in_(id_chunk)))
-            session.execute(delete(StoredFinding).where(StoredFinding.id.in_(id_chunk)))
-    return gone
+            .where(StoredFinding.part.in_(chunk))
+            .order_by(StoredFinding.id)
+        )
+        for id_, part, rule, severity, message, claims, sources in found:
+            key = (part, rule, severity, message, tuple(claims), tuple(sources))
+            stored.setdefault(key, []).append(id_)
+            kinds[id_] = count_key(rule, severity)
+    new: list[tuple[str, Finding]] = []
+    for part, f in rows:
+        same = stored.get((part, f.rule, str(f.severity), f.message, f.claims, f.sources))
+        if same:
+            same.pop(0)
+        else:
+            new.append((part, f))
+    ids = sorted(id_ for left in stored.values() for id_ in left)
+    gone.update(kinds[id_] for id_ in ids)
+    for id_chunk in _chunks(ids):
+        session.execute(delete(FindingClaim).where(FindingClaim.finding_id.in_(id_chunk)))
+        session.execute(delete(StoredFinding).where(StoredFinding.id.in_(id_chunk)))
+    return gone, new
 
 
 _FINDING_COLUMNS = (
@@ -397,11 +425,11 @@ def _write(
     ).first()
     if state is None or _state_tuple(state) != read_state:
         return False
-    gone = _remove(session, remove)
-    _store(session, rows)
+    gone, new = _replace(session, remove, rows)
+    _store(session, new)
     counts = Counter() if remove is None else Counter(state.counts)
     counts.subtract(gone)
-    counts.update(count_key(f.rule, str(f.severity)) for _part, f in rows)
+    counts.update(count_key(f.rule, str(f.severity)) for _part, f in new)
     state.counts = {key: n for key, n in sorted(counts.items()) if n > 0}
     state.revision_id, state.revision_at = seen.revision if seen.revision else (None, None)
     state.revision_count = seen.revision_count
