@@ -893,19 +893,19 @@ def _gaps_cumulative(series: list[list[Point]], ctx: Context) -> Iterator[tuple[
     growth = cfg.growth_slack * rate * days
     gap = np.maximum(np.maximum(0.0, s.lo[late] - (s.hi[early] + growth)), s.lo[early] - s.hi[late])
     scale = np.maximum(np.maximum(s.nominal[early], s.nominal[late]), 1.0)
-    hit = np.flatnonzero(gap / scale > cfg.share)
-    for x in hit.tolist():
-        yield (
-            int(s.claimant[i[x]]),
-            int(s.claimant[j[x]]),
-            _Gap(
-                s.points[early[x]],
-                s.points[late[x]],
-                float(gap[x]),
-                float(scale[x]),
-                int(days[x]),
-            ),
-        )
+    hit = gap / scale > cfg.share
+    points = s.points
+    for a, b, e, lt, g, sc, d in zip(
+        s.claimant[i[hit]].tolist(),
+        s.claimant[j[hit]].tolist(),
+        early[hit].tolist(),
+        late[hit].tolist(),
+        gap[hit].tolist(),
+        scale[hit].tolist(),
+        days[hit].tolist(),
+        strict=True,
+    ):
+        yield a, b, _Gap(points[e], points[lt], g, sc, d)
 
 
 def _gaps_periodic(series: list[list[Point]], ctx: Context) -> Iterator[tuple[int, int, _Gap]]:
@@ -920,12 +920,18 @@ def _gaps_periodic(series: list[list[Point]], ctx: Context) -> Iterator[tuple[in
     )
     gap = np.maximum(np.maximum(0.0, s.lo[o] - s.hi[p]), s.lo[p] - s.hi[o])
     scale = np.maximum(np.maximum(s.nominal[p], s.nominal[o]), 1.0)
-    for x in np.flatnonzero(gap / scale > cfg.share).tolist():
-        yield (
-            int(s.claimant[p[x]]),
-            int(s.claimant[o[x]]),
-            _Gap(s.points[p[x]], s.points[o[x]], float(gap[x]), float(scale[x]), 0),
-        )
+    hit = gap / scale > cfg.share
+    points = s.points
+    for a, b, x, y, g, sc in zip(
+        s.claimant[p[hit]].tolist(),
+        s.claimant[o[hit]].tolist(),
+        p[hit].tolist(),
+        o[hit].tolist(),
+        gap[hit].tolist(),
+        scale[hit].tolist(),
+        strict=True,
+    ):
+        yield a, b, _Gap(points[x], points[y], g, sc, 0)
 
 
 @_rule(
