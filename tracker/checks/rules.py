@@ -284,7 +284,7 @@ class Context:
     ) -> Finding:
         """A finding about `points` (anything with `.id` and `.source_id`), in their order."""
         ids = tuple(dict.fromkeys(p.id for p in points))
-        if all(isinstance(p, Point) for p in points):  # they carry their source's URL
+        if all(getattr(p, "url", None) for p in points):  # they carry their source's URL
             urls = tuple(dict.fromkeys(p.url for p in points))
         else:
             self.prefetch_sources(p.source_id for p in points)
@@ -557,6 +557,7 @@ def duplicate_claim(ctx: Context) -> Iterator[Finding]:
                 *(getattr(Claim, name) for name in fields.FIGURE_FIELDS),
                 Source.publisher,
                 Source.published,
+                Source.url,
             )
             .join(Source, Source.id == Claim.source_id)
             .where(Claim.statement_key.in_(keys[i : i + CHUNK]), _not_retracted())
