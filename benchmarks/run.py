@@ -1,6 +1,6 @@
 """The speed benchmark of issue #6: every figure beside its floor, measured in the same run.
 
-    python benchmarks/run.py --sizes 10000,100000 --db sqlite,postgres --sections a,b,c,d,e,f
+    python benchmarks/run.py --sizes 10000,100000 --db sqlite,postgres --sections a,b,c,d,e,f,g
 
 Sections (each selectable with --sections):
   a  the synthetic loader (tracker.files.synthetic.load_synthetic) vs the raw driver writing the
@@ -13,6 +13,8 @@ Sections (each selectable with --sections):
   d  Datasette serving the same SQLite file: the chart aggregate over HTTP vs raw sqlite3
   e  peak RSS (VmHWM) of a real `streamlit run` after a browser visited every page
   f  Chromium (Playwright, system browser) time from navigation to the chart's SVG drawn
+  g  the consistency checks: a full `tracker check` of the store in a child process (wall,
+     CPU, peak RSS), then the incremental refresh after one edit of a claim
 
 Figures are medians of --repeat runs (one run for the slow steps at a million rows, said
 so in the table). Stores are built once per size and database (`tracker demo`) and kept in
@@ -1014,6 +1016,126 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
             browser.close()
 
 
+# --- g: the consistency checks ---------------------------------------------------------------------
+
+CHECK_GOAL_S = 60.0  # issue #19: a full check of a million claims
+CHECK_GOAL_MB = 500.0
+REFRESH_GOAL_S = 1.0
+
+
+def _forget_findings(store: Store) -> None:
+    """Empty the stored findings, so that the next `tracker check` runs in full."""
+    with raw_connection(store) as conn:
+        for table in ("finding_claim", "finding", "findings_state"):
+            conn.execute(f"DELETE FROM {table}")
+        if store.db == "postgres":
+            conn.commit()
+
+
+def _child_check(store: Store) -> tuple[float, float, float, int]:
+    """`tracker check` in a child process: wall and CPU seconds, peak RSS (MB), exit code."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tracker.cli", "check", "--format", "json"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRACKER_DATABASE_URL": store.url},
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    # ru_maxrss is in KiB on Linux: the child's peak resident memory (VmHWM).
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, status >> 8
+
+
+def _one_edit(store: Store) -> None:
+    """Correct one claim's figure (as a curator would), in the middle of the store."""
+    from sqlmodel import select
+
+    from tracker.domain.models import Claim
+    from tracker.store.db import write_session
+    from tracker.store.write import SYSTEM, update_claim
+
+    engine = make_engine(store.url)
+    try:
+        with write_session(engine) as session:
+            count = session.exec(select(Claim.id).order_by(Claim.id.desc()).limit(1)).one()
+            claim = session.exec(select(Claim).where(Claim.id >= count // 2).limit(1)).one()
+            update_claim(
+                session,
+                SYSTEM,
+                claim.id,
+                {"value": (claim.value or claim.low or 0) + 1, "check_override": "benchmark"},
+                expected_version=claim.version,
+                reason="benchmark: one edit",
+            )
+    finally:
+        engine.dispose()
+
+
+def section_g(store: Store, size: int, repeat: int) -> None:
+    """A full check in a child process (its own peak RSS), then the refresh after one edit,
+    timed in this process (what the dashboard runs after a curator's save)."""
+    from tracker.checks.finding_store import refresh_findings
+
+    runs = []
+    for _ in range(max(1, repeat if size < 1_000_000 else 1)):
+        _forget_findings(store)
+        runs.append(_child_check(store))
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    rss = max(r[2] for r in runs)
+    scale = size / 1_000_000
+    record(
+        Row(
+            "g",
+            store.db,
+            size,
+            f"full check (tracker check), load {os.getloadavg()[0]:.1f}",
+            both(wall, cpu),
+            goal=f"<= {CHECK_GOAL_S * scale:,.0f} s (60 s per 1M claims)",
+            met=verdict(
+                wall <= CHECK_GOAL_S * scale,
+                f"(cpu {'met' if cpu <= CHECK_GOAL_S * scale else 'missed'})",
+            ),
+        )
+    )
+    record(
+        Row(
+            "g",
+            store.db,
+            size,
+            "full check: peak RSS of the process",
+            f"{rss:,.0f} MB",
+            goal=f"<= {CHECK_GOAL_MB:,.0f} MB",
+            met=verdict(rss <= CHECK_GOAL_MB),
+        )
+    )
+    engine = make_engine(store.url)
+    try:
+        walls = []
+        for _ in range(max(1, repeat)):
+            _one_edit(store)
+            started = time.perf_counter()
+            done = refresh_findings(engine)
+            walls.append(time.perf_counter() - started)
+            assert not done.full, "one edit must not need a full check"
+    finally:
+        engine.dispose()
+    refresh = statistics.median(walls)
+    record(
+        Row(
+            "g",
+            store.db,
+            size,
+            "incremental check after one edit (refresh_findings)",
+            ms(refresh),
+            goal=f"<= {ms(REFRESH_GOAL_S)}",
+            met=verdict(refresh <= REFRESH_GOAL_S),
+        )
+    )
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 
@@ -1031,7 +1153,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", default="10000,100000", help="claims per store, comma-separated")
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--sections", default="a,b,c,d,e,f", help="which sections to run")
+    parser.add_argument("--sections", default="a,b,c,d,e,f,g", help="which sections to run")
     parser.add_argument("--pages", default=",".join(PAGES), help="pages for section c")
     parser.add_argument("--repeat", type=int, default=3, help="runs per median")
     parser.add_argument(
@@ -1091,7 +1213,7 @@ def run_all(
                 section_a(db, size, args.workdir, args.pg_url, args.repeat)
             if "b" in sections:
                 section_b(db, size, args.workdir, args.pg_url, args.repeat)
-            if sections & {"c", "d", "e", "f"}:
+            if sections & {"c", "d", "e", "f", "g"}:
                 store = store_of_size(db, size, args.workdir, args.pg_url)
                 warm: dict[str, float] = {}
                 if "c" in sections:
@@ -1100,6 +1222,8 @@ def run_all(
                     section_d(store, size, args.repeat, warm.get("figures"))
                 if sections & {"e", "f"}:
                     section_ef(store, size, args.repeat, sections)
+                if "g" in sections:
+                    section_g(store, size, args.repeat)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -18,6 +19,7 @@ from tracker.checks.findings import (
     checked_state,
     finding_counts,
     findings_page,
+    iter_stored_findings,
     stored_findings,
 )
 from tracker.checks.rules import run_checks
@@ -47,7 +49,9 @@ def stored_ids(engine) -> dict[tuple, int]:  # noqa: ANN001
 
 
 def assert_stored_equals_a_full_run(engine) -> None:  # noqa: ANN001
-    assert stored_findings(engine) == run_checks(engine)
+    full_run = run_checks(engine)
+    assert stored_findings(engine) == full_run
+    assert list(iter_stored_findings(engine)) == full_run
     assert checked_state(engine).counts == finding_counts(engine)
 
 
@@ -203,7 +207,10 @@ def test_a_new_claimant_changes_no_finding_but_a_renamed_one_rewords_them_all(sa
 
 def test_a_change_committed_below_the_newest_revision_seen_is_not_missed(sample_engine):
     """On PostgreSQL a transaction can commit after a later one: its revision then appears
-    below the newest one a refresh saw. Simulated by renumbering revisions."""
+    below the newest one a refresh saw. Simulated by renumbering revisions. SQLite's one
+    writer at a time hands out ids in commit order, and the refresh relies on it."""
+    if sample_engine.dialect.name == "sqlite":
+        pytest.skip("SQLite commits revisions in id order")
     refresh_findings(sample_engine)
     claims = keys(sample_engine)
     police = claims["police-2024-01-31-killed"]

@@ -11,9 +11,10 @@ table (`ix_finding_page`), so that a store of a million claims costs what a smal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -300,6 +301,32 @@ def findings_page(
                 skipped = query.with_only_columns(StoredFinding.id).limit(offset).subquery()
                 offset -= session.exec(select(func.count()).select_from(skipped)).one()
     return out
+
+
+def iter_stored_findings(
+    engine: Engine, rules: Iterable[str] = (), severities: Iterable[str] = ()
+) -> Iterator[Finding]:
+    """The stored findings (of these checks and severities; all when none) one at a time, in
+    `run_checks` order, as `stored_findings` lists them: read check by check and severity
+    by severity along `ix_finding_page`, so that `tracker check` prints a million claims'
+    findings without holding them all."""
+    wanted = set(rules)
+    ranks = _ranks(severities) or sorted(SEVERITY_OF_RANK)
+    with read_session(engine) as session:
+        for rank in ranks:
+            for rule in RULES:
+                if wanted and rule not in wanted:
+                    continue
+                rows = session.execute(
+                    select(StoredFinding.sort_key, *_COLUMNS)
+                    .where(StoredFinding.rule == rule, StoredFinding.severity_rank == rank)
+                    .order_by(*_IN_ORDER)
+                    .execution_options(yield_per=2_000)
+                )
+                # Findings alike in their first SORT_IDS claims are ordered by all of them.
+                for _key, alike in groupby(rows, key=lambda r: r[0]):
+                    found = [Finding(r, s, m, tuple(c), tuple(u)) for _k, r, s, m, c, u in alike]
+                    yield from sorted(found, key=_order)
 
 
 def stored_findings(engine: Engine, rules: Iterable[str] = ()) -> list[Finding]:

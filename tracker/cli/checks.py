@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from itertools import groupby
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import click
 
-from tracker.cli.common import echo_json, format_option, handle_errors, open_engine
+from tracker.cli.common import format_option, handle_errors, open_engine
 
 #: Listed here rather than imported, so that `tracker --help` stays fast; a test keeps
 #: this list equal to `tracker.checks.rules.RULES`.
@@ -69,7 +72,7 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
     Example: tracker check --rule sudden-jump --format json
     """
     from tracker.checks.finding_store import has_stored_findings, refresh_findings
-    from tracker.checks.findings import stored_findings
+    from tracker.checks.findings import checked_state, iter_stored_findings
     from tracker.checks.rules import RULES, CheckConfig, run_checks
 
     overrides = {k: v for k, v in (("window_days", window_days), ("share", share)) if v is not None}
@@ -77,35 +80,69 @@ def check(fmt: str, rules: tuple[str, ...], window_days: int | None, share: floa
     unknown = [r for r in rules if r not in RULES]
     if overrides or unknown or not has_stored_findings(engine):
         # Other thresholds are a question, not the store's findings: run them afresh.
-        findings = run_checks(engine, rules or None, CheckConfig(**overrides))
+        found = run_checks(engine, rules or None, CheckConfig(**overrides))
+
+        def of_rule(rule: str) -> Iterator[Any]:
+            return (f for f in found if f.rule == rule)
+
+        counts = Counter(f.rule for f in found)
+        every: Iterator[Any] = iter(found)
     else:
         # The findings the dashboard shows, brought up to date (only what changed since
-        # the last check is checked again) and kept for it.
+        # the last check is checked again) and kept for it; printed as they are read,
+        # never all held at once (a million claims can have a hundred thousand).
         refresh_findings(engine)
-        findings = stored_findings(engine, dict.fromkeys(rules))
+
+        def of_rule(rule: str) -> Iterator[Any]:
+            return iter_stored_findings(engine, [rule])
+
+        counts = Counter()
+        for (rule, _severity), n in checked_state(engine).counts.items():
+            counts[rule] += n
+        every = iter_stored_findings(engine, dict.fromkeys(rules))
     if fmt == "json":
-        echo_json(findings)
+        errors = _print_json(every)
     else:
-        _print_text(findings)
-    if any(f.severity == "error" for f in findings):
+        errors = _print_text(of_rule, {r: counts[r] for r in sorted(set(rules) or RULE_IDS)})
+    if errors:
         sys.exit(1)
 
 
-def _print_text(findings: list) -> None:  # noqa: ANN001
-    if not findings:
-        click.echo("no findings")
-        return
-    for rule, group in groupby(sorted(findings, key=lambda f: f.rule), key=lambda f: f.rule):
-        items = list(group)
-        click.echo(f"{rule} ({len(items)})")
-        for f in items:
+def _print_json(findings: Iterator[Any]) -> int:
+    """The findings as one JSON list, exactly as `json.dumps(list, indent=2)` writes it, one
+    finding at a time. Returns how many are errors."""
+    errors = 0
+    first = True
+    for f in findings:
+        errors += f.severity == "error"
+        item = json.dumps(f.as_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        click.echo(("[\n  " if first else ",\n  ") + item, nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
+    return errors
+
+
+def _print_text(of_rule: Callable[[str], Iterator[Any]], rules: dict[str, int]) -> int:
+    """The findings of `rules` (check -> how many) grouped by check, each headed by how many
+    it found, then the counts. Returns how many are errors."""
+    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    for rule, n in rules.items():
+        if not n:
+            continue
+        click.echo(f"{rule} ({n})")
+        for f in of_rule(rule):
+            counts[f.severity] += 1
             click.echo(f"  [{f.severity}] {f.message}")
             click.echo(f"    claims: {', '.join(str(c) for c in f.claims)}")
             for url in f.sources:
                 click.echo(f"    source: {url}")
         click.echo("")
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    total = sum(counts.values())
+    if not total:
+        click.echo("no findings")
+        return 0
     click.echo(
-        f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+        f"{total} findings: {counts['error']} errors, {counts['warning']} warnings, "
         f"{counts['info']} info"
     )
+    return counts["error"]
