@@ -852,6 +852,8 @@ def wait_for_app(page: Any, timeout_ms: int) -> None:
 
 
 VISITS = 15  # later visits to the chart, at least (section f)
+LATER_VISIT_GOAL = 1.2  # seconds, median of the later visits (issue #19)
+FIRST_VISIT_GOAL = 3.0  # seconds, the first visit after the server starts (issue #19)
 
 
 def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None:
@@ -908,6 +910,10 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         size,
                         "browser: navigation to chart drawn, first visit (cold server caches)",
                         ms(first),
+                        "",
+                        "",
+                        f"<= {FIRST_VISIT_GOAL:g} s",
+                        verdict(first <= FIRST_VISIT_GOAL, f"by {first / FIRST_VISIT_GOAL:.1f}x"),
                     )
                 )
                 warm = statistics.median(chart_times)
@@ -921,8 +927,8 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         ms(warm),
                         "",
                         "",
-                        "<= 2 s",
-                        verdict(warm <= 2.0, f"by {warm / 2:.1f}x"),
+                        f"<= {LATER_VISIT_GOAL:g} s",
+                        verdict(warm <= LATER_VISIT_GOAL, f"by {warm / LATER_VISIT_GOAL:.1f}x"),
                     )
                 )
             if "e" in sections:

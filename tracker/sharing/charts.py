@@ -94,6 +94,15 @@ HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 # Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
 # thousand markers); below, SVG keeps the exact marker outlines.
 WEBGL_POINTS = 2_000
+# An aggregated chart (tracker.read.queries.Chart with a period) draws its points with WebGL
+# beyond this many in all, whatever each trace holds: fifty claimants' monthly maxima are
+# fifty SVG traces of a few dozen markers each, which plotly styles one by one and draws
+# again after fitting its margins. WebGL loses nothing there: an aggregated point has no
+# ring, no disputed outline and opens nothing.
+AGGREGATE_WEBGL_POINTS = 1_000
+# The last line of every aggregated point's hover, written once per trace in its template
+# rather than once per point in its hovertext.
+AGGREGATE_HINT = "<i>Narrow the dates to see each statement and its sources</i>"
 BAR_LABELS = 40  # bars in one trace up to which each carries its figure as a label
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
@@ -687,27 +696,29 @@ def aggregated_chart(
     names = _names(points)
     traces = []
     groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
+    kind = "scattergl" if len(points) > AGGREGATE_WEBGL_POINTS else "scatter"
     for key in sorted(names, key=lambda k: names[k].lower()):
         for cumulative in (True, False):
             rows = groups.get((key, cumulative))
             if rows is not None and not rows.empty:
-                traces.append(_aggregate_trace(rows, names[key], key, colours[key], period))
+                traces.append(_aggregate_trace(rows, names[key], key, colours[key], period, kind))
     return _layout(go.Figure(data=traces, _validate=False), y_title, revision)
 
 
-def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, period: str) -> dict:
+def _aggregate_trace(
+    rows: pd.DataFrame, name: str, key: str, colour: str, period: str, kind: str
+) -> dict:
     cumulative = bool(rows["cumulative"].iloc[0])
     starts = [format_day(_day(d)) for d in rows["period_start"]]
     ends = [format_day(_day(d)) for d in rows["period_end"]]
+    head = f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
     hover = [
-        f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
-        f" figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}<br>"
-        "<i>Narrow the dates to see each statement and its sources</i>"
+        f"{head} figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}"
         for value, n, start, end in zip(rows["value"], rows["n_claims"], starts, ends, strict=True)
     ]
     n = len(rows)
     return dict(
-        type=_scatter(n),
+        type=kind,
         x=np.array([_day(d) for d in rows["period_end"]], dtype="datetime64[D]"),
         y=rows["value"].to_numpy(dtype=float),
         mode="lines+markers" if cumulative else "markers",
@@ -717,7 +728,7 @@ def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, perio
         marker={"color": colour, "size": 6},
         customdata=np.array([["", ""]] * n, dtype=object),
         hovertext=np.array(hover, dtype=object),
-        hovertemplate="%{hovertext}<extra></extra>",
+        hovertemplate=f"%{{hovertext}}<br>{AGGREGATE_HINT}<extra></extra>",
     )
 
 
