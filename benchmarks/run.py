@@ -908,7 +908,8 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         "f",
                         store.db,
                         size,
-                        "browser: navigation to chart drawn, first visit (cold server caches)",
+                        "browser: navigation to chart drawn, first visit (cold server caches; "
+                        f"{load_note()})",
                         ms(first),
                         "",
                         "",
@@ -923,7 +924,7 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         store.db,
                         size,
                         f"browser: navigation to chart drawn (median of {len(chart_times)} "
-                        "later visits)",
+                        f"later visits; {load_note()})",
                         ms(warm),
                         "",
                         "",
@@ -954,6 +955,12 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
 
 
 # --- main -----------------------------------------------------------------------------------------
+
+
+def load_note() -> str:
+    """The 1-minute load average, beside each browser figure: on a shared machine the wall
+    clock measures the other work as much as the page."""
+    return f"load average {os.getloadavg()[0]:.1f}"
 
 
 def machine_note() -> str:
