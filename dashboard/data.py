@@ -151,7 +151,6 @@ class CachedReads:
             y_title=y_title,
             rings=False,
             look=look or ChartLook(),
-            webgl=False,  # an image: an SVG keeps its marks as vectors
         )
 
     def period_lengths(self, f: ClaimFilter) -> dict[str, int]:
@@ -485,7 +484,6 @@ def _build_figure(
     rings: bool,
     click_hint: bool = True,
     look: ChartLook = ChartLook(),
-    webgl: bool = True,
 ) -> go.Figure:
     chart = _chart(url, version, f)
     order = _series_order(url, version)
@@ -505,7 +503,6 @@ def _build_figure(
         log=look.log,
         colours=colours,
         touch=look.touch,
-        webgl=webgl,
     )
 
 

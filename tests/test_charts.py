@@ -437,11 +437,3 @@ def test_a_crowded_aggregated_chart_is_drawn_with_webgl_and_keeps_its_hovers():
 def test_a_small_aggregated_chart_stays_svg():
     fig = figures_chart(monthly_maxima(5, 12), period="month")
     assert {t.type for t in fig.data} == {"scatter"}
-
-
-def test_an_image_of_a_crowded_aggregated_chart_keeps_vector_marks():
-    """An image (`webgl=False`) draws the same points as SVG: a newsroom's SVG keeps its
-    marks as vectors, not a picture of them."""
-    fig = figures_chart(monthly_maxima(50, 40), period="month", webgl=False)
-    assert {t.type for t in fig.data} == {"scatter"}
-    assert sum(len(t.x) for t in fig.data) == 50 * 40

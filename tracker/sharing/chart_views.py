@@ -164,7 +164,6 @@ def view_figure(
         rate=view.rate,
         log=view.log,
         colours=colours(engine, view.by_place),
-        webgl=False,  # an image: an SVG keeps its marks as vectors
     )
     return figure, chart
 

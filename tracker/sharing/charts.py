@@ -239,7 +239,6 @@ def figures_chart(
     log: bool = False,
     colours: Mapping[str, str] | None = None,
     touch: bool = False,
-    webgl: bool = True,
 ) -> go.Figure:
     """The Figures chart: one trace per claimant (lines for cumulative figures, bars for
     per-period ones), retracted points only when `show_retracted`, a key for the marks
@@ -259,16 +258,10 @@ def figures_chart(
     card instead of covering the chart with a hover the card repeats.
 
     `points` from `tracker.read.queries.Chart` with a `period` (an aggregated view: the highest
-    figure per claimant per period) is drawn by `aggregated_chart` instead, with WebGL when
-    crowded unless `webgl=False` (images: an SVG keeps its marks as vectors)."""
+    figure per claimant per period) is drawn by `aggregated_chart` instead."""
     if period is not None or "n_claims" in points.columns:
         return aggregated_chart(
-            points,
-            period or "period",
-            y_title=y_title,
-            revision=revision,
-            colours=colours,
-            webgl=webgl,
+            points, period or "period", y_title=y_title, revision=revision, colours=colours
         )
     if points.empty:
         return _layout(go.Figure(), y_title, revision, log=log)
@@ -690,14 +683,12 @@ def aggregated_chart(
     y_title: str | None = None,
     revision: str | None = None,
     colours: Mapping[str, str] | None = None,
-    webgl: bool = True,
 ) -> go.Figure:
     """A view with more statements than a browser should get (tracker.read.queries.Chart): per
     claimant, the highest figure of each `period` (a line over the periods' last days for
     cumulative figures, markers for per-period ones). Each point summarises claims, so its
     hover says how many and carries no claim ids: a click opens no card, and narrowing the
-    dates brings back the statements themselves. Beyond AGGREGATE_WEBGL_POINTS points
-    WebGL draws them, unless `webgl=False`."""
+    dates brings back the statements themselves."""
     if points.empty:
         return _layout(go.Figure(), y_title, revision)
     fallback = claimant_colours(list(points["claimant_key"]))
@@ -705,7 +696,7 @@ def aggregated_chart(
     names = _names(points)
     traces = []
     groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
-    kind = "scattergl" if webgl and len(points) > AGGREGATE_WEBGL_POINTS else "scatter"
+    kind = "scattergl" if len(points) > AGGREGATE_WEBGL_POINTS else "scatter"
     for key in sorted(names, key=lambda k: names[k].lower()):
         for cumulative in (True, False):
             rows = groups.get((key, cumulative))
