@@ -94,12 +94,6 @@ HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 # Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
 # thousand markers); below, SVG keeps the exact marker outlines.
 WEBGL_POINTS = 2_000
-# An aggregated chart (tracker.read.queries.Chart with a period) draws its points with WebGL
-# beyond this many in all, whatever each trace holds: fifty claimants' monthly maxima are
-# fifty SVG traces of a few dozen markers each, which plotly styles one by one and draws
-# again after fitting its margins. WebGL loses nothing there: an aggregated point has no
-# ring, no disputed outline and opens nothing.
-AGGREGATE_WEBGL_POINTS = 1_000
 # The last line of every aggregated point's hover, written once per trace in its template
 # rather than once per point in its hovertext.
 AGGREGATE_HINT = "<i>Narrow the dates to see each statement and its sources</i>"
@@ -696,18 +690,15 @@ def aggregated_chart(
     names = _names(points)
     traces = []
     groups = dict(list(points.groupby(["claimant_key", "cumulative"], sort=False)))
-    kind = "scattergl" if len(points) > AGGREGATE_WEBGL_POINTS else "scatter"
     for key in sorted(names, key=lambda k: names[k].lower()):
         for cumulative in (True, False):
             rows = groups.get((key, cumulative))
             if rows is not None and not rows.empty:
-                traces.append(_aggregate_trace(rows, names[key], key, colours[key], period, kind))
+                traces.append(_aggregate_trace(rows, names[key], key, colours[key], period))
     return _layout(go.Figure(data=traces, _validate=False), y_title, revision)
 
 
-def _aggregate_trace(
-    rows: pd.DataFrame, name: str, key: str, colour: str, period: str, kind: str
-) -> dict:
+def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, period: str) -> dict:
     cumulative = bool(rows["cumulative"].iloc[0])
     starts = [format_day(_day(d)) for d in rows["period_start"]]
     ends = [format_day(_day(d)) for d in rows["period_end"]]
@@ -718,7 +709,7 @@ def _aggregate_trace(
     ]
     n = len(rows)
     return dict(
-        type=kind,
+        type=_scatter(n),
         x=np.array([_day(d) for d in rows["period_end"]], dtype="datetime64[D]"),
         y=rows["value"].to_numpy(dtype=float),
         mode="lines+markers" if cumulative else "markers",
