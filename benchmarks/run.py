@@ -921,6 +921,8 @@ def wait_for_app(page: Any, timeout_ms: int) -> None:
 
 
 VISITS = 15  # later visits to the chart, at least (section f)
+LATER_VISIT_GOAL = 1.2  # seconds, median of the later visits (issue #19)
+FIRST_VISIT_GOAL = 3.0  # seconds, the first visit after the server starts (issue #19)
 
 
 def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None:
@@ -975,8 +977,13 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         "f",
                         store.db,
                         size,
-                        "browser: navigation to chart drawn, first visit (cold server caches)",
+                        "browser: navigation to chart drawn, first visit (cold server caches; "
+                        f"{load_note()})",
                         ms(first),
+                        "",
+                        "",
+                        f"<= {FIRST_VISIT_GOAL:g} s",
+                        verdict(first <= FIRST_VISIT_GOAL, f"by {first / FIRST_VISIT_GOAL:.1f}x"),
                     )
                 )
                 warm = statistics.median(chart_times)
@@ -986,12 +993,12 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
                         store.db,
                         size,
                         f"browser: navigation to chart drawn (median of {len(chart_times)} "
-                        "later visits)",
+                        f"later visits; {load_note()})",
                         ms(warm),
                         "",
                         "",
-                        "<= 2 s",
-                        verdict(warm <= 2.0, f"by {warm / 2:.1f}x"),
+                        f"<= {LATER_VISIT_GOAL:g} s",
+                        verdict(warm <= LATER_VISIT_GOAL, f"by {warm / LATER_VISIT_GOAL:.1f}x"),
                     )
                 )
             if "e" in sections:
@@ -1137,6 +1144,12 @@ def section_g(store: Store, size: int, repeat: int) -> None:
 
 
 # --- main -----------------------------------------------------------------------------------------
+
+
+def load_note() -> str:
+    """The 1-minute load average, beside each browser figure: on a shared machine the wall
+    clock measures the other work as much as the page."""
+    return f"load average {os.getloadavg()[0]:.1f}"
 
 
 def machine_note() -> str:

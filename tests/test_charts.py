@@ -388,3 +388,47 @@ def test_hovers_are_large_and_dark():
     hover = figures_chart(frame(point((1,)))).layout.hoverlabel
     assert hover.font.size >= 14 and hover.font.color == "#111111"
     assert hover.bgcolor == "#ffffff"
+
+
+def monthly_maxima(claimants: int, months: int) -> pd.DataFrame:
+    """An aggregated view's points (tracker.read.queries.Chart with a period): each
+    claimant's highest cumulative figure per month."""
+    rows = []
+    for c in range(claimants):
+        for m in range(months):
+            start = date(2022 + m // 12, m % 12 + 1, 1)
+            end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+            rows.append(
+                {
+                    "claimant_key": f"c{c:02d}",
+                    "claimant_name": f"Claimant {c:02d} <i>",
+                    "claimant_short": None,
+                    "cumulative": True,
+                    "period_start": start,
+                    "period_end": end,
+                    "value": 1000 * (m + 1) + c,
+                    "n_claims": 3,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_an_aggregated_point_hovers_its_claimant_figure_claims_and_period():
+    """Each point of an aggregated chart: its claimant (escaped), the highest figure, how
+    many claims and which month; the line on how to see the statements is the trace's
+    template, sent once rather than with every point; no point leads to a claim."""
+    fig = figures_chart(monthly_maxima(50, 40), period="month")
+    drawn = [t for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None]
+    assert len(drawn) == 50 and sum(len(t.x) for t in drawn) == 50 * 40
+    first = drawn[0]
+    assert first.hovertext[1] == (
+        "<b>Claimant 00 &lt;i&gt;</b>: highest cumulative figure 2,000 among 3 claim(s)"
+        "<br>month of 1 Feb 2022 – 28 Feb 2022"
+    )
+    assert first.hovertemplate == (
+        "%{hovertext}<br><i>Narrow the dates to see each statement and its sources</i>"
+        "<extra></extra>"
+    )
+    assert (
+        selected_claim_ids({"selection": {"points": [{"customdata": first.customdata[1]}]}}) == []
+    )

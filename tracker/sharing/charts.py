@@ -94,6 +94,9 @@ HOVER_CHECKS = 3  # findings listed in a hover before "and N more"
 # Beyond this many points in one trace, WebGL draws it (plotly's SVG slows down past a few
 # thousand markers); below, SVG keeps the exact marker outlines.
 WEBGL_POINTS = 2_000
+# The last line of every aggregated point's hover, written once per trace in its template
+# rather than once per point in its hovertext.
+AGGREGATE_HINT = "<i>Narrow the dates to see each statement and its sources</i>"
 BAR_LABELS = 40  # bars in one trace up to which each carries its figure as a label
 
 # Dates and figures repeat across thousands of points (a series shares its start date, a
@@ -699,10 +702,9 @@ def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, perio
     cumulative = bool(rows["cumulative"].iloc[0])
     starts = [format_day(_day(d)) for d in rows["period_start"]]
     ends = [format_day(_day(d)) for d in rows["period_end"]]
+    head = f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
     hover = [
-        f"<b>{escape_plotly(name)}</b>: highest {'cumulative' if cumulative else 'per-period'}"
-        f" figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}<br>"
-        "<i>Narrow the dates to see each statement and its sources</i>"
+        f"{head} figure {value:,} among {n:,} claim(s)<br>{period} of {start} – {end}"
         for value, n, start, end in zip(rows["value"], rows["n_claims"], starts, ends, strict=True)
     ]
     n = len(rows)
@@ -717,7 +719,7 @@ def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, perio
         marker={"color": colour, "size": 6},
         customdata=np.array([["", ""]] * n, dtype=object),
         hovertext=np.array(hover, dtype=object),
-        hovertemplate="%{hovertext}<extra></extra>",
+        hovertemplate=f"%{{hovertext}}<br>{AGGREGATE_HINT}<extra></extra>",
     )
 
 
