@@ -264,8 +264,12 @@ def resolve_claim(
                 + ": write the key or ISO code of the one meant",
             )
         else:
-            hint = vocab.suggest_place(claim.place)
-            unknown("place", claim.place, hint, "; add it to data/places.yaml")
+            unknown(
+                "place",
+                claim.place,
+                vocab.suggest_place(claim.place),
+                "; add it to data/places.yaml",
+            )
     claimant = vocab.claimant(claim.claimant)
     new_claimant = None
     if claimant is None:
