@@ -12,7 +12,7 @@ from tests.curation_support import errors, plain, successes, warnings
 from tests.test_dashboard_corrections import CLAIM, HISTORY, claim_row, enter_claim
 from tests.test_dashboard_entry import ADD_CLAIMS, fill_claim
 from tracker import curation
-from tracker.core.errors import EditConflict, PermissionDenied
+from tracker.core.errors import EditConflict, PermissionDenied, ValidationFailed
 from tracker.domain.models import Revision
 from tracker.store.db import make_engine, read_session
 
@@ -133,3 +133,20 @@ def test_entering_a_statement_already_stored_warns_with_a_link(open_as, curation
     )
     links = [p.proto.query_string for p in at.get("page_link") if p.proto.page == "source"]
     assert f"source={source_id}" in links
+
+
+def test_revert_refuses_a_version_the_claim_already_has_and_what_has_no_history(
+    curation_sqlite,
+):
+    url, source_id = curation_sqlite
+    claim_id = corrected(url, source_id)
+    latest = revisions_of(url, claim_id)[-1]
+    engine = make_engine(url)
+    with pytest.raises(ValidationFailed, match="the claim is already as it was in version 2"):
+        curation.revert(
+            engine, "eddie", "claim", claim_id, latest.id, expected_version=2, reason="x"
+        )
+    with pytest.raises(ValidationFailed, match="a place cannot be reverted from its history"):
+        curation.revert(engine, "eddie", "place", 1, latest.id, expected_version=1, reason="x")
+    engine.dispose()
+    assert len(revisions_of(url, claim_id)) == 2

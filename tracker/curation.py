@@ -330,27 +330,13 @@ def revert(
 ) -> int:
     """Put a claim or source back as it was after a revision (the History page's "revert
     to this version"): a new revision with the reason; returns the new version."""
+    revert_record = {"claim": store.revert_claim, "source": store.revert_source}.get(entity)
     with acting(engine, user) as (session, actor):
-        if entity == "claim":
-            record = store.revert_claim(
-                session,
-                actor,
-                entity_id,
-                revision_id,
-                expected_version=expected_version,
-                reason=reason,
-            )
-        elif entity == "source":
-            record = store.revert_source(
-                session,
-                actor,
-                entity_id,
-                revision_id,
-                expected_version=expected_version,
-                reason=reason,
-            )
-        else:
+        if revert_record is None:
             raise ValidationFailed([Problem(f"a {entity} cannot be reverted from its history")])
+        record = revert_record(
+            session, actor, entity_id, revision_id, expected_version=expected_version, reason=reason
+        )
         return record.version
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -191,27 +192,12 @@ def revision_values(
 
 
 def revision_of(
-    row: Any,
-    entity: str,
-    action: str,
-    *,
-    actor: Actor,
-    reason: str,
-    before: dict | None,
-    after: dict | None,
-    at: datetime | None = None,
+    row: Any, entity: str, action: str, *, actor: Actor, **values: Any
 ) -> dict[str, Any]:
-    """The revision of a versioned row (claim or source) at the version it has now."""
+    """The revision of a versioned row (claim or source) at the version it has now;
+    `values` are the rest of `revision_values` (reason, before, after, at)."""
     return revision_values(
-        entity=entity,
-        entity_id=row.id,
-        action=action,
-        version=row.version,
-        actor=actor,
-        reason=reason,
-        before=before,
-        after=after,
-        at=at,
+        entity=entity, entity_id=row.id, action=action, version=row.version, actor=actor, **values
     )
 
 
@@ -250,13 +236,17 @@ def resolve_claim(
             )
         )
 
+    def unknown(fieldname: str, word: str, hint: str | None, otherwise: str) -> None:
+        """A word the vocabulary lacks: the closest entry, else `otherwise` (where to add it)."""
+        problem(
+            fieldname,
+            f"unknown {fieldname} {word!r}" + (f"; did you mean {hint}?" if hint else otherwise),
+        )
+
     metric = vocab.metric(claim.metric)
     if metric is None:
-        hint = vocab.suggest_metric(claim.metric)
-        problem(
-            "metric",
-            f"unknown metric {claim.metric!r}"
-            + (f"; did you mean {hint}?" if hint else "; see data/metrics.yaml"),
+        unknown(
+            "metric", claim.metric, vocab.suggest_metric(claim.metric), "; see data/metrics.yaml"
         )
     place = vocab.place(claim.place)
     new_places: list[dict] = []
@@ -274,11 +264,11 @@ def resolve_claim(
                 + ": write the key or ISO code of the one meant",
             )
         else:
-            hint = vocab.suggest_place(claim.place)
-            problem(
+            unknown(
                 "place",
-                f"unknown place {claim.place!r}"
-                + (f"; did you mean {hint}?" if hint else "; add it to data/places.yaml"),
+                claim.place,
+                vocab.suggest_place(claim.place),
+                "; add it to data/places.yaml",
             )
     claimant = vocab.claimant(claim.claimant)
     new_claimant = None
@@ -286,12 +276,7 @@ def resolve_claim(
         if allow_new_claimant:
             new_claimant = claim.claimant.strip()
         else:
-            hint = vocab.suggest_claimant(claim.claimant)
-            problem(
-                "claimant",
-                f"unknown claimant {claim.claimant!r}"
-                + (f"; did you mean {hint}?" if hint else ""),
-            )
+            unknown("claimant", claim.claimant, vocab.suggest_claimant(claim.claimant), "")
     if problems or metric is None or place is None:
         return None, problems
     claimant_key = claimant.key if claimant else vocab.new_claimant_key(new_claimant or "")
@@ -465,12 +450,7 @@ def check_new_claim(
     `taken`, the keys of claims saved with it), and last the quote checks (so that hard
     errors are fixed before a curator is asked to confirm a mismatch). Returns the resolved
     vocabulary and the claim's key; raises ValidationFailed."""
-    if problems := date_problems(source.published, claim_in.period_end):
-        raise ValidationFailed(problems)
-    resolved, problems = resolve_claim(claim_in, vocab)
-    if problems:
-        raise ValidationFailed(problems)
-    assert resolved is not None
+    resolved = _resolved(claim_in, vocab, source)
     key = claim_key(source.url, claim_in, resolved.claimant, resolved.place)
     if key in (taken or ()) or session.exec(select(Claim.id).where(Claim.key == key)).first():
         raise ValidationFailed(
@@ -501,12 +481,7 @@ def add_claim(
         require(actor, Role.editor, f"enter a claim as {claim_in.status.value}")
     vocab = vocab or Vocabulary.load(session)
     resolved, key = check_new_claim(session, source, claim_in, vocab)
-    if resolved.new_claimant:
-        ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
-    if resolved.new_places:
-        from tracker.gazetteer.link import ensure_places
-
-        ensure_places(session, vocab, resolved.new_places)
+    _store_new_vocabulary(session, vocab, resolved)
     row = claim_row(claim_in, resolved, vocab, key=key, source_id=source.id)
     row["statement_key"] = _statement_of_duplicate(session, claim_in, row["statement_key"])
     now = utcnow()
@@ -517,6 +492,28 @@ def add_claim(
     session.flush()
     _record_created(session, actor, "claim", claim.id, reason, claim_snapshot(claim, vocab))
     return claim
+
+
+def _resolved(claim_in: ClaimIn, vocab: Vocabulary, source: Source | None) -> Resolved:
+    """A claim's period checked against its source's publication, then its words mapped
+    to vocabulary keys; raises ValidationFailed."""
+    if source and (problems := date_problems(source.published, claim_in.period_end)):
+        raise ValidationFailed(problems)
+    resolved, problems = resolve_claim(claim_in, vocab)
+    if problems:
+        raise ValidationFailed(problems)
+    assert resolved is not None
+    return resolved
+
+
+def _store_new_vocabulary(session: Session, vocab: Vocabulary, resolved: Resolved) -> None:
+    """The claimant and places a claim names that the store lacks yet."""
+    if resolved.new_claimant:
+        ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
+    if resolved.new_places:
+        from tracker.gazetteer.link import ensure_places
+
+        ensure_places(session, vocab, resolved.new_places)
 
 
 def _statement_of_duplicate(session: Session, claim_in: ClaimIn, default: str) -> str:
@@ -595,18 +592,8 @@ def update_claim(
         # A confirmation was given for the old figure or quote, not for the new one.
         claim_in = _validated(ClaimIn, merged | {"check_override": None})
     source = session.get(Source, claim.source_id)
-    if source and (problems := date_problems(source.published, claim_in.period_end)):
-        raise ValidationFailed(problems)
-    resolved, problems = resolve_claim(claim_in, vocab)
-    if problems:
-        raise ValidationFailed(problems)
-    assert resolved is not None
-    if resolved.new_claimant:
-        ensure_claimant(session, vocab, resolved.claimant, resolved.new_claimant)
-    if resolved.new_places:
-        from tracker.gazetteer.link import ensure_places
-
-        ensure_places(session, vocab, resolved.new_places)
+    resolved = _resolved(claim_in, vocab, source)
+    _store_new_vocabulary(session, vocab, resolved)
     if recheck:
         # Only when the figure or quote changes: a status change on an older claim is not
         # held up by a check it was never asked to pass.
@@ -642,6 +629,19 @@ def _revision_to_restore(
     return revision
 
 
+def _changes_to_restore(
+    revision: Revision, names: Iterable[str], current: dict[str, Any], what: str
+) -> dict[str, Any]:
+    """The fields whose value after `revision` differs from `current`; refused when none does."""
+    after = revision.after
+    changes = {f: after.get(f) for f in names if after.get(f) != current.get(f)}
+    if not changes:
+        raise ValidationFailed(
+            [Problem(f"the {what} is already as it was in version {revision.version}")]
+        )
+    return changes
+
+
 def revert_claim(
     session: Session,
     actor: Actor,
@@ -660,16 +660,8 @@ def revert_claim(
     revision = _revision_to_restore(session, "claim", claim_id, revision_id)
     claim = _get(session, Claim, claim_id, "claim")
     vocab = vocab or Vocabulary.load(session)
-    current = claim_snapshot(claim, vocab)
-    changes = {
-        f: revision.after.get(f)
-        for f in CLAIM_FIELDS
-        if f != "key" and revision.after.get(f) != current.get(f)
-    }
-    if not changes:
-        raise ValidationFailed(
-            [Problem(f"the claim is already as it was in version {revision.version}")]
-        )
+    fields_ = [f for f in CLAIM_FIELDS if f != "key"]
+    changes = _changes_to_restore(revision, fields_, claim_snapshot(claim, vocab), "claim")
     return update_claim(
         session,
         actor,
@@ -695,14 +687,7 @@ def revert_source(
     _require_reason(reason)
     revision = _revision_to_restore(session, "source", source_id, revision_id)
     source = _get(session, Source, source_id, "source")
-    current = source_snapshot(source)
-    changes = {
-        f: revision.after.get(f) for f in SOURCE_FIELDS if revision.after.get(f) != current.get(f)
-    }
-    if not changes:
-        raise ValidationFailed(
-            [Problem(f"the source is already as it was in version {revision.version}")]
-        )
+    changes = _changes_to_restore(revision, SOURCE_FIELDS, source_snapshot(source), "source")
     return update_source(
         session,
         actor,
@@ -771,16 +756,8 @@ def add_claimant(
     require(actor, Role.curator, "add claimants")
     vocab = vocab or Vocabulary.load(session)
     problems = _key_problems(claimant_in.key, vocab.claimants, "claimant")
-    for fieldname, word in _names(claimant_in.name, claimant_in.short_name, claimant_in.aliases):
-        other = vocab.claimant_key(word)
-        if other:
-            problems.append(
-                Problem(
-                    f"{word!r} already names {vocab.claimants[other].name} ({other}); "
-                    "choose it from the list",
-                    field=fieldname,
-                )
-            )
+    names = _names(claimant_in.name, claimant_in.short_name, claimant_in.aliases)
+    problems += _taken_names(names, vocab.claimant_key, vocab.claimants)
     if problems:
         raise ValidationFailed(problems)
     claimant = Claimant(
@@ -830,16 +807,8 @@ def add_place(
             problems.append(Problem(f"{code!r} is not an ISO 3166 code", field="iso_code"))
         elif any((p.iso_code or "").upper() == code for p in vocab.places.values()):
             problems.append(Problem(f"{code} is already a stored place's code", field="iso_code"))
-    for fieldname, word in _names(place_in.name, None, place_in.aliases):
-        other = vocab.place_key(word)
-        if other:
-            problems.append(
-                Problem(
-                    f"{word!r} already names {vocab.places[other].name} ({other}); "
-                    "choose it from the list",
-                    field=fieldname,
-                )
-            )
+    names = _names(place_in.name, None, place_in.aliases)
+    problems += _taken_names(names, vocab.place_key, vocab.places)
     if problems:
         raise ValidationFailed(problems)
     values = place_in.model_dump(exclude={"parent", "level"})
@@ -872,6 +841,24 @@ def _names(name: str, short_name: str | None, aliases: list[str]) -> list[tuple[
         out.append(("short_name", short_name))
     out += [(f"aliases[{i}]", a) for i, a in enumerate(aliases) if a and a.strip()]
     return out
+
+
+def _taken_names(
+    names: list[tuple[str, str]], key_of: Callable[[str], str | None], entries: dict[str, Any]
+) -> list[Problem]:
+    """A problem for each name or alias that already answers to another entry: two entries
+    for one body or place would split its figures across two series."""
+    problems: list[Problem] = []
+    for fieldname, word in names:
+        if other := key_of(word):
+            problems.append(
+                Problem(
+                    f"{word!r} already names {entries[other].name} ({other}); "
+                    "choose it from the list",
+                    field=fieldname,
+                )
+            )
+    return problems
 
 
 def _record_vocab(
