@@ -288,16 +288,10 @@ class HistoryFilter:
     source_id: int | None = None
     user: str | None = None
 
-    def arguments(self) -> dict[str, Any]:
-        entity, entity_id = self.kind, None
-        if self.claim_id is not None:
-            entity, entity_id = "claim", self.claim_id
-        return {
-            "entity": entity,
-            "entity_id": entity_id,
-            "user": self.user,
-            "source_id": self.source_id if self.claim_id is None else None,
-        }
+    def revision_filter(self) -> history.RevisionFilter:
+        if self.claim_id is not None:  # one claim: its own revisions, whatever the source
+            return history.RevisionFilter("claim", self.claim_id, self.user)
+        return history.RevisionFilter(self.kind, None, self.user, self.source_id)
 
 
 class NoSchema(DatabaseUnavailable):
@@ -609,12 +603,12 @@ def _vocabulary(url: str, version: int) -> Vocabulary:
 def _revisions(
     url: str, version: int, where: HistoryFilter, limit: int, offset: int
 ) -> list[history.RevisionRecord]:
-    return history.revisions(engine(url), **where.arguments(), limit=limit, offset=offset)
+    return history.revisions(engine(url), where.revision_filter(), limit=limit, offset=offset)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
-    return history.count_revisions(engine(url), **where.arguments())
+    return history.count_revisions(engine(url), where.revision_filter())
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
