@@ -120,17 +120,8 @@ class CachedReads:
         version and view and shared: a chart of thousands of points takes a second to
         build, a reader's rerun should not pay it (see SharedFigure)."""
         stamp = self.findings_stamp() if rings else ""
-        return _figures_chart(
-            self.url,
-            self.version,
-            stamp,
-            f,
-            show_retracted,
-            y_title,
-            rings,
-            click_hint,
-            look or ChartLook(),
-        )
+        ask = FigureRequest(f, show_retracted, y_title, rings, click_hint, look or ChartLook())
+        return _figures_chart(self.url, self.version, stamp, ask)
 
     def chart_figure(
         self,
@@ -142,16 +133,8 @@ class CachedReads:
     ) -> go.Figure:
         """The Figures chart of `f` as an ordinary plotly figure without the checks' rings,
         built on each call: for the chart images, drawn only when their button is clicked."""
-        return _build_figure(
-            self.url,
-            self.version,
-            "",
-            f,
-            show_retracted=show_retracted,
-            y_title=y_title,
-            rings=False,
-            look=look or ChartLook(),
-        )
+        ask = FigureRequest(f, show_retracted, y_title, rings=False, look=look or ChartLook())
+        return _build_figure(self.url, self.version, "", ask)
 
     def period_lengths(self, f: ClaimFilter) -> dict[str, int]:
         """The lengths the per-period figures of `f` come in, most common first."""
@@ -267,6 +250,19 @@ class ChartLook:
 
 
 @dataclass(frozen=True)
+class FigureRequest:
+    """One Figures chart as asked for: its claims and how it is drawn. Frozen, so it is
+    the shared chart's cache key as it is."""
+
+    f: ClaimFilter
+    show_retracted: bool
+    y_title: str
+    rings: bool
+    click_hint: bool = True
+    look: ChartLook = ChartLook()
+
+
+@dataclass(frozen=True)
 class ChartFindings:
     """The findings of a chart's points (claim id -> findings). Read from the stored
     findings when they are current: complete, whatever the size of the chart or series.
@@ -292,16 +288,10 @@ class HistoryFilter:
     source_id: int | None = None
     user: str | None = None
 
-    def arguments(self) -> dict[str, Any]:
-        entity, entity_id = self.kind, None
-        if self.claim_id is not None:
-            entity, entity_id = "claim", self.claim_id
-        return {
-            "entity": entity,
-            "entity_id": entity_id,
-            "user": self.user,
-            "source_id": self.source_id if self.claim_id is None else None,
-        }
+    def revision_filter(self) -> history.RevisionFilter:
+        if self.claim_id is not None:  # one claim: its own revisions, whatever the source
+            return history.RevisionFilter("claim", self.claim_id, self.user)
+        return history.RevisionFilter(self.kind, None, self.user, self.source_id)
 
 
 class NoSchema(DatabaseUnavailable):
@@ -473,18 +463,8 @@ class SharedFigure(go.Figure):
         return self._sent
 
 
-def _build_figure(
-    url: str,
-    version: int,
-    stamp: str,
-    f: ClaimFilter,
-    *,
-    show_retracted: bool,
-    y_title: str,
-    rings: bool,
-    click_hint: bool = True,
-    look: ChartLook = ChartLook(),
-) -> go.Figure:
+def _build_figure(url: str, version: int, stamp: str, ask: FigureRequest) -> go.Figure:
+    f, look = ask.f, ask.look
     chart = _chart(url, version, f)
     order = _series_order(url, version)
     colours = charts.series_colours(order["claimant"])
@@ -492,12 +472,12 @@ def _build_figure(
         colours = {**colours, **charts.series_colours(order["place"])}
     return charts.figures_chart(
         chart.points,
-        show_retracted=show_retracted,
-        y_title=y_title,
+        show_retracted=ask.show_retracted,
+        y_title=ask.y_title,
         revision=f"{f.metric}|{f.place}|{f.within}|{f.cumulative}|{f.period_length}|{look}",
-        findings=_chart_findings(url, version, stamp, f).by_claim if rings else None,
+        findings=_chart_findings(url, version, stamp, f).by_claim if ask.rings else None,
         period=chart.period,
-        click_hint=click_hint,
+        click_hint=ask.click_hint,
         by=look.by,
         rate=look.rate,
         log=look.log,
@@ -522,29 +502,8 @@ def _metrics_with_figures(url: str, version: int, place: str | None, within: boo
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
-def _figures_chart(
-    url: str,
-    version: int,
-    stamp: str,
-    f: ClaimFilter,
-    show_retracted: bool,
-    y_title: str,
-    rings: bool,
-    click_hint: bool,
-    look: ChartLook,
-) -> SharedFigure:
-    figure = _build_figure(
-        url,
-        version,
-        stamp,
-        f,
-        show_retracted=show_retracted,
-        y_title=y_title,
-        rings=rings,
-        click_hint=click_hint,
-        look=look,
-    )
-    return SharedFigure.of(figure)
+def _figures_chart(url: str, version: int, stamp: str, ask: FigureRequest) -> SharedFigure:
+    return SharedFigure.of(_build_figure(url, version, stamp, ask))
 
 
 def _chart_findings(url: str, version: int, stamp: str, f: ClaimFilter) -> ChartFindings:
@@ -644,12 +603,12 @@ def _vocabulary(url: str, version: int) -> Vocabulary:
 def _revisions(
     url: str, version: int, where: HistoryFilter, limit: int, offset: int
 ) -> list[history.RevisionRecord]:
-    return history.revisions(engine(url), **where.arguments(), limit=limit, offset=offset)
+    return history.revisions(engine(url), where.revision_filter(), limit=limit, offset=offset)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _count_revisions(url: str, version: int, where: HistoryFilter) -> int:
-    return history.count_revisions(engine(url), **where.arguments())
+    return history.count_revisions(engine(url), where.revision_filter())
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

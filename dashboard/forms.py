@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 
 from dashboard import data, login_cookie, state, widgets
 from dashboard.navigation import SOURCE as SOURCE_PAGE
@@ -822,6 +823,31 @@ def handle(form: str, action: Callable[[], str | None]) -> bool:
     set_feedback(form, Feedback(saved=message))
     data.refresh_findings()
     return True
+
+
+def save_correction(
+    form: str,
+    edit: Callable[..., int],
+    engine: Engine,
+    record_id: int,
+    changes: Mapping[str, Any],
+    opened: Mapping[str, Any],
+    reason: str,
+    reload: Callable[[], None],
+) -> bool:
+    """Save a correction of a claim or a source (`curation.edit_claim`/`edit_source`) as a
+    revision of the version the curator opened, then `reload` the form from what is stored;
+    as `handle` does otherwise. True if saved."""
+
+    def act() -> str:
+        version = edit(
+            engine, user(), record_id, changes, expected_version=opened["version"], reason=reason
+        )
+        reload()
+        fields = ", ".join(label(f).lower() for f in changes)
+        return f"Saved as version {version}. Changed: {fields}."
+
+    return handle(form, act)
 
 
 #: What a correction may change (the key stays; the status changes by review).

@@ -26,7 +26,7 @@ from tracker.core.records import as_date, as_int, present
 from tracker.core.urls import is_safe_link
 from tracker.domain.vocab import Status
 from tracker.read.filters import ClaimFilter, Wording
-from tracker.read.queries import CLAIM_SORTS
+from tracker.read.queries import CLAIM_SORTS, Chart
 from tracker.sharing.bibliography import bibtex, csl_json_text
 from tracker.sharing.chart_views import BY
 from tracker.sharing.citations import (
@@ -660,6 +660,27 @@ STATEMENTS_COLUMN_CONFIG = {
         "Article", display_text="article ↗", help="Opens in a new tab"
     ),
 }
+
+
+def statements_table(
+    chart: Chart, frame: Callable[[pd.DataFrame], pd.DataFrame], listing: str, *, key: str
+) -> None:
+    """The chart's statements as a table; an aggregated chart's point is no statement, so
+    it gets a note saying how to narrow the view to `listing` instead."""
+    if chart.period:
+        st.info(
+            f"This view is aggregated to {chart.period_plural}: narrow the dates or "
+            f"claimants to {listing}.",
+            icon=":material/zoom_in:",
+        )
+    else:
+        st.dataframe(
+            frame(chart.points),
+            hide_index=True,
+            width="stretch",
+            column_config=STATEMENTS_COLUMN_CONFIG,
+            key=key,
+        )
 
 
 def on_a_phone() -> bool:

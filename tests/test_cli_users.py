@@ -11,7 +11,7 @@ from tracker.cli import main
 from tracker.domain.models import User
 from tracker.store import accounts
 from tracker.store.db import make_engine, read_session, write_session
-from tracker.store.history import revisions
+from tracker.store.history import RevisionFilter, revisions
 
 PASSWORD = "correct horse battery"
 
@@ -125,7 +125,7 @@ def test_user_disable_keeps_the_account_and_refuses_its_login(cli_db):
     assert users(cli_db)["cora"].disabled
     with pytest.raises(accounts.LoginFailed, match="is disabled"):
         login(cli_db, "cora", PASSWORD)
-    [latest, *_] = revisions(cli_db, entity="user")
+    [latest, *_] = revisions(cli_db, RevisionFilter("user"))
     assert (latest.action, latest.changed_by, latest.reason) == (
         "disable",
         "cli:tester",
@@ -141,7 +141,7 @@ def test_user_enable_and_role_change_are_logged_with_their_reason(cli_db):
     assert login(cli_db, "cora", PASSWORD).name == "cora"
     result = run("user", "role", "cora", "editor", "--reason", "reviews the Kharkiv desk")
     assert (result.exit_code, result.output) == (0, "account 'cora' is now editor\n")
-    log = revisions(cli_db, entity="user")
+    log = revisions(cli_db, RevisionFilter("user"))
     assert [(r.action, r.reason) for r in log][:2] == [
         ("role", "reviews the Kharkiv desk"),
         ("enable", "back from leave"),

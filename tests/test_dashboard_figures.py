@@ -216,6 +216,21 @@ def test_a_crowded_view_is_aggregated_and_the_caption_says_so(
     assert not any("Click a point on the chart" in i.value for i in at.info)
 
 
+def test_an_aggregated_view_lists_no_statements_and_says_how_to_narrow_it(
+    open_app, dashboard_sqlite_url, monkeypatch
+):
+    from tracker.read import queries
+
+    monkeypatch.setattr(queries, "MAX_CHART_POINTS", 10)
+    at = open_app(dashboard_sqlite_url)
+    for tab, listing in (("Table", "each"), ("Sources", "the articles behind each")):
+        at.session_state["figures.tab"] = tab
+        at.run()
+        assert not at.exception
+        notes = [i.value for i in at.info if i.value.startswith("This view is aggregated to ")]
+        assert len(notes) == 1 and notes[0].endswith(f"to list {listing} statement.")
+
+
 def test_an_aggregated_chart_also_opens_embedded(dashboard_sqlite_url, monkeypatch):
     """The embed (`?embed=true`) of a crowded view draws the aggregated chart too."""
     from streamlit.testing.v1 import AppTest

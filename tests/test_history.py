@@ -8,7 +8,13 @@ from tests.helpers import BASE_CLAIM, BASE_SOURCE
 from tracker.domain.schemas import ClaimIn, SourceIn
 from tracker.domain.vocab import Role
 from tracker.store.db import write_session
-from tracker.store.history import count_revisions, diff, revision_authors, revisions
+from tracker.store.history import (
+    RevisionFilter,
+    count_revisions,
+    diff,
+    revision_authors,
+    revisions,
+)
 from tracker.store.write import Actor, add_claim, add_source, set_claim_status, update_claim
 
 CURATOR = Actor("cora", Role.curator)
@@ -41,7 +47,7 @@ def edited(vocab_engine) -> dict[str, int]:
 
 
 def test_a_claims_history_is_newest_first_with_who_why_and_what_changed(vocab_engine, edited):
-    log = revisions(vocab_engine, "claim", edited["claim"])
+    log = revisions(vocab_engine, RevisionFilter("claim", edited["claim"]))
     assert [(r.action, r.version, r.changed_by, r.reason) for r in log] == [
         ("status", 3, "eddie", "matches the OHCHR page"),
         ("update", 2, "cora", "misread the figure"),
@@ -57,7 +63,7 @@ def test_a_claims_history_is_newest_first_with_who_why_and_what_changed(vocab_en
 
 
 def test_history_filters_by_source_with_its_claims_and_by_user(vocab_engine, edited):
-    of_source = revisions(vocab_engine, source_id=edited["source"])
+    of_source = revisions(vocab_engine, RevisionFilter(source_id=edited["source"]))
     assert [(r.entity, r.action) for r in of_source] == [
         ("claim", "status"),
         ("claim", "update"),
@@ -65,9 +71,12 @@ def test_history_filters_by_source_with_its_claims_and_by_user(vocab_engine, edi
         ("source", "create"),
     ]
     assert of_source[-1].label == BASE_SOURCE["url"]
-    assert [r.action for r in revisions(vocab_engine, user="eddie")] == ["status", "create"]
-    assert count_revisions(vocab_engine, "source") == 2
-    assert count_revisions(vocab_engine, source_id=edited["other"]) == 1
+    assert [r.action for r in revisions(vocab_engine, RevisionFilter(user="eddie"))] == [
+        "status",
+        "create",
+    ]
+    assert count_revisions(vocab_engine, RevisionFilter("source")) == 2
+    assert count_revisions(vocab_engine, RevisionFilter(source_id=edited["other"])) == 1
     assert revision_authors(vocab_engine) == ["cora", "eddie"]
 
 
@@ -81,7 +90,7 @@ def test_history_is_paged_in_the_database(vocab_engine, edited):
 
 def test_an_unknown_entity_is_refused():
     with pytest.raises(ValueError, match="unknown entity 'claims'"):
-        revisions(None, "claims")
+        RevisionFilter("claims")
 
 
 def test_diff_lists_only_the_fields_that_changed_in_the_records_order():

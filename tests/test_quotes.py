@@ -14,7 +14,7 @@ from tracker.extraction.quotes import QuoteMismatch, numbers_in, quote_checks, q
 from tracker.files.importer import apply_import, plan_import
 from tracker.files.reading import read_texts
 from tracker.store.db import read_session, write_session
-from tracker.store.history import revisions
+from tracker.store.history import RevisionFilter, revisions
 from tracker.store.write import SYSTEM, Actor, add_claim, add_source, set_claim_status, update_claim
 
 CURATOR = Actor("cora", Role.curator)
@@ -138,7 +138,7 @@ def test_a_confirmed_mismatch_is_saved_with_its_reason_in_the_claim_and_revision
         )
     with read_session(vocab_engine) as s:
         assert s.get(Claim, saved.id).check_override == reason
-    [created] = revisions(vocab_engine, "claim", saved.id)
+    [created] = revisions(vocab_engine, RevisionFilter("claim", saved.id))
     assert created.after["check_override"] == reason
 
 
@@ -159,7 +159,7 @@ def test_a_correction_that_breaks_the_quote_needs_a_new_confirmation(vocab_engin
     # The confirmation was for 7,300; another figure must be confirmed again.
     with pytest.raises(QuoteMismatch), write_session(vocab_engine) as s:
         update_claim(s, CURATOR, claim_id, {"value": 7400}, expected_version=2, reason="again")
-    [latest, *_] = revisions(vocab_engine, "claim", claim_id)
+    [latest, *_] = revisions(vocab_engine, RevisionFilter("claim", claim_id))
     assert ("check_override", None, "the outlet corrected the figure, not the quote") in (
         latest.changes
     )

@@ -7,6 +7,7 @@ a reason and becomes a revision (see the History page). Editors also review the 
 here: unverified, corroborated, disputed or retracted, with a reason.
 """
 
+from functools import partial
 from types import SimpleNamespace
 
 import streamlit as st
@@ -77,20 +78,10 @@ def save(engine, claim_id: int, choices, opened: dict) -> None:  # noqa: ANN001
         )
         return
 
-    def act() -> str:
-        version = curation.edit_claim(
-            engine,
-            forms.user(),
-            claim_id,
-            changes,
-            expected_version=opened["version"],
-            reason=reason,
-        )
-        after_save(engine, claim_id, choices)
-        fields = ", ".join(forms.label(f).lower() for f in changes)
-        return f"Saved as version {version}. Changed: {fields}."
-
-    if forms.handle(FORM, act):
+    after = partial(after_save, engine, claim_id, choices)
+    if forms.save_correction(
+        FORM, curation.edit_claim, engine, claim_id, changes, opened, reason, after
+    ):
         ss.pop(forms.key(FORM, "reason"), None)
         forms.clear_feedback(REVIEW)
 

@@ -4,6 +4,7 @@ the save carries the version the form was read at and is refused if someone save
 source meanwhile."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -72,19 +73,16 @@ def save(engine, source_id: int, opened: dict) -> None:  # noqa: ANN001
         forms.refuse(FORM, problems)
         return
 
-    def act() -> str:
-        version = curation.edit_source(
-            engine,
-            forms.user(),
-            source_id,
-            changes,
-            expected_version=opened["version"],
-            reason=reason,
-        )
-        reload(engine, source_id)
-        return f"Saved as version {version}. Changed: {', '.join(forms.label(f).lower() for f in changes)}."
-
-    forms.handle(FORM, act)
+    forms.save_correction(
+        FORM,
+        curation.edit_source,
+        engine,
+        source_id,
+        changes,
+        opened,
+        reason,
+        partial(reload, engine, source_id),
+    )
 
 
 store = forms.store_for(Role.curator, "correct sources")

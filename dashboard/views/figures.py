@@ -186,36 +186,17 @@ if chart_tab.open:
                 widgets.scroll_into_view(f"claim_card_{claim['claim_id']}")
 if table_tab.open:
     with table_tab:
-        if chart.period:
-            st.info(
-                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
-                "claimants to list each statement.",
-                icon=":material/zoom_in:",
-            )
-        else:
-            st.dataframe(
-                widgets.statements_frame(points),
-                hide_index=True,
-                width="stretch",
-                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
-                key="figures.table",
-            )
+        widgets.statements_table(
+            chart, widgets.statements_frame, "list each statement", key="figures.table"
+        )
 if sources_tab.open:
     with sources_tab:
-        if chart.period:
-            st.info(
-                f"This view is aggregated to {chart.period_plural}: narrow the dates or "
-                "claimants to list the articles behind each statement.",
-                icon=":material/zoom_in:",
-            )
-        else:
-            st.dataframe(
-                widgets.plotted_sources_frame(points),
-                hide_index=True,
-                width="stretch",
-                column_config=widgets.STATEMENTS_COLUMN_CONFIG,
-                key="figures.sources",
-            )
+        widgets.statements_table(
+            chart,
+            widgets.plotted_sources_frame,
+            "list the articles behind each statement",
+            key="figures.sources",
+        )
 
 # Sharing is drawn when asked for (the expander and its open tab only): every code box
 # and button the browser draws beside the chart delays the chart itself. The address bar

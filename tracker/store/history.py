@@ -48,48 +48,45 @@ class RevisionRecord:
         return diff(self.before, self.after)
 
 
-def _filters(
-    entity: str | None,
-    entity_id: int | None,
-    user: str | None,
-    source_id: int | None,
-) -> list[Any]:
-    if entity is not None and entity not in ENTITIES:
-        raise ValueError(f"unknown entity {entity!r}; one of {', '.join(ENTITIES)}")
-    where: list[Any] = []
-    if entity is not None:
-        where.append(Revision.entity == entity)
-    if entity_id is not None:
-        where.append(Revision.entity_id == entity_id)
-    if user:
-        where.append(Revision.changed_by == user)
-    if source_id is not None:
-        # A source's history includes its claims' (ix_revision_entity serves both halves).
-        claims_of_source = select(Claim.id).where(Claim.source_id == source_id)
-        where.append(
-            or_(
-                and_(Revision.entity == "source", Revision.entity_id == source_id),
-                and_(Revision.entity == "claim", Revision.entity_id.in_(claims_of_source)),
+@dataclass(frozen=True)
+class RevisionFilter:
+    """Which revisions to read; None means any. `entity`/`entity_id` pick one kind of
+    record or one record; `source_id` picks a source and every claim of it; `user` picks
+    what one account (or `cli:<login>`) changed."""
+
+    entity: str | None = None
+    entity_id: int | None = None
+    user: str | None = None
+    source_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.entity is not None and self.entity not in ENTITIES:
+            raise ValueError(f"unknown entity {self.entity!r}; one of {', '.join(ENTITIES)}")
+
+    def conditions(self) -> list[Any]:
+        where: list[Any] = []
+        if self.entity is not None:
+            where.append(Revision.entity == self.entity)
+        if self.entity_id is not None:
+            where.append(Revision.entity_id == self.entity_id)
+        if self.user:
+            where.append(Revision.changed_by == self.user)
+        if self.source_id is not None:
+            # A source's history includes its claims' (ix_revision_entity serves both halves).
+            claims_of_source = select(Claim.id).where(Claim.source_id == self.source_id)
+            where.append(
+                or_(
+                    and_(Revision.entity == "source", Revision.entity_id == self.source_id),
+                    and_(Revision.entity == "claim", Revision.entity_id.in_(claims_of_source)),
+                )
             )
-        )
-    return where
+        return where
 
 
 def revisions(
-    engine: Engine,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    user: str | None = None,
-    *,
-    source_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    engine: Engine, where: RevisionFilter = RevisionFilter(), *, limit: int = 50, offset: int = 0
 ) -> list[RevisionRecord]:
-    """Revisions, newest first, filtered and paged in the database.
-
-    `entity`/`entity_id` pick one kind of record or one record; `source_id` picks a source
-    and every claim of it; `user` picks what one account (or `cli:<login>`) changed.
-    """
+    """Revisions, newest first, filtered and paged in the database."""
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
     label = func.coalesce(Claim.key, Source.url, Claimant.key, Place.key, User.name)
@@ -100,7 +97,7 @@ def revisions(
         .outerjoin(Claimant, and_(Revision.entity == "claimant", Claimant.id == Revision.entity_id))
         .outerjoin(Place, and_(Revision.entity == "place", Place.id == Revision.entity_id))
         .outerjoin(User, and_(Revision.entity == "user", User.id == Revision.entity_id))
-        .where(*_filters(entity, entity_id, user, source_id))
+        .where(*where.conditions())
         .order_by(Revision.id.desc())
         .limit(limit)
         .offset(offset)
@@ -113,16 +110,9 @@ def revisions(
     ]
 
 
-def count_revisions(
-    engine: Engine,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    user: str | None = None,
-    *,
-    source_id: int | None = None,
-) -> int:
+def count_revisions(engine: Engine, where: RevisionFilter = RevisionFilter()) -> int:
     """How many revisions match: the History page's pager."""
-    query = select(func.count(Revision.id)).where(*_filters(entity, entity_id, user, source_id))
+    query = select(func.count(Revision.id)).where(*where.conditions())
     with read_session(engine) as session:
         return session.exec(query).one()
 
