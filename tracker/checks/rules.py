@@ -171,7 +171,10 @@ def describe_date(d: date) -> str:
 
 @dataclass(slots=True)
 class Point:
-    """One claim, with what the series rules need and nothing else (a million fit)."""
+    """One claim, with what the series rules need and nothing else (a million fit).
+
+    It repeats `ClaimedFigure`'s fields instead of extending it: a subclass of that frozen
+    dataclass must be frozen, and a frozen Point is slower to build, once per claim."""
 
     id: int
     statement_key: str
@@ -892,21 +895,7 @@ def _gaps_cumulative(series: list[list[Point]], ctx: Context) -> Iterator[tuple[
     i_first = (s.day[i] < s.day[j]) | ((s.day[i] == s.day[j]) & (s.ids[i] < s.ids[j]))
     early, late = np.where(i_first, i, j), np.where(i_first, j, i)
     growth = cfg.growth_slack * rate * days
-    gap = np.maximum(np.maximum(0.0, s.lo[late] - (s.hi[early] + growth)), s.lo[early] - s.hi[late])
-    scale = np.maximum(np.maximum(s.nominal[early], s.nominal[late]), 1.0)
-    hit = gap / scale > cfg.share
-    points = s.points
-    for a, b, e, lt, g, sc, d in zip(
-        s.claimant[i[hit]].tolist(),
-        s.claimant[j[hit]].tolist(),
-        early[hit].tolist(),
-        late[hit].tolist(),
-        gap[hit].tolist(),
-        scale[hit].tolist(),
-        days[hit].tolist(),
-        strict=True,
-    ):
-        yield a, b, _Gap(points[e], points[lt], g, sc, d)
+    yield from _gaps_over_share(s, i, j, early, late, growth, days, cfg.share)
 
 
 def _gaps_periodic(series: list[list[Point]], ctx: Context) -> Iterator[tuple[int, int, _Gap]]:
@@ -919,20 +908,38 @@ def _gaps_periodic(series: list[list[Point]], ctx: Context) -> Iterator[tuple[in
     p, o = arrays.mutual_best_overlaps(
         s.claimant, s.first, s.day, s.published, s.ids, cfg.period_overlap
     )
-    gap = np.maximum(np.maximum(0.0, s.lo[o] - s.hi[p]), s.lo[p] - s.hi[o])
-    scale = np.maximum(np.maximum(s.nominal[p], s.nominal[o]), 1.0)
-    hit = gap / scale > cfg.share
+    # Figures of the same period: no growth allowed, and no days between them.
+    yield from _gaps_over_share(s, p, o, p, o, 0.0, np.zeros_like(p), cfg.share)
+
+
+def _gaps_over_share(
+    s: _Series,
+    i: arrays.IntArray,
+    j: arrays.IntArray,
+    early: arrays.IntArray,
+    late: arrays.IntArray,
+    growth: arrays.FloatArray | float,
+    days: arrays.IntArray,
+    share: float,
+) -> Iterator[tuple[int, int, _Gap]]:
+    """(claimant of i, claimant of j, gap) for each compared pair of points whose ranges,
+    after the early one is allowed to grow by `growth`, are apart by more than `share` of
+    the larger figure."""
+    gap = np.maximum(np.maximum(0.0, s.lo[late] - (s.hi[early] + growth)), s.lo[early] - s.hi[late])
+    scale = np.maximum(np.maximum(s.nominal[early], s.nominal[late]), 1.0)
+    hit = gap / scale > share
     points = s.points
-    for a, b, x, y, g, sc in zip(
-        s.claimant[p[hit]].tolist(),
-        s.claimant[o[hit]].tolist(),
-        p[hit].tolist(),
-        o[hit].tolist(),
+    for a, b, e, lt, g, sc, d in zip(
+        s.claimant[i[hit]].tolist(),
+        s.claimant[j[hit]].tolist(),
+        early[hit].tolist(),
+        late[hit].tolist(),
         gap[hit].tolist(),
         scale[hit].tolist(),
+        days[hit].tolist(),
         strict=True,
     ):
-        yield a, b, _Gap(points[x], points[y], g, sc, 0)
+        yield a, b, _Gap(points[e], points[lt], g, sc, d)
 
 
 @_rule(
