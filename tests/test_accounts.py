@@ -29,7 +29,7 @@ from tracker.store.accounts import (
     set_role,
 )
 from tracker.store.db import read_session, write_session
-from tracker.store.history import revisions
+from tracker.store.history import RevisionFilter, revisions
 from tracker.store.write import Actor, add_source
 
 ADMIN = Actor("ada", Role.admin)
@@ -198,7 +198,7 @@ def test_disabling_keeps_the_account_and_its_history(engine):
     with read_session(engine) as s:
         [record] = list_users(s, ADMIN)
     assert (record.name, record.role, record.disabled) == ("cora", "curator", True)
-    log = revisions(engine, entity="user")
+    log = revisions(engine, RevisionFilter(entity="user"))
     assert [(r.action, r.reason, r.changed_by) for r in log] == [
         ("disable", "left the newsroom", "ada"),
         ("create", "account created as curator", "ada"),
@@ -224,7 +224,7 @@ def test_a_disabled_account_is_enabled_again_with_a_reason_and_can_log_in(engine
         enable_user(s, ADMIN, "cora", reason="back from leave")
         enable_user(s, ADMIN, "cora", reason="again")  # already enabled: nothing more happens
     assert login(engine, "cora", PASSWORD).name == "cora"
-    log = revisions(engine, entity="user")
+    log = revisions(engine, RevisionFilter(entity="user"))
     assert [(r.action, r.reason) for r in log][:2] == [
         ("enable", "back from leave"),
         ("disable", "on leave"),
@@ -238,7 +238,7 @@ def test_an_admin_changes_a_role_with_a_reason_and_the_log_shows_before_and_afte
         set_role(s, ADMIN, "cora", "editor", reason="reviews the Kharkiv desk")
     with read_session(engine) as s:
         assert current_actor(s, "cora").role == Role.editor
-    [latest, *_] = revisions(engine, entity="user")
+    [latest, *_] = revisions(engine, RevisionFilter(entity="user"))
     assert (latest.action, latest.reason, latest.changed_by) == (
         "role",
         "reviews the Kharkiv desk",

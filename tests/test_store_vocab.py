@@ -11,7 +11,7 @@ from tracker.domain.models import Claimant, Place
 from tracker.domain.schemas import ClaimantIn, ClaimIn, PlaceIn, SourceIn
 from tracker.domain.vocab import Role
 from tracker.store.db import read_session, write_session
-from tracker.store.history import revisions
+from tracker.store.history import RevisionFilter, revisions
 from tracker.store.version import data_version
 from tracker.store.write import (
     Actor,
@@ -53,7 +53,7 @@ def test_a_curator_adds_a_claimant_and_can_use_it_in_a_claim_at_once(vocab_engin
     with read_session(vocab_engine) as s:
         stored = s.get(Claimant, added.id)
     assert (stored.kind, stored.side, stored.short_name) == ("ngo", "monitor", "ExMon")
-    [rev] = revisions(vocab_engine, "claimant")
+    [rev] = revisions(vocab_engine, RevisionFilter("claimant"))
     assert (rev.action, rev.changed_by, rev.label, rev.after["name"]) == (
         "create",
         "cora",
@@ -104,7 +104,7 @@ def test_a_curator_adds_a_settlement_under_a_region_named_in_words(vocab_engine)
         vocab = Vocabulary.load(s)
     assert stored.parent_id == vocab.places["UA-14"].id and stored.level == "settlement"
     assert vocab.place("exampletown").key == "example_town"
-    assert revisions(vocab_engine, "place")[0].label == "example_town"
+    assert revisions(vocab_engine, RevisionFilter("place"))[0].label == "example_town"
 
 
 def test_a_place_with_a_bad_parent_a_fake_or_taken_iso_code_is_refused(vocab_engine):
