@@ -419,6 +419,10 @@ DATE_BASIS_LABELS = {
     DateBasis.source_published.value: "the source's publication date",
     DateBasis.inferred.value: "inferred by the curator",
 }
+PUBLISHED_BASIS_LABELS = {
+    PublishedBasis.stated.value: "printed on it",
+    PublishedBasis.inferred.value: "inferred",
+}
 
 
 #: Stored values in words, for the history and the import preview.
@@ -477,24 +481,36 @@ def key(form: str, name: str) -> str:
     return f"{form}.{name}"
 
 
+def field_input(
+    where: Any,
+    widget: str,
+    form: str,
+    name: str,
+    *,
+    errors: tuple[str, ...] | None = None,
+    **kw: Any,
+) -> None:
+    """Field `name`'s input (`widget`: "text_input", "selectbox", ...) in the column `where`,
+    labelled as the registry labels it, with the problems of `errors` (by default the
+    field's own) under it."""
+    getattr(where, widget)(FIELD_LABELS[name], key=key(form, name), **kw)
+    if errors != ():
+        with where:
+            field_errors(form, *(errors or (name,)))
+
+
+def choice_input(where: Any, form: str, name: str, labels: Mapping[str, str], **kw: Any) -> None:
+    """Field `name` as a choice among the keys of `labels`, each shown by its label."""
+    field_input(where, "selectbox", form, name, options=list(labels), format_func=labels.get, **kw)
+
+
 def publication_inputs(form: str, *, publisher_hint: str | None = None) -> None:
     """A source's publisher, publication day and whether that day was printed, side by side
     (the Add and Correct source forms)."""
     publisher, published, basis = st.columns([2, 1, 1])
-    publisher.text_input(
-        FIELD_LABELS["publisher"], key=key(form, "publisher"), placeholder=publisher_hint
-    )
-    with publisher:
-        field_errors(form, "publisher")
-    published.date_input(FIELD_LABELS["published"], key=key(form, "published"), **DATE_LIMITS)
-    with published:
-        field_errors(form, "published")
-    basis.selectbox(
-        FIELD_LABELS["published_basis"],
-        options=[b.value for b in PublishedBasis],
-        format_func={"stated": "printed on it", "inferred": "inferred"}.get,
-        key=key(form, "published_basis"),
-    )
+    field_input(publisher, "text_input", form, "publisher", placeholder=publisher_hint)
+    field_input(published, "date_input", form, "published", **DATE_LIMITS)
+    choice_input(basis, form, "published_basis", PUBLISHED_BASIS_LABELS, errors=())
 
 
 def seed_claim_fields(form: str) -> None:
@@ -603,43 +619,37 @@ def claim_fields(
     persist = {name: ("session" if name in kept else None) for name in CLAIM_FORM_FIELDS}
 
     what, qualifier = st.columns([3, 2])
-    what.selectbox(
-        FIELD_LABELS["metric"],
+    field_input(
+        what,
+        "selectbox",
+        form,
+        "metric",
         options=list(vocab.metrics),
         format_func=metric_label(vocab),
         index=None,
         placeholder="Choose what the figure counts",
-        key=key(form, "metric"),
         filter_mode="contains",
         help="Metrics are never added together: civilians killed is not people killed.",
     )
-    with what:
-        field_errors(form, "metric")
-    qualifier.selectbox(
-        FIELD_LABELS["qualifier"],
-        options=list(QUALIFIER_LABELS),
-        format_func=QUALIFIER_LABELS.get,
-        key=key(form, "qualifier"),
+    choice_input(
+        qualifier,
+        form,
+        "qualifier",
+        QUALIFIER_LABELS,
         help="As the claimant said it: 'at least 12' does not contradict 15.",
     )
-    with qualifier:
-        field_errors(form, "qualifier")
     value, low, high = st.columns(3)
-    value.text_input(
-        FIELD_LABELS["value"],
-        key=key(form, "value"),
+    field_input(
+        value,
+        "text_input",
+        form,
+        "value",
         placeholder="e.g. 7,199",
         help="A whole number, with or without thousands separators. Leave it empty for a "
         "range without a central figure.",
     )
-    with value:
-        field_errors(form, "value")
-    low.text_input(FIELD_LABELS["low"], key=key(form, "low"), placeholder="for 'between 40 and 50'")
-    with low:
-        field_errors(form, "low")
-    high.text_input(FIELD_LABELS["high"], key=key(form, "high"))
-    with high:
-        field_errors(form, "high")
+    field_input(low, "text_input", form, "low", placeholder="for 'between 40 and 50'")
+    field_input(high, "text_input", form, "high")
 
     # Who and where: a vocabulary entry each, found by any of its names.
     who, where = st.columns(2)
@@ -653,18 +663,18 @@ def claim_fields(
         ),
         (where, "place", places, "Type a name or code: Donetsk region, UA-14…", None),
     ):
-        column.selectbox(
-            FIELD_LABELS[name],
+        field_input(
+            column,
+            "selectbox",
+            form,
+            name,
             options=choices.options,
             index=None,
             placeholder=placeholder,
-            key=key(form, name),
             filter_mode="contains",
             persist_state=persist[name],
             help=help_,
         )
-        with column:
-            field_errors(form, name)
 
     start, end, kind, basis = st.columns(4)
     period_help = {
@@ -674,32 +684,32 @@ def claim_fields(
         "hours') are counted back from the publication date.",
     }
     for column, name in ((start, "period_start"), (end, "period_end")):
-        column.date_input(
-            FIELD_LABELS[name],
-            key=key(form, name),
+        field_input(
+            column,
+            "date_input",
+            form,
+            name,
             persist_state=persist[name],
             help=period_help[name],
             **DATE_LIMITS,
         )
-        with column:
-            field_errors(form, name)
-    kind.selectbox(
-        FIELD_LABELS["cumulative"],
-        options=list(CUMULATIVE_LABELS),
-        format_func=CUMULATIVE_LABELS.get,
-        key=key(form, "cumulative"),
+    choice_input(
+        kind,
+        form,
+        "cumulative",
+        CUMULATIVE_LABELS,
+        errors=(),
         help="Cumulative: a running total from the start of the period to the as-of date. "
         "Per period: one window (a day, a week).",
     )
-    basis.selectbox(
-        FIELD_LABELS["date_basis"],
-        options=list(DATE_BASIS_LABELS),
-        format_func=DATE_BASIS_LABELS.get,
-        key=key(form, "date_basis"),
+    choice_input(
+        basis,
+        form,
+        "date_basis",
+        DATE_BASIS_LABELS,
+        errors=("date_basis", "cumulative"),
         persist_state=persist["date_basis"],
     )
-    with basis:
-        field_errors(form, "date_basis", "cumulative")
 
     st.text_area(
         FIELD_LABELS["quote"],
@@ -712,52 +722,61 @@ def claim_fields(
 
     with st.expander("More fields", expanded=has_problem(form, MORE_FIELDS)):
         lang, relayed = st.columns(2)
-        lang.text_input(
-            FIELD_LABELS["quote_language"],
-            key=key(form, "quote_language"),
+        field_input(
+            lang,
+            "text_input",
+            form,
+            "quote_language",
             placeholder="en, uk, ru…",
             persist_state=persist["quote_language"],
         )
-        with lang:
-            field_errors(form, "quote_language")
-        relayed.text_input(
-            FIELD_LABELS["relayed_by"],
-            key=key(form, "relayed_by"),
+        field_input(
+            relayed,
+            "text_input",
+            form,
+            "relayed_by",
+            errors=(),  # shown with the notes'
             placeholder="e.g. Reuters (text reposted by the outlet)",
         )
         st.text_area(FIELD_LABELS["quote_translation"], key=key(form, "quote_translation"))
         field_errors(form, "quote_translation")
         dup, stmt, ident = st.columns(3) if with_id else (*st.columns(2), None)
-        dup.text_input(
-            FIELD_LABELS["duplicate_of"],
-            key=key(form, "duplicate_of"),
+        field_input(
+            dup,
+            "text_input",
+            form,
+            "duplicate_of",
             help="The id of a stored claim this one relays (the same statement).",
         )
-        with dup:
-            field_errors(form, "duplicate_of")
-        stmt.text_input(FIELD_LABELS["statement_id"], key=key(form, "statement_id"))
+        # The id's problems stand under the statement id, where they stay with or without
+        # the id's own column.
+        field_input(stmt, "text_input", form, "statement_id", errors=("id", "statement_id"))
         if ident is not None:
-            ident.text_input(
-                FIELD_LABELS["id"],
-                key=key(form, "id"),
+            field_input(
+                ident,
+                "text_input",
+                form,
+                "id",
+                errors=(),
                 help="Optional: a stable id; one is made from the source, claimant, place and "
                 "period when empty.",
             )
-        with stmt:
-            field_errors(form, "id", "statement_id")
         st.text_area(FIELD_LABELS["notes"], key=key(form, "notes"), height=80)
         field_errors(form, "notes", "relayed_by")
         if with_status:
             status, reason = st.columns([1, 2])
-            status.selectbox(
-                FIELD_LABELS["status"],
+            field_input(
+                status,
+                "selectbox",
+                form,
+                "status",
+                errors=(),
                 options=[s.value for s in Status],
-                key=key(form, "status"),
                 help="Editors may enter a claim already reviewed.",
             )
-            reason.text_input(FIELD_LABELS["status_reason"], key=key(form, "status_reason"))
-            with reason:
-                field_errors(form, "status", "status_reason")
+            field_input(
+                reason, "text_input", form, "status_reason", errors=("status", "status_reason")
+            )
 
 
 def confirm_mismatch(form: str, check: QuoteCheck | None) -> None:

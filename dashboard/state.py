@@ -378,65 +378,100 @@ def _enc_flag(value: bool) -> list[str]:
     return ["1"] if value else []
 
 
+# Each kind of parameter pairs its parser with its encoder, so that a link written by
+# `publish` is always one `load` reads back.
+Default = Callable[[dict[str, Any]], Any]
+
+
+def _one(
+    param: str,
+    key: str,
+    allowed: Mapping[str, str],
+    what: str,
+    default: Default,
+    *,
+    closed: bool = False,
+) -> Field:
+    return Field(param, key, _one_of(allowed, what, closed=closed), _enc_one, default)
+
+
+def _many(
+    param: str, key: str, allowed: Mapping[str, str], what: str, *, closed: bool = False
+) -> Field:
+    return Field(param, key, _many_of(allowed, what, closed=closed), _enc_many, _const([]))
+
+
+def _day(param: str, key: str) -> Field:
+    return Field(param, key, _iso_date, _enc_date, _const(None))
+
+
+def _switch(param: str, key: str) -> Field:
+    return Field(param, key, _flag, _enc_flag, _const(False))
+
+
+def _search(key: str) -> Field:
+    return Field("q", key, _text, _enc_one, _const(""))
+
+
+def _page(key: str) -> Field:
+    return Field("page", key, _positive_int, _enc_one, _const(1))
+
+
 def figures_fields(vocab: FilterChoices, period_default: str | None = None) -> list[Field]:
     """The Figures page: the conflict first (its defaults follow), metric and place (always
     set), kind, claimants, dates, retracted, places side by side, period length and log
     scale. `period_default`: the view's most common period length once known, left out of
     the link as every default is."""
-    conflict_field = (
+    conflict = (
         [
-            Field(
+            _one(
                 "conflict",
                 FIG_CONFLICT,
-                _one_of(vocab.conflicts, "conflict"),
-                _enc_one,
+                vocab.conflicts,
+                "conflict",
                 _const(vocab.default_conflict),
             )
         ]
         if vocab.conflicts
         else []
     )
-    return conflict_field + [
-        Field(
+    return conflict + [
+        _one(
             "metric",
             FIG_METRIC,
-            _one_of(vocab.metrics, "metric"),
-            _enc_one,
+            vocab.metrics,
+            "metric",
             lambda values: vocab.metric_for(values.get(FIG_CONFLICT)),
         ),
-        Field(
+        _one(
             "place",
             FIG_PLACE,
-            _one_of(vocab.places, "place"),
-            _enc_one,
+            vocab.places,
+            "place",
             lambda values: vocab.place_for(values.get(FIG_CONFLICT)),
         ),
-        Field(
+        _one(
             "kind",
             FIG_KIND,
-            _one_of(KINDS, "kind of figure", closed=True),
-            _enc_one,
+            KINDS,
+            "kind of figure",
             lambda values: vocab.default_kind(values.get(FIG_METRIC)),
+            closed=True,
         ),
-        Field(
-            "claimant",
-            FIG_CLAIMANTS,
-            _many_of(vocab.claimants, "claimant"),
-            _enc_many,
-            _const([]),
-        ),
-        Field("from", FIG_FROM, _iso_date, _enc_date, _const(None)),
-        Field("to", FIG_TO, _iso_date, _enc_date, _const(None)),
-        Field("retracted", FIG_RETRACTED, _flag, _enc_flag, _const(False)),
-        Field("by", FIG_BY, _one_of(BY, "view", closed=True), _enc_one, _const("claimant")),
-        Field(
+        _many("claimant", FIG_CLAIMANTS, vocab.claimants, "claimant"),
+        _day("from", FIG_FROM),
+        _day("to", FIG_TO),
+        _switch("retracted", FIG_RETRACTED),
+        _one("by", FIG_BY, BY, "view", _const("claimant"), closed=True),
+        _one(
             "period",
             FIG_PERIOD,
-            _one_of(PERIOD_CHOICES, "period length", closed=True),
-            _enc_one,
+            PERIOD_CHOICES,
+            "period length",
             _const(period_default),
+            closed=True,
         ),
-        Field("log", FIG_LOG, _flag, _enc_flag, _const(False)),
+        _switch("log", FIG_LOG),
     ]
 
 
@@ -445,33 +480,15 @@ def claims_fields(vocab: FilterChoices) -> list[Field]:
     statuses = {s.value: s.value for s in Status}
     sorts = {s: s for name in CLAIM_SORTS for s in (name, f"-{name}")}
     return [
-        Field("metric", CLAIMS_METRIC, _one_of(vocab.metrics, "metric"), _enc_one, _const(None)),
-        Field("place", CLAIMS_PLACE, _one_of(vocab.places, "place"), _enc_one, _const(None)),
-        Field(
-            "claimant",
-            CLAIMS_CLAIMANTS,
-            _many_of(vocab.claimants, "claimant"),
-            _enc_many,
-            _const([]),
-        ),
-        Field(
-            "status",
-            CLAIMS_STATUSES,
-            _many_of(statuses, "status", closed=True),
-            _enc_many,
-            _const([]),
-        ),
-        Field("from", CLAIMS_FROM, _iso_date, _enc_date, _const(None)),
-        Field("to", CLAIMS_TO, _iso_date, _enc_date, _const(None)),
-        Field("q", CLAIMS_TEXT, _text, _enc_one, _const("")),
-        Field(
-            "sort",
-            CLAIMS_SORT,
-            _one_of(sorts, "sort order", closed=True),
-            _enc_one,
-            _const(DEFAULT_CLAIM_SORT),
-        ),
-        Field("page", CLAIMS_PAGE, _positive_int, _enc_one, _const(1)),
+        _one("metric", CLAIMS_METRIC, vocab.metrics, "metric", _const(None)),
+        _one("place", CLAIMS_PLACE, vocab.places, "place", _const(None)),
+        _many("claimant", CLAIMS_CLAIMANTS, vocab.claimants, "claimant"),
+        _many("status", CLAIMS_STATUSES, statuses, "status", closed=True),
+        _day("from", CLAIMS_FROM),
+        _day("to", CLAIMS_TO),
+        _search(CLAIMS_TEXT),
+        _one("sort", CLAIMS_SORT, sorts, "sort order", _const(DEFAULT_CLAIM_SORT), closed=True),
+        _page(CLAIMS_PAGE),
     ]
 
 
@@ -486,42 +503,27 @@ def history_fields(kinds: Mapping[str, str], authors: Mapping[str, str]) -> list
         return value
 
     return [
-        Field(
-            "kind",
-            HISTORY_KIND,
-            _one_of(kinds, "kind of record", closed=True),
-            _enc_one,
-            _const(None),
-        ),
+        _one("kind", HISTORY_KIND, kinds, "kind of record", _const(None), closed=True),
         Field("claim", HISTORY_CLAIM, record_id, _enc_one, _const(None)),
         Field("source", HISTORY_SOURCE, record_id, _enc_one, _const(None)),
-        Field("user", HISTORY_USER, _one_of(authors, "author of changes"), _enc_one, _const(None)),
-        Field("page", HISTORY_PAGE, _positive_int, _enc_one, _const(1)),
+        _one("user", HISTORY_USER, authors, "author of changes", _const(None)),
+        _page(HISTORY_PAGE),
     ]
 
 
 def sources_fields() -> list[Field]:
     """The Sources list: text search and page. (`source=<id>` opens one source; see
     `requested_source`.)"""
-    return [
-        Field("q", SOURCES_TEXT, _text, _enc_one, _const("")),
-        Field("page", SOURCES_PAGE, _positive_int, _enc_one, _const(1)),
-    ]
+    return [_search(SOURCES_TEXT), _page(SOURCES_PAGE)]
 
 
 def checks_fields(rules: Mapping[str, str], severities: Sequence[str]) -> list[Field]:
     """The Checks page: which checks (`rule`, by id) and which severities (`severity`) to
     list, none chosen meaning all, and the page when one check is listed."""
     return [
-        Field("rule", CHECKS_RULES, _many_of(rules, "check", closed=True), _enc_many, _const([])),
-        Field(
-            "severity",
-            CHECKS_SEVERITIES,
-            _many_of({s: s for s in severities}, "severity", closed=True),
-            _enc_many,
-            _const([]),
-        ),
-        Field("page", CHECKS_PAGE, _positive_int, _enc_one, _const(1)),
+        _many("rule", CHECKS_RULES, rules, "check", closed=True),
+        _many("severity", CHECKS_SEVERITIES, {s: s for s in severities}, "severity", closed=True),
+        _page(CHECKS_PAGE),
     ]
 
 

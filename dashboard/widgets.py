@@ -115,21 +115,34 @@ def notices(messages: list[str | None]) -> None:
 
 def _dates(from_key: str, to_key: str, on_change: Any = None) -> None:
     left, right = st.columns(2)
-    left.date_input(
-        "As of, from",
-        key=from_key,
-        min_value=state.DATE_MIN,
-        max_value=state.DATE_MAX,
-        format="YYYY-MM-DD",
-        on_change=on_change,
-    )
-    right.date_input(
-        "As of, to",
-        key=to_key,
-        min_value=state.DATE_MIN,
-        max_value=state.DATE_MAX,
-        format="YYYY-MM-DD",
-        on_change=on_change,
+    for column, label, key in ((left, "As of, from", from_key), (right, "As of, to", to_key)):
+        column.date_input(
+            label,
+            key=key,
+            min_value=state.DATE_MIN,
+            max_value=state.DATE_MAX,
+            format="YYYY-MM-DD",
+            on_change=on_change,
+        )
+
+
+def labelled(
+    widget: Callable[..., Any],
+    label: str,
+    labels: Mapping[str, str],
+    *,
+    none: str | None = None,
+    **kw: Any,
+) -> Any:
+    """`widget` (a select box, radio or multiselect) choosing among the keys of `labels`,
+    each shown by its label; with `none`, choosing none of them (None) is offered first."""
+    if none is None:
+        return widget(label, options=list(labels), format_func=labels.get, **kw)
+    return widget(
+        label,
+        options=[None, *labels],
+        format_func=lambda k: none if k is None else labels[k],
+        **kw,
     )
 
 
@@ -153,29 +166,27 @@ def figures_filters(vocab: state.FilterChoices, offered: set[str] | None = None)
         help="What is counted. Metrics are never added together. Only metrics with "
         "figures for this place are listed.",
     )
-    st.selectbox(
-        "Place", options=list(vocab.places), format_func=vocab.places.get, key=state.FIG_PLACE
-    )
-    st.radio(
+    labelled(st.selectbox, "Place", vocab.places, key=state.FIG_PLACE)
+    labelled(
+        st.radio,
         "Show",
-        options=list(BY),
-        format_func=BY.get,
+        BY,
         key=state.FIG_BY,
         help="Places side by side: the regions and towns within the chosen place on one "
         "chart, bars of one window next to each other, one line per place.",
     )
-    st.radio(
+    labelled(
+        st.radio,
         "Figures",
-        options=list(state.KINDS),
-        format_func=state.KINDS.get,
+        state.KINDS,
         key=state.FIG_KIND,
         help="Cumulative totals run from a start date to an as-of date; per-period figures "
         "count one window (a day, a month).",
     )
-    st.multiselect(
+    labelled(
+        st.multiselect,
         "Claimants",
-        options=list(vocab.claimants),
-        format_func=vocab.claimants.get,
+        vocab.claimants,
         key=state.FIG_CLAIMANTS,
         placeholder="All claimants",
     )
@@ -233,24 +244,17 @@ def claims_filters(vocab: state.FilterChoices) -> None:
         on_change=reset,
         placeholder="e.g. Bakhmut or 7,199",
     )
-    st.selectbox(
-        "Metric",
-        options=[None, *vocab.metrics],
-        format_func=lambda k: "All metrics" if k is None else vocab.metrics[k],
-        key=state.CLAIMS_METRIC,
-        on_change=reset,
-    )
-    st.selectbox(
-        "Place",
-        options=[None, *vocab.places],
-        format_func=lambda k: "All places" if k is None else vocab.places[k],
-        key=state.CLAIMS_PLACE,
-        on_change=reset,
-    )
-    st.multiselect(
+    for label, labels, key in (
+        ("Metric", vocab.metrics, state.CLAIMS_METRIC),
+        ("Place", vocab.places, state.CLAIMS_PLACE),
+    ):
+        labelled(
+            st.selectbox, label, labels, none=f"All {label.lower()}s", key=key, on_change=reset
+        )
+    labelled(
+        st.multiselect,
         "Claimants",
-        options=list(vocab.claimants),
-        format_func=vocab.claimants.get,
+        vocab.claimants,
         key=state.CLAIMS_CLAIMANTS,
         placeholder="All claimants",
         on_change=reset,

@@ -141,10 +141,11 @@ st.caption("Every change, newest first. Nothing is deleted: corrections and retr
 
 reset = state.reset_page(state.HISTORY_PAGE)
 kind, claim, source, who = st.columns(4)
-kind.selectbox(
+widgets.labelled(
+    kind.selectbox,
     "Records",
-    options=[None, *KINDS],
-    format_func=lambda k: "All records" if k is None else KINDS[k],
+    KINDS,
+    none="All records",
     placeholder="All records",
     key=state.HISTORY_KIND,
     on_change=reset,

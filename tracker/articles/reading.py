@@ -77,17 +77,19 @@ def _is_article(doc) -> bool:  # noqa: ANN001
     return doc is not None and len((doc.text or "").split()) >= MIN_ARTICLE_WORDS
 
 
+#: What is read of a page: the article's text and metadata, not its comments, tables or
+#: images; its original publication date, without trafilatura's slow extensive search.
+_READ = {
+    "with_metadata": True,
+    "include_comments": False,
+    "include_tables": False,
+    "include_images": False,
+    "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
+
+
 def _extract(html: str, url: str, *, precise: bool):  # noqa: ANN202
-    return trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        favor_precision=precise,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    return trafilatura.bare_extraction(html, url=url, favor_precision=precise, **_READ)
 
 
 def _body(raw: str, title: str | None) -> str:

@@ -168,28 +168,15 @@ class Lookups:
         entry (plain values: reading ORM attributes per row is the slow part of an export)."""
         key = (kind, id_)
         if key not in self._joined:
-            self._joined[key] = getattr(self, f"_{kind}_columns")(id_)
+            if kind == "place":
+                self._joined[key] = self._place_columns(id_)
+            else:
+                entry = getattr(self, f"{kind}s")[id_]
+                self._joined[key] = {
+                    column: getattr(entry, attribute)
+                    for column, attribute in _ENTRY_COLUMNS[kind].items()
+                }
         return self._joined[key]
-
-    def _metric_columns(self, metric_id: int) -> dict[str, Any]:
-        m = self.metrics[metric_id]
-        return {
-            "metric": m.key,
-            "metric_label": m.label,
-            "metric_noun": m.noun,
-            "unit": m.unit,
-            "metric_hxl": m.hxl,
-        }
-
-    def _claimant_columns(self, claimant_id: int) -> dict[str, Any]:
-        c = self.claimants[claimant_id]
-        return {
-            "claimant": c.key,
-            "claimant_name": c.name,
-            "claimant_short": c.short_name,
-            "claimant_kind": c.kind,
-            "claimant_side": c.side,
-        }
 
     def _place_columns(self, place_id: int) -> dict[str, Any]:
         place = self.places[place_id]
@@ -204,6 +191,25 @@ class Lookups:
             "adm1_name": region.name if region else None,
         }
 
+
+#: The row's column for each attribute of its metric and claimant (the place's are worked
+#: out from its ancestors).
+_ENTRY_COLUMNS: dict[str, dict[str, str]] = {
+    "metric": {
+        "metric": "key",
+        "metric_label": "label",
+        "metric_noun": "noun",
+        "unit": "unit",
+        "metric_hxl": "hxl",
+    },
+    "claimant": {
+        "claimant": "key",
+        "claimant_name": "name",
+        "claimant_short": "short_name",
+        "claimant_kind": "kind",
+        "claimant_side": "side",
+    },
+}
 
 _REFERENCE_IDS = tuple(f"{f.name}_id" for f in fields.CLAIM_FIELDS if f.reference)
 #: The claim's own fields as stored (vocabulary by id), then what the JSON-LD export needs.
