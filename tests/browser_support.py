@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.streamlit_server import free_port, running_app, streamlit_command
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -53,6 +55,45 @@ def system_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def dashboard_at(database_url: str) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a free port against `database_url`: its URL."""
+    port = free_port()
+    with running_app(streamlit_command(port), port, database_url) as app:
+        yield app.url
+
+
+# The fixtures every browser test module uses (tests/conftest.py makes them available).
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per module: each browser module runs on one worker (--dist loadgroup)."""
+    with system_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh profile (no cookies) at a desktop size."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A tab in which nothing from the data may run a script: a dialog fails the test
+    (`page.dialogs` lists those opened so far, for a test to say where)."""
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    assert dialogs == [], "a script from the data ran"
 
 
 def wait_for_app(page: Page) -> None:

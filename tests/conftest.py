@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import SQLModel
 
+from tests.browser_support import browser, context, page  # noqa: F401 (fixtures)
 from tracker.files.importer import import_paths
 from tracker.store.db import init_db, make_engine
 from tracker.store.write import SYSTEM

@@ -29,14 +29,13 @@ from sqlmodel import select
 from dashboard.sharing import EMBED_HEIGHT, IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, image_stem
 from tests.browser_support import (
     TIMEOUT_MS,
+    dashboard_at,
     point_position,
-    system_chromium,
     wait_for_app,
     wait_for_chart,
 )
 from tests.dashboard_support import HOSTILE_TITLE
 from tests.helpers import copy_store
-from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.core.markup import WORD_JOINER
 from tracker.domain.models import Claim, Source
 from tracker.files.interchange import build_export, download_name, export_meta
@@ -65,27 +64,8 @@ def browser_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def app_url(browser_db_url):
-    port = free_port()
-    with running_app(streamlit_command(port), port, browser_db_url) as app:
-        yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with system_chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    context.close()
-    assert dialogs == [], "a script from the data ran"
+    with dashboard_at(browser_db_url) as url:
+        yield url
 
 
 def ids(url: str) -> tuple[dict[str, int], dict[str, int]]:

@@ -13,12 +13,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.article_server import HUGE_LIMIT, ArticleServer
-from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
-from tests.streamlit_server import free_port, running_app, streamlit_command
+from tests.browser_support import dashboard_at, wait_for_app
 from tracker.articles.archive import copies_of
 from tracker.domain.models import Source
 from tracker.files.importer import import_paths
@@ -58,30 +57,14 @@ def app_url(db_url, server):
     os.environ["TRACKER_FETCH_ALLOW"] = "127.0.0.1"  # the app process inherits it
     os.environ["TRACKER_FETCH_MAX_BYTES"] = str(HUGE_LIMIT)
     try:
-        port = free_port()
-        with running_app(streamlit_command(port), port, db_url) as app:
-            yield app.url
+        with dashboard_at(db_url) as url:
+            yield url
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with system_chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    context.close()
 
 
 def test_paste_a_url_the_form_fills_in_save_and_the_drafts_appear(

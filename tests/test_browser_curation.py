@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import select
 
-from tests.browser_support import TIMEOUT_MS, system_chromium, wait_for_app
+from tests.browser_support import dashboard_at, wait_for_app
 from tests.helpers import copy_store
-from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker import curation
 from tracker.domain.models import Claim, LoginSession, Revision
 from tracker.store.accounts import disable_user
@@ -38,23 +37,8 @@ def db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def app_url(db_url):
-    port = free_port()
-    with running_app(streamlit_command(port), port, db_url) as app:
-        yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with system_chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def context(browser) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
+    with dashboard_at(db_url) as url:
+        yield url
 
 
 def open_page(context: BrowserContext, url: str) -> Page:

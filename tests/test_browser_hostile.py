@@ -31,15 +31,13 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from tests.browser_support import (
-    TIMEOUT_MS,
+    dashboard_at,
     point_position,
-    system_chromium,
     wait_for_app,
     wait_for_chart,
 )
 from tests.conftest import VOCAB_FILES
 from tests.hostile import MARKUP, payloads, store_hostile
-from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.checks.finding_store import refresh_findings
 from tracker.core.markup import WORD_JOINER
 from tracker.domain.models import Claim, Source
@@ -110,28 +108,8 @@ def hostile_db(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def app_url(hostile_db):
-    port = free_port()
-    with running_app(streamlit_command(port), port, hostile_db["url"]) as app:
-        yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with system_chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.dialogs = dialogs
-    yield page
-    context.close()
-    assert dialogs == [], "a script from the data ran"
+    with dashboard_at(hostile_db["url"]) as url:
+        yield url
 
 
 def main_text(page: Page) -> str:

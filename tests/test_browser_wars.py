@@ -8,18 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser_support import (
-    TIMEOUT_MS,
+    dashboard_at,
     point_position,
-    system_chromium,
     wait_for_app,
     wait_for_chart,
 )
 from tests.helpers import copy_store
-from tests.streamlit_server import free_port, running_app, streamlit_command
 from tracker.domain.models import Claim
 from tracker.store.db import make_engine, read_session
 
@@ -37,24 +35,8 @@ def wars_db_url(dashboard_sqlite_url, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def app_url(wars_db_url):
-    port = free_port()
-    with running_app(streamlit_command(port), port, wars_db_url) as app:
-        yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with system_chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    context.close()
+    with dashboard_at(wars_db_url) as url:
+        yield url
 
 
 def claim_id(url: str, key: str) -> int:
