@@ -981,9 +981,7 @@ def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
         x = getattr(trace, "x", None)
         if x is None or len(x) == 0 or trace.showlegend is False:
             continue
-        stamps = np.array(
-            [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
-        ).astype(np.int64)
+        stamps = _ms(x)
         if stamps.size == 0:
             continue
         ends = stamps
@@ -1032,7 +1030,7 @@ def _y_top(fig: go.Figure) -> float:
         y = getattr(trace, "y", None)
         if y is None:
             continue
-        values = np.array([v for v in y if v is not None], dtype=float)
+        values = _floats(y)
         values = values[~np.isnan(values)] if values.size else values
         if values.size == 0:
             continue
@@ -1042,6 +1040,23 @@ def _y_top(fig: go.Figure) -> float:
             values = values[~np.isnan(values)]
         top = max(top, float(values.max()) if values.size else 0.0)
     return top
+
+
+def _ms(x: Any) -> np.ndarray:
+    """A trace's dates as integer ms, its gaps (None) left out; the traces built here hold
+    numpy dates, read whole rather than one element at a time."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "M":
+        stamps = x.astype("datetime64[ms]")
+        return stamps[~np.isnat(stamps)].astype(np.int64)
+    return np.array(
+        [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
+    ).astype(np.int64)
+
+
+def _floats(y: Any) -> np.ndarray:
+    if isinstance(y, np.ndarray) and y.dtype.kind in "fiu":
+        return y.astype(float)
+    return np.array([v for v in y if v is not None], dtype=float)
 
 
 def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
