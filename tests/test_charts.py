@@ -432,3 +432,34 @@ def test_an_aggregated_point_hovers_its_claimant_figure_claims_and_period():
     assert (
         selected_claim_ids({"selection": {"points": [{"customdata": first.customdata[1]}]}}) == []
     )
+
+
+def test_a_long_key_stands_beside_the_plot_names_every_series_and_says_it_scrolls():
+    """50 claimants: under the dates their key would take most of the chart. Beside the
+    plot it is one entry a line, the chart grows to its tallest, and a key still longer
+    says it scrolls; the margins are given (wide enough for the longest name and the
+    largest figure), so that plotly need not measure and draw the chart twice."""
+    fig = figures_chart(monthly_maxima(50, 40), period="month")
+    legend = fig.layout.legend
+    assert legend.orientation == "v" and legend.x == 1 and legend.xanchor == "left"
+    assert sorted(t.name for t in fig.data) == [f"Claimant {c:02d} &lt;i&gt;" for c in range(50)]
+    assert fig.layout.height == 640
+    assert legend.title.text == "50 entries: scroll for all"
+    margin = fig.layout.margin
+    assert margin.r >= len("Claimant 00 <i>") * 5.2 + 58  # the names' width, measured
+    assert margin.l >= len("40,000") * 6 + 59  # the widest label this axis draws
+    assert margin.b >= 63
+
+
+def test_a_short_key_and_a_phones_key_stay_under_the_dates():
+    few = figures_chart(monthly_maxima(3, 12), period="month")
+    assert few.layout.legend.orientation == "h" and few.layout.height == 480
+    assert few.layout.legend.title.text is None
+    phone = figures_chart(monthly_maxima(50, 12), period="month", touch=True)
+    assert phone.layout.legend.orientation == "h" and phone.layout.height == 480
+
+
+def test_a_key_that_fits_makes_the_chart_only_as_tall_as_it_needs():
+    fig = figures_chart(monthly_maxima(20, 12), period="month")
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.title.text is None
+    assert 480 <= fig.layout.height < 640

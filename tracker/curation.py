@@ -19,13 +19,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tracker.articles.feeds import PollReport, dismiss, poll_feeds
-from tracker.articles.intake import FetchedArticle, store_fetched_source
 from tracker.core.errors import EditConflict, PermissionDenied, Problem, ValidationFailed
 from tracker.core.records import record_of
 from tracker.core.urls import BadURL, normalise_url
@@ -41,6 +39,10 @@ from tracker.store import accounts, sessions
 from tracker.store import write as store
 from tracker.store.db import read_session, write_session
 from tracker.store.write import Actor
+
+if TYPE_CHECKING:
+    from tracker.articles.feeds import PollReport
+    from tracker.articles.intake import FetchedArticle
 
 # --- who is acting ------------------------------------------------------------------------
 
@@ -694,6 +696,10 @@ def save_fetched_source(
 ) -> int:
     """Add source from a fetched page or an inbox item: the source, the page archived and
     the item marked taken, in one transaction."""
+    # The article stack (fetching, feeds, extraction) is imported by the curators' pages
+    # only: every dashboard run imports this module for logins.
+    from tracker.articles.intake import store_fetched_source
+
     with acting(engine, user) as (session, actor):
         return store_fetched_source(session, actor, source_in, fetched, inbox_item=inbox_item)
 
@@ -701,10 +707,14 @@ def save_fetched_source(
 def poll_feeds_now(engine: Engine, user: str | None, vocab: Vocabulary) -> PollReport:
     """The Inbox page's "Poll the feeds now": what `tracker feed poll` does, as this
     account (read afresh: a disabled or demoted account is refused)."""
+    from tracker.articles.feeds import poll_feeds
+
     return poll_feeds(engine, actor_of(engine, user), vocab)
 
 
 def dismiss_inbox_item(engine: Engine, user: str | None, item_id: int, reason: str) -> None:
     """The Inbox page's Dismiss: the item stays, with the reason, who and when."""
+    from tracker.articles.feeds import dismiss
+
     with acting(engine, user) as (session, actor):
         dismiss(session, actor, item_id, reason)

@@ -94,7 +94,14 @@ if chart.period:
 meta = store.export_meta(f)
 # An aggregated chart draws plain markers (one highest figure per period): no legend.
 qualifiers = [] if chart.period else list(points["qualifier"])
-caption = sharing.chart_caption(title, meta, qualifiers, store.chart_credits(f))
+
+
+def caption() -> sharing.ChartCaption:
+    """Made only where it is shown (an embed, the image tab): its credits count the claims
+    per claimant and outlet, which a large store's first view should not wait for."""
+    return sharing.chart_caption(title, meta, qualifiers, store.chart_credits(f))
+
+
 chart_config = {"displaylogo": False, "responsive": True}
 
 if embedded:
@@ -112,7 +119,7 @@ if embedded:
         config=chart_config,
         width="stretch",
     )
-    sharing.caption_block(caption)
+    sharing.caption_block(caption())
     widgets.link_button(
         "Full view: every source, quote and citation", sharing.view_url(), key="embed.back"
     )
@@ -223,7 +230,7 @@ if share.open:
                     lambda: store.chart_figure(
                         f, show_retracted=show_retracted, y_title=metric_label, look=look
                     ),
-                    caption,
+                    caption(),
                     sharing.image_stem(f, meta),
                     key="figures.image",
                 )

@@ -20,6 +20,7 @@ period. Text from the data is escaped: plotly labels understand a little HTML.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -255,7 +256,12 @@ def figures_chart(
     figure per claimant per period) is drawn by `aggregated_chart` instead."""
     if period is not None or "n_claims" in points.columns:
         return aggregated_chart(
-            points, period or "period", y_title=y_title, revision=revision, colours=colours
+            points,
+            period or "period",
+            y_title=y_title,
+            revision=revision,
+            colours=colours,
+            touch=touch,
         )
     if points.empty:
         return _layout(go.Figure(), y_title, revision, log=log)
@@ -337,7 +343,7 @@ def figures_chart(
             if trace.hovertemplate:
                 trace.hovertemplate = None
                 trace.hoverinfo = "none"  # events still fire: a tap selects
-    return _layout(fig, y_title, revision, log=log, rate=rate)
+    return _layout(fig, y_title, revision, log=log, rate=rate, touch=touch)
 
 
 # A note that marks a restatement or a change of method: the figure before and after it
@@ -677,6 +683,7 @@ def aggregated_chart(
     y_title: str | None = None,
     revision: str | None = None,
     colours: Mapping[str, str] | None = None,
+    touch: bool = False,
 ) -> go.Figure:
     """A view with more statements than a browser should get (tracker.read.queries.Chart): per
     claimant, the highest figure of each `period` (a line over the periods' last days for
@@ -695,7 +702,7 @@ def aggregated_chart(
             rows = groups.get((key, cumulative))
             if rows is not None and not rows.empty:
                 traces.append(_aggregate_trace(rows, names[key], key, colours[key], period))
-    return _layout(go.Figure(data=traces, _validate=False), y_title, revision)
+    return _layout(go.Figure(data=traces, _validate=False), y_title, revision, touch=touch)
 
 
 def _aggregate_trace(rows: pd.DataFrame, name: str, key: str, colour: str, period: str) -> dict:
@@ -814,6 +821,19 @@ HOVER_FONT = {"size": 14, "color": "#111111"}
 DAY_MS = 86_400_000
 
 
+# The key beside the plot (a wide screen, many entries): sizes in the page's type (Source
+# Sans, 12 px), rounded up, so that the margins given cover what plotly measures and it
+# lays the chart out once instead of twice.
+KEY_BESIDE = 8  # key entries beyond which a wide screen gets the key beside the plot
+KEY_ROW = 20  # px per entry of a key beside the plot (19 measured, tracegroupgap included)
+KEY_CHAR = 5.8  # px per character of a key entry's name (5.2 measured on average)
+KEY_SYMBOL = 64  # px of an entry besides its name: the symbol, the gaps (58 measured)
+TALLEST = 640  # px: a key longer than this chart is tall scrolls (its title says so)
+DIGIT_PX, COMMA_PX = 6.2, 3.2  # px of a tick label's digit and of its comma or point
+Y_TITLE_BLOCK = 62  # px left of the y tick labels: the axis's name, standoffs (59 measured)
+X_LABELS_BLOCK = 66  # px under the plot: two lines of date labels, the ticks (63 measured)
+
+
 def _layout(
     fig: go.Figure,
     y_title: str | None,
@@ -821,12 +841,56 @@ def _layout(
     *,
     log: bool = False,
     rate: bool = False,
+    touch: bool = False,
 ) -> go.Figure:
     """The interactive layout: the page's width, whole-number ticks for counts, date ticks
-    no finer than a day, a key beside the marks, hovers large and dark enough to read."""
+    no finer than a day, a key beside the marks, hovers large and dark enough to read.
+
+    A key of many entries (beyond KEY_BESIDE) stands beside the plot on a wide screen, one
+    entry a line, and the chart grows with it up to TALLEST: below the dates it took most
+    of the chart's height at 50 claimants. Its margins are computed here from the names and
+    the largest figure, so that plotly does not have to draw the chart a second time after
+    measuring them (it still does, correctly, if a name is wider than the estimate). A
+    phone keeps the key below: beside, it would leave the plot no width."""
+    yaxis = _count_axis(fig, y_title, log=log, rate=rate)
+    layout: dict[str, Any] = {
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 480,
+        # Below the date labels (two lines when they name days).
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    }
+    rows, longest, entries = _key_size(fig)
+    several = sum(1 for name in fig.layout if name.startswith("xaxis")) > 1
+    if entries > KEY_BESIDE and not touch and not several:
+        plot = rows * KEY_ROW + 8
+        height = max(480, min(TALLEST, plot + 30 + X_LABELS_BLOCK))
+        legend: dict[str, Any] = {
+            "orientation": "v",
+            "x": 1,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "tracegroupgap": 2,
+        }
+        if plot > height - 30 - X_LABELS_BLOCK:
+            # Never cut off silently: the key names every series, and says it scrolls.
+            title = f"{entries} entries: scroll for all"
+            legend["title"] = {"text": title, "font": {"color": "#262730"}}
+        right = KEY_SYMBOL + longest * KEY_CHAR
+        if "title" in legend:
+            right = max(right, 16 + len(legend["title"]["text"]) * KEY_CHAR)
+        layout = {
+            "margin": {
+                "l": Y_TITLE_BLOCK + _y_labels_px(fig, log=log, rate=rate),
+                "r": int(right),
+                "t": 30,
+                "b": X_LABELS_BLOCK,
+            },
+            "height": height,
+            "legend": legend,
+        }
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=480,
+        **layout,
         autosize=True,
         hovermode="closest",
         hoverlabel={
@@ -835,14 +899,48 @@ def _layout(
             "bgcolor": "#ffffff",
             "bordercolor": "#333333",
         },
-        # Below the date labels (two lines when they name days).
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         xaxis=_date_axis(fig),
-        yaxis=_count_axis(fig, y_title, log=log, rate=rate),
+        yaxis=yaxis,
         clickmode="event+select",
         uirevision=revision,
     )
     return fig
+
+
+def _key_size(fig: go.Figure) -> tuple[int, int, int]:
+    """The key's lines (entries and group titles), its longest name in characters, and
+    its entries. Plotly draws no key for a single trace unless one asks for it."""
+    rows, longest, entries, groups = 0, 0, 0, set()
+    asked = False
+    for trace in fig.data:
+        if trace.showlegend is False:
+            continue
+        asked = asked or trace.showlegend is True
+        entries += 1
+        rows += 1
+        longest = max(longest, len(html.unescape(str(trace.name or ""))))
+        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
+        if title and trace.legendgroup not in groups:
+            groups.add(trace.legendgroup)
+            rows += 1
+            longest = max(longest, len(title))
+    if entries < 2 and not asked:
+        return 0, 0, 0
+    return rows, longest, entries
+
+
+def _y_labels_px(fig: go.Figure, *, log: bool, rate: bool) -> int:
+    """The widest y tick label the axis can draw: a linear axis ends within a fifth above
+    the largest figure, a logarithmic one at most a decade above; rates have decimals."""
+    top = max(_y_top(fig), 1.0)
+    if log:
+        label = f"{int(top * 10):,}"
+    elif rate:
+        label = f"{top * 1.2:,.2f}"
+    else:
+        label = f"{int(top * 1.2) + 1:,}"
+    narrow = label.count(",") + label.count(".")
+    return int((len(label) - narrow) * DIGIT_PX + narrow * COMMA_PX) + 1
 
 
 def _date_axis(fig: go.Figure) -> dict[str, Any]:
@@ -883,9 +981,7 @@ def _x_extent(fig: go.Figure) -> tuple[float | None, float | None]:
         x = getattr(trace, "x", None)
         if x is None or len(x) == 0 or trace.showlegend is False:
             continue
-        stamps = np.array(
-            [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
-        ).astype(np.int64)
+        stamps = _ms(x)
         if stamps.size == 0:
             continue
         ends = stamps
@@ -934,7 +1030,7 @@ def _y_top(fig: go.Figure) -> float:
         y = getattr(trace, "y", None)
         if y is None:
             continue
-        values = np.array([v for v in y if v is not None], dtype=float)
+        values = _floats(y)
         values = values[~np.isnan(values)] if values.size else values
         if values.size == 0:
             continue
@@ -944,6 +1040,23 @@ def _y_top(fig: go.Figure) -> float:
             values = values[~np.isnan(values)]
         top = max(top, float(values.max()) if values.size else 0.0)
     return top
+
+
+def _ms(x: Any) -> np.ndarray:
+    """A trace's dates as integer ms, its gaps (None) left out; the traces built here hold
+    numpy dates, read whole rather than one element at a time."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "M":
+        stamps = x.astype("datetime64[ms]")
+        return stamps[~np.isnat(stamps)].astype(np.int64)
+    return np.array(
+        [np.datetime64(v, "ms") for v in x if v is not None], dtype="datetime64[ms]"
+    ).astype(np.int64)
+
+
+def _floats(y: Any) -> np.ndarray:
+    if isinstance(y, np.ndarray) and y.dtype.kind in "fiu":
+        return y.astype(float)
+    return np.array([v for v in y if v is not None], dtype=float)
 
 
 def _bar_span(r: Mapping[str, Any]) -> tuple[datetime, int]:
