@@ -21,7 +21,6 @@ be re-run safely, such as an import.
 from __future__ import annotations
 
 import random
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -244,28 +243,10 @@ def schema_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w-]+)", re.M)
-
-
 @cache
 def head_revision() -> str:
     """The newest migration this checkout ships: a database at another one is not migrated
-    (`tracker init` upgrades it), and its queries would fail on columns it lacks.
-
-    Read from the migration files' `revision` lines: every dashboard's first page view asks,
-    and Alembic's script directory (with Mako) costs a second under load. Alembic decides
-    whenever the files are not one plain chain."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            break
-        revisions.add(found["revision"])
-        parents.add(found.get("down_revision"))
-    else:
-        heads = revisions - parents
-        if len(heads) == 1:
-            return heads.pop()
+    (`tracker init` upgrades it), and its queries would fail on columns it lacks."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
