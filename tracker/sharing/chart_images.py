@@ -38,6 +38,7 @@ from tracker.core.errors import TrackerError
 from tracker.domain.models import Claim, Claimant, Source
 from tracker.domain.vocab import Qualifier
 from tracker.read.filters import ClaimFilter, where
+from tracker.sharing.charts import key_size
 from tracker.sharing.citations import format_day
 from tracker.store.db import read_session
 
@@ -151,21 +152,6 @@ def _y_label_width(fig: go.Figure) -> float:
     return len(label) * FONT_SIZE * DIGIT_EM
 
 
-def _legend_entries(fig: go.Figure) -> tuple[int, int]:
-    """How many rows the key takes (entries and group titles) and its longest name."""
-    rows, longest, groups = 0, 0, set()
-    for trace in fig.data:
-        if trace.showlegend is False:
-            continue
-        rows += 1
-        longest = max(longest, len(html.unescape(str(trace.name or ""))))
-        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
-        if title and trace.legendgroup not in groups:
-            groups.add(trace.legendgroup)
-            rows += 1
-    return rows, longest
-
-
 def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> go.Figure:
     """A copy of `fig` laid out for print: the title and as-of date above, the key beside
     the plot, what the qualifiers mean and the source line below, every text inside the
@@ -177,7 +163,7 @@ def captioned(fig: go.Figure, caption: Caption, *, width: int, height: int) -> g
     right one from the key's longest name. A key longer than the plot is tall makes the
     image taller rather than cut entries off."""
     out = go.Figure(fig)
-    rows, longest = _legend_entries(out)
+    rows, longest, _ = key_size(out)
     legend_chars = int(width * LEGEND_WIDTH_MAX / (FONT_SIZE * TEXT_EM)) - 6
     for trace in out.data:
         if trace.showlegend is not False and trace.name:

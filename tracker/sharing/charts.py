@@ -859,7 +859,7 @@ def _layout(
         # Below the date labels (two lines when they name days).
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
     }
-    rows, longest, entries = _key_size(fig)
+    rows, longest, entries = key_size(fig)
     several = sum(1 for name in fig.layout if name.startswith("xaxis")) > 1
     if entries > KEY_BESIDE and not touch and not several:
         plot = rows * KEY_ROW + 8
@@ -907,7 +907,7 @@ def _layout(
     return fig
 
 
-def _key_size(fig: go.Figure) -> tuple[int, int, int]:
+def key_size(fig: go.Figure) -> tuple[int, int, int]:
     """The key's lines (entries and group titles), its longest name in characters, and
     its entries. Plotly draws no key for a single trace unless one asks for it."""
     rows, longest, entries, groups = 0, 0, 0, set()
