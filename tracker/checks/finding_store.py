@@ -498,7 +498,7 @@ def refresh_findings(engine: Any, *, budget: int | None = None) -> Refresh:
             changes = None
             if seen.revision is not None and _can_build_on(session, state, seen):
                 assert state is not None and state.revision_id is not None
-                changes = changes_since(ctx, state.revision_id)
+                changes = changes_since(ctx, state.revision_id, seen.revision[0])
             if changes is None:
                 work = session.exec(select(func.count(Claim.id))).one()
             else:
