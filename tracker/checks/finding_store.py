@@ -12,8 +12,9 @@ a reader's view of the Checks page: it reads the findings stored here (tables `f
 - otherwise only for what the revisions since the last refresh can have changed
   (`tracker.checks.rules.changes_since`; every write of a claim or source writes one): the
   per-claim rules for the changed claims (and the claims of changed sources), the series
-  rules for their old and new (metric, place scope) groups, and the duplicate check for
-  their old and new statements. What those produce replaces their stored rows (a finding
+  rules in their old and new (metric, place scope) groups for the series of their old and
+  new claimants (claimant-disagreement: the pairs of claimants including one of them), and
+  the duplicate check for their old and new statements. What those produce replaces their stored rows (a finding
   found again as stored keeps its row); the rest stay.
 
 Who refreshes: `tracker check`, `tracker import` and `tracker demo`, and the dashboard

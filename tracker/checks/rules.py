@@ -33,7 +33,10 @@ no rule does Python work per pair of claims:
   about 24,000). Within a group each claimant's statements are worked out once for all
   the rules (`_statement_series`), and claimant-disagreement compares every pair of
   claimants at once over numpy arrays (`tracker.checks.arrays`): with fifty claimants at a
-  place, pair by pair in Python was 1,225 comparisons of whole series per group.
+  place, pair by pair in Python was 1,225 comparisons of whole series per group. After an
+  edit, only the edited claims' claimants' series and pairs are checked again
+  (`Context.only_claimants`): one claimant's findings depend on its own series, a pair's on
+  the two claimants' series only.
 """
 
 from __future__ import annotations
