@@ -14,8 +14,8 @@ a reader's view of the Checks page: it reads the findings stored here (tables `f
   per-claim rules for the changed claims (and the claims of changed sources), the series
   rules in their old and new (metric, place scope) groups for the series of their old and
   new claimants (claimant-disagreement: the pairs of claimants including one of them), and
-  the duplicate check for their old and new statements. What those produce replaces their stored rows (a finding
-  found again as stored keeps its row); the rest stay.
+  the duplicate check for their old and new statements. What those produce replaces their
+  stored rows (a finding found again as stored keeps its row); the rest stay.
 
 Who refreshes: `tracker check`, `tracker import` and `tracker demo`, and the dashboard
 after a curator's save. Never a write itself (a save stays one short transaction, which
