@@ -129,11 +129,14 @@ def mutual_best_overlaps(
     published: IntArray,
     ids: IntArray,
     threshold: float,
+    focus: BoolArray | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Pairs (p, o) of per-period figures of two claimants, claimant[p] < claimant[o], each
     the other's best match among the other claimant's figures: the largest share of the
     two periods' union that both cover (at least `threshold`), then the later published,
-    then the higher id. Days are ordinals; a period runs from `first` to `last`.
+    then the higher id. Days are ordinals; a period runs from `first` to `last`. With
+    `focus` (a flag per claimant), only pairs of claimants including a flagged one: the
+    matches between two claimants depend on their two series only.
 
     Only figures whose periods end close enough to overlap that much are compared: two
     periods sharing a `threshold` of their union end at most (1 - t) / t of either's
@@ -153,6 +156,8 @@ def mutual_best_overlaps(
     p, k = spans(hi - lo)
     o = order[lo[p] + k]
     keep = claimant[o] != claimant[p]
+    if focus is not None:
+        keep &= focus[claimant[p]] | focus[claimant[o]]
     p, o = p[keep], o[keep]
     inter = np.minimum(last[p], last[o]) - np.maximum(first[p], first[o]) + 1
     union = np.maximum(last[p], last[o]) - np.minimum(first[p], first[o]) + 1

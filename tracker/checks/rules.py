@@ -33,7 +33,10 @@ no rule does Python work per pair of claims:
   about 24,000). Within a group each claimant's statements are worked out once for all
   the rules (`_statement_series`), and claimant-disagreement compares every pair of
   claimants at once over numpy arrays (`tracker.checks.arrays`): with fifty claimants at a
-  place, pair by pair in Python was 1,225 comparisons of whole series per group.
+  place, pair by pair in Python was 1,225 comparisons of whole series per group. After an
+  edit, only the edited claims' claimants' series and pairs are checked again
+  (`Context.only_claimants`): one claimant's findings depend on its own series, a pair's on
+  the two claimants' series only.
 """
 
 from __future__ import annotations
@@ -233,6 +236,13 @@ class Context:
     only_groups: set[tuple[int, int]] | None = None
     #: When set, store rules look at these statements only (`findings_for_claims`).
     only_statements: set[str] | None = None
+    #: When set, the claimants whose series changed in each of `only_groups`: the series
+    #: rules look at those claimants' series only, and claimant-disagreement at the pairs
+    #: of claimants that include one of them (the others' findings cannot have changed).
+    #: A group missing here is checked whole.
+    only_claimants: dict[tuple[int, int], set[int]] | None = None
+    #: The claimants to check in the group being checked (None: all), from `only_claimants`.
+    focus: set[int] | None = None
     _sources: dict[int, tuple[str, str, date]] = field(default_factory=dict)
     #: The statements of each (claimant, place) series of the group being checked, shared
     #: by the series rules (`_statement_series`).
@@ -600,6 +610,14 @@ def _statement_series(group: list[Point], ctx: Context) -> dict[tuple[int, int],
     return ctx._series[1]
 
 
+def _focused_series(group: list[Point], ctx: Context) -> Iterator[list[Point]]:
+    """The statements of each series of the claimants to check (`Context.focus`): the rules
+    about one claimant's figures."""
+    for (claimant, _place), stated in _statement_series(group, ctx).items():
+        if ctx.focus is None or claimant in ctx.focus:
+            yield stated
+
+
 def _latest_published(points: Iterable[Point]) -> Point:
     """Of several figures for one date, the one the claimant stands by now."""
     return max(points, key=lambda p: (p.published, p.id))
@@ -617,7 +635,9 @@ def cumulative_decrease(group: list[Point], ctx: Context) -> Iterator[Finding]:
     A claimant's figures for a place and for its "area" scopes (Ukraine; territory not
     occupied by Russia) form one series: the first figure under a new scope is compared
     with the latest one under the old scope, and the message says the bases differ."""
-    for _claimant, pts in _by(group, lambda p: p.claimant_id).items():
+    for claimant, pts in _by(group, lambda p: p.claimant_id).items():
+        if ctx.focus is not None and claimant not in ctx.focus:
+            continue
         series = [p for p in statements(pts) if p.cumulative]
         latest: dict[int, Point] = {}
         for _day, same_day in groupby(series, key=lambda p: p.period_end):
@@ -677,7 +697,7 @@ def sudden_jump(group: list[Point], ctx: Context) -> Iterator[Finding]:
     rise unknowable, so no jump is claimed), the trend is the median daily rise of the
     neighbouring intervals on both sides."""
     cfg = ctx.config
-    for stated in _statement_series(group, ctx).values():
+    for stated in _focused_series(group, ctx):
         series = _one_per_date([p for p in stated if p.cumulative])
         if len(series) < 2:
             continue
@@ -744,14 +764,19 @@ def claimant_disagreement(group: list[Point], ctx: Context) -> Iterator[Finding]
         if len(per_claimant) < 2:
             continue
         claimants = sorted(per_claimant)
+        focus = None
+        if ctx.focus is not None:
+            focus = np.fromiter((c in ctx.focus for c in claimants), bool, len(claimants))
+            if not focus.any():
+                continue
         found: dict[tuple[int, int], tuple[list[_Gap], list[_Gap]]] = {}
         cumulative = [
             _one_per_date([p for p in per_claimant[c] if p.cumulative]) for c in claimants
         ]
-        for a, b, gap in _gaps_cumulative(cumulative, ctx):
+        for a, b, gap in _gaps_cumulative(cumulative, ctx, focus):
             found.setdefault((a, b), ([], []))[0].append(gap)
         periodic = [[p for p in per_claimant[c] if not p.cumulative] for c in claimants]
-        for a, b, gap in _gaps_periodic(periodic, ctx):
+        for a, b, gap in _gaps_periodic(periodic, ctx, focus):
             found.setdefault((a, b), ([], []))[1].append(gap)
         for pair in sorted(found):
             for gaps in found[pair]:
@@ -869,9 +894,12 @@ class _Series:
         return np.maximum(np.maximum(0.0, own), following)
 
 
-def _gaps_cumulative(series: list[list[Point]], ctx: Context) -> Iterator[tuple[int, int, _Gap]]:
+def _gaps_cumulative(
+    series: list[list[Point]], ctx: Context, focus: arrays.BoolArray | None = None
+) -> Iterator[tuple[int, int, _Gap]]:
     """(claimant index a, claimant index b > a, gap) for each pair of mutually nearest
-    cumulative figures of two claimants that disagree, in the order of a's figures."""
+    cumulative figures of two claimants that disagree, in the order of a's figures; with
+    `focus`, only for the pairs of claimants that include a focused one."""
     s = _Series.of(series)
     n = len(s.points)
     if n == 0:
@@ -883,6 +911,10 @@ def _gaps_cumulative(series: list[list[Point]], ctx: Context) -> Iterator[tuple[
     # Every point against every claimant after its own.
     i, k = arrays.spans(last - s.claimant)
     b = s.claimant[i] + 1 + k
+    if focus is not None:
+        # A pair's mutually nearest figures depend on the two claimants' series only.
+        wanted = focus[s.claimant[i]] | focus[b]
+        i, b = i[wanted], b[wanted]
     j = arrays.nearest(keys, s.day, s.published, s.ids, s.start, s.end, b, s.day[i], window)
     i, j = i[j >= 0], j[j >= 0]
     back = arrays.nearest(
@@ -898,15 +930,18 @@ def _gaps_cumulative(series: list[list[Point]], ctx: Context) -> Iterator[tuple[
     yield from _gaps_over_share(s, i, j, early, late, growth, days, cfg.share)
 
 
-def _gaps_periodic(series: list[list[Point]], ctx: Context) -> Iterator[tuple[int, int, _Gap]]:
+def _gaps_periodic(
+    series: list[list[Point]], ctx: Context, focus: arrays.BoolArray | None = None
+) -> Iterator[tuple[int, int, _Gap]]:
     """(claimant index a, claimant index b > a, gap) for each pair of per-period figures of
-    two claimants, each the other's best match by overlap, that disagree."""
+    two claimants, each the other's best match by overlap, that disagree; with `focus`, only
+    for the pairs of claimants that include a focused one."""
     s = _Series.of(series)
     if not s.points:
         return
     cfg = ctx.config
     p, o = arrays.mutual_best_overlaps(
-        s.claimant, s.first, s.day, s.published, s.ids, cfg.period_overlap
+        s.claimant, s.first, s.day, s.published, s.ids, cfg.period_overlap, focus
     )
     # Figures of the same period: no growth allowed, and no days between them.
     yield from _gaps_over_share(s, p, o, p, o, 0.0, np.zeros_like(p), cfg.share)
@@ -951,7 +986,7 @@ def conflicting_figures(group: list[Point], ctx: Context) -> Iterator[Finding]:
     """One claimant, metric, place and period, two statements: one of the sources misquotes
     or mislabels the claimant, or the claimant restated its figure. Figures whose ranges
     are compatible ("at least 180" and 227) are info; incompatible ones are a warning."""
-    for stated in _statement_series(group, ctx).values():
+    for stated in _focused_series(group, ctx):
         by_period = _by(
             stated,
             lambda p: (p.cumulative, None if p.cumulative else p.period_start, p.period_end),
@@ -988,7 +1023,7 @@ def relabelled_statement(group: list[Point], ctx: Context) -> Iterator[Finding]:
     Reuters, 12 Feb by OHCHR): probably one statement with two date labels. Only when one
     of the dates is not a stated cut-off (announced, publication date, inferred): two
     stated cut-offs with the same figure are a count that did not change."""
-    for stated in _statement_series(group, ctx).values():
+    for stated in _focused_series(group, ctx):
         series = [p for p in stated if p.cumulative]
         by_figure = _by(series, lambda p: (p.value, p.low, p.high))
         for _figure, same in by_figure.items():
@@ -1088,12 +1123,18 @@ class Parts:
     `tracker.checks.finding_store`)."""
 
     by_claim: dict[int, list[Finding]] = field(default_factory=dict)  # per-claim rules
-    by_group: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)  # series
+    #: Series rules, by (metric, place scope, claimant) for a finding about one claimant's
+    #: series and (metric, place scope, claimant, other claimant) for a disagreement (the
+    #: lower id first): an edit changes the findings of its claimant's series and pairs only.
+    by_series: dict[tuple[int, ...], list[Finding]] = field(default_factory=dict)
     store: list[Finding] = field(default_factory=list)  # whole-store aggregates
+    #: The claimants with claims in each group checked (filled when `only_claimants` is set):
+    #: the pairs a refresh may have to replace.
+    claimants: dict[tuple[int, int], set[int]] = field(default_factory=dict)
 
     def all(self) -> list[Finding]:
         out = list(self.store)
-        for findings in (*self.by_claim.values(), *self.by_group.values()):
+        for findings in (*self.by_claim.values(), *self.by_series.values()):
             out += findings
         order = {rid: i for i, rid in enumerate(RULES)}
         out.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], order[f.rule], f.claims))
@@ -1112,9 +1153,17 @@ def _run(ctx: Context, selected: list[str]) -> Parts:
     series = [RULES[rid].series for rid in selected if RULES[rid].series]
     if series:
         for key, group in _groups(ctx):
+            if ctx.only_claimants is not None:
+                ctx.focus = ctx.only_claimants.get(key)
+                parts.claimants[key] = {p.claimant_id for p in group}
             found = [f for fn in series for f in fn(group, ctx)]
             if found:
-                parts.by_group[key] = found
+                claimant_of = {p.id: p.claimant_id for p in group}
+                for f in found:
+                    who = sorted({claimant_of[c] for c in f.claims})
+                    assert 1 <= len(who) <= 2, f  # one claimant's series, or a pair
+                    parts.by_series.setdefault((*key, *who), []).append(f)
+        ctx.focus = None
     return parts
 
 
@@ -1190,22 +1239,37 @@ def vocabulary_digest(session: Session, upto: tuple[int, int, int] | None = None
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
 
-def changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[int, int]]] | None:
-    """Claims whose findings may have changed since a revision, and the (metric, scope)
-    groups they were or are in; None when so much changed that a full run is simpler.
+@dataclass
+class Changes:
+    """What changed since a revision: the claims whose findings may have changed, the
+    (metric, scope) groups they were or are in, and in each group the claimants whose
+    series they were or are in (a group missing from `claimants` changed whole)."""
+
+    claims: set[int]
+    groups: set[tuple[int, int]]
+    claimants: dict[tuple[int, int], set[int]]
+
+
+def changes_since(ctx: Context, revision_id: int, upto: int) -> Changes | None:
+    """What changed since a revision, up to revision `upto` (`Changes`); None when so much
+    changed that a full run is simpler.
 
     Every change to a claim or source writes a revision (tracker.store.write), so the revision
-    log is a complete list: a claim's own revisions name its old and new metric and place,
-    a source's revisions reach all its claims."""
+    log is a complete list: a claim's own revisions name its old and new metric, place and
+    claimant, a source's revisions reach all its claims."""
     session = ctx.session
     metric_ids = {v: k for k, v in session.exec(select(Metric.id, Metric.key))}
     place_ids = {v: k for k, v in session.exec(select(Place.id, Place.key))}
+    claimant_ids = {v: k for k, v in session.exec(select(Claimant.id, Claimant.key))}
     claims: set[int] = set()
     sources: set[int] = set()
-    groups: set[tuple[int, int]] = set()
+    claimants: dict[tuple[int, int], set[int]] = defaultdict(set)
+    whole: set[tuple[int, int]] = set()
+    # Bounded on both sides: a PostgreSQL store never analysed (autovacuum off, just
+    # loaded) estimates an open range at a third of the table and reads all of it.
     rows = session.exec(
         select(Revision.entity, Revision.entity_id, Revision.before).where(
-            Revision.id > revision_id
+            Revision.id > revision_id, Revision.id <= upto
         )
     )
     for entity, entity_id, before in rows:
@@ -1213,7 +1277,11 @@ def changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[i
             claims.add(entity_id)
             if before and before.get("metric") in metric_ids and before.get("place") in place_ids:
                 place = place_ids[before["place"]]
-                groups.add((metric_ids[before["metric"]], ctx.scope.get(place, place)))
+                group = (metric_ids[before["metric"]], ctx.scope.get(place, place))
+                if before.get("claimant") in claimant_ids:
+                    claimants[group].add(claimant_ids[before["claimant"]])
+                else:
+                    whole.add(group)
         elif entity == "source":
             sources.add(entity_id)
         if len(claims) + len(sources) > REFRESH_LIMIT:
@@ -1225,11 +1293,14 @@ def changes_since(ctx: Context, revision_id: int) -> tuple[set[int], set[tuple[i
         return None
     listed = sorted(claims)
     for i in range(0, len(listed), CHUNK):
-        for metric_id, place_id in session.exec(
-            select(Claim.metric_id, Claim.place_id).where(Claim.id.in_(listed[i : i + CHUNK]))
+        for metric_id, place_id, claimant_id in session.exec(
+            select(Claim.metric_id, Claim.place_id, Claim.claimant_id).where(
+                Claim.id.in_(listed[i : i + CHUNK])
+            )
         ):
-            groups.add((metric_id, ctx.scope.get(place_id, place_id)))
-    return claims, groups
+            claimants[(metric_id, ctx.scope.get(place_id, place_id))].add(claimant_id)
+    groups = set(claimants) | whole
+    return Changes(claims, groups, {g: c for g, c in claimants.items() if g not in whole})
 
 
 def _by_claim(parts: Parts) -> dict[int, list[Finding]]:

@@ -264,8 +264,8 @@ class StoredFinding(SQLModel, table=True):
         # The Checks page: counts per check and severity (a covering scan), and one page of
         # a check's findings in `run_checks` order (a seek on rule, severity, sort key).
         Index("ix_finding_page", "rule", "severity_rank", "sort_key"),
-        # A refresh replaces what one claim, one (metric, place) series or one statement
-        # produced.
+        # A refresh replaces what one claim, one claimant's series (or pair of claimants)
+        # in a (metric, place) group, or one statement produced.
         Index("ix_finding_part", "part"),
     )
 
@@ -279,8 +279,9 @@ class StoredFinding(SQLModel, table=True):
     message: str = Field(sa_column=Column(Text, nullable=False))
     claims: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # What the finding was computed from: "claim:<id>", "series:<metric>:<place scope>"
-    # or "statement:<key>".
+    # What the finding was computed from: "claim:<id>", "statement:<key>", or
+    # "series:<metric>:<place scope>:<claimant>[:<other claimant>]" (one claimant's series,
+    # or two claimants' disagreement; older stores hold "series:<metric>:<place scope>").
     part: str = Field(max_length=120)
 
 
