@@ -25,7 +25,7 @@ from tracker.store.accounts import create_user
 from tracker.store.db import init_db, make_engine, read_session, write_session
 from tracker.store.write import SYSTEM
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_articles")]
 
 CURATOR, PASSWORD = "cora", "a long test passphrase"
 COURIER = "/courier/2024/03/12/shelling-kharkiv"

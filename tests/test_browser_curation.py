@@ -21,7 +21,7 @@ from tracker.store.db import make_engine, read_session, write_session
 from tracker.store.sessions import token_hash
 from tracker.store.write import SYSTEM
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_curation")]
 
 PASSWORD = "a long test passphrase"
 ACCOUNTS = {"cora": "curator", "eddie": "editor", "dora": "curator"}

@@ -21,7 +21,7 @@ from tests.helpers import copy_store
 from tracker.domain.models import Claim
 from tracker.store.db import make_engine, read_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_wars")]
 
 # The Lancet letter's projection: the chart's highest point, clear of the crowded early ones.
 TOLL = "lancet_letter-2024-06-19-killed"
