@@ -63,6 +63,37 @@ def assert_stored_equals_a_full_run(engine) -> None:  # noqa: ANN001
     assert checked_state(engine).counts == finding_counts(engine)
 
 
+def correct_police_toll(engine, claim_id: int) -> None:  # noqa: ANN001
+    """The police's toll corrected upwards (a typo): its cumulative decrease goes away."""
+    with write_session(engine) as s:
+        update_claim(
+            s,
+            SYSTEM,
+            claim_id,
+            {"value": 13000, "check_override": "test: the quote is left as it was"},
+            expected_version=1,
+            reason="typo",
+        )
+
+
+def refresh_in_full_sees_the_correction(engine, police_id: int) -> None:  # noqa: ANN001
+    """The next refresh checks everything again, and the corrected toll has no decrease."""
+    done = refresh_findings(engine)
+    assert (done.status, done.full) == ("refreshed", True)
+    assert_stored_equals_a_full_run(engine)
+    assert not [
+        f
+        for f in stored_findings(engine)
+        if police_id in f.claims and f.rule == "cumulative-decrease"
+    ]
+
+
+def add_a_note(engine, claim_id: int) -> None:  # noqa: ANN001
+    """A change that moves no finding."""
+    with write_session(engine) as s:
+        update_claim(s, SYSTEM, claim_id, {"notes": "seen"}, expected_version=1, reason="test")
+
+
 def test_a_first_refresh_stores_exactly_what_a_full_run_finds(sample_engine):
     assert checked_state(sample_engine).checked_at is None
     done = refresh_findings(sample_engine)
@@ -310,38 +341,15 @@ def test_a_change_committed_below_the_newest_revision_seen_is_not_missed(sample_
     police = claims["police-2024-01-31-killed"]
     with read_session(sample_engine) as s:
         newest = s.exec(select(Revision.id).order_by(Revision.id.desc()).limit(1)).one()
-    with write_session(sample_engine) as s:
-        update_claim(
-            s,
-            SYSTEM,
-            claims["pgo-2025-10-27-children_killed"].id,
-            {"notes": "seen"},
-            expected_version=1,
-            reason="test",
-        )
+    add_a_note(sample_engine, claims["pgo-2025-10-27-children_killed"].id)
     with write_session(sample_engine) as s:  # ids newest+1 .. newest+49 are "in flight"
         s.execute(update(Revision).where(Revision.id == newest + 1).values(id=newest + 50))
     refresh_findings(sample_engine)
-    with write_session(sample_engine) as s:  # the late transaction commits
-        update_claim(
-            s,
-            SYSTEM,
-            police.id,
-            {"value": 13000, "check_override": "test: the quote is left as it was"},
-            expected_version=1,
-            reason="typo",
-        )
+    correct_police_toll(sample_engine, police.id)  # the late transaction commits
     with write_session(sample_engine) as s:
         late = s.exec(select(Revision.id).order_by(Revision.id.desc()).limit(1)).one()
         s.execute(update(Revision).where(Revision.id == late).values(id=newest + 10))
-    done = refresh_findings(sample_engine)
-    assert (done.status, done.full) == ("refreshed", True)
-    assert_stored_equals_a_full_run(sample_engine)
-    assert not [
-        f
-        for f in stored_findings(sample_engine)
-        if police.id in f.claims and f.rule == "cumulative-decrease"
-    ]
+    refresh_in_full_sees_the_correction(sample_engine, police.id)
 
 
 def test_a_revision_committed_into_a_gap_below_the_newest_seen_is_not_missed(sample_engine):
@@ -353,24 +361,8 @@ def test_a_revision_committed_into_a_gap_below_the_newest_seen_is_not_missed(sam
     refresh_findings(sample_engine)
     claims = keys(sample_engine)
     police = claims["police-2024-01-31-killed"]
-    with write_session(sample_engine) as s:
-        update_claim(
-            s,
-            SYSTEM,
-            police.id,
-            {"value": 13000, "check_override": "test: the quote is left as it was"},
-            expected_version=1,
-            reason="typo",
-        )
-    with write_session(sample_engine) as s:
-        update_claim(
-            s,
-            SYSTEM,
-            claims["pgo-2025-10-27-children_killed"].id,
-            {"notes": "seen"},
-            expected_version=1,
-            reason="test",
-        )
+    correct_police_toll(sample_engine, police.id)
+    add_a_note(sample_engine, claims["pgo-2025-10-27-children_killed"].id)
     with write_session(sample_engine) as s:  # the police edit's revision is "in flight"
         late = s.exec(
             select(Revision).where(Revision.entity == "claim", Revision.entity_id == police.id)
@@ -381,14 +373,7 @@ def test_a_revision_committed_into_a_gap_below_the_newest_seen_is_not_missed(sam
     with write_session(sample_engine) as s:  # and commits
         s.add(Revision(**held))
         bump_data_version(s)
-    done = refresh_findings(sample_engine)
-    assert (done.status, done.full) == ("refreshed", True)
-    assert_stored_equals_a_full_run(sample_engine)
-    assert not [
-        f
-        for f in stored_findings(sample_engine)
-        if police.id in f.claims and f.rule == "cumulative-decrease"
-    ]
+    refresh_in_full_sees_the_correction(sample_engine, police.id)
 
 
 def test_refreshes_running_at_once_store_each_finding_once(sample_engine):
