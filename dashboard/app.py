@@ -14,7 +14,9 @@ from pathlib import Path
 
 ROOT = str(Path(__file__).resolve().parent.parent)
 if sys.path[:1] != [ROOT]:
-    sys.path.insert(0, ROOT)
+    # Moved to the front, not inserted again: a runner that puts `dashboard/` first on each
+    # run (AppTest does) would otherwise add one more entry per run, slowing every import.
+    sys.path[:] = [ROOT, *(entry for entry in sys.path if entry != ROOT)]
 
 import streamlit as st  # noqa: E402
 

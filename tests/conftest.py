@@ -7,6 +7,7 @@ run when TRACKER_TEST_POSTGRES_URL is set (CI sets it) and are skipped, saying s
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -54,6 +55,18 @@ TABLES = [f'"{table.name}"' for table in SQLModel.metadata.sorted_tables]
 # Fixtures for the dashboard's AppTest suites (a shared sample database, `open_app`) and
 # the curation pages' (a database with accounts, `open_as`).
 pytest_plugins = ["tests.dashboard_support", "tests.curation_support", "tests.article_server"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _component_scan_once() -> Iterator[None]:
+    """Each new AppTest scans every installed package for Streamlit components (0.3 s and
+    more); the installed packages do not change during a run, so one scan serves them all."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        once = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", once)
+        yield
 
 
 def _sqlite_url(path: Path) -> str:

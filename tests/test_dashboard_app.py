@@ -50,6 +50,16 @@ def test_one_session_visits_every_page_without_errors(open_app, dashboard_sqlite
         assert not at.warning, page
 
 
+def test_runs_put_the_project_folder_first_on_sys_path_once(open_app, dashboard_sqlite_url):
+    at = open_app(dashboard_sqlite_url)
+    for _ in range(3):
+        at.run()
+        assert not at.exception
+    root = str(ROOT)
+    assert sys.path[0] == root
+    assert sys.path.count(root) == 1  # not one more entry per run, slowing every import
+
+
 def _card_script(url: str, claim_key: str) -> None:
     import streamlit as st
     from sqlmodel import select
