@@ -35,7 +35,7 @@ db: install
 	$(BIN)/tracker import data/
 
 run: db
-	$(BIN)/streamlit run dashboard/app.py --server.headless true \
+	$(BIN)/streamlit run dashboard/serve.py --server.headless true \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
 lint: install

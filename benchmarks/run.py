@@ -941,7 +941,7 @@ def section_ef(store: Store, size: int, repeat: int, sections: set[str]) -> None
         "-m",
         "streamlit",
         "run",
-        "dashboard/app.py",
+        "dashboard/serve.py",
         "--server.headless",
         "true",
         "--server.port",

@@ -59,7 +59,7 @@ def system_chromium() -> Iterator[Browser]:
 
 @contextmanager
 def dashboard_at(database_url: str) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` on a free port against `database_url`: its URL."""
+    """`streamlit run dashboard/serve.py` on a free port against `database_url`: its URL."""
     port = free_port()
     with running_app(streamlit_command(port), port, database_url) as app:
         yield app.url

@@ -31,13 +31,13 @@ def free_port() -> int:
 
 
 def streamlit_command(port: int, *extra: str) -> list[str]:
-    """`streamlit run dashboard/app.py` with this interpreter, as `make run` starts it."""
+    """`streamlit run dashboard/serve.py` with this interpreter, as `make run` starts it."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "dashboard/app.py",
+        "dashboard/serve.py",
         "--server.headless",
         "true",
         "--server.port",

@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright.
 
-It starts `streamlit run dashboard/app.py` on a free port against the shared test database
+It starts `streamlit run dashboard/serve.py` on a free port against the shared test database
 (the sample plus fictional extras), then: the chart renders; hovering a point shows the
 figure as claimed, its source and quote; clicking it opens the source card with the quote,
 a citation and a link to the article (http(s), new tab); the card's link leads to the

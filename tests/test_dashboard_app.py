@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -107,6 +108,33 @@ def test_source_card_shows_quote_article_link_citation_and_other_claims(dashboar
     assert "source=" in page_link.proto.query_string
 
 
+PRELOAD_PROBE = """
+import asyncio, sys
+from dashboard import serve
+
+async def start():
+    async with serve._loaded_first(serve.app):
+        pass
+
+before = set(sys.modules)
+asyncio.run(start())
+wanted = {name for script in serve.FIRST_VISIT for name in serve.imported_by(script)}
+print(sorted(wanted - set(sys.modules)))
+heavy = {"pandas", "sqlalchemy", "alembic.script"}
+print(sorted(heavy & before), sorted(heavy - set(sys.modules)))
+"""
+
+
+def test_the_server_loads_what_the_first_page_imports_before_its_first_reader():
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    missing, heavy = done.stdout.splitlines()
+    assert missing == "[]"  # every module app.py and the Figures page import at their top
+    # pandas, SQLAlchemy and the schema check's Alembic: loaded by the start-up.
+    assert heavy == "[] []"
+
+
 def make_run_command(port: int) -> list[str]:
     """The `run` recipe of the Makefile, with the venv's streamlit as this interpreter's."""
     makefile = (ROOT / "Makefile").read_text()
@@ -119,7 +147,7 @@ def make_run_command(port: int) -> list[str]:
 def test_make_run_command_starts_the_dashboard(dashboard_sqlite_url):
     port = free_port()
     command = make_run_command(port)
-    assert command[3:5] == ["run", "dashboard/app.py"]
+    assert command[3:5] == ["run", "dashboard/serve.py"]
     with running_app(command, port, dashboard_sqlite_url) as app:
         with urllib.request.urlopen(f"{app.url}/", timeout=30) as response:
             assert response.status == 200
