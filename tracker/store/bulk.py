@@ -316,6 +316,24 @@ class RowWriter:
             for row in rows:
                 write_row(row)
 
+    def fixed(self, table: Table, values: dict[str, Any]) -> tuple:
+        """Values every row of a load shares, through their bind processors once, in order.
+        For COPY also turned once into the very text COPY sends for them: a JSON column's
+        constant (a new record's empty `before`) otherwise went through json.dumps a row."""
+        bound = tuple(self.bind(table, k)(v) for k, v in values.items())
+        if not self.copies:
+            return bound
+        from psycopg.adapt import PyFormat, Transformer
+
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        dumpers = Transformer(driver)
+        texts = []
+        for value in bound:
+            data = None if value is None else dumpers.get_dumper(value, PyFormat.TEXT).dump(value)
+            texts.append(None if data is None else bytes(data).decode(driver.info.encoding))
+        return tuple(texts)
+
     def bind(self, table: Table, column: str) -> Callable[[Any], Any]:
         """The column type's bind processor on this dialect (identity when it has none)."""
         dialect = self.conn.dialect
@@ -346,11 +364,6 @@ def _can_copy(conn: Connection) -> bool:
 
 def _identity(value: Any) -> Any:
     return value
-
-
-def _fixed(writer: RowWriter, table: Table, values: dict[str, Any]) -> tuple:
-    """Values every row of a load shares, through their bind processors once, in order."""
-    return tuple(writer.bind(table, k)(v) for k, v in values.items())
 
 
 class _DriverDates(dict):
@@ -504,8 +517,8 @@ class BulkLoader:
         # Values shared by every row, through their bind processors once (`_fixed`), and the
         # processors the hot path runs itself: dates once per distinct date (`_DriverDates`).
         w, claim, revision = self.writer, Claim.__table__, Revision.__table__
-        self._claim_tail = _fixed(w, claim, self._stamp)
-        self._revision_tail = _fixed(w, revision, self._revision_constants)
+        self._claim_tail = w.fixed(claim, self._stamp)
+        self._revision_tail = w.fixed(revision, self._revision_constants)
         self._rows = ClaimRows(w)
         self._json_text = self._rows.json_value
         self._dates = self._rows.dates
