@@ -514,8 +514,9 @@ class BulkLoader:
             "updated_at": self.now,
             "updated_by": actor.name,
         }
-        # Values shared by every row, through their bind processors once (`_fixed`), and the
-        # processors the hot path runs itself: dates once per distinct date (`_DriverDates`).
+        # Values shared by every row, through their bind processors once (`RowWriter.fixed`),
+        # and the processors the hot path runs itself: dates once per distinct date
+        # (`_DriverDates`).
         w, claim, revision = self.writer, Claim.__table__, Revision.__table__
         self._claim_tail = w.fixed(claim, self._stamp)
         self._revision_tail = w.fixed(revision, self._revision_constants)
